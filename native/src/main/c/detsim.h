@@ -1,0 +1,41 @@
+/* The C part of detsim: what Java cannot do safely between fork and execve. */
+#ifndef DETSIM_H
+#define DETSIM_H
+
+#include <linux/filter.h>
+#include <sys/types.h>
+
+/* What the child was doing when it failed; written to the error pipe with the errno. */
+enum {
+    DETSIM_STAGE_SIGMASK = 1,
+    DETSIM_STAGE_FDS = 2,
+    DETSIM_STAGE_NO_NEW_PRIVS = 3,
+    DETSIM_STAGE_SECCOMP = 4,
+    DETSIM_STAGE_EXEC = 5,
+};
+
+struct detsim_spawn_request {
+    const char *path;                 /* executable, already resolved against PATH */
+    char *const *argv;
+    char *const *envp;                /* NULL: the process environment, untouched */
+    const struct sock_filter *filter; /* seccomp-bpf program; filter_len 0 installs none */
+    unsigned int filter_len;
+    unsigned int ptrace_options;      /* PTRACE_O_* for PTRACE_SEIZE */
+    const int *keep_fds;              /* descriptors >= 3 to pass to the child open */
+    int keep_fd_count;
+};
+
+/* Returns the child's pid (seized, running towards execve) or -errno; *error_fd receives the read
+ * end of the close-on-exec error pipe (EOF after a successful exec, else {stage, errno} as int32). */
+pid_t detsim_spawn(const struct detsim_spawn_request *req, int *error_fd);
+
+/* Forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim by another process to target.
+ * Signals from the terminal (si_code SI_KERNEL) are not forwarded: the child, in the same
+ * foreground process group, gets its own copy. Signals already ignored are left ignored. */
+int detsim_forward_signals(pid_t target);
+
+/* Sizes and offsets of the C structures detsim reads, so Java layouts can be checked against C.
+ * Returns -1 for an unknown name. */
+long detsim_layout(const char *name);
+
+#endif

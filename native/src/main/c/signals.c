@@ -1,0 +1,37 @@
+/* Forwarding termination signals from detsim to the traced program (see detsim.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detsim.h"
+
+static volatile sig_atomic_t target_pid;
+static volatile sig_atomic_t own_pid;
+
+static void forward(int sig, siginfo_t *info, void *ucontext) {
+    (void) ucontext;
+    int saved = errno;
+    /* A forked child runs this handler until it execs: it must not forward anything. */
+    if (getpid() == own_pid && target_pid > 0 && info->si_code != SI_KERNEL) kill(target_pid, sig);
+    errno = saved;
+}
+
+int detsim_forward_signals(pid_t target) {
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    own_pid = getpid();
+    target_pid = target;
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction old;
+        if (sigaction(signals[i], NULL, &old) != 0) return -errno;
+        if (old.sa_handler == SIG_IGN) continue; /* inherited as ignored: the child inherits that too */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = forward;
+        sa.sa_flags = SA_SIGINFO | SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(signals[i], &sa, NULL) != 0) return -errno;
+    }
+    return 0;
+}
