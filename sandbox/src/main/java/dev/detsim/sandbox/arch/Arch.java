@@ -1,0 +1,98 @@
+package dev.detsim.sandbox.arch;
+
+import dev.detsim.sandbox.os.Posix;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.syscall.SyscallTable;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Everything that differs between CPU architectures: syscall numbers, the seccomp audit arch, and where
+ * the syscall number, arguments and result sit in the registers. Nothing outside this package knows a
+ * syscall number or a register name.
+ */
+public abstract sealed class Arch permits X86_64, Aarch64 {
+    private final Syscall[] byNumber;
+    private final int[] numbers;
+
+    Arch(String tableColumn) {
+        SyscallTable table = SyscallTable.get();
+        numbers = new int[Syscall.values().length];
+        int max = 0;
+        for (Syscall s : Syscall.values()) {
+            numbers[s.ordinal()] = table.number(s, tableColumn);
+            max = Math.max(max, numbers[s.ordinal()]);
+        }
+        byNumber = new Syscall[max + 1];
+        for (Syscall s : Syscall.values()) if (numbers[s.ordinal()] >= 0) byNumber[numbers[s.ordinal()]] = s;
+    }
+
+    /** The architecture this JVM runs on, or an {@link UnsupportedArchitectureException}. */
+    public static Arch current() {
+        return forName(System.getProperty("os.arch"));
+    }
+
+    public static Arch forName(String osArch) {
+        return switch (osArch) {
+            case "amd64", "x86_64" -> X86_64.INSTANCE;
+            case "aarch64", "arm64" -> Aarch64.INSTANCE;
+            default -> throw new UnsupportedArchitectureException(osArch);
+        };
+    }
+
+    /** The kernel's name: "x86_64", "aarch64". */
+    public abstract String name();
+
+    /** AUDIT_ARCH_* value that seccomp_data.arch holds for this architecture's native syscalls. */
+    public abstract int auditArch();
+
+    /** Bit that marks x32-ABI syscall numbers, or 0 where there is no such ABI. */
+    public int foreignAbiBit() {
+        return 0;
+    }
+
+    /** This architecture's number for s, or -1 where the syscall does not exist here. */
+    public final int number(Syscall s) {
+        return numbers[s.ordinal()];
+    }
+
+    /** The syscall with number nr, or null when nr is not a syscall of this architecture. */
+    public final Syscall syscall(long nr) {
+        return nr >= 0 && nr < byNumber.length ? byNumber[(int) nr] : null;
+    }
+
+    /** Largest syscall number this architecture defines. */
+    public final int maxNumber() {
+        return byNumber.length - 1;
+    }
+
+    /** Size of the general-purpose register set detsim reads at a stop. */
+    public abstract int registerBytes();
+
+    abstract int syscallNumberOffset();
+
+    abstract int argumentOffset(int index);
+
+    abstract int returnValueOffset();
+
+    abstract int instructionPointerOffset();
+
+    abstract int stackPointerOffset();
+
+    /** Reads thread tid's registers into regs; 0 or -errno. */
+    public abstract long fetch(Posix posix, int tid, MemorySegment regs);
+
+    /** Writes regs back to thread tid; 0 or -errno. */
+    public abstract long store(Posix posix, int tid, MemorySegment regs);
+
+    /**
+     * Writes a new syscall number for a thread at a syscall or seccomp stop; -1 makes the kernel skip
+     * the call and return the value in the return register. 0 or -errno.
+     */
+    public abstract long storeSyscallNumber(Posix posix, int tid, MemorySegment regs, long nr);
+
+    public static final class UnsupportedArchitectureException extends RuntimeException {
+        UnsupportedArchitectureException(String arch) {
+            super("detsim supports Linux on x86_64 and aarch64; this machine is " + arch);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.detsim.sandbox.arch;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** A thread's registers as the syscall machinery sees them: number, six arguments, result. */
+public final class Registers {
+    private final Arch arch;
+    private final MemorySegment raw;
+
+    public Registers(Arch arch, Arena arena) {
+        this.arch = arch;
+        this.raw = arena.allocate(arch.registerBytes(), 8);
+    }
+
+    public MemorySegment raw() {
+        return raw;
+    }
+
+    public long syscallNumber() {
+        return raw.get(JAVA_LONG, arch.syscallNumberOffset());
+    }
+
+    /** Argument index 0..5 as the kernel sees it (x86_64: rdi rsi rdx r10 r8 r9). */
+    public long argument(int index) {
+        return raw.get(JAVA_LONG, arch.argumentOffset(index));
+    }
+
+    public long returnValue() {
+        return raw.get(JAVA_LONG, arch.returnValueOffset());
+    }
+
+    public void setReturnValue(long value) {
+        raw.set(JAVA_LONG, arch.returnValueOffset(), value);
+    }
+
+    public long instructionPointer() {
+        return raw.get(JAVA_LONG, arch.instructionPointerOffset());
+    }
+
+    public long stackPointer() {
+        return raw.get(JAVA_LONG, arch.stackPointerOffset());
+    }
+}

@@ -1,0 +1,84 @@
+package dev.detsim.sandbox.arch;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.detsim.sandbox.os.Posix;
+import java.lang.foreign.MemorySegment;
+
+/** x86_64: struct user_regs_struct read with PTRACE_GETREGS; syscall number in orig_rax. */
+public final class X86_64 extends Arch {
+    static final X86_64 INSTANCE = new X86_64();
+
+    private static final int PTRACE_GETREGS = 12;
+    private static final int PTRACE_SETREGS = 13;
+
+    // Offsets in struct user_regs_struct (sys/user.h); NativeLayoutTest checks them against C.
+    static final int R10 = 56, R9 = 64, R8 = 72, RAX = 80, RDX = 96, RSI = 104, RDI = 112, ORIG_RAX = 120,
+            RIP = 128, RSP = 152, SIZE = 216;
+    private static final int[] ARGUMENTS = {RDI, RSI, RDX, R10, R8, R9};
+
+    private X86_64() {
+        super("x86_64");
+    }
+
+    @Override
+    public String name() {
+        return "x86_64";
+    }
+
+    @Override
+    public int auditArch() {
+        return 0xC000003E; // AUDIT_ARCH_X86_64
+    }
+
+    @Override
+    public int foreignAbiBit() {
+        return 0x40000000; // __X32_SYSCALL_BIT
+    }
+
+    @Override
+    public int registerBytes() {
+        return SIZE;
+    }
+
+    @Override
+    int syscallNumberOffset() {
+        return ORIG_RAX;
+    }
+
+    @Override
+    int argumentOffset(int index) {
+        return ARGUMENTS[index];
+    }
+
+    @Override
+    int returnValueOffset() {
+        return RAX;
+    }
+
+    @Override
+    int instructionPointerOffset() {
+        return RIP;
+    }
+
+    @Override
+    int stackPointerOffset() {
+        return RSP;
+    }
+
+    @Override
+    public long fetch(Posix posix, int tid, MemorySegment regs) {
+        return posix.ptrace(PTRACE_GETREGS, tid, 0, regs.address());
+    }
+
+    @Override
+    public long store(Posix posix, int tid, MemorySegment regs) {
+        return posix.ptrace(PTRACE_SETREGS, tid, 0, regs.address());
+    }
+
+    @Override
+    public long storeSyscallNumber(Posix posix, int tid, MemorySegment regs, long nr) {
+        regs.set(JAVA_LONG, ORIG_RAX, nr);
+        return store(posix, tid, regs);
+    }
+}

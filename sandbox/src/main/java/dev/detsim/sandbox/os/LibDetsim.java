@@ -1,0 +1,104 @@
+package dev.detsim.sandbox.os;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+
+/** Bindings to libdetsim.so (native/src/main/c/detsim.h). */
+public final class LibDetsim {
+    /** struct detsim_spawn_request; NativeLayoutTest checks it against C. */
+    public static final StructLayout SPAWN_REQUEST = MemoryLayout.structLayout(
+            ADDRESS.withName("path"),
+            ADDRESS.withName("argv"),
+            ADDRESS.withName("envp"),
+            ADDRESS.withName("filter"),
+            JAVA_INT.withName("filter_len"),
+            JAVA_INT.withName("ptrace_options"),
+            ADDRESS.withName("keep_fds"),
+            JAVA_INT.withName("keep_fd_count"),
+            MemoryLayout.paddingLayout(4));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle SPAWN = downcall("detsim_spawn",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle FORWARD_SIGNALS = downcall("detsim_forward_signals",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle LAYOUT = downcall("detsim_layout",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+
+    private LibDetsim() {}
+
+    private static MethodHandle downcall(String name, FunctionDescriptor fd) {
+        MemorySegment symbol = NativeLibrary.lookup().find(name)
+                .orElseThrow(() -> new IllegalStateException("libdetsim.so has no " + name));
+        return LINKER.downcallHandle(symbol, fd);
+    }
+
+    /** What {@link #spawn} returns: the child pid and the read end of its exec-error pipe, or -errno. */
+    public record Spawned(int pid, int errorFd) {}
+
+    /**
+     * Forks a child from the calling thread (which becomes its tracer), seizes it with ptraceOptions,
+     * and lets it install filter and execve path. Must run on the tracer thread.
+     *
+     * @param filter the seccomp-bpf program as sock_filter structs (8 bytes each)
+     * @return the child, or a negative errno in pid when fork or PTRACE_SEIZE failed
+     */
+    public static Spawned spawn(String path, List<String> argv, MemorySegment filter, int ptraceOptions,
+                                int[] keepFds) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment argvSeg = arena.allocate(ADDRESS, argv.size() + 1);
+            for (int i = 0; i < argv.size(); i++) argvSeg.setAtIndex(ADDRESS, i, arena.allocateFrom(argv.get(i)));
+            argvSeg.setAtIndex(ADDRESS, argv.size(), MemorySegment.NULL);
+            MemorySegment keep = arena.allocate(JAVA_INT, Math.max(1, keepFds.length));
+            for (int i = 0; i < keepFds.length; i++) keep.setAtIndex(JAVA_INT, i, keepFds[i]);
+
+            MemorySegment req = arena.allocate(SPAWN_REQUEST);
+            req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("path")), arena.allocateFrom(path));
+            req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("argv")), argvSeg);
+            req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("envp")), MemorySegment.NULL);
+            req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("filter")), filter);
+            req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("filter_len")), (int) (filter.byteSize() / 8));
+            req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("ptrace_options")), ptraceOptions);
+            req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("keep_fds")), keep);
+            req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("keep_fd_count")), keepFds.length);
+
+            MemorySegment errorFd = arena.allocate(JAVA_INT);
+            int pid = (int) SPAWN.invokeExact(req, errorFd);
+            return new Spawned(pid, pid > 0 ? errorFd.get(JAVA_INT, 0) : -1);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Makes SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim by other processes go to target; 0 or -errno. */
+    public static int forwardSignals(int target) {
+        try {
+            return (int) FORWARD_SIGNALS.invokeExact(target);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** C's sizeof/offsetof for a name such as "user_regs_struct.orig_rax"; -1 if C does not know it. */
+    public static long cLayout(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (long) LAYOUT.invokeExact(arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static MemoryLayout.PathElement pe(String name) {
+        return MemoryLayout.PathElement.groupElement(name);
+    }
+}

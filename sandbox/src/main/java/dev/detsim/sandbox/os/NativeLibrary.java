@@ -1,0 +1,84 @@
+package dev.detsim.sandbox.os;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Finds libdetsim.so, the C part built by the native module, and opens it for the whole process.
+ *
+ * <p>Order: the system property {@code detsim.native.lib}; else the resource for this os.arch, used in
+ * place when it is a plain file (a build tree) or copied once to a per-user cache when it sits in a jar
+ * (a shared library cannot be mapped from inside a jar).
+ */
+public final class NativeLibrary {
+    private static final String RESOURCE =
+            "/dev/detsim/native/linux-" + System.getProperty("os.arch") + "/libdetsim.so";
+
+    private static volatile SymbolLookup lookup;
+
+    private NativeLibrary() {}
+
+    public static SymbolLookup lookup() {
+        SymbolLookup l = lookup;
+        if (l == null) {
+            synchronized (NativeLibrary.class) {
+                if (lookup == null) lookup = SymbolLookup.libraryLookup(locate(), Arena.global());
+                l = lookup;
+            }
+        }
+        return l;
+    }
+
+    static Path locate() {
+        String explicit = System.getProperty("detsim.native.lib");
+        if (explicit != null) return Path.of(explicit);
+        URL url = NativeLibrary.class.getResource(RESOURCE);
+        if (url == null) {
+            throw new IllegalStateException("libdetsim.so for " + System.getProperty("os.arch")
+                    + " is not on the class path (" + RESOURCE + "); rebuild with ./mvnw package");
+        }
+        try {
+            if (url.getProtocol().equals("file")) return Path.of(url.toURI());
+            return extract(url);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack libdetsim.so: " + e.getMessage(), e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path extract(URL url) throws IOException {
+        byte[] bytes;
+        try (InputStream in = url.openStream()) {
+            bytes = in.readAllBytes();
+        }
+        String digest;
+        try {
+            digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String base = System.getenv("XDG_CACHE_HOME");
+        Path cache = (base != null && !base.isEmpty() ? Path.of(base) : Path.of(System.getProperty("user.home"), ".cache"))
+                .resolve("detsim").resolve(digest);
+        Path lib = cache.resolve("libdetsim.so");
+        if (!Files.isRegularFile(lib) || Files.size(lib) != bytes.length) {
+            Files.createDirectories(cache);
+            Path tmp = Files.createTempFile(cache, "libdetsim", ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return lib;
+    }
+}

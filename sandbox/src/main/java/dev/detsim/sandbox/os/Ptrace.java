@@ -1,0 +1,77 @@
+package dev.detsim.sandbox.os;
+
+/**
+ * ptrace(2) request numbers, options, events and wait(2) status decoding. These are the same on every
+ * Linux architecture detsim supports, except the register requests, which live in the arch layer.
+ */
+public final class Ptrace {
+    public static final int PTRACE_CONT = 7;
+    public static final int PTRACE_KILL = 8;
+    public static final int PTRACE_SYSCALL = 24;
+    public static final int PTRACE_SETOPTIONS = 0x4200;
+    public static final int PTRACE_GETEVENTMSG = 0x4201;
+    public static final int PTRACE_GETSIGINFO = 0x4202;
+    public static final int PTRACE_GETREGSET = 0x4204;
+    public static final int PTRACE_SETREGSET = 0x4205;
+    public static final int PTRACE_SEIZE = 0x4206;
+    public static final int PTRACE_INTERRUPT = 0x4207;
+    public static final int PTRACE_LISTEN = 0x4208;
+
+    public static final int O_TRACESYSGOOD = 1;
+    public static final int O_TRACEFORK = 1 << 1;
+    public static final int O_TRACEVFORK = 1 << 2;
+    public static final int O_TRACECLONE = 1 << 3;
+    public static final int O_TRACEEXEC = 1 << 4;
+    public static final int O_TRACEVFORKDONE = 1 << 5;
+    public static final int O_TRACEEXIT = 1 << 6;
+    public static final int O_TRACESECCOMP = 1 << 7;
+    public static final int O_EXITKILL = 1 << 20;
+
+    public static final int EVENT_FORK = 1;
+    public static final int EVENT_VFORK = 2;
+    public static final int EVENT_CLONE = 3;
+    public static final int EVENT_EXEC = 4;
+    public static final int EVENT_VFORK_DONE = 5;
+    public static final int EVENT_EXIT = 6;
+    public static final int EVENT_SECCOMP = 7;
+    public static final int EVENT_STOP = 128;
+
+    /** waitpid option: wait for all children and tracees, clone or not. */
+    public static final int WALL = 0x40000000;
+    public static final int WNOHANG = 1;
+
+    private Ptrace() {}
+
+    public static boolean exited(int status) {
+        return (status & 0x7f) == 0;
+    }
+
+    public static int exitCode(int status) {
+        return (status >> 8) & 0xff;
+    }
+
+    public static boolean signaled(int status) {
+        return ((status & 0x7f) + 1) >> 1 > 0 && (status & 0xff) != 0x7f && (status & 0x7f) != 0;
+    }
+
+    public static int termSignal(int status) {
+        return status & 0x7f;
+    }
+
+    public static boolean coreDumped(int status) {
+        return (status & 0x80) != 0;
+    }
+
+    public static boolean stopped(int status) {
+        return (status & 0xff) == 0x7f;
+    }
+
+    public static int stopSignal(int status) {
+        return (status >> 8) & 0xff;
+    }
+
+    /** The PTRACE_EVENT_* of a stop, 0 for a signal-delivery or syscall stop. */
+    public static int event(int status) {
+        return (status >> 16) & 0xffff;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.detsim.sandbox.syscall;
+
+import dev.detsim.sandbox.arch.Arch;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Generates the seccomp-bpf program from the set of syscalls some handler subscribes to: those stop the
+ * tracee (SECCOMP_RET_TRACE), every other native syscall runs at full speed (SECCOMP_RET_ALLOW).
+ * Syscalls of a foreign ABI (i386 int 0x80, x32) always stop, so the tracer can report them.
+ *
+ * <p>Shape: check the arch; load the number; then for each run of consecutive traced numbers, in
+ * ascending order, "below the run: allow; inside: trace". Every jump is short, so the program stays
+ * valid for any set (BPF jump offsets are 8 bits), and common low-numbered syscalls leave early.
+ */
+public final class SeccompFilter {
+    // Classic BPF opcodes (linux/filter.h, linux/bpf_common.h).
+    private static final short LD_W_ABS = 0x20, JEQ_K = 0x15, JGE_K = 0x35, JGT_K = 0x25, RET_K = 0x06;
+    // seccomp_data offsets and return values (linux/seccomp.h).
+    private static final int NR = 0, ARCH = 4;
+    public static final int RET_ALLOW = 0x7fff0000, RET_TRACE = 0x7ff00000;
+
+    /** One sock_filter instruction. */
+    public record Instruction(short code, byte jt, byte jf, int k) {}
+
+    private final List<Instruction> program;
+
+    private SeccompFilter(List<Instruction> program) {
+        this.program = List.copyOf(program);
+    }
+
+    /** A filter that stops exactly the given syscalls of arch (and every foreign-ABI syscall). */
+    public static SeccompFilter tracing(Arch arch, Collection<Syscall> traced) {
+        BitSet numbers = new BitSet();
+        for (Syscall s : traced) {
+            int nr = arch.number(s);
+            if (nr >= 0) numbers.set(nr);
+        }
+        return build(arch, numbers);
+    }
+
+    /** A filter that stops every syscall. */
+    public static SeccompFilter tracingAll(Arch arch) {
+        BitSet all = new BitSet();
+        all.set(0, 1 << 16); // far past the largest number, so unknown numbers stop too
+        return build(arch, all);
+    }
+
+    private static SeccompFilter build(Arch arch, BitSet traced) {
+        List<Instruction> p = new ArrayList<>();
+        p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, ARCH));
+        p.add(new Instruction(JEQ_K, (byte) 1, (byte) 0, arch.auditArch()));
+        p.add(ret(RET_TRACE)); // a foreign ABI: report it
+        p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, NR));
+        if (arch.foreignAbiBit() != 0) {
+            p.add(new Instruction(JGE_K, (byte) 0, (byte) 1, arch.foreignAbiBit()));
+            p.add(ret(RET_TRACE));
+        }
+        for (int lo = traced.nextSetBit(0); lo >= 0; ) {
+            int hi = traced.nextClearBit(lo) - 1;
+            p.add(new Instruction(JGE_K, (byte) 1, (byte) 0, lo));
+            p.add(ret(RET_ALLOW));
+            p.add(new Instruction(JGT_K, (byte) 1, (byte) 0, hi));
+            p.add(ret(RET_TRACE));
+            lo = traced.nextSetBit(hi + 1);
+        }
+        p.add(ret(RET_ALLOW));
+        if (p.size() > 4096) throw new IllegalStateException("seccomp program too long: " + p.size());
+        return new SeccompFilter(p);
+    }
+
+    private static Instruction ret(int value) {
+        return new Instruction(RET_K, (byte) 0, (byte) 0, value);
+    }
+
+    public List<Instruction> instructions() {
+        return program;
+    }
+
+    /** The program as struct sock_filter[], for the seccomp syscall. */
+    public MemorySegment toNative(Arena arena) {
+        MemorySegment seg = arena.allocate(8L * program.size(), 8);
+        for (int i = 0; i < program.size(); i++) {
+            Instruction in = program.get(i);
+            long off = 8L * i;
+            seg.set(ValueLayout.JAVA_SHORT, off, in.code());
+            seg.set(ValueLayout.JAVA_BYTE, off + 2, in.jt());
+            seg.set(ValueLayout.JAVA_BYTE, off + 3, in.jf());
+            seg.set(ValueLayout.JAVA_INT, off + 4, in.k());
+        }
+        return seg;
+    }
+
+    /**
+     * Runs the program on a syscall, as the kernel would: the unit tests use this to check that the
+     * generated program decides what the subscription set says.
+     */
+    public int evaluate(int auditArch, int nr) {
+        int acc = 0;
+        for (int pc = 0; pc < program.size(); pc++) {
+            Instruction in = program.get(pc);
+            switch (in.code()) {
+                case LD_W_ABS -> acc = in.k() == ARCH ? auditArch : nr;
+                case JEQ_K -> pc += acc == in.k() ? in.jt() : in.jf();
+                case JGE_K -> pc += Integer.compareUnsigned(acc, in.k()) >= 0 ? in.jt() : in.jf();
+                case JGT_K -> pc += Integer.compareUnsigned(acc, in.k()) > 0 ? in.jt() : in.jf();
+                case RET_K -> {
+                    return in.k();
+                }
+                default -> throw new IllegalStateException("unknown opcode " + in.code());
+            }
+        }
+        throw new IllegalStateException("program fell off its end");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.detsim.sandbox.tracer;
+
+import dev.detsim.sandbox.os.Posix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** Reads a tracee's memory with process_vm_readv. Owned by the tracer thread. */
+public final class GuestMemory {
+    private static final int PAGE = 4096;
+    private final Posix posix;
+    private final MemorySegment buffer;
+
+    GuestMemory(Posix posix, Arena arena) {
+        this.posix = posix;
+        this.buffer = arena.allocate(PAGE, 8);
+    }
+
+    /** Up to max bytes at addr of thread tid, fewer where memory ends; null if nothing is readable. */
+    public byte[] read(int tid, long addr, int max) {
+        int len = Math.min(max, PAGE);
+        long got = posix.readMemory(tid, addr, buffer, len);
+        if (got < 0) {
+            // The range may cross into an unmapped page: retry up to the page boundary.
+            int toBoundary = (int) (PAGE - (addr & (PAGE - 1)));
+            if (toBoundary >= len) return null;
+            got = posix.readMemory(tid, addr, buffer, toBoundary);
+            if (got < 0) return null;
+        }
+        return buffer.asSlice(0, got).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** The NUL-terminated string at addr (at most max bytes), or null if unreadable. */
+    public String readCString(int tid, long addr, int max) {
+        byte[] bytes = read(tid, addr, max);
+        if (bytes == null) return null;
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) end++;
+        return new String(Arrays.copyOf(bytes, end), StandardCharsets.UTF_8);
+    }
+
+    /** The 8-byte word at addr, or empty-handed (null) if unreadable. */
+    public Long readWord(int tid, long addr) {
+        byte[] b = read(tid, addr, 8);
+        if (b == null || b.length < 8) return null;
+        return MemorySegment.ofArray(b).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+    }
+}

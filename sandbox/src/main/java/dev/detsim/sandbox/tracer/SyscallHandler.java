@@ -1,0 +1,15 @@
+package dev.detsim.sandbox.tracer;
+
+import dev.detsim.sandbox.syscall.Syscall;
+import java.util.Set;
+
+/**
+ * A family handler: it names the syscalls it needs to see (only those stop the tracee; the seccomp
+ * filter is generated from the union) and decides each one at its entry stop. Handlers return a
+ * {@link Disposition}; guest-visible errors are values ({@code Disposition.fail(errno)}), never thrown.
+ */
+public interface SyscallHandler {
+    Set<Syscall> subscriptions();
+
+    Disposition onSyscall(SyscallStop stop);
+}

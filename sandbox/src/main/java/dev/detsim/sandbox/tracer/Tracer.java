@@ -1,0 +1,283 @@
+package dev.detsim.sandbox.tracer;
+
+import static dev.detsim.sandbox.os.Ptrace.*;
+
+import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.arch.Registers;
+import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.os.LibDetsim;
+import dev.detsim.sandbox.os.Posix;
+import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.sandbox.syscall.SeccompFilter;
+import dev.detsim.sandbox.syscall.Syscall;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tracer loop. One dedicated platform thread makes every ptrace call (the kernel accepts ptrace
+ * requests only from the thread that attached): it spawns the program, then waits for stops of any
+ * traced thread and answers each one — seccomp stops go to the handlers, clone/fork/exec events keep the
+ * thread table current, signals are re-injected unchanged, group-stops are held with PTRACE_LISTEN.
+ *
+ * <p>Every tracee is attached with PTRACE_O_EXITKILL, so if detsim dies (even by SIGKILL) the kernel
+ * kills the whole traced tree. When the program's first process exits, whatever it left running is
+ * killed too: nothing traced outlives detsim.
+ */
+public final class Tracer {
+    private static final int OPTIONS = O_TRACESYSGOOD | O_TRACEFORK | O_TRACEVFORK | O_TRACECLONE | O_TRACEEXEC
+            | O_TRACESECCOMP | O_EXITKILL;
+    private static final int SYSCALL_STOP = SignalNames.SIGTRAP | 0x80;
+
+    private final Arch arch;
+    private final TracerOptions options;
+    private final Map<Integer, Tracee> threads = new HashMap<>();
+    private final Set<String> warned = new HashSet<>();
+    private final SyscallHandler[] bySyscall = new SyscallHandler[Syscall.values().length];
+
+    // Owned by the tracer thread once run() starts there.
+    private Posix posix;
+    private Registers regs;
+    private GuestMemory memory;
+    private SyscallStop stop;
+    private SyscallTracePrinter printer;
+
+    private int rootPid = -1;
+    private int execErrorFd = -1;
+    private int rootStatus = -1;
+    private int leftoverKilled;
+
+    public Tracer(Arch arch, TracerOptions options) {
+        this.arch = arch;
+        this.options = options;
+        for (SyscallHandler h : options.handlers()) {
+            for (Syscall s : h.subscriptions()) if (bySyscall[s.ordinal()] == null) bySyscall[s.ordinal()] = h;
+        }
+    }
+
+    /** The syscalls that stop the tracee: what handlers subscribe to plus --intercept. */
+    public Set<Syscall> tracedSyscalls() {
+        Set<Syscall> traced = EnumSet.noneOf(Syscall.class);
+        for (SyscallHandler h : options.handlers()) traced.addAll(h.subscriptions());
+        traced.addAll(options.intercept());
+        return traced;
+    }
+
+    /**
+     * Runs path with argv under the tracer, on a new platform thread, and returns how it ended.
+     *
+     * @throws SpawnException if the program could not be started (fork, exec, or the filter failed)
+     */
+    public Outcome run(String path, List<String> argv) throws SpawnException, InterruptedException {
+        Object[] result = new Object[1];
+        Thread tracer = Thread.ofPlatform().name("detsim-tracer").unstarted(() -> {
+            try {
+                result[0] = trace(path, argv);
+            } catch (SpawnException | RuntimeException | Error e) {
+                result[0] = e;
+            }
+        });
+        tracer.start();
+        tracer.join();
+        if (result[0] instanceof SpawnException e) throw e;
+        if (result[0] instanceof RuntimeException e) throw e;
+        if (result[0] instanceof Error e) throw e;
+        return (Outcome) result[0];
+    }
+
+    private Outcome trace(String path, List<String> argv) throws SpawnException {
+        posix = Posix.forCurrentThread();
+        try (Arena arena = Arena.ofConfined()) {
+            regs = new Registers(arch, arena);
+            memory = new GuestMemory(posix, arena);
+            stop = new SyscallStop(memory);
+            if (options.trace() != null) printer = new SyscallTracePrinter(arch, memory, options.trace());
+            if (options.pinToOneCpu()) CpuPinning.pinCallingThread(posix, arena, options.warnings());
+
+            SeccompFilter filter = options.trace() != null
+                    ? SeccompFilter.tracingAll(arch) : SeccompFilter.tracing(arch, tracedSyscalls());
+            LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds());
+            if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
+            rootPid = spawned.pid();
+            execErrorFd = spawned.errorFd();
+            threads.put(rootPid, new Tracee(rootPid));
+            LibDetsim.forwardSignals(rootPid);
+            loop(arena);
+            if (printer != null) printer.flush();
+            return new Outcome(exited(rootStatus) ? exitCode(rootStatus) : 0,
+                    signaled(rootStatus) ? termSignal(rootStatus) : 0, coreDumped(rootStatus), leftoverKilled);
+        } finally {
+            if (execErrorFd >= 0) posix.close(execErrorFd);
+        }
+    }
+
+    private void loop(Arena arena) throws SpawnException {
+        while (!threads.isEmpty()) {
+            int tid = posix.waitpid(-1, WALL);
+            if (tid == -Errno.EINTR) continue;
+            if (tid == -Errno.ECHILD) break;
+            if (tid < 0) throw new IllegalStateException("waitpid: " + Errno.name(-tid));
+            int status = posix.lastWaitStatus();
+            if (stopped(status)) {
+                onStop(threads.computeIfAbsent(tid, Tracee::new), status);
+            } else {
+                onExit(tid, status, arena);
+            }
+        }
+    }
+
+    private void onExit(int tid, int status, Arena arena) throws SpawnException {
+        Tracee t = threads.remove(tid);
+        if (t != null && t.pendingSyscall != null && printer != null) printer.finishUnreturned(t);
+        if (tid != rootPid) return;
+        if (execErrorFd >= 0) checkExecFailed(arena); // exited before reaching its program
+        rootStatus = status;
+        killLeftovers();
+    }
+
+    /** The root exited before PTRACE_EVENT_EXEC: if the error pipe holds {stage, errno}, exec failed. */
+    private void checkExecFailed(Arena arena) throws SpawnException {
+        MemorySegment buf = arena.allocate(8, 4);
+        long n = posix.read(execErrorFd, buf, 8);
+        posix.close(execErrorFd);
+        execErrorFd = -1;
+        if (n == 8) {
+            int stage = buf.get(ValueLayout.JAVA_INT, 0);
+            int errno = buf.get(ValueLayout.JAVA_INT, 4);
+            String what = switch (stage) {
+                case 4 -> "cannot install the seccomp filter";
+                case 3 -> "cannot set no_new_privs";
+                case 5 -> "cannot execute";
+                default -> "cannot prepare the child";
+            };
+            throw new SpawnException(what, errno);
+        }
+    }
+
+    private void killLeftovers() {
+        for (int tid : List.copyOf(threads.keySet())) {
+            if (posix.kill(tid, SignalNames.SIGKILL) == 0) leftoverKilled++;
+        }
+    }
+
+    private void onStop(Tracee t, int status) {
+        int signal = stopSignal(status);
+        switch (event(status)) {
+            case 0 -> {
+                if (signal == SYSCALL_STOP) {
+                    if (printer != null) printer.finish(t, regsOf(t));
+                    resume(t, 0);
+                } else {
+                    resume(t, signal); // signal-delivery-stop: deliver it unchanged
+                }
+            }
+            case EVENT_SECCOMP -> onSeccomp(t);
+            case EVENT_CLONE, EVENT_FORK, EVENT_VFORK -> {
+                long child = posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage());
+                if (child >= 0) threads.computeIfAbsent((int) eventMessageValue(), Tracee::new);
+                resume(t, 0);
+            }
+            case EVENT_EXEC -> onExec(t);
+            case EVENT_STOP -> {
+                if (signal == SignalNames.SIGTRAP) {
+                    resume(t, 0); // a new thread's first stop, or an interrupt
+                } else {
+                    posix.ptrace(PTRACE_LISTEN, t.tid, 0, 0); // group-stop: stay stopped, see SIGCONT
+                }
+            }
+            default -> {
+                warnOnce("event " + event(status), "unexpected ptrace event " + event(status) + " in thread " + t.tid);
+                resume(t, 0);
+            }
+        }
+    }
+
+    private void onExec(Tracee t) {
+        if (posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0) {
+            int former = (int) eventMessageValue();
+            if (former != t.tid) {
+                // A non-leader thread exec'd: it took over the leader's tid; its own tid is gone.
+                Tracee old = threads.remove(former);
+                if (old != null && old.pendingSyscall != null) {
+                    t.pendingSyscall = old.pendingSyscall;
+                    t.pendingArgs = old.pendingArgs;
+                    t.pendingRendered = old.pendingRendered;
+                }
+            }
+        }
+        if (t.tid == rootPid && execErrorFd >= 0) {
+            posix.close(execErrorFd); // exec succeeded: the pipe was closed on exec
+            execErrorFd = -1;
+        }
+        resume(t, 0);
+    }
+
+    private void onSeccomp(Tracee t) {
+        if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
+        long nr = regs.syscallNumber();
+        Syscall s = arch.syscall(nr);
+        if (s == null) {
+            warnOnce("nr " + nr, "syscall " + describeUnknown(nr) + " is not in detsim's table; it ran unchanged");
+            resume(t, 0);
+            return;
+        }
+        Disposition d = Disposition.PASSTHROUGH;
+        SyscallHandler h = bySyscall[s.ordinal()];
+        if (h != null) {
+            stop.thread = t;
+            stop.syscall = s;
+            stop.registers = regs;
+            d = h.onSyscall(stop);
+        }
+        if (d instanceof Disposition.Emulate e) {
+            regs.setReturnValue(e.value());
+            arch.storeSyscallNumber(posix, t.tid, regs.raw(), -1);
+            if (printer != null) printer.emulated(t, s, regs, e.value());
+            resume(t, 0);
+            return;
+        }
+        if (printer != null) printer.begin(t, s, regs);
+        resume(t, 0);
+    }
+
+    private String describeUnknown(long nr) {
+        if (arch.foreignAbiBit() != 0 && (nr & arch.foreignAbiBit()) != 0) {
+            return "x32 #" + (nr & ~arch.foreignAbiBit());
+        }
+        return "#" + nr;
+    }
+
+    private Registers regsOf(Tracee t) {
+        return arch.fetch(posix, t.tid, regs.raw()) < 0 ? null : regs;
+    }
+
+    /** Restarts t, delivering signal (0 for none); asks for the syscall-exit stop if a trace line waits. */
+    private void resume(Tracee t, int signal) {
+        int request = t.pendingSyscall != null ? PTRACE_SYSCALL : PTRACE_CONT;
+        long r = posix.ptrace(request, t.tid, 0, signal);
+        if (r < 0 && r != -Errno.ESRCH) {
+            warnOnce("resume " + r, "cannot resume thread " + t.tid + ": " + Errno.name((int) -r));
+        }
+    }
+
+    private MemorySegment eventMsg;
+
+    private long eventMessage() {
+        if (eventMsg == null) eventMsg = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
+        return eventMsg.address();
+    }
+
+    private long eventMessageValue() {
+        return eventMsg.get(ValueLayout.JAVA_LONG, 0);
+    }
+
+    private void warnOnce(String key, String message) {
+        if (warned.add(key)) options.warnings().println("detsim: warning: " + message);
+    }
+}

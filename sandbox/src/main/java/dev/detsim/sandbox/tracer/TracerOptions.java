@@ -1,0 +1,19 @@
+package dev.detsim.sandbox.tracer;
+
+import dev.detsim.sandbox.syscall.Syscall;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How to run a program under the tracer.
+ *
+ * @param pinToOneCpu run the tracer thread and every tracee on one CPU (stops are cheaper, less noisy)
+ * @param intercept syscalls to stop on although no handler needs them (passed through unchanged)
+ * @param trace where to print a line per intercepted syscall, or null; tracing stops every syscall
+ * @param handlers the family handlers, in priority order
+ * @param keepFds descriptors above 2 the program inherits from detsim's caller
+ * @param warnings where detsim reports what it could not handle faithfully
+ */
+public record TracerOptions(boolean pinToOneCpu, Set<Syscall> intercept, PrintStream trace,
+                            List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings) {}
