@@ -1,0 +1,62 @@
+package dev.detsim.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The detsim command: deterministic sandbox for database binaries. */
+@Command(name = "detsim",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Runs an unmodified Linux program under ptrace and seccomp-bpf.",
+        subcommands = {RunCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0..255:the traced program's own exit status (killed by signal S: 128+S)",
+            "2:bad options",
+            "126:the program exists but cannot be executed",
+            "127:the program was not found",
+            "70:internal error in detsim"})
+public final class Main implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given writers; tests call this in-process. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return newCommandLine(out, err).execute(args);
+    }
+
+    static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setStopAtPositional(true); // "detsim run ls -l": -l is ls's option
+        cl.setExitCodeExceptionMapper(t -> ExitCodes.INTERNAL);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("detsim: " + ex.getMessage());
+            c.usage(c.getErr());
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            c.getErr().println("detsim: internal error: " + ex);
+            if (System.getenv("DETSIM_DEBUG") != null) ex.printStackTrace(c.getErr());
+            else c.getErr().println("detsim: set DETSIM_DEBUG=1 for the stack trace");
+            return ExitCodes.INTERNAL;
+        });
+        return cl;
+    }
+}

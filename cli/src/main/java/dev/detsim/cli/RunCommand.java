@@ -1,0 +1,138 @@
+package dev.detsim.cli;
+
+import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.Outcome;
+import dev.detsim.sandbox.tracer.SpawnException;
+import dev.detsim.sandbox.tracer.Tracer;
+import dev.detsim.sandbox.tracer.TracerOptions;
+import java.io.BufferedOutputStream;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** detsim run [options] -- CMD [ARGS...] */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs CMD under detsim's tracer. stdin, stdout, stderr, the environment, the working directory and",
+            "descriptors above 2 pass through untouched; detsim exits with CMD's status (128+S if a signal S",
+            "killed it). SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim go to CMD. If detsim dies, every",
+            "traced process dies with it; processes CMD leaves running when it exits are killed."},
+        sortOptions = false)
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--no-pin",
+            description = "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).")
+    boolean noPin;
+
+    @Option(names = "--intercept", split = ",", paramLabel = "SYSCALL",
+            description = "Also stop on these syscalls (names as in the kernel, e.g. getppid) and pass them through"
+                    + " unchanged; for measuring and debugging the interception path.")
+    List<String> intercept = new ArrayList<>();
+
+    @Option(names = "--trace-syscalls", arity = "0..1", paramLabel = "FILE", fallbackValue = "-",
+            description = "Print a line per syscall: thread, name, decoded arguments and result, to FILE or"
+                    + " to stderr. Every syscall stops while tracing, so the program runs slower.")
+    String traceFile;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        var err = spec.commandLine().getErr();
+        Arch arch;
+        try {
+            arch = Arch.current();
+        } catch (Arch.UnsupportedArchitectureException e) {
+            err.println("detsim: " + e.getMessage());
+            return ExitCodes.INTERNAL;
+        }
+        Set<Syscall> intercepted = parseSyscalls(arch);
+        ProgramLookup.Result lookup = ProgramLookup.find(command.get(0), System.getenv("PATH"));
+        if (lookup instanceof ProgramLookup.Failed f) {
+            err.println("detsim: " + f.message());
+            return f.exitStatus();
+        }
+        String path = ((ProgramLookup.Found) lookup).path().toString();
+
+        PrintStream warnings = new PrintStream(new FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        PrintStream trace = openTrace(warnings);
+        TracerOptions options = new TracerOptions(!noPin, intercepted, trace, List.of(), inheritedFds(), warnings);
+        Outcome outcome;
+        try {
+            outcome = new Tracer(arch, options).run(path, command);
+        } catch (SpawnException e) {
+            err.println("detsim: " + command.get(0) + ": " + e.getMessage());
+            return e.errno() == 2 ? ExitCodes.NOT_FOUND : ExitCodes.CANNOT_EXECUTE;
+        } finally {
+            if (trace != null && trace != warnings) trace.close();
+        }
+        if (outcome.leftoverProcessesKilled() > 0) {
+            warnings.println("detsim: " + command.get(0) + " exited leaving " + outcome.leftoverProcessesKilled()
+                    + " traced process(es) running; detsim killed them");
+        }
+        if (outcome.signal() != 0) {
+            warnings.println("detsim: " + command.get(0) + " killed by signal " + SignalNames.name(outcome.signal())
+                    + " (" + SignalNames.description(outcome.signal()) + ")"
+                    + (outcome.coreDumped() ? " (core dumped)" : ""));
+        }
+        return outcome.shellStatus();
+    }
+
+    private Set<Syscall> parseSyscalls(Arch arch) {
+        Set<Syscall> set = EnumSet.noneOf(Syscall.class);
+        for (String name : intercept) {
+            Syscall s;
+            try {
+                s = Syscall.valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--intercept: unknown syscall '" + name + "'");
+            }
+            if (arch.number(s) < 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "--intercept: " + name + " does not exist on " + arch.name());
+            }
+            set.add(s);
+        }
+        return set;
+    }
+
+    private PrintStream openTrace(PrintStream stderr) {
+        if (traceFile == null) return null;
+        if (traceFile.equals("-")) return stderr;
+        try {
+            return new PrintStream(new BufferedOutputStream(new FileOutputStream(traceFile), 1 << 16), false,
+                    StandardCharsets.UTF_8);
+        } catch (FileNotFoundException e) {
+            throw new ParameterException(spec.commandLine(), "--trace-syscalls: cannot write " + traceFile
+                    + ": " + e.getMessage());
+        }
+    }
+
+    /** Descriptors above 2 that detsim's caller handed it, as the launcher found them (detsim.inheritedFds). */
+    private static int[] inheritedFds() {
+        String list = System.getProperty("detsim.inheritedFds", "").trim();
+        if (list.isEmpty()) return new int[0];
+        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .mapToInt(Integer::parseInt).filter(fd -> fd > 2).toArray();
+    }
+}

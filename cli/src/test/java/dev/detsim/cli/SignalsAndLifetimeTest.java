@@ -1,0 +1,108 @@
+package dev.detsim.cli;
+
+import static dev.detsim.cli.Programs.detsimCommand;
+import static dev.detsim.cli.Programs.guest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Signals sent to detsim reach the program; nothing traced outlives detsim, even after SIGKILL. */
+class SignalsAndLifetimeTest {
+    @TempDir
+    Path dir;
+
+    private static Process startDetsim(List<String> command) throws IOException {
+        List<String> cmd = new ArrayList<>(detsimCommand(List.of("run", "--")));
+        cmd.addAll(command);
+        return new ProcessBuilder(cmd).redirectErrorStream(false).start();
+    }
+
+    private static String readLine(Process p) throws IOException {
+        var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = reader.readLine();
+        if (line == null) fail("detsim's program ended before it was ready");
+        return line;
+    }
+
+    @Test
+    void sigtermToDetsimReachesTheProgram() throws Exception {
+        Process p = startDetsim(List.of("bash", "-c",
+                "trap 'echo got TERM; exit 3' TERM; echo ready; while :; do sleep 0.05; done"));
+        assertEquals("ready", readLine(p));
+        Programs.signal(p, "TERM");
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "detsim ends after the program handles SIGTERM");
+        assertEquals(3, p.exitValue());
+        assertEquals("got TERM\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void sigintKillsAnUnhandlingProgramWithStatus130() throws Exception {
+        Process p = startDetsim(List.of("bash", "-c", "echo ready; exec sleep 60"));
+        assertEquals("ready", readLine(p));
+        Thread.sleep(200); // let bash exec sleep
+        Programs.signal(p, "INT");
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(130, p.exitValue());
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(err.contains("killed by signal SIGINT"), err);
+    }
+
+    @Test
+    void sigkillOfDetsimLeavesNoTracedProcess() throws Exception {
+        Path pidFile = dir.resolve("pids");
+        Process p = startDetsim(List.of(guest("spawn_tree_sleep").toString(), pidFile.toString()));
+        assertEquals("ready", readLine(p));
+        List<Long> pids = new ArrayList<>();
+        for (String line : Files.readAllLines(pidFile)) pids.add(Long.parseLong(line.trim()));
+        p.toHandle().children().forEach(c -> pids.add(c.pid())); // the root program process
+        assertTrue(pids.size() >= 6, "root, 3 children, a grandchild and a second thread: " + pids);
+        for (long pid : pids) assertTrue(alive(pid), pid + " runs before detsim is killed");
+
+        p.destroyForcibly(); // SIGKILL: detsim cannot clean up; the kernel must (PTRACE_O_EXITKILL)
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<Long> survivors = pids;
+        while (System.nanoTime() < deadline) {
+            survivors = pids.stream().filter(SignalsAndLifetimeTest::alive).toList();
+            if (survivors.isEmpty()) break;
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), survivors, "traced processes alive after detsim was SIGKILLed");
+    }
+
+    @Test
+    void processesLeftRunningWhenTheProgramExitsAreKilled() throws Exception {
+        Path pidFile = dir.resolve("bg.pid");
+        var r = Programs.detsimRun(List.of("bash", "-c", "sleep 300 & echo $! > " + pidFile + "; echo started"), null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("started\n", r.out());
+        assertTrue(r.err().contains("detsim killed them"), r.err());
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (alive(pid) && System.nanoTime() < deadline) Thread.sleep(50);
+        assertTrue(!alive(pid), "the background sleep outlived detsim");
+    }
+
+    /** Alive and not a zombie waiting for its parent to reap it. */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
