@@ -86,7 +86,7 @@ X86_64_ONLY_EXPECTED = {
     "arch_prctl", "access", "dup2", "epoll_create", "epoll_wait",
 }
 
-RETURN_KINDS = {"int", "fd", "pid", "size", "hex", "none"}
+RETURN_KINDS = {"int", "long", "off", "fd", "pid", "size", "hex", "none"}
 ARG_KINDS = {
     "int", "uint", "long", "ulong", "hex", "ptr", "fd", "dirfd", "pid",
     "size", "off", "str", "strv", "oflags", "mode", "atflags", "prot",

@@ -113,6 +113,7 @@ pid_t detsim_spawn(const struct detsim_spawn_request *req, int *error_fd) {
         close(go[1]);
         close(err[0]);
         kill(pid, SIGKILL);
+        waitpid(pid, NULL, __WALL);
         return -saved;
     }
     close(go[1]);

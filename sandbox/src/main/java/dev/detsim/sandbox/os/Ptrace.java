@@ -51,7 +51,7 @@ public final class Ptrace {
     }
 
     public static boolean signaled(int status) {
-        return ((status & 0x7f) + 1) >> 1 > 0 && (status & 0xff) != 0x7f && (status & 0x7f) != 0;
+        return (status & 0x7f) != 0 && (status & 0x7f) != 0x7f;
     }
 
     public static int termSignal(int status) {

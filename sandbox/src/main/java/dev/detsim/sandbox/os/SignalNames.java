@@ -34,7 +34,7 @@ public final class SignalNames {
     /** Number for "SIGTERM", "TERM" or "15"; -1 if unknown. */
     public static int parse(String text) {
         String t = text.trim().toUpperCase();
-        if (!t.isEmpty() && Character.isDigit(t.charAt(0))) return Integer.parseInt(t);
+        if (t.matches("\\d{1,2}")) return Integer.parseInt(t);
         if (!t.startsWith("SIG")) t = "SIG" + t;
         for (var e : TABLE.entrySet()) if (e.getValue()[0].equals(t)) return e.getKey();
         return -1;

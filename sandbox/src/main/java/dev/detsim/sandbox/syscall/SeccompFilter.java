@@ -41,17 +41,15 @@ public final class SeccompFilter {
             int nr = arch.number(s);
             if (nr >= 0) numbers.set(nr);
         }
-        return build(arch, numbers);
+        return build(arch, numbers, false);
     }
 
-    /** A filter that stops every syscall. */
+    /** A filter that stops every syscall, whatever its number. */
     public static SeccompFilter tracingAll(Arch arch) {
-        BitSet all = new BitSet();
-        all.set(0, 1 << 16); // far past the largest number, so unknown numbers stop too
-        return build(arch, all);
+        return build(arch, new BitSet(), true);
     }
 
-    private static SeccompFilter build(Arch arch, BitSet traced) {
+    private static SeccompFilter build(Arch arch, BitSet traced, boolean traceEverything) {
         List<Instruction> p = new ArrayList<>();
         p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, ARCH));
         p.add(new Instruction(JEQ_K, (byte) 1, (byte) 0, arch.auditArch()));
@@ -69,7 +67,7 @@ public final class SeccompFilter {
             p.add(ret(RET_TRACE));
             lo = traced.nextSetBit(hi + 1);
         }
-        p.add(ret(RET_ALLOW));
+        p.add(ret(traceEverything ? RET_TRACE : RET_ALLOW));
         if (p.size() > 4096) throw new IllegalStateException("seccomp program too long: " + p.size());
         return new SeccompFilter(p);
     }

@@ -1,0 +1,71 @@
+package dev.detsim.sandbox.os;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** wait(2) status decoding, with statuses encoded as the kernel does (kernel/exit.c, ptrace(2)). */
+class PtraceTest {
+    @Test
+    void exited() {
+        int status = 3 << 8; // exit(3)
+        assertTrue(Ptrace.exited(status));
+        assertEquals(3, Ptrace.exitCode(status));
+        assertFalse(Ptrace.signaled(status));
+        assertFalse(Ptrace.stopped(status));
+        assertTrue(Ptrace.exited(0));
+        assertEquals(255, Ptrace.exitCode(0xff00));
+    }
+
+    @Test
+    void killedBySignal() {
+        int status = SignalNames.SIGKILL;
+        assertTrue(Ptrace.signaled(status));
+        assertFalse(Ptrace.exited(status));
+        assertFalse(Ptrace.stopped(status));
+        assertEquals(9, Ptrace.termSignal(status));
+        assertFalse(Ptrace.coreDumped(status));
+
+        int core = SignalNames.SIGSEGV | 0x80;
+        assertTrue(Ptrace.signaled(core));
+        assertEquals(11, Ptrace.termSignal(core));
+        assertTrue(Ptrace.coreDumped(core));
+        assertTrue(Ptrace.signaled(64), "SIGRTMAX");
+    }
+
+    @Test
+    void stops() {
+        int sigstop = (SignalNames.SIGSTOP << 8) | 0x7f;
+        assertTrue(Ptrace.stopped(sigstop));
+        assertFalse(Ptrace.signaled(sigstop));
+        assertFalse(Ptrace.exited(sigstop));
+        assertEquals(19, Ptrace.stopSignal(sigstop));
+        assertEquals(0, Ptrace.event(sigstop));
+
+        int syscallStop = ((SignalNames.SIGTRAP | 0x80) << 8) | 0x7f; // PTRACE_O_TRACESYSGOOD
+        assertTrue(Ptrace.stopped(syscallStop));
+        assertEquals(0x85, Ptrace.stopSignal(syscallStop));
+
+        int seccomp = ((SignalNames.SIGTRAP | (Ptrace.EVENT_SECCOMP << 8)) << 8) | 0x7f;
+        assertTrue(Ptrace.stopped(seccomp));
+        assertEquals(Ptrace.EVENT_SECCOMP, Ptrace.event(seccomp));
+        assertEquals(SignalNames.SIGTRAP, Ptrace.stopSignal(seccomp));
+
+        int groupStop = ((SignalNames.SIGTSTP | (Ptrace.EVENT_STOP << 8)) << 8) | 0x7f; // PTRACE_SEIZE group-stop
+        assertTrue(Ptrace.stopped(groupStop));
+        assertEquals(Ptrace.EVENT_STOP, Ptrace.event(groupStop));
+        assertEquals(SignalNames.SIGTSTP, Ptrace.stopSignal(groupStop));
+    }
+
+    @Test
+    void constantsAreTheKernels() {
+        assertEquals(7, Ptrace.PTRACE_CONT);
+        assertEquals(24, Ptrace.PTRACE_SYSCALL);
+        assertEquals(0x4206, Ptrace.PTRACE_SEIZE);
+        assertEquals(0x80, Ptrace.O_TRACESECCOMP);
+        assertEquals(0x100000, Ptrace.O_EXITKILL);
+        assertEquals(0x40000000, Ptrace.WALL);
+    }
+}
