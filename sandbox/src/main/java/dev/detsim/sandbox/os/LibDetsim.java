@@ -32,8 +32,11 @@ public final class LibDetsim {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle FORWARD_SIGNALS = downcall("detsim_forward_signals",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle LAYOUT = downcall("detsim_layout",
-            FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+
+    /** Only the layout tests need this one: created on first use, not at start-up. */
+    private static final class Layout {
+        static final MethodHandle LAYOUT = downcall("detsim_layout", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    }
 
     private LibDetsim() {}
 
@@ -92,7 +95,7 @@ public final class LibDetsim {
     /** C's sizeof/offsetof for a name such as "user_regs_struct.orig_rax"; -1 if C does not know it. */
     public static long cLayout(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            return (long) LAYOUT.invokeExact(arena.allocateFrom(name));
+            return (long) Layout.LAYOUT.invokeExact(arena.allocateFrom(name));
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

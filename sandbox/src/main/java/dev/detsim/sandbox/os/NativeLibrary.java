@@ -5,14 +5,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.jar.JarEntry;
 
 /**
  * Finds libdetsim.so, the C part built by the native module, and opens it for the whole process.
@@ -59,26 +58,22 @@ public final class NativeLibrary {
     }
 
     private static Path extract(URL url) throws IOException {
-        byte[] bytes;
-        try (InputStream in = url.openStream()) {
-            bytes = in.readAllBytes();
-        }
-        String digest;
-        try {
-            digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // The jar entry records its CRC and size: a cached copy is found without reading the library.
+        var connection = (JarURLConnection) url.openConnection();
+        connection.setUseCaches(false);
+        JarEntry entry = connection.getJarEntry();
+        String key = Long.toHexString(entry.getCrc()) + "-" + entry.getSize();
         String base = System.getenv("XDG_CACHE_HOME");
         Path cache = (base != null && !base.isEmpty() ? Path.of(base) : Path.of(System.getProperty("user.home"), ".cache"))
-                .resolve("detsim").resolve(digest);
+                .resolve("detsim").resolve(key);
         Path lib = cache.resolve("libdetsim.so");
-        if (!Files.isRegularFile(lib) || Files.size(lib) != bytes.length) {
-            Files.createDirectories(cache);
-            Path tmp = Files.createTempFile(cache, "libdetsim", ".tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (Files.isRegularFile(lib) && Files.size(lib) == entry.getSize()) return lib;
+        Files.createDirectories(cache);
+        Path tmp = Files.createTempFile(cache, "libdetsim", ".tmp");
+        try (InputStream in = connection.getInputStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
+        Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return lib;
     }
 }

@@ -1,9 +1,10 @@
 package dev.detsim.sandbox.os;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -26,39 +27,30 @@ public final class Posix {
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
 
-    // glibc's ptrace is variadic after the request: long ptrace(enum __ptrace_request, ...).
-    private static final MethodHandle PTRACE = libc("ptrace",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1), CRITICAL);
-    private static final MethodHandle WAITPID = libc("waitpid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle PROCESS_VM_READV = libc("process_vm_readv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG),
-            CAPTURE_ERRNO, CRITICAL);
-    private static final MethodHandle PROCESS_VM_WRITEV = libc("process_vm_writev",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG),
-            CAPTURE_ERRNO, CRITICAL);
-    private static final MethodHandle KILL = libc("kill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle TGKILL = libc("tgkill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle SCHED_SETAFFINITY = libc("sched_setaffinity",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
-    private static final MethodHandle SCHED_GETAFFINITY = libc("sched_getaffinity",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO);
-    private static final MethodHandle READ = libc("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
-    private static final MethodHandle CLOSE = libc("close",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle GETPID = libc("getpid", FunctionDescriptor.of(JAVA_INT));
+    // Every call goes through glibc's variadic long syscall(long number, ...): one binding instead of one per
+    // function keeps start-up short (each distinct downcall costs milliseconds to generate). Numbers come
+    // from the arch layer. Two variants: critical (no thread-state transition) for calls that never block,
+    // and a plain one for wait4, which blocks.
+    private static final FunctionDescriptor SYSCALL = FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle SHORT_CALL = libcSyscall(Linker.Option.critical(false));
+    private static final MethodHandle BLOCKING_CALL = libcSyscall();
+
+    private static MethodHandle libcSyscall(Linker.Option... extra) {
+        MemorySegment symbol = LINKER.defaultLookup().find("syscall")
+                .orElseThrow(() -> new IllegalStateException("libc has no syscall()"));
+        Linker.Option[] options = new Linker.Option[2 + extra.length];
+        options[0] = Linker.Option.captureCallState("errno");
+        options[1] = Linker.Option.firstVariadicArg(1);
+        System.arraycopy(extra, 0, options, 2, extra.length);
+        return LINKER.downcallHandle(symbol, SYSCALL, options);
+    }
 
     /** Bytes of a cpu_set_t (1024 CPUs). */
     public static final int CPU_SET_BYTES = 128;
 
-    private static final ThreadLocal<Posix> PER_THREAD = ThreadLocal.withInitial(Posix::new);
+    private static final ThreadLocal<Posix> PER_THREAD = ThreadLocal.withInitial(() -> new Posix(Arch.current()));
 
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment callState = arena.allocate(CALL_STATE);
@@ -66,16 +58,48 @@ public final class Posix {
     private final MemorySegment localIov = arena.allocate(16, 8);
     private final MemorySegment remoteIov = arena.allocate(16, 8);
 
-    private Posix() {}
+    private final long ptraceNr, wait4Nr, readvNr, writevNr, killNr, tgkillNr, setAffinityNr, getAffinityNr,
+            readNr, closeNr;
+
+    private Posix(Arch arch) {
+        ptraceNr = nr(arch, Syscall.PTRACE);
+        wait4Nr = nr(arch, Syscall.WAIT4);
+        readvNr = nr(arch, Syscall.PROCESS_VM_READV);
+        writevNr = nr(arch, Syscall.PROCESS_VM_WRITEV);
+        killNr = nr(arch, Syscall.KILL);
+        tgkillNr = nr(arch, Syscall.TGKILL);
+        setAffinityNr = nr(arch, Syscall.SCHED_SETAFFINITY);
+        getAffinityNr = nr(arch, Syscall.SCHED_GETAFFINITY);
+        readNr = nr(arch, Syscall.READ);
+        closeNr = nr(arch, Syscall.CLOSE);
+    }
+
+    private static long nr(Arch arch, Syscall s) {
+        int n = arch.number(s);
+        if (n < 0) throw new IllegalStateException(s.kernelName() + " does not exist on " + arch.name());
+        return n;
+    }
 
     public static Posix forCurrentThread() {
         return PER_THREAD.get();
     }
 
-    private static MethodHandle libc(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new IllegalStateException("libc has no " + name));
-        return LINKER.downcallHandle(symbol, fd, options);
+    private long shortCall(long nr, long a, long b, long c, long d, long e, long f) {
+        try {
+            long r = (long) SHORT_CALL.invokeExact(callState, nr, a, b, c, d, e, f);
+            return r == -1 ? -errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private long blockingCall(long nr, long a, long b, long c, long d) {
+        try {
+            long r = (long) BLOCKING_CALL.invokeExact(callState, nr, a, b, c, d, 0L, 0L);
+            return r == -1 ? -errno() : r;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     private int errno() {
@@ -84,22 +108,12 @@ public final class Posix {
 
     /** ptrace(2); -errno on failure. Not for PTRACE_PEEK*, whose data may legitimately be -1. */
     public long ptrace(int request, int pid, long addr, long data) {
-        try {
-            long r = (long) PTRACE.invokeExact(callState, request, pid, addr, data);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return shortCall(ptraceNr, request, pid, addr, data, 0, 0);
     }
 
     /** waitpid(2); returns the pid or -errno; the status is then {@link #lastWaitStatus()}. */
     public int waitpid(int pid, int options) {
-        try {
-            int r = (int) WAITPID.invokeExact(callState, pid, status, options);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) blockingCall(wait4Nr, pid, status.address(), options, 0);
     }
 
     public int lastWaitStatus() {
@@ -112,12 +126,7 @@ public final class Posix {
         localIov.set(JAVA_LONG, 8, len);
         remoteIov.set(JAVA_LONG, 0, addr);
         remoteIov.set(JAVA_LONG, 8, len);
-        try {
-            long r = (long) PROCESS_VM_READV.invokeExact(callState, pid, localIov, 1L, remoteIov, 1L, 0L);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return shortCall(readvNr, pid, localIov.address(), 1, remoteIov.address(), 1, 0);
     }
 
     /** Copies len bytes of src to remote address addr of process pid; bytes copied or -errno. */
@@ -126,74 +135,39 @@ public final class Posix {
         localIov.set(JAVA_LONG, 8, len);
         remoteIov.set(JAVA_LONG, 0, addr);
         remoteIov.set(JAVA_LONG, 8, len);
-        try {
-            long r = (long) PROCESS_VM_WRITEV.invokeExact(callState, pid, localIov, 1L, remoteIov, 1L, 0L);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return shortCall(writevNr, pid, localIov.address(), 1, remoteIov.address(), 1, 0);
     }
 
     public int kill(int pid, int signal) {
-        try {
-            int r = (int) KILL.invokeExact(callState, pid, signal);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) shortCall(killNr, pid, signal, 0, 0, 0, 0);
     }
 
     public int tgkill(int tgid, int tid, int signal) {
-        try {
-            int r = (int) TGKILL.invokeExact(callState, tgid, tid, signal);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) shortCall(tgkillNr, tgid, tid, signal, 0, 0, 0);
     }
 
     /** Restricts the calling thread (tid 0) or thread tid to the CPUs set in mask (cpu_set_t bytes). */
     public int schedSetaffinity(int tid, MemorySegment mask) {
-        try {
-            int r = (int) SCHED_SETAFFINITY.invokeExact(callState, tid, mask.byteSize(), mask);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) shortCall(setAffinityNr, tid, mask.byteSize(), mask.address(), 0, 0, 0);
     }
 
     public int schedGetaffinity(int tid, MemorySegment mask) {
-        try {
-            int r = (int) SCHED_GETAFFINITY.invokeExact(callState, tid, mask.byteSize(), mask);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        // The raw call returns the bytes it wrote; like glibc, clear the rest and return 0.
+        mask.fill((byte) 0);
+        long r = shortCall(getAffinityNr, tid, mask.byteSize(), mask.address(), 0, 0, 0);
+        return r < 0 ? (int) r : 0;
     }
 
     public long read(int fd, MemorySegment buf, long count) {
-        try {
-            long r = (long) READ.invokeExact(callState, fd, buf, count);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return blockingCall(readNr, fd, buf.address(), count, 0);
     }
 
     public int close(int fd) {
-        try {
-            int r = (int) CLOSE.invokeExact(callState, fd);
-            return r == -1 ? -errno() : r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) shortCall(closeNr, fd, 0, 0, 0, 0, 0);
     }
 
+    /** This process's pid (as the JDK knows it, without a native call). */
     public static int getpid() {
-        try {
-            return (int) GETPID.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) ProcessHandle.current().pid();
     }
 }
