@@ -12,6 +12,7 @@ enum {
     DETSIM_STAGE_NO_NEW_PRIVS = 3,
     DETSIM_STAGE_SECCOMP = 4,
     DETSIM_STAGE_EXEC = 5,
+    DETSIM_STAGE_PERSONALITY = 6,
 };
 
 struct detsim_spawn_request {
@@ -23,7 +24,11 @@ struct detsim_spawn_request {
     unsigned int ptrace_options;      /* PTRACE_O_* for PTRACE_SEIZE */
     const int *keep_fds;              /* descriptors >= 3 to pass to the child open */
     int keep_fd_count;
+    unsigned int flags;               /* DETSIM_SPAWN_* */
 };
+
+/* Spawn flags. */
+#define DETSIM_SPAWN_NO_ASLR 1u       /* personality(ADDR_NO_RANDOMIZE): addresses the same every run */
 
 /* Returns the child's pid (seized, running towards execve) or -errno; *error_fd receives the read
  * end of the close-on-exec error pipe (EOF after a successful exec, else {stage, errno} as int32). */

@@ -58,6 +58,7 @@ static const struct {
     ENTRY("detsim_spawn_request.ptrace_options", offsetof(struct detsim_spawn_request, ptrace_options)),
     ENTRY("detsim_spawn_request.keep_fds", offsetof(struct detsim_spawn_request, keep_fds)),
     ENTRY("detsim_spawn_request.keep_fd_count", offsetof(struct detsim_spawn_request, keep_fd_count)),
+    ENTRY("detsim_spawn_request.flags", offsetof(struct detsim_spawn_request, flags)),
 };
 
 long detsim_layout(const char *name) {

@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -66,6 +67,8 @@ static void child(const struct detsim_spawn_request *req, int go_fd, int err_fd)
     if (sigprocmask(SIG_SETMASK, &none, NULL) != 0) write_errno_and_exit(err_fd, DETSIM_STAGE_SIGMASK, errno);
     if (cloexec_all_but(req->keep_fds, req->keep_fd_count) != 0)
         write_errno_and_exit(err_fd, DETSIM_STAGE_FDS, errno);
+    if ((req->flags & DETSIM_SPAWN_NO_ASLR) && personality(ADDR_NO_RANDOMIZE) == -1)
+        write_errno_and_exit(err_fd, DETSIM_STAGE_PERSONALITY, errno);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) write_errno_and_exit(err_fd, DETSIM_STAGE_NO_NEW_PRIVS, errno);
     if (req->filter_len > 0) {
         struct sock_fprog prog = {.len = req->filter_len, .filter = (struct sock_filter *) req->filter};

@@ -1,12 +1,14 @@
 package dev.detsim.cli;
 
 import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.handlers.RandomHandler;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Outcome;
 import dev.detsim.sandbox.tracer.SpawnException;
 import dev.detsim.sandbox.tracer.Tracer;
 import dev.detsim.sandbox.tracer.TracerOptions;
+import dev.detsim.sandbox.world.Entropy;
 import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
@@ -53,6 +55,10 @@ final class RunCommand implements Callable<Integer> {
                     + " to stderr. Every syscall stops while tracing, so the program runs slower.")
     String traceFile;
 
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of every random byte the program gets (getrandom, AT_RANDOM). Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
     List<String> command;
 
@@ -76,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
 
         PrintStream warnings = new PrintStream(new FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         PrintStream trace = openTrace(warnings);
-        TracerOptions options = new TracerOptions(!noPin, intercepted, trace, List.of(), inheritedFds(), warnings);
+        TracerOptions options = new TracerOptions(!noPin, intercepted, trace,
+                List.of(new RandomHandler(new Entropy(seed))), inheritedFds(), warnings, true);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);

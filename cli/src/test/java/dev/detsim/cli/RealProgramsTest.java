@@ -44,6 +44,31 @@ class RealProgramsTest {
         assertTrue(actual.out().contains("child status 7"), actual.out());
     }
 
+    /** Group-stops: SIGSTOP really stops a traced process (held with PTRACE_LISTEN) and SIGCONT resumes it. */
+    @Test
+    void stopAndContinueAJob() throws IOException {
+        String script = """
+                cd "$1"
+                ( i=0; while :; do i=$((i+1)); echo $i > counter; sleep 0.01; done ) &
+                job=$!
+                sleep 0.3
+                kill -STOP $job; sleep 0.1
+                a=$(cat counter); sleep 0.4; b=$(cat counter)
+                [ "$a" = "$b" ] && echo "stopped: counter stays" || echo "still running: $a -> $b"
+                kill -CONT $job; sleep 0.4
+                c=$(cat counter)
+                [ "$c" -gt "$b" ] && echo "continued: counter moves" || echo "not continued: $b -> $c"
+                kill -TERM $job; wait $job; echo "job status $?"
+                sleep 0.05 # the job's last "sleep 0.01" ends by itself, as natively, before bash exits
+                """;
+        Path nat = Files.createDirectory(dir.resolve("native"));
+        Path det = Files.createDirectory(dir.resolve("detsim"));
+        var expected = nativeRun(List.of("bash", "-c", script, "bash", nat.toString()), null);
+        var actual = detsimRun(List.of("bash", "-c", script, "bash", det.toString()), null);
+        assertEquals("stopped: counter stays\ncontinued: counter moves\njob status 143\n", expected.out());
+        assertSame(expected, actual, "stop/continue");
+    }
+
     @Test
     void environmentWorkingDirectoryAndStdinPassThrough() {
         assertSameAsNative(List.of("env"), null);

@@ -25,7 +25,10 @@ public final class LibDetsim {
             JAVA_INT.withName("ptrace_options"),
             ADDRESS.withName("keep_fds"),
             JAVA_INT.withName("keep_fd_count"),
-            MemoryLayout.paddingLayout(4));
+            JAVA_INT.withName("flags"));
+
+    /** Spawn flag: the program runs with address-space randomisation off (personality ADDR_NO_RANDOMIZE). */
+    public static final int SPAWN_NO_ASLR = 1;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle SPAWN = downcall("detsim_spawn",
@@ -57,7 +60,7 @@ public final class LibDetsim {
      * @return the child, or a negative errno in pid when fork or PTRACE_SEIZE failed
      */
     public static Spawned spawn(String path, List<String> argv, MemorySegment filter, int ptraceOptions,
-                                int[] keepFds) {
+                                int[] keepFds, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment argvSeg = arena.allocate(ADDRESS, argv.size() + 1);
             for (int i = 0; i < argv.size(); i++) argvSeg.setAtIndex(ADDRESS, i, arena.allocateFrom(argv.get(i)));
@@ -74,6 +77,7 @@ public final class LibDetsim {
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("ptrace_options")), ptraceOptions);
             req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("keep_fds")), keep);
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("keep_fd_count")), keepFds.length);
+            req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("flags")), flags);
 
             MemorySegment errorFd = arena.allocate(JAVA_INT);
             int pid = (int) SPAWN.invokeExact(req, errorFd);

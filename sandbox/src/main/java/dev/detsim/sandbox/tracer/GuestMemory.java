@@ -41,6 +41,13 @@ public final class GuestMemory {
         return new String(Arrays.copyOf(bytes, end), StandardCharsets.UTF_8);
     }
 
+    /** Writes bytes at addr of thread tid (at most a page per call); false if the memory is not writable. */
+    public boolean write(int tid, long addr, byte[] bytes) {
+        if (bytes.length > PAGE) throw new IllegalArgumentException("write at most " + PAGE + " bytes at once");
+        MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return posix.writeMemory(tid, addr, buffer, bytes.length) == bytes.length;
+    }
+
     /** The 8-byte word at addr, or empty-handed (null) if unreadable. */
     public Long readWord(int tid, long addr) {
         byte[] b = read(tid, addr, 8);

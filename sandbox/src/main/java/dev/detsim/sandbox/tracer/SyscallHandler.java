@@ -12,4 +12,7 @@ public interface SyscallHandler {
     Set<Syscall> subscriptions();
 
     Disposition onSyscall(SyscallStop stop);
+
+    /** Called when a thread has just exec'd a new program, before its first instruction. */
+    default void onExec(ExecStop exec) {}
 }

@@ -46,7 +46,9 @@ public final class Tracer {
     private Registers regs;
     private GuestMemory memory;
     private SyscallStop stop;
+    private ExecStop execStop;
     private SyscallTracePrinter printer;
+    private MemorySegment eventMsg;
 
     private int rootPid = -1;
     private int execErrorFd = -1;
@@ -97,12 +99,15 @@ public final class Tracer {
             regs = new Registers(arch, arena);
             memory = new GuestMemory(posix, arena);
             stop = new SyscallStop(memory);
+            execStop = new ExecStop(memory);
+            eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
             if (options.trace() != null) printer = new SyscallTracePrinter(arch, memory, options.trace());
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(posix, arena, options.warnings());
 
             SeccompFilter filter = options.trace() != null
                     ? SeccompFilter.tracingAll(arch) : SeccompFilter.tracing(arch, tracedSyscalls());
-            LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds());
+            LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds(),
+                    options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0);
             if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
             rootPid = spawned.pid();
             execErrorFd = spawned.errorFd();
@@ -154,6 +159,7 @@ public final class Tracer {
                 case 4 -> "cannot install the seccomp filter";
                 case 3 -> "cannot set no_new_privs";
                 case 5 -> "cannot execute";
+                case 6 -> "cannot turn off address-space randomisation";
                 default -> "cannot prepare the child";
             };
             throw new SpawnException(what, errno);
@@ -179,8 +185,9 @@ public final class Tracer {
             }
             case EVENT_SECCOMP -> onSeccomp(t);
             case EVENT_CLONE, EVENT_FORK, EVENT_VFORK -> {
-                long child = posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage());
-                if (child >= 0) threads.computeIfAbsent((int) eventMessageValue(), Tracee::new);
+                if (posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0) {
+                    threads.computeIfAbsent((int) eventMessageValue(), Tracee::new); // unless it stopped first
+                }
                 resume(t, 0);
             }
             case EVENT_EXEC -> onExec(t);
@@ -214,6 +221,11 @@ public final class Tracer {
         if (t.tid == rootPid && execErrorFd >= 0) {
             posix.close(execErrorFd); // exec succeeded: the pipe was closed on exec
             execErrorFd = -1;
+        }
+        if (!options.handlers().isEmpty() && arch.fetch(posix, t.tid, regs.raw()) >= 0) {
+            execStop.tid = t.tid;
+            execStop.registers = regs;
+            for (SyscallHandler h : options.handlers()) h.onExec(execStop);
         }
         resume(t, 0);
     }
@@ -266,10 +278,8 @@ public final class Tracer {
         }
     }
 
-    private MemorySegment eventMsg;
-
+    /** Address of the buffer PTRACE_GETEVENTMSG writes into. */
     private long eventMessage() {
-        if (eventMsg == null) eventMsg = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
         return eventMsg.address();
     }
 

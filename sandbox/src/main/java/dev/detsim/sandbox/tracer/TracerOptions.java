@@ -14,6 +14,8 @@ import java.util.Set;
  * @param handlers the family handlers, in priority order
  * @param keepFds descriptors above 2 the program inherits from detsim's caller
  * @param warnings where detsim reports what it could not handle faithfully
+ * @param disableAslr run the program with address-space randomisation off
  */
 public record TracerOptions(boolean pinToOneCpu, Set<Syscall> intercept, PrintStream trace,
-                            List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings) {}
+                            List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings,
+                            boolean disableAslr) {}

@@ -53,17 +53,17 @@ class NativeLayoutTest {
             assertEquals(member.byteSize(), sizeOfField(name), "sizeof " + name);
         }
         assertEquals(List.of("path", "argv", "envp", "filter", "filter_len", "ptrace_options", "keep_fds",
-                "keep_fd_count"), names, "every field of struct detsim_spawn_request, in order");
-        // 64-bit: four pointers, two unsigned ints, a pointer, an int and tail padding
+                "keep_fd_count", "flags"), names, "every field of struct detsim_spawn_request, in order");
+        // 64-bit: four pointers, two unsigned ints, a pointer, an int and an unsigned int
         assertEquals(56, LibDetsim.cLayout("detsim_spawn_request"));
     }
 
     /** Field sizes of struct detsim_spawn_request from consecutive C offsets. */
     private static long sizeOfField(String name) {
         List<String> order = List.of("path", "argv", "envp", "filter", "filter_len", "ptrace_options", "keep_fds",
-                "keep_fd_count");
+                "keep_fd_count", "flags");
         int i = order.indexOf(name);
-        if (i == order.size() - 1) return 4; // int keep_fd_count, followed by tail padding
+        if (i == order.size() - 1) return 4; // unsigned int flags, the last field
         long next = LibDetsim.cLayout("detsim_spawn_request." + order.get(i + 1));
         long here = LibDetsim.cLayout("detsim_spawn_request." + name);
         return next - here;
@@ -178,7 +178,7 @@ class NativeLayoutTest {
             "detsim_spawn_request", "detsim_spawn_request.path", "detsim_spawn_request.argv",
             "detsim_spawn_request.envp", "detsim_spawn_request.filter", "detsim_spawn_request.filter_len",
             "detsim_spawn_request.ptrace_options", "detsim_spawn_request.keep_fds",
-            "detsim_spawn_request.keep_fd_count");
+            "detsim_spawn_request.keep_fd_count", "detsim_spawn_request.flags");
 
     @Test
     void everyNameInLayoutCIsKnownToCAndChecked() throws java.io.IOException {

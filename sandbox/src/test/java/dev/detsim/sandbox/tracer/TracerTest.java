@@ -31,7 +31,7 @@ class TracerTest {
     private final PrintStream warnings = new PrintStream(warningBytes, true, StandardCharsets.UTF_8);
 
     private Outcome run(List<SyscallHandler> handlers, String... argv) throws Exception {
-        TracerOptions options = new TracerOptions(true, Set.of(), null, handlers, new int[0], warnings);
+        TracerOptions options = new TracerOptions(true, Set.of(), null, handlers, new int[0], warnings, false);
         return new Tracer(Arch.current(), options).run(argv[0], List.of(argv));
     }
 

@@ -1,0 +1,29 @@
+package dev.detsim.sandbox.tracer;
+
+import dev.detsim.sandbox.arch.Registers;
+
+/**
+ * A thread stopped right after a successful execve, at the first instruction of the new program: its
+ * stack holds argc, argv, envp and the auxiliary vector, which handlers may rewrite before it runs.
+ */
+public final class ExecStop {
+    private final GuestMemory memory;
+    int tid;
+    Registers registers;
+
+    ExecStop(GuestMemory memory) {
+        this.memory = memory;
+    }
+
+    public int tid() {
+        return tid;
+    }
+
+    public long stackPointer() {
+        return registers.stackPointer();
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+}
