@@ -9,7 +9,12 @@ import dev.detsim.sandbox.tracer.SpawnException;
 import dev.detsim.sandbox.tracer.Tracer;
 import dev.detsim.sandbox.tracer.TracerOptions;
 import dev.detsim.sandbox.world.Entropy;
+import dev.detsim.recorder.EventLog;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -59,6 +64,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Seed of every random byte the program gets (getrandom, AT_RANDOM). Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--digest",
+            description = "At exit, print the digest of the run's event log and its length to stderr"
+                    + " (\"detsim: digest HEX (N events)\").")
+    boolean digest;
+
+    @Option(names = "--events", paramLabel = "FILE",
+            description = "Write the run's event log to FILE (versioned text format, docs/EVENT-LOG.md).")
+    Path eventsFile;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
     List<String> command;
 
@@ -82,8 +96,10 @@ final class RunCommand implements Callable<Integer> {
 
         PrintStream warnings = new PrintStream(new FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         PrintStream trace = openTrace(warnings);
+        Writer eventsOut = openEvents();
+        EventLog events = new EventLog(eventsOut, "seed=" + seed + " cmd=" + String.join(" ", command));
         TracerOptions options = new TracerOptions(!noPin, intercepted, trace,
-                List.of(new RandomHandler(new Entropy(seed))), inheritedFds(), warnings, true);
+                List.of(new RandomHandler(new Entropy(seed))), inheritedFds(), warnings, true, events);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);
@@ -92,7 +108,9 @@ final class RunCommand implements Callable<Integer> {
             return e.errno() == 2 ? ExitCodes.NOT_FOUND : ExitCodes.CANNOT_EXECUTE;
         } finally {
             if (trace != null && trace != warnings) trace.close();
+            if (eventsOut != null) eventsOut.close();
         }
+        if (digest) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
         if (outcome.leftoverProcessesKilled() > 0) {
             warnings.println("detsim: " + command.get(0) + " exited leaving " + outcome.leftoverProcessesKilled()
                     + " traced process(es) running; detsim killed them");
@@ -132,6 +150,15 @@ final class RunCommand implements Callable<Integer> {
         } catch (FileNotFoundException e) {
             throw new ParameterException(spec.commandLine(), "--trace-syscalls: cannot write " + traceFile
                     + ": " + e.getMessage());
+        }
+    }
+
+    private Writer openEvents() {
+        if (eventsFile == null) return null;
+        try {
+            return Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--events: cannot write " + eventsFile + ": " + e);
         }
     }
 

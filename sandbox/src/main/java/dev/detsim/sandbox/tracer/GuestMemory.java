@@ -12,10 +12,12 @@ public final class GuestMemory {
     private static final int PAGE = 4096;
     private final Posix posix;
     private final MemorySegment buffer;
+    private final MemoryWrites writes;
 
-    GuestMemory(Posix posix, Arena arena) {
+    GuestMemory(Posix posix, Arena arena, MemoryWrites writes) {
         this.posix = posix;
         this.buffer = arena.allocate(PAGE, 8);
+        this.writes = writes;
     }
 
     /** Up to max bytes at addr of thread tid, fewer where memory ends; null if nothing is readable. */
@@ -45,7 +47,9 @@ public final class GuestMemory {
     public boolean write(int tid, long addr, byte[] bytes) {
         if (bytes.length > PAGE) throw new IllegalArgumentException("write at most " + PAGE + " bytes at once");
         MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        return posix.writeMemory(tid, addr, buffer, bytes.length) == bytes.length;
+        boolean ok = posix.writeMemory(tid, addr, buffer, bytes.length) == bytes.length;
+        if (ok) writes.add(addr, bytes);
+        return ok;
     }
 
     /** The 8-byte word at addr, or empty-handed (null) if unreadable. */

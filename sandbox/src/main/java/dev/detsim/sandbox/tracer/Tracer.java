@@ -54,6 +54,8 @@ public final class Tracer {
     private int execErrorFd = -1;
     private int rootStatus = -1;
     private int leftoverKilled;
+    private int threadsSeen;
+    private final MemoryWrites writes = new MemoryWrites();
 
     public Tracer(Arch arch, TracerOptions options) {
         this.arch = arch;
@@ -97,7 +99,7 @@ public final class Tracer {
         posix = Posix.forCurrentThread();
         try (Arena arena = Arena.ofConfined()) {
             regs = new Registers(arch, arena);
-            memory = new GuestMemory(posix, arena);
+            memory = new GuestMemory(posix, arena, writes);
             stop = new SyscallStop(memory);
             execStop = new ExecStop(memory);
             eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
@@ -111,7 +113,7 @@ public final class Tracer {
             if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
             rootPid = spawned.pid();
             execErrorFd = spawned.errorFd();
-            threads.put(rootPid, new Tracee(rootPid));
+            tracee(rootPid);
             LibDetsim.forwardSignals(rootPid);
             loop(arena);
             if (printer != null) printer.flush();
@@ -130,7 +132,7 @@ public final class Tracer {
             if (tid < 0) throw new IllegalStateException("waitpid: " + Errno.name(-tid));
             int status = posix.lastWaitStatus();
             if (stopped(status)) {
-                onStop(threads.computeIfAbsent(tid, Tracee::new), status);
+                onStop(tracee(tid), status);
             } else {
                 onExit(tid, status, arena);
             }
@@ -139,6 +141,10 @@ public final class Tracer {
 
     private void onExit(int tid, int status, Arena arena) throws SpawnException {
         Tracee t = threads.remove(tid);
+        if (t != null) {
+            options.events().append(t.number, "exit", signaled(status)
+                    ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));
+        }
         if (t != null && t.pendingSyscall != null && printer != null) printer.finishUnreturned(t);
         if (tid != rootPid) return;
         if (execErrorFd >= 0) checkExecFailed(arena); // exited before reaching its program
@@ -180,13 +186,14 @@ public final class Tracer {
                     if (printer != null) printer.finish(t, regsOf(t));
                     resume(t, 0);
                 } else {
+                    options.events().append(t.number, "signal", SignalNames.name(signal));
                     resume(t, signal); // signal-delivery-stop: deliver it unchanged
                 }
             }
             case EVENT_SECCOMP -> onSeccomp(t);
             case EVENT_CLONE, EVENT_FORK, EVENT_VFORK -> {
                 if (posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0) {
-                    threads.computeIfAbsent((int) eventMessageValue(), Tracee::new); // unless it stopped first
+                    tracee((int) eventMessageValue()); // unless it stopped first
                 }
                 resume(t, 0);
             }
@@ -211,6 +218,9 @@ public final class Tracer {
             if (former != t.tid) {
                 // A non-leader thread exec'd: it took over the leader's tid; its own tid is gone.
                 Tracee old = threads.remove(former);
+                if (old != null) {
+                    threads.put(t.tid, t = new Tracee(t.tid, old.number)); // the exec'ing thread goes on
+                }
                 if (old != null && old.pendingSyscall != null) {
                     t.pendingSyscall = old.pendingSyscall;
                     t.pendingArgs = old.pendingArgs;
@@ -222,11 +232,13 @@ public final class Tracer {
             posix.close(execErrorFd); // exec succeeded: the pipe was closed on exec
             execErrorFd = -1;
         }
+        writes.reset();
         if (!options.handlers().isEmpty() && arch.fetch(posix, t.tid, regs.raw()) >= 0) {
             execStop.tid = t.tid;
             execStop.registers = regs;
             for (SyscallHandler h : options.handlers()) h.onExec(execStop);
         }
+        options.events().append(t.number, "exec", programOf(t.tid) + writes.describe());
         resume(t, 0);
     }
 
@@ -245,7 +257,9 @@ public final class Tracer {
             stop.thread = t;
             stop.syscall = s;
             stop.registers = regs;
+            writes.reset();
             d = h.onSyscall(stop);
+            options.events().append(t.number, "syscall", describe(s, d) + writes.describe());
         }
         if (d instanceof Disposition.Emulate e) {
             regs.setReturnValue(e.value());
@@ -256,6 +270,29 @@ public final class Tracer {
         }
         if (printer != null) printer.begin(t, s, regs);
         resume(t, 0);
+    }
+
+    /** "name(0x..,0x..)=result" or "name(..) passed through": the arguments the signature names, raw. */
+    private String describe(Syscall s, Disposition d) {
+        StringBuilder b = new StringBuilder(s.kernelName()).append('(');
+        int n = Math.min(6, dev.detsim.sandbox.syscall.SyscallTable.get().signature(s).argumentKinds().size());
+        for (int i = 0; i < n; i++) b.append(i > 0 ? "," : "").append("0x").append(Long.toHexString(regs.argument(i)));
+        b.append(')');
+        return d instanceof Disposition.Emulate e ? b.append('=').append(e.value()).toString() : b.append(" passed through").toString();
+    }
+
+    private static String programOf(int tid) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + tid + "/exe")).toString();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    private Tracee tracee(int tid) {
+        Tracee t = threads.get(tid);
+        if (t == null) threads.put(tid, t = new Tracee(tid, ++threadsSeen));
+        return t;
     }
 
     private String describeUnknown(long nr) {

@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.recorder.EventLog;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.io.PrintStream;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Set;
  * @param keepFds descriptors above 2 the program inherits from detsim's caller
  * @param warnings where detsim reports what it could not handle faithfully
  * @param disableAslr run the program with address-space randomisation off
+ * @param events the run's event log: what handlers decided, execs, exits and signals, in order
  */
 public record TracerOptions(boolean pinToOneCpu, Set<Syscall> intercept, PrintStream trace,
                             List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings,
-                            boolean disableAslr) {}
+                            boolean disableAslr, EventLog events) {}

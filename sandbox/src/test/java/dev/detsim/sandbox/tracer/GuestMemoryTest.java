@@ -27,7 +27,7 @@ class GuestMemoryTest {
     @BeforeEach
     void setUp() {
         arena = Arena.ofConfined();
-        memory = new GuestMemory(Posix.forCurrentThread(), arena);
+        memory = new GuestMemory(Posix.forCurrentThread(), arena, new MemoryWrites());
         self = Posix.getpid();
     }
 

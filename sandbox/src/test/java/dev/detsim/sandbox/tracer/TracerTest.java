@@ -31,7 +31,8 @@ class TracerTest {
     private final PrintStream warnings = new PrintStream(warningBytes, true, StandardCharsets.UTF_8);
 
     private Outcome run(List<SyscallHandler> handlers, String... argv) throws Exception {
-        TracerOptions options = new TracerOptions(true, Set.of(), null, handlers, new int[0], warnings, false);
+        TracerOptions options = new TracerOptions(true, Set.of(), null, handlers, new int[0], warnings, false,
+                new dev.detsim.recorder.EventLog());
         return new Tracer(Arch.current(), options).run(argv[0], List.of(argv));
     }
 

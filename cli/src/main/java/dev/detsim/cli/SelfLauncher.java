@@ -1,0 +1,28 @@
+package dev.detsim.cli;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command that starts this detsim again in a new JVM, as the launcher does (for verify's runs). */
+final class SelfLauncher {
+    private SelfLauncher() {}
+
+    static List<String> command() throws URISyntaxException {
+        Path jar = Path.of(SelfLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-Xlog:cds=off,aot=off"));
+        Path aot = jar.resolveSibling("detsim.aot"); // trained by ./detsim with these same flags
+        if (Files.isRegularFile(aot)) cmd.add("-XX:AOTCache=" + aot);
+        if (Files.isDirectory(jar)) {
+            cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName()));
+        } else {
+            cmd.addAll(List.of("-jar", jar.toString()));
+        }
+        return cmd;
+    }
+}

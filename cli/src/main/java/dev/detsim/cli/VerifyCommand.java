@@ -1,0 +1,173 @@
+package dev.detsim.cli;
+
+import dev.detsim.recorder.Divergence;
+import dev.detsim.recorder.Event;
+import dev.detsim.recorder.EventLogFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** detsim verify [--runs N] [run options] -- CMD [ARGS...] */
+@Command(name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs CMD under detsim N times with the same seed and input and checks that every run is the same:",
+            "exit status, stdout and stderr byte for byte, and the event log (its digest chain). On a",
+            "difference it names the first divergent event (with the events before it from both runs) or",
+            "the first differing output line, and exits 1."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:all runs identical", "1:the runs differ", "2:bad options",
+            "126/127:CMD cannot be executed / was not found"},
+        sortOptions = false)
+final class VerifyCommand implements Callable<Integer> {
+    static final int DIVERGED = 1;
+    private static final int CONTEXT = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "2", description = "How many runs (>= 2). Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "The seed of every run. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--no-pin", description = "Do not pin tracer and program to one CPU.")
+    boolean noPin;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Standard input of every run (default: /dev/null).")
+    Path input;
+
+    @Option(names = "--keep", paramLabel = "DIR",
+            description = "Keep each run's stdout, stderr and event log in DIR (run-1.stdout, run-1.events, ...).")
+    Path keep;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
+    List<String> command;
+
+    /** What one run left behind. */
+    private record Run(int index, int status, byte[] stdout, byte[] stderr, List<Event> events) {}
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (runs < 2) throw new ParameterException(spec.commandLine(), "--runs must be at least 2, not " + runs);
+        if (input != null && !Files.isReadable(input)) {
+            throw new ParameterException(spec.commandLine(), "--input: cannot read " + input);
+        }
+        if (ProgramLookup.find(command.get(0), System.getenv("PATH")) instanceof ProgramLookup.Failed f) {
+            err.println("detsim: " + f.message());
+            return f.exitStatus();
+        }
+        Path dir = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("detsim-verify");
+        try {
+            List<Run> done = new ArrayList<>();
+            for (int i = 1; i <= runs; i++) {
+                Run r = runOnce(i, dir);
+                err.printf("detsim: verify: run %d/%d: status %d, stdout %d bytes, stderr %d bytes, %d events%n",
+                        i, runs, r.status(), r.stdout().length, r.stderr().length, r.events().size());
+                err.flush();
+                done.add(r);
+                if (i > 1 && !report(done.get(0), r, err)) return DIVERGED;
+            }
+            Run first = done.get(0);
+            String digest = first.events().isEmpty() ? "-" : first.events().get(first.events().size() - 1).chain();
+            err.printf("detsim: verify: %d runs identical: status %d, stdout %d bytes, stderr %d bytes, %d events, digest %s%n",
+                    runs, first.status(), first.stdout().length, first.stderr().length, first.events().size(), digest);
+            return 0;
+        } finally {
+            if (keep == null) deleteTree(dir);
+        }
+    }
+
+    private Run runOnce(int index, Path dir) throws IOException, InterruptedException, URISyntaxException {
+        Path out = dir.resolve("run-" + index + ".stdout");
+        Path errFile = dir.resolve("run-" + index + ".stderr");
+        Path events = dir.resolve("run-" + index + ".events");
+        List<String> cmd = new ArrayList<>(SelfLauncher.command());
+        cmd.addAll(List.of("run", "--seed=" + seed, "--events=" + events));
+        if (noPin) cmd.add("--no-pin");
+        cmd.add("--");
+        cmd.addAll(command);
+        Process p = new ProcessBuilder(cmd)
+                .redirectInput(input != null ? input.toFile() : new java.io.File("/dev/null"))
+                .redirectOutput(out.toFile())
+                .redirectError(errFile.toFile())
+                .start();
+        int status = p.waitFor();
+        List<Event> log = Files.exists(events) ? EventLogFormat.read(events) : List.of();
+        return new Run(index, status, Files.readAllBytes(out), Files.readAllBytes(errFile), log);
+    }
+
+    /** Compares run b with run a; prints what differs and returns false if anything does. */
+    private static boolean report(Run a, Run b, PrintWriter err) {
+        List<String> differs = new ArrayList<>();
+        if (a.status() != b.status()) differs.add("exit status " + a.status() + " vs " + b.status());
+        if (!Arrays.equals(a.stdout(), b.stdout())) differs.add("stdout");
+        if (!Arrays.equals(a.stderr(), b.stderr())) differs.add("stderr");
+        Optional<Divergence> divergence = Divergence.find(a.events(), b.events(), CONTEXT);
+        if (divergence.isPresent()) differs.add("event log");
+        if (differs.isEmpty()) return true;
+        err.printf("detsim: verify: run %d differs from run 1: %s%n", b.index(), String.join(", ", differs));
+        if (divergence.isPresent()) {
+            Divergence d = divergence.get();
+            err.printf("detsim: verify: first divergent event: #%d%n", d.index());
+            printContext(err, 1, d.contextA(), d.index());
+            printContext(err, b.index(), d.contextB(), d.index());
+        }
+        if (!Arrays.equals(a.stdout(), b.stdout())) firstDifference(err, "stdout", a, b, a.stdout(), b.stdout());
+        if (!Arrays.equals(a.stderr(), b.stderr())) firstDifference(err, "stderr", a, b, a.stderr(), b.stderr());
+        return false;
+    }
+
+    private static void printContext(PrintWriter err, int run, List<Event> events, long divergent) {
+        err.printf("  run %d:%n", run);
+        for (Event e : events) {
+            err.printf("    %s #%d thread %d %s %s%n", e.seq() == divergent ? ">" : " ", e.seq(), e.thread(), e.kind(),
+                    clip(e.detail()));
+        }
+        if (events.isEmpty() || events.get(events.size() - 1).seq() < divergent) err.println("    > (log ends)");
+    }
+
+    private static void firstDifference(PrintWriter err, String what, Run a, Run b, byte[] x, byte[] y) {
+        int i = Arrays.mismatch(x, y);
+        int line = 1;
+        for (int k = 0; k < i; k++) if (x[k] == '\n') line++;
+        err.printf("detsim: verify: %s first differs at byte %d (line %d):%n", what, i, line);
+        err.printf("  run 1: %s%n", clip(lineAt(x, i)));
+        err.printf("  run %d: %s%n", b.index(), clip(lineAt(y, i)));
+    }
+
+    private static String lineAt(byte[] bytes, int offset) {
+        if (offset >= bytes.length) return "(ends)";
+        int start = offset;
+        while (start > 0 && bytes[start - 1] != '\n') start--;
+        int end = offset;
+        while (end < bytes.length && bytes[end] != '\n') end++;
+        return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 160 ? s : s.substring(0, 160) + "...";
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.detsim.cli;
+
+import static dev.detsim.cli.Programs.detsimCommand;
+import static dev.detsim.cli.Programs.detsimRun;
+import static dev.detsim.cli.Programs.guest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.detsim.recorder.EventLogFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The event log, its digest, and detsim verify: identical runs pass, a run that reads real entropy fails. */
+class VerifyTest {
+    @TempDir
+    Path dir;
+
+    private static Programs.Result verify(String... args) {
+        List<String> cmd = new ArrayList<>(detsimCommand(List.of("verify")));
+        cmd.addAll(List.of(args));
+        return Programs.run(new ProcessBuilder(cmd), null, Programs.DEFAULT_TIMEOUT);
+    }
+
+    private static String digest(Programs.Result r) {
+        Matcher m = Pattern.compile("detsim: digest ([0-9a-f]{64}) \\((\\d+) events\\)").matcher(r.err());
+        assertTrue(m.find(), r.err());
+        return m.group(1);
+    }
+
+    @Test
+    void fiveRunsOfASeededProgramAreIdentical() {
+        var r = verify("--runs", "5", "--seed", "3", "--", guest("random_sources").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("detsim: verify: 5 runs identical: status 0"), r.err());
+        assertEquals("", r.out(), "verify keeps the program's output to itself");
+    }
+
+    @Test
+    void realEntropyIsCaughtAndTheDifferenceNamed() {
+        var r = verify("--", "sh", "-c", "head -c 8 /dev/urandom | od -An -tx1");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("detsim: verify: run 2 differs from run 1: stdout"), r.err());
+        assertTrue(r.err().contains("stdout first differs at byte"), r.err());
+    }
+
+    @Test
+    void aDivergentEventIsShownWithContextFromBothRuns() {
+        // The length python asks getrandom for comes from real entropy: the event logs part at that call.
+        var r = verify("--", "/usr/bin/python3", "-c",
+                "import os; os.getrandom(1 + open('/dev/urandom', 'rb').read(1)[0] % 200)");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("event log"), r.err());
+        assertTrue(r.err().matches("(?s).*first divergent event: #\\d+\n  run 1:\n.*> #\\d+ thread 1 syscall getrandom.*"
+                + "  run 2:\n.*> #\\d+ thread 1 syscall getrandom.*"), r.err());
+    }
+
+    @Test
+    void badUsage() {
+        assertEquals(2, verify("--runs", "1", "--", "true").status());
+        var missing = verify("--", "no-such-program-xyz");
+        assertEquals(127, missing.status());
+        assertEquals("detsim: no-such-program-xyz: command not found\n", missing.err());
+        assertEquals(2, verify("--input", dir.resolve("nope").toString(), "--", "true").status());
+    }
+
+    @Test
+    void inputIsFedToEveryRunAndKeptOutputsStay() throws Exception {
+        Path in = Files.writeString(dir.resolve("in.txt"), "hello\n");
+        Path keep = dir.resolve("runs");
+        var r = verify("--runs", "3", "--input", in.toString(), "--keep", keep.toString(), "--", "tr", "a-z", "A-Z");
+        assertEquals(0, r.status(), r.err());
+        for (int i = 1; i <= 3; i++) {
+            assertEquals("HELLO\n", Files.readString(keep.resolve("run-" + i + ".stdout")));
+            assertTrue(EventLogFormat.read(keep.resolve("run-" + i + ".events")).size() >= 2);
+        }
+    }
+
+    @Test
+    void theDigestIsStableForASeedAndFollowsIt() throws Exception {
+        List<String> cmd = List.of(guest("random_sources").toString());
+        String a = digest(detsimRun(List.of("--digest", "--seed=11"), cmd, null));
+        String b = digest(detsimRun(List.of("--digest", "--seed=11"), cmd, null));
+        String c = digest(detsimRun(List.of("--digest", "--seed=12"), cmd, null));
+        assertEquals(a, b);
+        assertNotEquals(a, c);
+
+        Path events = dir.resolve("run.events");
+        var r = detsimRun(List.of("--digest", "--events=" + events, "--seed=11"), cmd, null);
+        var log = EventLogFormat.read(events);
+        assertEquals(digest(r), log.get(log.size() - 1).chain(), "the file's last chain value is the digest");
+        assertEquals("exec", log.get(0).kind());
+        assertTrue(Files.readString(events).startsWith("# detsim event log v1 seed=11 cmd="));
+    }
+}
