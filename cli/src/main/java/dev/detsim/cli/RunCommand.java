@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,19 +37,17 @@ import picocli.CommandLine.Spec;
 /** detsim run [options] -- CMD [ARGS...] */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
-        description = {
-            "Runs CMD under detsim's tracer. stdin, stdout, stderr, the environment, the working directory and",
-            "descriptors above 2 pass through untouched; detsim exits with CMD's status (128+S if a signal S",
-            "killed it). SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim go to CMD. If detsim dies, every",
-            "traced process dies with it; processes CMD leaves running when it exits are killed."},
+        description = "Runs CMD under detsim's tracer. stdin, stdout, stderr, the environment, the working directory"
+                + " and descriptors above 2 pass through untouched; detsim exits with CMD's status (128+S if a signal"
+                + " S killed it). SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim go to CMD. If detsim dies, every"
+                + " traced process dies with it; processes CMD leaves running when it exits are killed.",
         sortOptions = false)
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--no-pin",
-            description = "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).")
-    boolean noPin;
+    @Mixin
+    WorldOptions world;
 
     @Option(names = "--intercept", split = ",", paramLabel = "SYSCALL",
             description = "Also stop on these syscalls (names as in the kernel, e.g. getppid) and pass them through"
@@ -59,10 +58,6 @@ final class RunCommand implements Callable<Integer> {
             description = "Print a line per syscall: thread, name, decoded arguments and result, to FILE or"
                     + " to stderr. Every syscall stops while tracing, so the program runs slower.")
     String traceFile;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-            description = "Seed of every random byte the program gets (getrandom, AT_RANDOM). Default: ${DEFAULT-VALUE}.")
-    long seed;
 
     @Option(names = "--digest",
             description = "At exit, print the digest of the run's event log and its length to stderr"
@@ -97,9 +92,9 @@ final class RunCommand implements Callable<Integer> {
         PrintStream warnings = new PrintStream(new FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         PrintStream trace = openTrace(warnings);
         Writer eventsOut = openEvents();
-        EventLog events = new EventLog(eventsOut, "seed=" + seed + " cmd=" + String.join(" ", command));
-        TracerOptions options = new TracerOptions(!noPin, intercepted, trace,
-                List.of(new RandomHandler(new Entropy(seed))), inheritedFds(), warnings, true, events);
+        EventLog events = new EventLog(eventsOut, "seed=" + world.seed + " cmd=" + String.join(" ", command));
+        TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
+                List.of(new RandomHandler(new Entropy(world.seed))), inheritedFds(), warnings, true, events);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);

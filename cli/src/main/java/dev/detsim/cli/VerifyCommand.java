@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,11 +25,10 @@ import picocli.CommandLine.Spec;
 /** detsim verify [--runs N] [run options] -- CMD [ARGS...] */
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
-        description = {
-            "Runs CMD under detsim N times with the same seed and input and checks that every run is the same:",
-            "exit status, stdout and stderr byte for byte, and the event log (its digest chain). On a",
-            "difference it names the first divergent event (with the events before it from both runs) or",
-            "the first differing output line, and exits 1."},
+        description = "Runs CMD under detsim N times with the same seed and input and checks that every run is the"
+                + " same: exit status, stdout and stderr byte for byte, and the event log (its digest chain). On a"
+                + " difference it names the first divergent event (with the events before it from both runs) or"
+                + " the first differing output line, and exits 1.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:all runs identical", "1:the runs differ", "2:bad options",
             "126/127:CMD cannot be executed / was not found"},
@@ -43,11 +43,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "2", description = "How many runs (>= 2). Default: ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "The seed of every run. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--no-pin", description = "Do not pin tracer and program to one CPU.")
-    boolean noPin;
+    @Mixin
+    WorldOptions world;
 
     @Option(names = "--input", paramLabel = "FILE", description = "Standard input of every run (default: /dev/null).")
     Path input;
@@ -99,8 +96,9 @@ final class VerifyCommand implements Callable<Integer> {
         Path errFile = dir.resolve("run-" + index + ".stderr");
         Path events = dir.resolve("run-" + index + ".events");
         List<String> cmd = new ArrayList<>(SelfLauncher.command());
-        cmd.addAll(List.of("run", "--seed=" + seed, "--events=" + events));
-        if (noPin) cmd.add("--no-pin");
+        cmd.add("run");
+        cmd.addAll(world.asRunArguments());
+        cmd.add("--events=" + events);
         cmd.add("--");
         cmd.addAll(command);
         Process p = new ProcessBuilder(cmd)

@@ -1,11 +1,5 @@
 package dev.detsim.sandbox.os;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -17,7 +11,7 @@ public final class Errno {
             EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17, ENOTDIR = 20, EISDIR = 21,
             EINVAL = 22, ENOEXEC = 8, ENOSYS = 38, ETXTBSY = 26;
 
-    private static final Map<Integer, String[]> TABLE = load();
+    private static final Map<Integer, String[]> TABLE = NumberedNames.load("/dev/detsim/sandbox/syscall/errno.tsv");
 
     private Errno() {}
 
@@ -31,21 +25,5 @@ public final class Errno {
     public static String message(int errno) {
         String[] e = TABLE.get(errno);
         return e != null ? e[1] : "Unknown error " + errno;
-    }
-
-    private static Map<Integer, String[]> load() {
-        Map<Integer, String[]> table = new HashMap<>();
-        try (var in = Errno.class.getResourceAsStream("/dev/detsim/sandbox/syscall/errno.tsv")) {
-            if (in == null) throw new IllegalStateException("errno.tsv missing from the class path");
-            var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = reader.readLine()) != null; ) {
-                if (line.isBlank() || line.startsWith("#")) continue;
-                String[] f = line.split("\t");
-                table.putIfAbsent(Integer.parseInt(f[1].trim()), new String[] {f[0].trim(), f.length > 2 ? f[2].trim() : ""});
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return table;
     }
 }
