@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/user.h>
 
 #include "detsim.h"
@@ -46,6 +48,16 @@ static const struct {
     ENTRY("sock_filter.jt", offsetof(struct sock_filter, jt)),
     ENTRY("sock_filter.jf", offsetof(struct sock_filter, jf)),
     ENTRY("sock_filter.k", offsetof(struct sock_filter, k)),
+    ENTRY("utsname", sizeof(struct utsname)),
+    ENTRY("utsname.nodename", offsetof(struct utsname, nodename)),
+    ENTRY("utsname.machine", offsetof(struct utsname, machine)),
+    ENTRY("sysinfo", sizeof(struct sysinfo)),
+    ENTRY("sysinfo.uptime", offsetof(struct sysinfo, uptime)),
+    ENTRY("sysinfo.loads", offsetof(struct sysinfo, loads)),
+    ENTRY("sysinfo.totalram", offsetof(struct sysinfo, totalram)),
+    ENTRY("sysinfo.freeram", offsetof(struct sysinfo, freeram)),
+    ENTRY("sysinfo.procs", offsetof(struct sysinfo, procs)),
+    ENTRY("sysinfo.mem_unit", offsetof(struct sysinfo, mem_unit)),
     ENTRY("iovec", sizeof(struct iovec)),
     ENTRY("iovec.iov_base", offsetof(struct iovec, iov_base)),
     ENTRY("iovec.iov_len", offsetof(struct iovec, iov_len)),

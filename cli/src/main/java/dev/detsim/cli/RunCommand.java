@@ -1,6 +1,7 @@
 package dev.detsim.cli;
 
 import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.handlers.MachineHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
@@ -9,6 +10,7 @@ import dev.detsim.sandbox.tracer.SpawnException;
 import dev.detsim.sandbox.tracer.Tracer;
 import dev.detsim.sandbox.tracer.TracerOptions;
 import dev.detsim.sandbox.world.Entropy;
+import dev.detsim.sandbox.world.Machine;
 import dev.detsim.recorder.EventLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -94,7 +96,8 @@ final class RunCommand implements Callable<Integer> {
         Writer eventsOut = openEvents();
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed + " cmd=" + String.join(" ", command));
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
-                List.of(new RandomHandler(new Entropy(world.seed))), inheritedFds(), warnings, true, events);
+                List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine(arch))),
+                inheritedFds(), warnings, true, events);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);
@@ -116,6 +119,13 @@ final class RunCommand implements Callable<Integer> {
                     + (outcome.coreDumped() ? " (core dumped)" : ""));
         }
         return outcome.shellStatus();
+    }
+
+    private Machine machine(Arch arch) {
+        if (world.cpus < 1 || world.cpus > Machine.MAX_CPUS) {
+            throw new ParameterException(spec.commandLine(), "--cpus must be 1.." + Machine.MAX_CPUS + ", not " + world.cpus);
+        }
+        return new Machine(world.cpus, arch.name());
     }
 
     private Set<Syscall> parseSyscalls(Arch arch) {

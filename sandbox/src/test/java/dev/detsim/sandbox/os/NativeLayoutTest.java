@@ -149,6 +149,21 @@ class NativeLayoutTest {
     }
 
     @Test
+    void machineStructsMatchC() {
+        // MachineHandler writes struct utsname and struct sysinfo itself.
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.UTSNAME_SIZE, LibDetsim.cLayout("utsname"));
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.UTSNAME_FIELD, LibDetsim.cLayout("utsname.nodename"));
+        assertEquals(4L * dev.detsim.sandbox.handlers.MachineHandler.UTSNAME_FIELD, LibDetsim.cLayout("utsname.machine"));
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.SYSINFO_SIZE, LibDetsim.cLayout("sysinfo"));
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.SYSINFO_UPTIME, LibDetsim.cLayout("sysinfo.uptime"));
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.SYSINFO_LOADS, LibDetsim.cLayout("sysinfo.loads"));
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.SYSINFO_TOTALRAM, LibDetsim.cLayout("sysinfo.totalram"));
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.SYSINFO_FREERAM, LibDetsim.cLayout("sysinfo.freeram"));
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.SYSINFO_PROCS, LibDetsim.cLayout("sysinfo.procs"));
+        assertEquals(dev.detsim.sandbox.handlers.MachineHandler.SYSINFO_MEM_UNIT, LibDetsim.cLayout("sysinfo.mem_unit"));
+    }
+
+    @Test
     void iovecMatchesC() {
         // Posix.readMemory/writeMemory and the aarch64 regset calls build struct iovec as {base @0, len @8}.
         assertEquals(16, LibDetsim.cLayout("iovec"));
@@ -175,6 +190,9 @@ class NativeLayoutTest {
             "seccomp_data.args",
             "sock_filter", "sock_filter.code", "sock_filter.jt", "sock_filter.jf", "sock_filter.k",
             "iovec", "iovec.iov_base", "iovec.iov_len",
+            "utsname", "utsname.nodename", "utsname.machine",
+            "sysinfo", "sysinfo.uptime", "sysinfo.loads", "sysinfo.totalram", "sysinfo.freeram", "sysinfo.procs",
+            "sysinfo.mem_unit",
             "detsim_spawn_request", "detsim_spawn_request.path", "detsim_spawn_request.argv",
             "detsim_spawn_request.envp", "detsim_spawn_request.filter", "detsim_spawn_request.filter_len",
             "detsim_spawn_request.ptrace_options", "detsim_spawn_request.keep_fds",
