@@ -37,6 +37,19 @@ class TraceSyscallsTest {
     }
 
     @Test
+    void unknownSyscallsAreReportedOnceAndStillRun() {
+        // syscall 999 does not exist (ENOSYS); 0x40000027 is getpid in the x32 ABI, which this kernel may refuse.
+        String py = "import ctypes; libc = ctypes.CDLL(None); libc.syscall.restype = ctypes.c_long\n"
+                + "print(libc.syscall(999), libc.syscall(999), 'done')\n"
+                + "libc.syscall(0x40000027)";
+        var r = detsimRun(List.of("--trace-syscalls=/dev/null"), List.of("/usr/bin/python3", "-c", py), null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("-1 -1 done\n", r.out(), "the kernel still answered: ENOSYS");
+        assertEquals(1, r.err().lines().filter(l -> l.contains("syscall #999 is not in detsim's table")).count(), r.err());
+        assertTrue(r.err().contains("syscall x32 #39 is not in detsim's table"), r.err());
+    }
+
+    @Test
     void interceptedSyscallsPassThroughUnchanged() {
         var r = detsimRun(List.of("--intercept=getppid,getpid"), List.of("bash", "-c", "echo $PPID $$ | wc -w"), null);
         assertEquals(0, r.status(), r.err());
