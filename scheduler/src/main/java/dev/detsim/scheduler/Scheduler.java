@@ -1,0 +1,421 @@
+package dev.detsim.scheduler;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Decides which one traced thread runs, and owns everything that decides when a waiting thread may go on:
+ * the virtual clock, futex queues, deadlines and other waits. Pure Java and single-threaded: the tracer
+ * thread is its only caller.
+ *
+ * <p>The tracer's loop: call {@link #next()}; on {@link Decision.Run} resume that thread until its next
+ * stop; report what the stop did (nothing special, {@link #yieldTurn}, {@link #preempt}, {@link #block},
+ * {@link #futex}, {@link #spawn}, {@link #exited}, {@link #retryFailed}, and any wake-ups it caused); call
+ * next() again. A <em>turn</em> is the span from one Run to the end of that thread's stop; each turn costs one
+ * clock quantum, charged in the following next(), except a failed retry, which costs nothing.
+ *
+ * <p>Misuse (an unknown thread, a thread in the wrong state) is a detsim bug and throws
+ * IllegalStateException; everything the guest can cause comes back as a value.
+ */
+public final class Scheduler {
+    private final SchedulingPolicy policy;
+    private final VirtualClock clock;
+    private final TreeMap<ThreadId, ThreadRecord> threads = new TreeMap<>();
+    private final FutexTable futexes = new FutexTable();
+
+    private ThreadRecord running;
+    /** The turn that ended since the last decision, for the policy and the clock. */
+    private ThreadId endedThread;
+    private TurnEnd ended = TurnEnd.NONE;
+    private boolean chargeDue;
+    private long turns;
+    private int preemptions;
+
+    public Scheduler(SchedulingPolicy policy) {
+        this(policy, new VirtualClock());
+    }
+
+    public Scheduler(SchedulingPolicy policy, VirtualClock clock) {
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public static Scheduler deterministic() {
+        return new Scheduler(new DeterministicPolicy());
+    }
+
+    public static Scheduler chaos(long seed) {
+        return new Scheduler(new ChaosPolicy(seed));
+    }
+
+    // ---- threads coming and going -------------------------------------------------------------------
+
+    /** A new thread (the first one, or a clone/fork child): RUNNABLE. */
+    public void spawn(ThreadId thread, ProcessId process) {
+        if (threads.containsKey(thread)) throw misuse(thread + " already exists (" + threads.get(thread).state + ")");
+        threads.put(thread, new ThreadRecord(thread, process));
+    }
+
+    /** The thread is gone, from any state (exit, exit_group, killed while stopped or parked). */
+    public void exited(ThreadId thread) {
+        ThreadRecord r = known(thread);
+        switch (r.state) {
+            case EXITED -> throw misuse(thread + " exited twice");
+            case RUNNING -> endTurn(r, TurnEnd.EXITED);
+            case BLOCKED -> leaveQueue(r);
+            case RUNNABLE -> r.pendingWakeUp = null;
+        }
+        r.state = ThreadState.EXITED;
+        r.condition = null;
+        r.deadline = Deadline.NONE;
+    }
+
+    // ---- the decision -------------------------------------------------------------------------------
+
+    /**
+     * The scheduling point: ends the running thread's turn if it is still RUNNING (it stopped and stays
+     * runnable), charges the ended turn to the clock, wakes waiters whose deadline has passed, and decides.
+     */
+    public Decision next() {
+        if (running != null) {
+            ThreadRecord r = running;
+            endTurn(r, r.preempted ? TurnEnd.PREEMPTED : r.yielded ? TurnEnd.YIELDED : TurnEnd.STOPPED);
+            r.state = ThreadState.RUNNABLE;
+        }
+        if (chargeDue) {
+            clock.tick();
+            turns++;
+            chargeDue = false;
+        }
+        expireDeadlines();
+        List<ThreadId> runnable = inState(ThreadState.RUNNABLE);
+        if (runnable.isEmpty()) return nothingRunnable();
+
+        ThreadId choice = policy.choose(new SchedulingPoint(runnable, Optional.ofNullable(endedThread), ended, turns));
+        if (!runnable.contains(choice)) {
+            throw misuse(policy.describe() + " chose " + choice + ", which is not runnable; runnable: " + runnable);
+        }
+        endedThread = null;
+        ended = TurnEnd.NONE;
+        ThreadRecord r = threads.get(choice);
+        r.state = ThreadState.RUNNING;
+        r.turnWakeUp = r.pendingWakeUp;
+        r.pendingWakeUp = null;
+        running = r;
+        return new Decision.Run(choice, Optional.ofNullable(r.turnWakeUp));
+    }
+
+    private Decision nothingRunnable() {
+        List<ThreadId> blocked = inState(ThreadState.BLOCKED);
+        if (blocked.isEmpty()) return new Decision.NothingLeft();
+        Deadline earliest = Deadline.NONE;
+        for (ThreadId t : blocked) {
+            Deadline d = threads.get(t).deadline;
+            if (d.compareTo(earliest) < 0) earliest = d;
+        }
+        if (earliest.isNone()) {
+            List<DeadlockReport.Waiter> waiters = new ArrayList<>();
+            for (ThreadId t : blocked) {
+                ThreadRecord r = threads.get(t);
+                waiters.add(new DeadlockReport.Waiter(t, r.process, r.condition));
+            }
+            return new Decision.Deadlock(new DeadlockReport(clock.now(), waiters));
+        }
+        clock.advanceTo(earliest.nanos());
+        return new Decision.AdvanceClock(clock.now(), expireDeadlines());
+    }
+
+    // ---- how the running thread's turn ends ---------------------------------------------------------
+
+    /** sched_yield: the thread stays RUNNING until next(), which ends its slice. */
+    public void yieldTurn(ThreadId thread) {
+        running(thread, "yield").yielded = true;
+    }
+
+    /**
+     * The tracer's wall-clock watchdog had to stop this thread (it ran too long without a scheduling point).
+     * Where that happens depends on host speed, so each one is counted as a nondeterministic preemption.
+     */
+    public void preempt(ThreadId thread) {
+        running(thread, "be preempted").preempted = true;
+        preemptions++;
+    }
+
+    /**
+     * Parks the running thread on a non-futex condition. The tracer later says the condition may hold with
+     * {@link #retry}, {@link #readyAgain} or {@link #childExited}; a signal uses {@link #interrupt}; the
+     * deadline, if any, ends the wait by itself.
+     */
+    public void block(ThreadId thread, WaitCondition condition, Deadline deadline) {
+        ThreadRecord r = running(thread, "block");
+        if (condition instanceof WaitCondition.FutexWait) {
+            throw misuse("futex waits go through futex(), which keeps their queue order; " + thread + " used block()");
+        }
+        if (condition instanceof WaitCondition.Sleep && deadline.isNone()) {
+            throw misuse(thread + " would sleep forever: a sleep needs a deadline");
+        }
+        park(r, condition, deadline);
+        endTurn(r, TurnEnd.BLOCKED);
+    }
+
+    /**
+     * The thread was resumed with {@link WakeUp.Cause#MAY_BE_READY}, the tracer re-ran its syscall, and it
+     * still cannot finish: it waits again on the same condition and deadline. This turn costs no virtual time
+     * and does not count as a turn, so how many retries the tracer makes does not move the clock.
+     */
+    public void retryFailed(ThreadId thread) {
+        ThreadRecord r = running(thread, "retry a wait");
+        WakeUp w = r.turnWakeUp;
+        if (w == null || w.cause() != WakeUp.Cause.MAY_BE_READY) {
+            throw misuse(thread + " was not resumed to retry a wait (its turn began with " + w + "); use block()");
+        }
+        park(r, w.condition(), w.deadline());
+        endTurn(r, TurnEnd.RETRY_FAILED);
+    }
+
+    // ---- futexes ------------------------------------------------------------------------------------
+
+    /**
+     * Emulates one futex operation for caller. A wait must come from the RUNNING thread; wakes may come from
+     * any known thread (the kernel's CLONE_CHILD_CLEARTID wake at exit is made for an exiting thread).
+     * Argument errors Linux reports (bitset 0, an unaligned word, negative requeue counts) come back as
+     * EINVAL, a failed value check as EAGAIN, and an already passed deadline as ETIMEDOUT.
+     */
+    public FutexOutcome futex(ThreadId caller, FutexOp op) {
+        ThreadRecord r = known(caller);
+        return switch (op) {
+            case FutexOp.Wait w -> futexWait(r, w);
+            case FutexOp.Wake w -> {
+                if (w.bitset() == 0 || !w.key().aligned()) yield FutexOutcome.Completed.error(GuestErrno.EINVAL);
+                yield new FutexOutcome.Completed(wakeAll(futexes.wake(w.key(), w.count(), w.bitset())));
+            }
+            case FutexOp.Requeue q -> futexRequeue(q);
+            case FutexOp.WakeOp o -> {
+                if (!o.first().aligned() || !o.second().aligned()) yield FutexOutcome.Completed.error(GuestErrno.EINVAL);
+                int woken = wakeAll(futexes.wake(o.first(), o.firstCount(), FutexOp.MATCH_ANY));
+                if (o.comparisonHeld()) woken += wakeAll(futexes.wake(o.second(), o.secondCount(), FutexOp.MATCH_ANY));
+                yield new FutexOutcome.Completed(woken);
+            }
+        };
+    }
+
+    private FutexOutcome futexWait(ThreadRecord r, FutexOp.Wait w) {
+        if (r.state != ThreadState.RUNNING) throw misuse(r.id + " cannot futex-wait: it is " + r.state + ", not RUNNING");
+        if (w.bitset() == 0 || !w.key().aligned()) return FutexOutcome.Completed.error(GuestErrno.EINVAL);
+        if (!w.valueMatched()) return FutexOutcome.Completed.error(GuestErrno.EAGAIN);
+        if (w.deadline().passedAt(clock.now())) return FutexOutcome.Completed.error(GuestErrno.ETIMEDOUT);
+        futexes.enqueue(w.key(), r.id, w.bitset());
+        park(r, new WaitCondition.FutexWait(w.key(), w.bitset()), w.deadline());
+        endTurn(r, TurnEnd.BLOCKED);
+        return new FutexOutcome.Blocked();
+    }
+
+    private FutexOutcome futexRequeue(FutexOp.Requeue q) {
+        if (q.wakeCount() < 0 || q.requeueLimit() < 0 || !q.from().aligned() || !q.to().aligned()) {
+            return FutexOutcome.Completed.error(GuestErrno.EINVAL);
+        }
+        if (!q.valueMatched()) return FutexOutcome.Completed.error(GuestErrno.EAGAIN);
+        FutexTable.Requeued result = futexes.requeue(q.from(), q.wakeCount(), q.to(), q.requeueLimit());
+        int woken = wakeAll(result.woken());
+        for (ThreadId t : result.moved()) {
+            ThreadRecord m = threads.get(t);
+            int bitset = ((WaitCondition.FutexWait) m.condition).bitset();
+            m.condition = new WaitCondition.FutexWait(q.to(), bitset);
+        }
+        return new FutexOutcome.Completed(woken + result.moved().size());
+    }
+
+    /** The threads waiting on a futex, head of the queue first (the order wakes take them in). */
+    public List<ThreadId> futexWaiters(FutexKey key) {
+        return futexes.waiters(key);
+    }
+
+    // ---- other wake-ups -----------------------------------------------------------------------------
+
+    /**
+     * A signal is to be delivered to thread: if it is BLOCKED it becomes RUNNABLE with
+     * {@link WakeUp.Cause#INTERRUPTED} (EINTR). Returns false, changing nothing, if it was not blocked.
+     */
+    public boolean interrupt(ThreadId thread) {
+        ThreadRecord r = known(thread);
+        if (r.state != ThreadState.BLOCKED) return false;
+        wake(r, WakeUp.Cause.INTERRUPTED);
+        return true;
+    }
+
+    /**
+     * The condition this thread waits on may hold now: it becomes RUNNABLE with
+     * {@link WakeUp.Cause#MAY_BE_READY} and the tracer re-runs its syscall at its turn. False if it was not
+     * blocked. Futex waiters cannot be retried: only futex ops, their deadline or a signal end their wait.
+     */
+    public boolean retry(ThreadId thread) {
+        ThreadRecord r = known(thread);
+        if (r.state != ThreadState.BLOCKED) return false;
+        if (r.condition instanceof WaitCondition.FutexWait) {
+            throw misuse(thread + " waits on a futex; wake it with futex(), interrupt() or its deadline, not retry()");
+        }
+        wake(r, WakeUp.Cause.MAY_BE_READY);
+        return true;
+    }
+
+    /**
+     * Something happened to fd of process's fd table that may make these poll events hold (POLLERR, POLLHUP
+     * and POLLNVAL match any interest, as poll reports them unasked). Retries every matching Readiness waiter,
+     * returned in id order.
+     */
+    public List<ThreadId> readyAgain(ProcessId process, int fd, int events) {
+        return retryWhere(c -> c instanceof WaitCondition.Readiness r && r.matches(process, fd, events), null);
+    }
+
+    /** child, a child of parent, exited: retries parent's threads waiting for it or for any child. */
+    public List<ThreadId> childExited(ProcessId parent, ProcessId child) {
+        return retryWhere(c -> c instanceof WaitCondition.ChildExit e && e.matches(child), parent);
+    }
+
+    private List<ThreadId> retryWhere(Predicate<WaitCondition> matches, ProcessId process) {
+        List<ThreadId> woken = new ArrayList<>();
+        for (ThreadRecord r : threads.values()) {
+            if (r.state != ThreadState.BLOCKED || !matches.test(r.condition)) continue;
+            if (process != null && !process.equals(r.process)) continue;
+            wake(r, WakeUp.Cause.MAY_BE_READY);
+            woken.add(r.id);
+        }
+        return woken;
+    }
+
+    // ---- queries ------------------------------------------------------------------------------------
+
+    public ThreadState state(ThreadId thread) {
+        return known(thread).state;
+    }
+
+    /** What a BLOCKED thread waits on; empty otherwise. */
+    public Optional<WaitCondition> waitingOn(ThreadId thread) {
+        ThreadRecord r = known(thread);
+        return r.state == ThreadState.BLOCKED ? Optional.of(r.condition) : Optional.empty();
+    }
+
+    public Deadline deadlineOf(ThreadId thread) {
+        return known(thread).deadline;
+    }
+
+    public Optional<ThreadId> running() {
+        return Optional.ofNullable(running).map(r -> r.id);
+    }
+
+    /** Every thread ever spawned, in id order. */
+    public Set<ThreadId> threads() {
+        return Collections.unmodifiableSet(threads.keySet());
+    }
+
+    public ProcessId processOf(ThreadId thread) {
+        return known(thread).process;
+    }
+
+    public long now() {
+        return clock.now();
+    }
+
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    /** Turns charged so far. */
+    public long turns() {
+        return turns;
+    }
+
+    /** How many times the wall-clock watchdog stopped a thread: each makes the run nondeterministic. */
+    public int nondeterministicPreemptions() {
+        return preemptions;
+    }
+
+    public SchedulingPolicy policy() {
+        return policy;
+    }
+
+    // ---- internals ----------------------------------------------------------------------------------
+
+    private void endTurn(ThreadRecord r, TurnEnd how) {
+        endedThread = r.id;
+        ended = how;
+        chargeDue = how != TurnEnd.RETRY_FAILED;
+        r.turnWakeUp = null;
+        r.yielded = false;
+        r.preempted = false;
+        running = null;
+    }
+
+    private void park(ThreadRecord r, WaitCondition condition, Deadline deadline) {
+        r.state = ThreadState.BLOCKED;
+        r.condition = condition;
+        r.deadline = deadline;
+    }
+
+    private int wakeAll(List<ThreadId> dequeued) {
+        for (ThreadId t : dequeued) {
+            finishWait(threads.get(t), WakeUp.Cause.WOKEN); // the table already dequeued it
+        }
+        return dequeued.size();
+    }
+
+    private void wake(ThreadRecord r, WakeUp.Cause cause) {
+        leaveQueue(r);
+        finishWait(r, cause);
+    }
+
+    private void finishWait(ThreadRecord r, WakeUp.Cause cause) {
+        r.pendingWakeUp = new WakeUp(r.condition, cause, r.deadline);
+        r.state = ThreadState.RUNNABLE;
+        r.condition = null;
+        r.deadline = Deadline.NONE;
+    }
+
+    private void leaveQueue(ThreadRecord r) {
+        if (r.condition instanceof WaitCondition.FutexWait f && !futexes.remove(f.key(), r.id)) {
+            throw misuse(r.id + " waits on " + f.key() + " but is not in its queue");
+        }
+    }
+
+    /** Wakes every BLOCKED thread whose deadline has passed, in id order. */
+    private List<ThreadId> expireDeadlines() {
+        List<ThreadId> woken = new ArrayList<>();
+        for (ThreadRecord r : threads.values()) {
+            if (r.state == ThreadState.BLOCKED && r.deadline.passedAt(clock.now())) {
+                wake(r, WakeUp.Cause.DEADLINE_PASSED);
+                woken.add(r.id);
+            }
+        }
+        return woken;
+    }
+
+    private List<ThreadId> inState(ThreadState state) {
+        List<ThreadId> out = new ArrayList<>();
+        for (ThreadRecord r : threads.values()) if (r.state == state) out.add(r.id);
+        return out;
+    }
+
+    private ThreadRecord known(ThreadId thread) {
+        ThreadRecord r = threads.get(thread);
+        if (r == null) throw misuse("unknown " + thread + "; spawn() it first");
+        return r;
+    }
+
+    private ThreadRecord running(ThreadId thread, String what) {
+        ThreadRecord r = known(thread);
+        if (r.state != ThreadState.RUNNING) {
+            throw misuse(thread + " cannot " + what + ": it is " + r.state + ", not RUNNING"
+                    + running().map(t -> " (" + t + " is)").orElse(""));
+        }
+        return r;
+    }
+
+    private static IllegalStateException misuse(String message) {
+        return new IllegalStateException(message);
+    }
+}
