@@ -24,6 +24,12 @@ public final class SeccompFilter {
     // seccomp_data offsets and return values (linux/seccomp.h).
     private static final int NR = 0, ARCH = 4;
     public static final int RET_ALLOW = 0x7fff0000, RET_TRACE = 0x7ff00000;
+    /**
+     * SECCOMP_RET_DATA of a stop for a foreign-ABI syscall (i386 int 0x80): its number is not this arch's
+     * number, so i386 getpid (20) must not be taken for x86_64 writev (20). The tracer reads the data with
+     * PTRACE_GETEVENTMSG, only before a handler would act or to name an unknown syscall.
+     */
+    public static final int FOREIGN_ABI = 1;
 
     /** One sock_filter instruction. */
     public record Instruction(short code, byte jt, byte jf, int k) {}
@@ -53,7 +59,7 @@ public final class SeccompFilter {
         List<Instruction> p = new ArrayList<>();
         p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, ARCH));
         p.add(new Instruction(JEQ_K, (byte) 1, (byte) 0, arch.auditArch()));
-        p.add(ret(RET_TRACE)); // a foreign ABI: report it
+        p.add(ret(RET_TRACE | FOREIGN_ABI)); // a foreign ABI: report it
         p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, NR));
         if (arch.foreignAbiBit() != 0) {
             p.add(new Instruction(JGE_K, (byte) 0, (byte) 1, arch.foreignAbiBit()));

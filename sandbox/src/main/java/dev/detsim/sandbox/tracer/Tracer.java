@@ -246,13 +246,19 @@ public final class Tracer {
         if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
         long nr = regs.syscallNumber();
         Syscall s = arch.syscall(nr);
+        SyscallHandler h = s == null ? null : bySyscall[s.ordinal()];
+        if ((s == null || h != null) && foreignAbi(t)) {
+            // An i386 syscall: its number means something else here. It runs unchanged and is reported.
+            warnOnce("foreign " + nr, "32-bit (int 0x80) syscall #" + nr + " is not handled by detsim; it ran unchanged");
+            resume(t, 0);
+            return;
+        }
         if (s == null) {
             warnOnce("nr " + nr, "syscall " + describeUnknown(nr) + " is not in detsim's table; it ran unchanged");
             resume(t, 0);
             return;
         }
         Disposition d = Disposition.PASSTHROUGH;
-        SyscallHandler h = bySyscall[s.ordinal()];
         if (h != null) {
             stop.thread = t;
             stop.syscall = s;
@@ -270,6 +276,12 @@ public final class Tracer {
         }
         if (printer != null) printer.begin(t, s, regs);
         resume(t, 0);
+    }
+
+    /** Whether the filter tagged this seccomp stop as a foreign-ABI syscall (SECCOMP_RET_DATA). */
+    private boolean foreignAbi(Tracee t) {
+        return posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0
+                && (eventMessageValue() & 0xffff) == SeccompFilter.FOREIGN_ABI;
     }
 
     /** "name(0x..,0x..)=result" or "name(..) passed through": the arguments the signature names, raw. */

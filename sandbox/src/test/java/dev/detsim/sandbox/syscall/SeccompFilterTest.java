@@ -85,7 +85,7 @@ class SeccompFilterTest {
         for (int foreign : new int[] {AUDIT_ARCH_I386, AUDIT_ARCH_ARM, other, 0}) {
             // numbers that are allowed natively must still stop under another ABI
             for (int nr : new int[] {0, 1, 3, 39, 172, 200, arch.maxNumber(), 0xffff}) {
-                assertDecision(f, arch, foreign, nr, RET_TRACE);
+                assertDecision(f, arch, foreign, nr, RET_TRACE | SeccompFilter.FOREIGN_ABI);
             }
         }
     }
@@ -125,7 +125,7 @@ class SeccompFilterTest {
         SeccompFilter f = SeccompFilter.tracingAll(arch);
         assertTrue(f.instructions().size() <= 16, "one range: " + f.instructions().size());
         for (int nr = 0; nr < 1 << 16; nr++) assertDecision(f, arch, arch.auditArch(), nr, RET_TRACE);
-        assertDecision(f, arch, AUDIT_ARCH_I386, 0, RET_TRACE);
+        assertDecision(f, arch, AUDIT_ARCH_I386, 0, RET_TRACE | SeccompFilter.FOREIGN_ABI);
         if (arch.foreignAbiBit() != 0) {
             assertDecision(f, arch, arch.auditArch(), arch.foreignAbiBit() | 1, RET_TRACE);
             assertDecision(f, arch, arch.auditArch(), -1, RET_TRACE);
@@ -146,7 +146,7 @@ class SeccompFilterTest {
     void emptySetAllowsEveryNativeNumber(Arch arch) {
         SeccompFilter f = SeccompFilter.tracing(arch, Set.of());
         for (int nr = 0; nr <= arch.maxNumber() + 64; nr++) assertDecision(f, arch, arch.auditArch(), nr, RET_ALLOW);
-        assertDecision(f, arch, AUDIT_ARCH_I386, 1, RET_TRACE);
+        assertDecision(f, arch, AUDIT_ARCH_I386, 1, RET_TRACE | SeccompFilter.FOREIGN_ABI);
     }
 
     @ParameterizedTest
@@ -239,8 +239,8 @@ class SeccompFilterTest {
             int a = arch.auditArch();
             assertArrayEquals(new byte[] {0x15, 0, 1, 0, (byte) a, (byte) (a >> 8), (byte) (a >> 16), (byte) (a >> 24)},
                     java.util.Arrays.copyOfRange(raw, 8, 16));
-            // { BPF_RET|BPF_K, 0, 0, SECCOMP_RET_TRACE }
-            assertArrayEquals(new byte[] {0x06, 0, 0, 0, 0, 0, (byte) 0xf0, 0x7f}, java.util.Arrays.copyOfRange(raw, 16, 24));
+            // { BPF_RET|BPF_K, 0, 0, SECCOMP_RET_TRACE | FOREIGN_ABI }: a foreign ABI's stop is tagged in RET_DATA
+            assertArrayEquals(new byte[] {0x06, 0, 0, 0, 1, 0, (byte) 0xf0, 0x7f}, java.util.Arrays.copyOfRange(raw, 16, 24));
         }
     }
 
