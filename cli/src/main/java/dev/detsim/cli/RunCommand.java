@@ -1,16 +1,19 @@
 package dev.detsim.cli;
 
 import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.handlers.MachineFilesHandler;
 import dev.detsim.sandbox.handlers.MachineHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Outcome;
 import dev.detsim.sandbox.tracer.SpawnException;
+import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.Tracer;
 import dev.detsim.sandbox.tracer.TracerOptions;
 import dev.detsim.sandbox.world.Entropy;
 import dev.detsim.sandbox.world.Machine;
+import dev.detsim.sandbox.world.MachineFiles;
 import dev.detsim.recorder.EventLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -96,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
         Writer eventsOut = openEvents();
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed + " cmd=" + String.join(" ", command));
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
-                List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine(arch))),
+                handlers(machine(arch)),
                 inheritedFds(), warnings, true, events);
         Outcome outcome;
         try {
@@ -119,6 +122,13 @@ final class RunCommand implements Callable<Integer> {
                     + (outcome.coreDumped() ? " (core dumped)" : ""));
         }
         return outcome.shellStatus();
+    }
+
+    private List<SyscallHandler> handlers(Machine machine) {
+        MachineFiles files = new MachineFiles(machine);
+        files.materialize();
+        return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
+                new MachineFilesHandler(files));
     }
 
     private Machine machine(Arch arch) {

@@ -46,6 +46,29 @@ class VirtualMachineTest {
     }
 
     @Test
+    void procAndSysFilesDescribeTheVirtualMachine() {
+        var r = detsimRun(List.of("--cpus=3"), List.of("sh", "-c", """
+                /usr/bin/python3 -c 'import os; print("cpu_count", os.cpu_count())'
+                echo "getconf $(getconf _NPROCESSORS_ONLN) $(getconf _NPROCESSORS_CONF)"
+                echo "cpuinfo $(grep -c ^processor /proc/cpuinfo)"
+                echo "online $(cat /sys/devices/system/cpu/online)"
+                free -b | awk '/^Mem:/ { print "free", $2, $4 }'
+                echo "hostname $(cat /proc/sys/kernel/hostname)"
+                cat /proc/uptime
+                """), null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("""
+                cpu_count 3
+                getconf 3 3
+                cpuinfo 3
+                online 0-2
+                free 8589934592 6442450944
+                hostname detsim
+                1000.00 3000.00
+                """, r.out());
+    }
+
+    @Test
     void cpuCountOutOfRangeIsAUsageError() {
         var r = detsimRun(List.of("--cpus=0"), List.of("true"), null);
         assertEquals(2, r.status());

@@ -28,6 +28,11 @@ public final class Registers {
         return raw.get(JAVA_LONG, arch.argumentOffset(index));
     }
 
+    /** Changes argument index 0..5 (the tracer writes the registers back before the call runs). */
+    public void setArgument(int index, long value) {
+        raw.set(JAVA_LONG, arch.argumentOffset(index), value);
+    }
+
     public long returnValue() {
         return raw.get(JAVA_LONG, arch.returnValueOffset());
     }

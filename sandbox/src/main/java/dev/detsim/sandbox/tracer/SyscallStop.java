@@ -9,6 +9,8 @@ public final class SyscallStop {
     Tracee thread;
     Syscall syscall;
     Registers registers;
+    /** Set when a handler changed an argument: the registers must be written back before resuming. */
+    boolean argumentsChanged;
 
     SyscallStop(GuestMemory memory) {
         this.memory = memory;
@@ -24,6 +26,21 @@ public final class SyscallStop {
 
     public long argument(int index) {
         return registers.argument(index);
+    }
+
+    /** Changes argument index before the kernel runs the call (for a PASSTHROUGH disposition). */
+    public void setArgument(int index, long value) {
+        registers.setArgument(index, value);
+        argumentsChanged = true;
+    }
+
+    /**
+     * An address in the thread's stack, below the 128-byte red zone, where a handler may put up to
+     * {@code length} bytes for the kernel to read during this call: nothing else in the thread uses that
+     * memory until the call returns, and the kernel copies syscall inputs (such as paths) when it starts.
+     */
+    public long scratch(int length) {
+        return (registers.stackPointer() - 128 - length) & ~15L;
     }
 
     public GuestMemory memory() {

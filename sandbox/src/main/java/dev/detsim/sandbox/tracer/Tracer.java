@@ -263,8 +263,10 @@ public final class Tracer {
             stop.thread = t;
             stop.syscall = s;
             stop.registers = regs;
+            stop.argumentsChanged = false;
             writes.reset();
             d = h.onSyscall(stop);
+            if (stop.argumentsChanged && d instanceof Disposition.Passthrough) arch.store(posix, t.tid, regs.raw());
             options.events().append(t.number, "syscall", describe(s, d) + writes.describe());
         }
         if (d instanceof Disposition.Emulate e) {
