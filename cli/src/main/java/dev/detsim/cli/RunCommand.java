@@ -1,7 +1,7 @@
 package dev.detsim.cli;
 
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.handlers.MachineFilesHandler;
+import dev.detsim.sandbox.handlers.OpenRedirectHandler;
 import dev.detsim.sandbox.handlers.MachineHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
 import dev.detsim.sandbox.os.SignalNames;
@@ -14,6 +14,7 @@ import dev.detsim.sandbox.tracer.TracerOptions;
 import dev.detsim.sandbox.world.Entropy;
 import dev.detsim.sandbox.world.Machine;
 import dev.detsim.sandbox.world.MachineFiles;
+import dev.detsim.sandbox.world.RandomDevices;
 import dev.detsim.recorder.EventLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -98,9 +99,10 @@ final class RunCommand implements Callable<Integer> {
         PrintStream trace = openTrace(warnings);
         Writer eventsOut = openEvents();
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed + " cmd=" + String.join(" ", command));
+        Machine machine = machine(arch);
+        RandomDevices randomDevices = new RandomDevices(world.seed);
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
-                handlers(machine(arch)),
-                inheritedFds(), warnings, true, events);
+                handlers(machine, randomDevices), inheritedFds(), warnings, true, events);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);
@@ -110,6 +112,7 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             if (trace != null && trace != warnings) trace.close();
             if (eventsOut != null) eventsOut.close();
+            randomDevices.close();
         }
         if (digest) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
         if (outcome.leftoverProcessesKilled() > 0) {
@@ -124,11 +127,11 @@ final class RunCommand implements Callable<Integer> {
         return outcome.shellStatus();
     }
 
-    private List<SyscallHandler> handlers(Machine machine) {
+    private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices) {
         MachineFiles files = new MachineFiles(machine);
         files.materialize();
         return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
-                new MachineFilesHandler(files));
+                new OpenRedirectHandler(List.of(files, randomDevices)));
     }
 
     private Machine machine(Arch arch) {

@@ -55,6 +55,31 @@ class DeterministicRandomnessTest {
     }
 
     @Test
+    void randomDevicesFollowTheSeed() {
+        List<String> cmd = List.of("sh", "-c",
+                "head -c 16 /dev/urandom | od -An -tx1; head -c 16 /dev/urandom | od -An -tx1; "
+                        + "head -c 8 /dev/random | od -An -tx1; head -c 3000000 /dev/urandom | wc -c");
+        String seven = sameEveryRun(cmd, 7);
+        String eight = sameEveryRun(cmd, 8);
+        assertNotEquals(seven, eight, "the devices' bytes follow the seed");
+        assertNotEquals(nativeRun(cmd, null).out(), nativeRun(cmd, null).out(), "natively they are random");
+        List<String> lines = seven.lines().toList();
+        assertNotEquals(lines.get(0), lines.get(1), "each open reads a stream of its own");
+        assertEquals("3000000", lines.get(3).strip(), "the stream does not end");
+    }
+
+    @Test
+    void aNonBlockingOpenOfTheDeviceStillReads() {
+        var r = detsimRun(List.of("/usr/bin/python3", "-c", """
+                import os
+                fd = os.open('/dev/urandom', os.O_RDONLY | os.O_NONBLOCK)
+                print(len(os.read(fd, 4096)))
+                """), null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("4096\n", r.out());
+    }
+
+    @Test
     void pythonRandomnessFollowsTheSeed() {
         List<String> cmd = List.of("/usr/bin/python3", "-c",
                 "import os, random; print(os.urandom(8).hex(), random.random(), hash('x'))");

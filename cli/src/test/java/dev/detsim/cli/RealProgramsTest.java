@@ -49,7 +49,8 @@ class RealProgramsTest {
     void stopAndContinueAJob() throws IOException {
         String script = """
                 cd "$1"
-                ( i=0; while :; do i=$((i+1)); echo $i > counter; sleep 0.01; done ) &
+                # The counter is replaced by rename, so a reader never sees it truncated mid-write.
+                ( i=0; while :; do i=$((i+1)); echo $i > counter.new; mv counter.new counter; sleep 0.01; done ) &
                 job=$!
                 sleep 0.3
                 kill -STOP $job; sleep 0.1

@@ -59,7 +59,7 @@ public final class Posix {
     private final MemorySegment remoteIov = arena.allocate(16, 8);
 
     private final long ptraceNr, wait4Nr, readvNr, writevNr, killNr, tgkillNr, setAffinityNr, getAffinityNr,
-            readNr, closeNr;
+            readNr, closeNr, mknodatNr;
 
     private Posix(Arch arch) {
         ptraceNr = nr(arch, Syscall.PTRACE);
@@ -72,6 +72,7 @@ public final class Posix {
         getAffinityNr = nr(arch, Syscall.SCHED_GETAFFINITY);
         readNr = nr(arch, Syscall.READ);
         closeNr = nr(arch, Syscall.CLOSE);
+        mknodatNr = nr(arch, Syscall.MKNODAT);
     }
 
     private static long nr(Arch arch, Syscall s) {
@@ -164,6 +165,15 @@ public final class Posix {
 
     public int close(int fd) {
         return (int) shortCall(closeNr, fd, 0, 0, 0, 0, 0);
+    }
+
+    private static final int AT_FDCWD = -100, S_IFIFO = 0010000;
+
+    /** mkfifo(3): creates a FIFO at path with the given permission bits; 0 or -errno. */
+    public int mkfifo(String path, int mode) {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) shortCall(mknodatNr, AT_FDCWD, a.allocateFrom(path).address(), S_IFIFO | mode, 0, 0, 0);
+        }
     }
 
     /** This process's pid (as the JDK knows it, without a native call). */

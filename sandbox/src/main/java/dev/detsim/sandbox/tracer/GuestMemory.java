@@ -52,6 +52,16 @@ public final class GuestMemory {
         return ok;
     }
 
+    /**
+     * Writes bytes the program never sees as data (a redirected path in stack scratch space): they are not
+     * part of the event log, since where detsim keeps its stand-in files differs between hosts and runs.
+     */
+    public boolean writeScratch(int tid, long addr, byte[] bytes) {
+        if (bytes.length > PAGE) throw new IllegalArgumentException("write at most " + PAGE + " bytes at once");
+        MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return posix.writeMemory(tid, addr, buffer, bytes.length) == bytes.length;
+    }
+
     /** The 8-byte word at addr, or empty-handed (null) if unreadable. */
     public Long readWord(int tid, long addr) {
         byte[] b = read(tid, addr, 8);

@@ -13,6 +13,21 @@ public final class Entropy {
         this.state = seed;
     }
 
+    /**
+     * An independent stream for a purpose (such as the n-th open of /dev/urandom): its starting state is a
+     * hash of (seed, stream), so it is not a shifted copy of the seed's own sequence, as seeding with
+     * {@code seed ^ n * constant} would be (SplitMix64 states advance by a constant step).
+     */
+    public static Entropy stream(long seed, long stream) {
+        return new Entropy(mix(mix(seed) ^ (stream * 0xD1B54A32D192ED03L)));
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

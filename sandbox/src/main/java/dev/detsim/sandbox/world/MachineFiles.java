@@ -20,7 +20,7 @@ import java.util.Map;
  * host name, kernel version, uptime and load. They live in a directory named by a hash of their content
  * (/tmp/detsim-machine-HASH), so the same machine gives the same paths on every host and run.
  */
-public final class MachineFiles {
+public final class MachineFiles implements PathRedirect {
     private final Map<String, String> contents = new LinkedHashMap<>();
     private final Path directory;
 
@@ -42,6 +42,12 @@ public final class MachineFiles {
     /** The generated file standing in for path, or null when path is not a virtual file. */
     public String replacement(String path) {
         return contents.containsKey(path) ? directory.resolve(fileName(path)).toString() : null;
+    }
+
+    @Override
+    public Target redirect(String path) {
+        String replacement = replacement(path);
+        return replacement == null ? null : new Target(replacement, 0);
     }
 
     public Map<String, String> contents() {

@@ -18,6 +18,23 @@ class EntropyTest {
     }
 
     @Test
+    void streamsAreNotShiftedCopiesOfTheSeedsSequence() {
+        java.util.Set<Long> main = new java.util.HashSet<>();
+        Entropy e = new Entropy(1);
+        for (int i = 0; i < 100_000; i++) main.add(e.nextLong());
+        for (int n = 1; n <= 50; n++) {
+            Entropy s = Entropy.stream(1, n);
+            for (int i = 0; i < 100; i++) {
+                long v = s.nextLong();
+                org.junit.jupiter.api.Assertions.assertFalse(main.contains(v), "stream " + n + " overlaps the seed's sequence");
+            }
+        }
+        assertEquals(Entropy.stream(7, 3).nextLong(), Entropy.stream(7, 3).nextLong());
+        assertNotEquals(Entropy.stream(7, 3).nextLong(), Entropy.stream(7, 4).nextLong());
+        assertNotEquals(Entropy.stream(7, 3).nextLong(), Entropy.stream(8, 3).nextLong());
+    }
+
+    @Test
     void bytesAreTheLongsLittleEndianAndFollowTheSeed() {
         byte[] bytes = new byte[12];
         new Entropy(0).nextBytes(bytes);

@@ -1,0 +1,78 @@
+package dev.detsim.sandbox.world;
+
+import dev.detsim.sandbox.os.Posix;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * /dev/urandom and /dev/random under detsim: every open gets a FIFO of its own, which a daemon thread of
+ * detsim fills with a seeded stream (open n of the run reads the stream of Entropy(seed, n)) until the
+ * last reader closes it. Like the real devices the stream never ends; unlike them the file is a FIFO
+ * (fstat shows S_IFIFO). The order of opens decides which stream each open gets, so it is deterministic
+ * exactly when the program's order of opens is.
+ */
+public final class RandomDevices implements PathRedirect, AutoCloseable {
+    private static final int CHUNK = 16 * 1024;
+    private final long seed;
+    private final Path directory;
+    private final AtomicInteger opens = new AtomicInteger();
+
+    public RandomDevices(long seed) {
+        this.seed = seed;
+        try {
+            this.directory = Files.createTempDirectory("detsim-random-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for the random devices: " + e.getMessage(), e);
+        }
+        directory.toFile().setExecutable(true, false);
+    }
+
+    private static final long O_NONBLOCK = 04000;
+
+    /** A FIFO for an open of /dev/urandom or /dev/random; O_NONBLOCK is dropped, as the devices never block. */
+    @Override
+    public Target redirect(String path) {
+        if (!path.equals("/dev/urandom") && !path.equals("/dev/random")) return null;
+        String fifo = open(Posix.forCurrentThread());
+        return fifo == null ? null : new Target(fifo, O_NONBLOCK);
+    }
+
+    /** Makes the FIFO for the next open and starts its writer; returns its path, or null if that failed. */
+    String open(Posix posix) {
+        int n = opens.incrementAndGet();
+        Path fifo = directory.resolve("random-" + n);
+        if (posix.mkfifo(fifo.toString(), 0444) < 0) return null;
+        Entropy stream = Entropy.stream(seed, n);
+        Thread.ofPlatform().daemon().name("detsim-random-" + n).start(() -> feed(fifo, stream));
+        return fifo.toString();
+    }
+
+    private static void feed(Path fifo, Entropy stream) {
+        byte[] chunk = new byte[CHUNK];
+        // Opening for writing waits until the program has opened the FIFO for reading.
+        try (OutputStream out = Files.newOutputStream(fifo)) {
+            Files.deleteIfExists(fifo); // the open ends keep it alive; nothing else needs the name
+            for (;;) {
+                stream.nextBytes(chunk);
+                out.write(chunk);
+            }
+        } catch (IOException e) {
+            // EPIPE: every reader closed it. That is how the stream ends.
+        }
+    }
+
+    /** Removes FIFOs nobody opened. */
+    @Override
+    public void close() {
+        try (var files = Files.list(directory)) {
+            for (Path p : files.toList()) Files.deleteIfExists(p);
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // Best effort: a writer may be deleting its own FIFO right now.
+        }
+    }
+}
