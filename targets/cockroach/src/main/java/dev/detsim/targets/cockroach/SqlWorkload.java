@@ -128,22 +128,27 @@ public final class SqlWorkload {
         }
     }
 
+    /** What both workloads report: their steps, and whether each went well. */
+    public interface Outcome {
+        List<Step> steps();
+
+        default boolean allOk() {
+            return steps().stream().allMatch(Step::ok);
+        }
+
+        default List<Step> failures() {
+            return steps().stream().filter(s -> !s.ok()).toList();
+        }
+
+        default Optional<Step> step(String name) {
+            return steps().stream().filter(s -> s.name().equals(name)).findFirst();
+        }
+    }
+
     /** The outcome of {@link #run()}. */
-    public record Result(String table, List<Step> steps) {
+    public record Result(String table, List<Step> steps) implements Outcome {
         public Result {
             steps = List.copyOf(steps);
-        }
-
-        public boolean allOk() {
-            return steps.stream().allMatch(Step::ok);
-        }
-
-        public List<Step> failures() {
-            return steps.stream().filter(s -> !s.ok()).toList();
-        }
-
-        public Optional<Step> step(String name) {
-            return steps.stream().filter(s -> s.name().equals(name)).findFirst();
         }
 
         /** One line per step. */
@@ -161,21 +166,9 @@ public final class SqlWorkload {
      * than {@code requested} if a step failed part-way), in nanoseconds of this JVM's real clock.
      */
     public record LatencyResult(String table, int requested, long[] upsertNanos, long[] pointSelectNanos,
-            List<Step> steps) {
+            List<Step> steps) implements Outcome {
         public LatencyResult {
             steps = List.copyOf(steps);
-        }
-
-        public boolean allOk() {
-            return steps.stream().allMatch(Step::ok);
-        }
-
-        public List<Step> failures() {
-            return steps.stream().filter(s -> !s.ok()).toList();
-        }
-
-        public Optional<Step> step(String name) {
-            return steps.stream().filter(s -> s.name().equals(name)).findFirst();
         }
 
         @Override
