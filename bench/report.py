@@ -354,6 +354,14 @@ def cmd_markdown(results_path, out_path):
             w(f"| {e['label']} | {e['runs']} | {e['median_ms']:.2f} | {e['p90_ms']:.2f} | "
               f"{e['min_ms']:.2f} | {e['max_ms']:.2f} |")
     w("")
+    w("Where detsim's start-up goes (read off `-Xlog:class+load` timelines on this machine, 2026-11-23; "
+      "not re-measured by this script): the JVM itself ~90 ms (`java -version` alone), picocli's "
+      "annotation proxies ~45 ms (dynamic proxies cannot be archived), FFM downcall set-up ~60 ms, the run "
+      "(fork, seize, exec, the loader's opens stopping at the tracer) ~30 ms, the launcher script ~25 ms. "
+      "Already taken: one `syscall()` binding instead of a dozen downcalls, a JDK 25 AOT cache trained "
+      "once per build, picocli compiled from source (its Java 5 class files cannot be archived); 656 ms "
+      "before. Going further would take picocli's programmatic API and fewer downcall shapes.")
+    w("")
     w("## Environment")
     w("")
     w(f"* date: {r['date']}")
