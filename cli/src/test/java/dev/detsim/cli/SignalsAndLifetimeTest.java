@@ -88,11 +88,20 @@ class SignalsAndLifetimeTest {
         var r = Programs.detsimRun(List.of("bash", "-c", "sleep 300 & echo $! > " + pidFile + "; echo started"), null);
         assertEquals(0, r.status(), r.err());
         assertEquals("started\n", r.out());
-        assertTrue(r.err().contains("detsim killed them"), r.err());
+        assertTrue(r.err().contains("exited leaving 1 traced process(es) running; detsim killed them"), r.err());
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (alive(pid) && System.nanoTime() < deadline) Thread.sleep(50);
         assertTrue(!alive(pid), "the background sleep outlived detsim");
+    }
+
+    @Test
+    void leftoversAreCountedAsProcessesNotThreads() {
+        // One leftover process with 16 threads (the pthreads guest, stopped mid-way by its parent's exit).
+        var r = Programs.detsimRun(List.of("bash", "-c",
+                "(" + guest("pthreads") + " 16 100000000 > /dev/null &) ; sleep 0.3; echo started"), null);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("exited leaving 1 traced process(es) running; detsim killed them"), r.err());
     }
 
     /** Alive and not a zombie waiting for its parent to reap it. */

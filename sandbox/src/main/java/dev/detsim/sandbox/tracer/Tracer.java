@@ -172,10 +172,25 @@ public final class Tracer {
         }
     }
 
+    /** SIGKILLs every process still traced; counts processes (thread groups), not threads. */
     private void killLeftovers() {
+        Set<Integer> processes = new HashSet<>();
         for (int tid : List.copyOf(threads.keySet())) {
-            if (posix.kill(tid, SignalNames.SIGKILL) == 0) leftoverKilled++;
+            int process = threadGroupOf(tid);
+            if (processes.add(process) && posix.kill(process, SignalNames.SIGKILL) == 0) leftoverKilled++;
         }
+    }
+
+    /** The tgid of thread tid (/proc/TID/status), or tid itself if it is already gone. */
+    private static int threadGroupOf(int tid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + tid + "/status"))) {
+                if (line.startsWith("Tgid:")) return Integer.parseInt(line.substring(5).trim());
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // gone already: killing its tid is harmless
+        }
+        return tid;
     }
 
     private void onStop(Tracee t, int status) {
