@@ -123,20 +123,21 @@ public final class Posix {
 
     /** Copies len bytes at remote address addr of process pid into dst; bytes copied or -errno. */
     public long readMemory(int pid, long addr, MemorySegment dst, long len) {
-        localIov.set(JAVA_LONG, 0, dst.address());
-        localIov.set(JAVA_LONG, 8, len);
-        remoteIov.set(JAVA_LONG, 0, addr);
-        remoteIov.set(JAVA_LONG, 8, len);
-        return shortCall(readvNr, pid, localIov.address(), 1, remoteIov.address(), 1, 0);
+        return transfer(readvNr, pid, addr, dst, len);
     }
 
     /** Copies len bytes of src to remote address addr of process pid; bytes copied or -errno. */
     public long writeMemory(int pid, long addr, MemorySegment src, long len) {
-        localIov.set(JAVA_LONG, 0, src.address());
+        return transfer(writevNr, pid, addr, src, len);
+    }
+
+    /** process_vm_readv or process_vm_writev (nr) of one local and one remote range of len bytes. */
+    private long transfer(long nr, int pid, long addr, MemorySegment local, long len) {
+        localIov.set(JAVA_LONG, 0, local.address());
         localIov.set(JAVA_LONG, 8, len);
         remoteIov.set(JAVA_LONG, 0, addr);
         remoteIov.set(JAVA_LONG, 8, len);
-        return shortCall(writevNr, pid, localIov.address(), 1, remoteIov.address(), 1, 0);
+        return shortCall(nr, pid, localIov.address(), 1, remoteIov.address(), 1, 0);
     }
 
     public int kill(int pid, int signal) {

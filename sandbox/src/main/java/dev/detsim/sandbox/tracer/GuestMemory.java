@@ -45,9 +45,7 @@ public final class GuestMemory {
 
     /** Writes bytes at addr of thread tid (at most a page per call); false if the memory is not writable. */
     public boolean write(int tid, long addr, byte[] bytes) {
-        if (bytes.length > PAGE) throw new IllegalArgumentException("write at most " + PAGE + " bytes at once");
-        MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        boolean ok = posix.writeMemory(tid, addr, buffer, bytes.length) == bytes.length;
+        boolean ok = writeScratch(tid, addr, bytes);
         if (ok) writes.add(addr, bytes);
         return ok;
     }

@@ -1,6 +1,5 @@
 package dev.detsim.sandbox.tracer;
 
-import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.ArgumentFormat;
@@ -17,20 +16,17 @@ final class SyscallTracePrinter {
     private static final int MAX_STRING = 64;
     private static final long CREATES_FILE = 0100 | 020200000; // O_CREAT | O_TMPFILE
 
-    private final Arch arch;
     private final GuestMemory memory;
     private final PrintStream out;
     private final SyscallTable table = SyscallTable.get();
 
-    SyscallTracePrinter(Arch arch, GuestMemory memory, PrintStream out) {
-        this.arch = arch;
+    SyscallTracePrinter(GuestMemory memory, PrintStream out) {
         this.memory = memory;
         this.out = out;
     }
 
     void begin(Tracee t, Syscall s, Registers regs) {
-        long[] args = new long[6];
-        for (int i = 0; i < 6; i++) args[i] = regs.argument(i);
+        long[] args = arguments(regs);
         // Inputs are rendered now: after execve, or once the memory changes, they could not be.
         String[] rendered = renderArgs(t, s, args, null);
         if (table.signature(s).returnKind().equals("none")) {
@@ -50,20 +46,27 @@ final class SyscallTracePrinter {
         }
         long result = regs.returnValue();
         Syscall s = t.pendingSyscall;
-        String[] rendered = t.pendingRendered;
-        String[] outputs = renderArgs(t, s, t.pendingArgs, result);
-        for (int i = 0; i < rendered.length; i++) if (rendered[i] == null) rendered[i] = outputs[i];
+        String[] rendered = withOutputs(t.pendingRendered, renderArgs(t, s, t.pendingArgs, result));
         out.println(line(t, s, rendered) + " = " + formatResult(s, result));
         clear(t);
     }
 
     void emulated(Tracee t, Syscall s, Registers regs, long value) {
+        long[] args = arguments(regs);
+        String[] rendered = withOutputs(renderArgs(t, s, args, null), renderArgs(t, s, args, value));
+        out.println(line(t, s, rendered) + " = " + formatResult(s, value) + " (emulated)");
+    }
+
+    private static long[] arguments(Registers regs) {
         long[] args = new long[6];
         for (int i = 0; i < 6; i++) args[i] = regs.argument(i);
-        String[] rendered = renderArgs(t, s, args, null);
-        String[] outputs = renderArgs(t, s, args, value);
-        for (int i = 0; i < rendered.length; i++) if (rendered[i] == null) rendered[i] = outputs[i];
-        out.println(line(t, s, rendered) + " = " + formatResult(s, value) + " (emulated)");
+        return args;
+    }
+
+    /** The entry-rendered arguments with the output buffers (null there) filled in from the exit rendering. */
+    private static String[] withOutputs(String[] inputs, String[] outputs) {
+        for (int i = 0; i < inputs.length; i++) if (inputs[i] == null) inputs[i] = outputs[i];
+        return inputs;
     }
 
     void finishUnreturned(Tracee t) {
@@ -165,9 +168,5 @@ final class SyscallTracePrinter {
             return "-1 " + Errno.name(errno) + " (" + Errno.message(errno) + ")";
         }
         return ArgumentFormat.scalar(table.signature(s).returnKind(), result);
-    }
-
-    Arch arch() {
-        return arch;
     }
 }

@@ -103,7 +103,7 @@ public final class Tracer {
             stop = new SyscallStop(memory);
             execStop = new ExecStop(memory);
             eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
-            if (options.trace() != null) printer = new SyscallTracePrinter(arch, memory, options.trace());
+            if (options.trace() != null) printer = new SyscallTracePrinter(memory, options.trace());
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(posix, arena, options.warnings());
 
             SeccompFilter filter = options.trace() != null
