@@ -74,6 +74,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Write the run's event log to FILE (versioned text format, docs/EVENT-LOG.md).")
     Path eventsFile;
 
+    @Option(names = "--stats", paramLabel = "FILE",
+            description = "At exit, write what the tracer counted to FILE as one JSON object: threadsCreated,"
+                    + " processesCreated, peakLiveThreads, syscallStops, nondeterministicPreemptions, virtualNanos.")
+    Path statsFile;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
     List<String> command;
 
@@ -114,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
             if (eventsOut != null) eventsOut.close();
             randomDevices.close();
         }
+        if (statsFile != null) writeStats(outcome, warnings);
         if (digest) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
         if (outcome.leftoverProcessesKilled() > 0) {
             warnings.println("detsim: " + command.get(0) + " exited leaving " + outcome.leftoverProcessesKilled()
@@ -168,6 +174,14 @@ final class RunCommand implements Callable<Integer> {
         } catch (FileNotFoundException e) {
             throw new ParameterException(spec.commandLine(), "--trace-syscalls: cannot write " + traceFile
                     + ": " + e.getMessage());
+        }
+    }
+
+    private void writeStats(Outcome outcome, PrintStream warnings) {
+        try {
+            Files.writeString(statsFile, outcome.stats().toJson() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            warnings.println("detsim: --stats: cannot write " + statsFile + ": " + e.getMessage());
         }
     }
 

@@ -55,6 +55,9 @@ public final class Tracer {
     private int rootStatus = -1;
     private int leftoverKilled;
     private int threadsSeen;
+    private int processesSeen = 1;
+    private int peakLive;
+    private long syscallStops;
     private final MemoryWrites writes = new MemoryWrites();
 
     public Tracer(Arch arch, TracerOptions options) {
@@ -118,7 +121,8 @@ public final class Tracer {
             loop(arena);
             if (printer != null) printer.flush();
             return new Outcome(exited(rootStatus) ? exitCode(rootStatus) : 0,
-                    signaled(rootStatus) ? termSignal(rootStatus) : 0, coreDumped(rootStatus), leftoverKilled);
+                    signaled(rootStatus) ? termSignal(rootStatus) : 0, coreDumped(rootStatus), leftoverKilled,
+                    new RunStats(threadsSeen, processesSeen, peakLive, syscallStops, 0, 0));
         } finally {
             if (execErrorFd >= 0) posix.close(execErrorFd);
         }
@@ -207,6 +211,7 @@ public final class Tracer {
             }
             case EVENT_SECCOMP -> onSeccomp(t);
             case EVENT_CLONE, EVENT_FORK, EVENT_VFORK -> {
+                if (event(status) != EVENT_CLONE) processesSeen++;
                 if (posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0) {
                     tracee((int) eventMessageValue()); // unless it stopped first
                 }
@@ -258,6 +263,7 @@ public final class Tracer {
     }
 
     private void onSeccomp(Tracee t) {
+        syscallStops++;
         if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
         long nr = regs.syscallNumber();
         Syscall s = arch.syscall(nr);
@@ -320,7 +326,10 @@ public final class Tracer {
 
     private Tracee tracee(int tid) {
         Tracee t = threads.get(tid);
-        if (t == null) threads.put(tid, t = new Tracee(tid, ++threadsSeen));
+        if (t == null) {
+            threads.put(tid, t = new Tracee(tid, ++threadsSeen));
+            peakLive = Math.max(peakLive, threads.size());
+        }
         return t;
     }
 

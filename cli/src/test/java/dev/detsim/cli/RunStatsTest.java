@@ -1,0 +1,45 @@
+package dev.detsim.cli;
+
+import static dev.detsim.cli.Programs.detsimRun;
+import static dev.detsim.cli.Programs.guest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** detsim run --stats: the tracer's counts, as the feasibility harness reads them. */
+class RunStatsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void countsThreadsAndProcesses() throws Exception {
+        Path stats = dir.resolve("stats.json");
+        // pthreads 6 makes 6 threads besides main, all alive together at the barrier.
+        var r = detsimRun(List.of("--stats=" + stats), List.of(guest("pthreads").toString(), "6", "1000"), null);
+        assertEquals(0, r.status(), r.err());
+        String json = Files.readString(stats);
+        assertEquals(7, field(json, "threadsCreated"), json);
+        assertEquals(1, field(json, "processesCreated"), json);
+        assertEquals(7, field(json, "peakLiveThreads"), json);
+        assertTrue(field(json, "syscallStops") > 0, json);
+
+        // fork_exec_chain 3: three processes in a chain below the first, one thread each.
+        r = detsimRun(List.of("--stats=" + stats), List.of(guest("fork_exec_chain").toString(), "3"), null);
+        json = Files.readString(stats);
+        assertEquals(4, field(json, "processesCreated"), json);
+        assertEquals(4, field(json, "threadsCreated"), json);
+    }
+
+    private static long field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+        assertTrue(m.find(), name + " missing from " + json);
+        return Long.parseLong(m.group(1));
+    }
+}
