@@ -79,6 +79,12 @@ final class RunCommand implements Callable<Integer> {
                     + " processesCreated, peakLiveThreads, syscallStops, nondeterministicPreemptions, virtualNanos.")
     Path statsFile;
 
+    @Option(names = "--benchmark-clock",
+            description = "Let CLOCK_MONOTONIC_RAW read the host's clock, so that a benchmark can time itself with"
+                    + " real time while every other clock stays virtual. The run is then not deterministic if the"
+                    + " program's behaviour depends on what it reads.")
+    boolean benchmarkClock;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
     List<String> command;
 
