@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * A family handler: it names the syscalls it needs to see (only those stop the tracee; the seccomp
  * filter is generated from the union) and decides each one at its entry stop. Handlers return a
- * {@link Disposition}; guest-visible errors are values ({@code Disposition.fail(errno)}), never thrown.
+ * {@link Disposition}; several handlers may subscribe to one syscall: they are asked in priority order until
+ * one answers it (emulate or fail), and argument changes accumulate. Guest-visible errors are values ({@code Disposition.fail(errno)}), never thrown.
  */
 public interface SyscallHandler {
     Set<Syscall> subscriptions();

@@ -39,7 +39,8 @@ public final class Tracer {
     private final TracerOptions options;
     private final Map<Integer, Tracee> threads = new HashMap<>();
     private final Set<String> warned = new HashSet<>();
-    private final SyscallHandler[] bySyscall = new SyscallHandler[Syscall.values().length];
+    /** Per syscall, the handlers that subscribed to it, in priority order (null: none). */
+    private final SyscallHandler[][] bySyscall = new SyscallHandler[Syscall.values().length][];
 
     // Owned by the tracer thread once run() starts there.
     private Posix posix;
@@ -64,7 +65,12 @@ public final class Tracer {
         this.arch = arch;
         this.options = options;
         for (SyscallHandler h : options.handlers()) {
-            for (Syscall s : h.subscriptions()) if (bySyscall[s.ordinal()] == null) bySyscall[s.ordinal()] = h;
+            for (Syscall s : h.subscriptions()) {
+                SyscallHandler[] old = bySyscall[s.ordinal()];
+                SyscallHandler[] now = old == null ? new SyscallHandler[1] : java.util.Arrays.copyOf(old, old.length + 1);
+                now[now.length - 1] = h;
+                bySyscall[s.ordinal()] = now;
+            }
         }
     }
 
@@ -267,7 +273,7 @@ public final class Tracer {
         if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
         long nr = regs.syscallNumber();
         Syscall s = arch.syscall(nr);
-        SyscallHandler h = s == null ? null : bySyscall[s.ordinal()];
+        SyscallHandler[] h = s == null ? null : bySyscall[s.ordinal()];
         if ((s == null || h != null) && foreignAbi(t)) {
             // An i386 syscall: its number means something else here. It runs unchanged and is reported.
             warnOnce("foreign " + nr, "32-bit (int 0x80) syscall #" + nr + " is not handled by detsim; it ran unchanged");
@@ -286,7 +292,8 @@ public final class Tracer {
             stop.registers = regs;
             stop.argumentsChanged = false;
             writes.reset();
-            d = h.onSyscall(stop);
+            // Each handler in turn until one answers the call itself; argument changes accumulate.
+            for (int i = 0; i < h.length && d instanceof Disposition.Passthrough; i++) d = h[i].onSyscall(stop);
             if (stop.argumentsChanged && d instanceof Disposition.Passthrough) arch.store(posix, t.tid, regs.raw());
             options.events().append(t.number, "syscall", describe(s, d) + writes.describe());
         }
