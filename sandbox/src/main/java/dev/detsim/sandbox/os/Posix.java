@@ -61,7 +61,10 @@ public final class Posix {
     private final long ptraceNr, wait4Nr, readvNr, writevNr, killNr, tgkillNr, setAffinityNr, getAffinityNr,
             readNr, closeNr, mknodatNr;
 
+    private final Arch arch;
+
     private Posix(Arch arch) {
+        this.arch = arch;
         ptraceNr = nr(arch, Syscall.PTRACE);
         wait4Nr = nr(arch, Syscall.WAIT4);
         readvNr = nr(arch, Syscall.PROCESS_VM_READV);
@@ -166,6 +169,33 @@ public final class Posix {
 
     public int close(int fd) {
         return (int) shortCall(closeNr, fd, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Any syscall that never blocks, by its name in the table (the arch layer gives the number); the result or
+     * -errno. For calls that do not need a method of their own. Unused arguments are 0.
+     */
+    public long call(Syscall s, long... args) {
+        long[] a = java.util.Arrays.copyOf(args, 6);
+        return shortCall(nr(arch, s), a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+
+    /** Like {@link #call} for a syscall that may block (the JVM is told the thread leaves Java). */
+    public long callBlocking(Syscall s, long a, long b, long c, long d) {
+        return blockingCall(nr(arch, s), a, b, c, d);
+    }
+
+    /** PIDFD_THREAD: pidfd_open of a thread that is not a group leader (Linux 6.9). */
+    public static final int PIDFD_THREAD = 0200; // O_EXCL
+
+    /** pidfd_open(2); the pidfd or -errno. */
+    public int pidfdOpen(int pid, int flags) {
+        return (int) call(Syscall.PIDFD_OPEN, pid, flags);
+    }
+
+    /** pidfd_getfd(2): a copy, in detsim, of descriptor fd of the process pidfd refers to; -errno on failure. */
+    public int pidfdGetfd(int pidfd, int fd) {
+        return (int) call(Syscall.PIDFD_GETFD, pidfd, fd, 0);
     }
 
     private static final int AT_FDCWD = -100, S_IFIFO = 0010000;
