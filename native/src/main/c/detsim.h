@@ -36,8 +36,10 @@ pid_t detsim_spawn(const struct detsim_spawn_request *req, int *error_fd);
 
 /* Forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim by another process to target.
  * Signals from the terminal (si_code SI_KERNEL) are not forwarded: the child, in the same
- * foreground process group, gets its own copy. Signals already ignored are left ignored. */
-int detsim_forward_signals(pid_t target);
+ * foreground process group, gets its own copy. Signals already ignored are left ignored.
+ * After each such signal, forwarded or not, the handler adds 1 to the eventfd notify_fd (if >= 0), so the
+ * tracer notices that a thread it holds stopped may now have a signal pending. */
+int detsim_forward_signals(pid_t target, int notify_fd);
 
 /* Sizes and offsets of the C structures detsim reads, so Java layouts can be checked against C.
  * Returns -1 for an unknown name. */

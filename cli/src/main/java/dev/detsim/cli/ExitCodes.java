@@ -4,6 +4,8 @@ package dev.detsim.cli;
 final class ExitCodes {
     static final int USAGE = 2;
     static final int INTERNAL = 70;
+    /** Every thread of the program waited and none could wake another: detsim printed who waits on what. */
+    static final int DEADLOCK = 86;
     static final int CANNOT_EXECUTE = 126;
     static final int NOT_FOUND = 127;
 

@@ -4,6 +4,13 @@ import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.handlers.OpenRedirectHandler;
 import dev.detsim.sandbox.handlers.MachineHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
+import dev.detsim.sandbox.handlers.BlockingIoHandler;
+import dev.detsim.sandbox.handlers.ChildWaitHandler;
+import dev.detsim.sandbox.handlers.FutexHandler;
+import dev.detsim.sandbox.handlers.SignalWaitHandler;
+import dev.detsim.sandbox.handlers.TimeHandler;
+import dev.detsim.sandbox.world.Clocks;
+import dev.detsim.scheduler.Scheduler;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Outcome;
@@ -112,8 +119,13 @@ final class RunCommand implements Callable<Integer> {
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed + " cmd=" + String.join(" ", command));
         Machine machine = machine(arch);
         RandomDevices randomDevices = new RandomDevices(world.seed);
+        if (world.epoch < 0 || world.epoch > 1L << 40) {
+            throw new ParameterException(spec.commandLine(), "--epoch must be 0.." + (1L << 40) + " seconds, not " + world.epoch);
+        }
+        Scheduler scheduler = world.chaos ? Scheduler.chaos(world.seed) : Scheduler.deterministic();
+        Clocks clocks = new Clocks(scheduler::now, world.epoch);
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
-                handlers(machine, randomDevices), inheritedFds(), warnings, true, events);
+                handlers(machine, randomDevices, clocks, warnings), inheritedFds(), warnings, true, events, scheduler);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);
@@ -127,6 +139,15 @@ final class RunCommand implements Callable<Integer> {
         }
         if (statsFile != null) writeStats(outcome, warnings);
         if (digest) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
+        if (outcome.stats().nondeterministicPreemptions() > 0) {
+            warnings.println("detsim: " + outcome.stats().nondeterministicPreemptions() + " preemptions were not"
+                    + " deterministic; this run may not replay (a thread ran " + Tracer.WATCHDOG_MILLIS + " ms without a"
+                    + " syscall while others could run)");
+        }
+        if (outcome.deadlock() != null) {
+            warnings.println("detsim: " + outcome.deadlock());
+            return ExitCodes.DEADLOCK;
+        }
         if (outcome.leftoverProcessesKilled() > 0) {
             warnings.println("detsim: " + command.get(0) + " exited leaving " + outcome.leftoverProcessesKilled()
                     + " traced process(es) running; detsim killed them");
@@ -139,11 +160,14 @@ final class RunCommand implements Callable<Integer> {
         return outcome.shellStatus();
     }
 
-    private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices) {
+    private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices, Clocks clocks,
+                                          PrintStream warnings) {
         MachineFiles files = new MachineFiles(machine);
         files.materialize();
         return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
-                new OpenRedirectHandler(List.of(files, randomDevices)));
+                new OpenRedirectHandler(List.of(files, randomDevices)), new TimeHandler(clocks, benchmarkClock),
+                new FutexHandler(clocks, warnings), new BlockingIoHandler(clocks), new ChildWaitHandler(),
+                new SignalWaitHandler(clocks));
     }
 
     private Machine machine(Arch arch) {

@@ -14,13 +14,26 @@ final class WorldOptions {
             description = "How many CPUs the program sees (sched_getaffinity: nproc, Go's NumCPU). Default: ${DEFAULT-VALUE}.")
     int cpus;
 
+    @Option(names = "--epoch", paramLabel = "SECONDS", defaultValue = "946684800",
+            description = "Where the program's CLOCK_REALTIME starts, in seconds since 1970 (Default: ${DEFAULT-VALUE},"
+                    + " 2000-01-01T00:00:00Z). Virtual time then advances 1 microsecond per scheduling turn and jumps"
+                    + " to the next deadline when every thread waits.")
+    long epoch;
+
+    @Option(names = "--chaos",
+            description = "Choose the thread interleaving at random from --seed (PCT-style priorities), to find"
+                    + " races: each seed gives another interleaving, the same seed the same one. Without it the"
+                    + " order is round-robin.")
+    boolean chaos;
+
     @Option(names = "--no-pin",
             description = "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).")
     boolean noPin;
 
     /** These options as arguments of detsim run. */
     List<String> asRunArguments() {
-        List<String> args = new ArrayList<>(List.of("--seed=" + seed, "--cpus=" + cpus));
+        List<String> args = new ArrayList<>(List.of("--seed=" + seed, "--cpus=" + cpus, "--epoch=" + epoch));
+        if (chaos) args.add("--chaos");
         if (noPin) args.add("--no-pin");
         return args;
     }

@@ -49,9 +49,10 @@ class SignalsAndLifetimeTest {
 
     @Test
     void sigintKillsAnUnhandlingProgramWithStatus130() throws Exception {
-        Process p = startDetsim(List.of("bash", "-c", "echo ready; exec sleep 60"));
+        // cat waits for input that never comes (a sleep would not do: its 60 s are virtual and pass at once).
+        Process p = startDetsim(List.of("bash", "-c", "echo ready; exec cat"));
         assertEquals("ready", readLine(p));
-        Thread.sleep(200); // let bash exec sleep
+        Thread.sleep(200); // let bash exec cat
         Programs.signal(p, "INT");
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(130, p.exitValue());
@@ -97,9 +98,12 @@ class SignalsAndLifetimeTest {
 
     @Test
     void leftoversAreCountedAsProcessesNotThreads() {
-        // One leftover process with 16 threads (the pthreads guest, stopped mid-way by its parent's exit).
+        // One leftover process with 16 threads, all waiting forever on events nobody sets.
+        String py = "import threading\n"
+                + "for _ in range(15): threading.Thread(target=threading.Event().wait).start()\n"
+                + "threading.Event().wait()\n";
         var r = Programs.detsimRun(List.of("bash", "-c",
-                "(" + guest("pthreads") + " 16 100000000 > /dev/null &) ; sleep 0.3; echo started"), null);
+                "(python3 -c '" + py + "' &) ; sleep 0.3; echo started"), null);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("exited leaving 1 traced process(es) running; detsim killed them"), r.err());
     }

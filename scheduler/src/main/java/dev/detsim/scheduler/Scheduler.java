@@ -142,8 +142,20 @@ public final class Scheduler {
      * Where that happens depends on host speed, so each one is counted as a nondeterministic preemption.
      */
     public void preempt(ThreadId thread) {
+        preempt(thread, 0);
+    }
+
+    /**
+     * As {@link #preempt(ThreadId)}, and the turn costs hostNanos more on the virtual clock: the host time the
+     * thread ran. A thread that spins for a long time without a scheduling point would otherwise see no time
+     * pass while it waits for a clock (Go's sysmon preempts a goroutine only after 10 ms of its clock). Such a
+     * turn is nondeterministic anyway, so charging host time costs no determinism that was not already lost.
+     */
+    public void preempt(ThreadId thread, long hostNanos) {
+        if (hostNanos < 0) throw misuse("negative preemption cost " + hostNanos);
         running(thread, "be preempted").preempted = true;
         preemptions++;
+        clock.advanceTo(Math.addExact(clock.now(), hostNanos));
     }
 
     /**

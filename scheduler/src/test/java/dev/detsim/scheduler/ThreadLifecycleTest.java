@@ -141,4 +141,16 @@ class ThreadLifecycleTest {
         assertEquals(2, s.nondeterministicPreemptions());
         assertEquals(2_000, s.now(), "a preempted turn costs one quantum like any other");
     }
+
+    @Test
+    void aPreemptionCanChargeTheHostTimeTheThreadRan() {
+        s.spawn(T1, P);
+        s.spawn(T2, P);
+        s.next();
+        s.preempt(T1, 10_000_000);
+        s.next();
+        assertEquals(10_001_000, s.now(), "host time of the preempted turn plus its quantum");
+        assertEquals(1, s.nondeterministicPreemptions());
+        assertMisuse("negative preemption cost", () -> s.preempt(T2, -1));
+    }
 }

@@ -35,6 +35,11 @@ public final class Aarch64 extends Arch {
     }
 
     @Override
+    public int cloneChildTidArgument() {
+        return 4;
+    }
+
+    @Override
     public int registerBytes() {
         return SIZE;
     }

@@ -65,6 +65,13 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
         return byNumber.length - 1;
     }
 
+    /**
+     * Which argument of clone(2) is child_tid (the address CLONE_CHILD_CLEARTID clears and wakes at exit):
+     * x86_64 passes (flags, stack, parent_tid, child_tid, tls); aarch64, like most, (flags, stack, parent_tid,
+     * tls, child_tid).
+     */
+    public abstract int cloneChildTidArgument();
+
     /** Size of the general-purpose register set detsim reads at a stop. */
     public abstract int registerBytes();
 

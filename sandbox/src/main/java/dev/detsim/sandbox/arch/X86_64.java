@@ -37,6 +37,11 @@ public final class X86_64 extends Arch {
     }
 
     @Override
+    public int cloneChildTidArgument() {
+        return 3;
+    }
+
+    @Override
     public int registerBytes() {
         return SIZE;
     }

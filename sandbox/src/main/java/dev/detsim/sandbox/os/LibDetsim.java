@@ -34,7 +34,7 @@ public final class LibDetsim {
     private static final MethodHandle SPAWN = downcall("detsim_spawn",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle FORWARD_SIGNALS = downcall("detsim_forward_signals",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     /** Only the layout tests need this one: created on first use, not at start-up. */
     private static final class Layout {
@@ -87,10 +87,13 @@ public final class LibDetsim {
         }
     }
 
-    /** Makes SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim by other processes go to target; 0 or -errno. */
-    public static int forwardSignals(int target) {
+    /**
+     * Makes SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim by other processes go to target, and adds 1 to the
+     * eventfd notifyFd (-1: none) after each; 0 or -errno.
+     */
+    public static int forwardSignals(int target, int notifyFd) {
         try {
-            return (int) FORWARD_SIGNALS.invokeExact(target);
+            return (int) FORWARD_SIGNALS.invokeExact(target, notifyFd);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

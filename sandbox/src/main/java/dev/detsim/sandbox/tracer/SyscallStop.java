@@ -2,22 +2,44 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.scheduler.ProcessId;
+import dev.detsim.scheduler.ThreadId;
+import dev.detsim.scheduler.WakeUp;
+import java.util.Optional;
 
 /** A thread stopped at the entry of a syscall some handler subscribed to. */
 public final class SyscallStop {
     private final GuestMemory memory;
+    private final Descriptors descriptors;
     Tracee thread;
     Syscall syscall;
     Registers registers;
+    WakeUp wakeUp;
     /** Set when a handler changed an argument: the registers must be written back before resuming. */
     boolean argumentsChanged;
 
-    SyscallStop(GuestMemory memory) {
+    SyscallStop(GuestMemory memory, Descriptors descriptors) {
         this.memory = memory;
+        this.descriptors = descriptors;
     }
 
     public int tid() {
         return thread.tid;
+    }
+
+    /** The thread's real process id (thread-group id), for looking at it in /proc. */
+    public int pid() {
+        return thread.tgid;
+    }
+
+    /** The thread's virtual number (creation order). */
+    public ThreadId thread() {
+        return thread.id;
+    }
+
+    /** The thread's process, by virtual number. */
+    public ProcessId process() {
+        return thread.process;
     }
 
     public Syscall syscall() {
@@ -45,5 +67,18 @@ public final class SyscallStop {
 
     public GuestMemory memory() {
         return memory;
+    }
+
+    /** The thread's descriptors, looked at from detsim (readiness, flags). */
+    public Descriptors descriptors() {
+        return descriptors;
+    }
+
+    /**
+     * Why the thread is asked again about a call it blocked in (its wait ended: woken, deadline passed, a
+     * signal, or the condition may hold); empty at the call's first stop.
+     */
+    public Optional<WakeUp> wakeUp() {
+        return Optional.ofNullable(wakeUp);
     }
 }

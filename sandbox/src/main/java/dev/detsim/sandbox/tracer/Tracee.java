@@ -1,18 +1,61 @@
 package dev.detsim.sandbox.tracer;
 
-/** One traced thread, keyed by its tid. */
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.scheduler.ProcessId;
+import dev.detsim.scheduler.ThreadId;
+
+/** One traced thread, keyed by its tid, and what the tracer holds it for. */
 final class Tracee {
     int tid;
-    /** Virtual thread number: 1, 2, ... in the order detsim first saw the threads. */
-    final int number;
+    /** Thread-group id (the real pid of its process). */
+    int tgid;
+    /** Virtual thread number, in creation order (null until the creating clone event is seen). */
+    ThreadId id;
+    ProcessId process;
+    /** The process that forked this one (for wait4), null for the first. */
+    ProcessId parent;
+
+    /** The thread is in a ptrace-stop that detsim has not resumed yet. */
+    boolean held;
+    /** A stop that arrived while the thread was not the running one, handled at its next turn. */
+    Integer queuedStatus;
+    /** Signal to deliver when the thread is next resumed (0: none). */
+    int resumeSignal;
+    /** The syscall it is parked in at its entry stop, or null. */
+    Syscall blockedIn;
+    /** Descriptor copies detsim polls while the thread waits for readiness (closed when it runs again). */
+    int[] waitCopies;
+    int[] waitEvents;
+    /** In a vfork parent: the child whose exec or exit lets it go on. */
+    ProcessId vforkChild;
+    /** Held in a group-stop with PTRACE_LISTEN: its next stop comes when SIGCONT arrives. */
+    boolean listening;
+    /** The resumed syscall may send a signal: check waiting threads for pending signals after this turn. */
+    boolean mayHaveSignalled;
+    /** Exited as far as the scheduler knows (exit, exit_group or exec of a sibling); its death may still be reported. */
+    boolean gone;
+    /** CLONE_CHILD_CLEARTID / set_tid_address: the kernel zeroes this word and futex-wakes it when the thread exits. */
+    long clearChildTid;
+    /** clone flags and child_tid seen at the entry of this thread's clone call, for the event that follows. */
+    long cloneFlags;
+    long cloneChildTid;
+
     /** Syscall whose exit the trace awaits (null when none): its line is printed at the exit stop. */
-    dev.detsim.sandbox.syscall.Syscall pendingSyscall;
+    Syscall pendingSyscall;
     long[] pendingArgs;
     /** Arguments rendered at entry; output buffers (null here) are rendered at exit. */
     String[] pendingRendered;
 
-    Tracee(int tid, int number) {
+    Tracee(int tid) {
         this.tid = tid;
-        this.number = number;
+    }
+
+    /** Virtual thread number for logs, 0 while unknown. */
+    int number() {
+        return id == null ? 0 : id.value();
+    }
+
+    boolean isLeader() {
+        return tid == tgid;
     }
 }

@@ -10,9 +10,21 @@ import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.scheduler.Decision;
+import dev.detsim.scheduler.DeadlockReport;
+import dev.detsim.scheduler.FutexKey;
+import dev.detsim.scheduler.FutexOp;
+import dev.detsim.scheduler.FutexOutcome;
+import dev.detsim.scheduler.ProcessId;
+import dev.detsim.scheduler.Scheduler;
+import dev.detsim.scheduler.ThreadId;
+import dev.detsim.scheduler.ThreadState;
+import dev.detsim.scheduler.WaitCondition;
+import dev.detsim.scheduler.WakeUp;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,9 +34,13 @@ import java.util.Set;
 
 /**
  * The tracer loop. One dedicated platform thread makes every ptrace call (the kernel accepts ptrace
- * requests only from the thread that attached): it spawns the program, then waits for stops of any
- * traced thread and answers each one — seccomp stops go to the handlers, clone/fork/exec events keep the
- * thread table current, signals are re-injected unchanged, group-stops are held with PTRACE_LISTEN.
+ * requests only from the thread that attached). It spawns the program and runs it <em>one thread at a
+ * time</em>: every other traced thread sits in a ptrace-stop until the {@link Scheduler} picks it.
+ *
+ * <p>A turn runs from resuming the chosen thread to its next stop at an intercepted syscall (or its exit,
+ * or a watchdog preemption). At that stop the handlers decide the syscall (run it, answer it, or park the
+ * thread on a wait condition), and the scheduler chooses who runs next. Clone, exec and signal-delivery
+ * stops are handled on the spot and the same thread goes on.
  *
  * <p>Every tracee is attached with PTRACE_O_EXITKILL, so if detsim dies (even by SIGKILL) the kernel
  * kills the whole traced tree. When the program's first process exits, whatever it left running is
@@ -34,10 +50,23 @@ public final class Tracer {
     private static final int OPTIONS = O_TRACESYSGOOD | O_TRACEFORK | O_TRACEVFORK | O_TRACECLONE | O_TRACEEXEC
             | O_TRACESECCOMP | O_EXITKILL;
     private static final int SYSCALL_STOP = SignalNames.SIGTRAP | 0x80;
+    private static final long CLONE_VM = 0x100, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000,
+            CLONE_CHILD_CLEARTID = 0x200000;
+    /** The syscalls the tracer itself needs to see, whatever the handlers want. */
+    static final Set<Syscall> OWN = EnumSet.of(Syscall.EXIT, Syscall.EXIT_GROUP, Syscall.SET_TID_ADDRESS,
+            Syscall.SCHED_YIELD, Syscall.CLONE, Syscall.CLONE3, Syscall.KILL, Syscall.TKILL, Syscall.TGKILL,
+            Syscall.RT_SIGQUEUEINFO, Syscall.RT_TGSIGQUEUEINFO, Syscall.PIDFD_SEND_SIGNAL);
+    private static final Set<Syscall> SENDS_SIGNALS = EnumSet.of(Syscall.KILL, Syscall.TKILL, Syscall.TGKILL,
+            Syscall.RT_SIGQUEUEINFO, Syscall.RT_TGSIGQUEUEINFO, Syscall.PIDFD_SEND_SIGNAL);
+
+    /** How long a thread may run without a syscall while others wait, before the watchdog preempts it. */
+    public static final long WATCHDOG_MILLIS = Watchdog.PERIOD_NANOS / 1_000_000;
 
     private final Arch arch;
     private final TracerOptions options;
+    private final Scheduler scheduler;
     private final Map<Integer, Tracee> threads = new HashMap<>();
+    private final Map<ThreadId, Tracee> byId = new HashMap<>();
     private final Set<String> warned = new HashSet<>();
     /** Per syscall, the handlers that subscribed to it, in priority order (null: none). */
     private final SyscallHandler[][] bySyscall = new SyscallHandler[Syscall.values().length][];
@@ -48,22 +77,34 @@ public final class Tracer {
     private GuestMemory memory;
     private SyscallStop stop;
     private ExecStop execStop;
+    private Descriptors descriptors;
     private SyscallTracePrinter printer;
     private MemorySegment eventMsg;
+    private Watchdog watchdog;
+    private SignalNotices notices;
+    private Arena arena;
+    private final MemoryWrites writes = new MemoryWrites();
+
+    /** The one thread resumed, or null between turns. */
+    private Tracee current;
+    private long turnSerial;
+    private boolean signalCheckDue;
+    private boolean rootDone;
+    private DeadlockReport deadlock;
 
     private int rootPid = -1;
     private int execErrorFd = -1;
     private int rootStatus = -1;
     private int leftoverKilled;
     private int threadsSeen;
-    private int processesSeen = 1;
+    private int processesSeen;
     private int peakLive;
     private long syscallStops;
-    private final MemoryWrites writes = new MemoryWrites();
 
     public Tracer(Arch arch, TracerOptions options) {
         this.arch = arch;
         this.options = options;
+        this.scheduler = options.scheduler();
         for (SyscallHandler h : options.handlers()) {
             for (Syscall s : h.subscriptions()) {
                 SyscallHandler[] old = bySyscall[s.ordinal()];
@@ -74,9 +115,9 @@ public final class Tracer {
         }
     }
 
-    /** The syscalls that stop the tracee: what handlers subscribe to plus --intercept. */
+    /** The syscalls that stop the tracee: what the tracer and the handlers need plus --intercept. */
     public Set<Syscall> tracedSyscalls() {
-        Set<Syscall> traced = EnumSet.noneOf(Syscall.class);
+        Set<Syscall> traced = EnumSet.copyOf(OWN);
         for (SyscallHandler h : options.handlers()) traced.addAll(h.subscriptions());
         traced.addAll(options.intercept());
         return traced;
@@ -106,10 +147,15 @@ public final class Tracer {
 
     private Outcome trace(String path, List<String> argv) throws SpawnException {
         posix = Posix.forCurrentThread();
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined(); Watchdog dog = new Watchdog();
+             SignalNotices signalNotices = new SignalNotices(posix, arena)) {
+            this.arena = arena;
+            watchdog = dog;
+            notices = signalNotices;
             regs = new Registers(arch, arena);
             memory = new GuestMemory(posix, arena, writes);
-            stop = new SyscallStop(memory);
+            descriptors = new Descriptors(posix, arena);
+            stop = new SyscallStop(memory, descriptors);
             execStop = new ExecStop(memory);
             eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
             if (options.trace() != null) printer = new SyscallTracePrinter(memory, options.trace());
@@ -122,48 +168,668 @@ public final class Tracer {
             if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
             rootPid = spawned.pid();
             execErrorFd = spawned.errorFd();
-            tracee(rootPid);
-            LibDetsim.forwardSignals(rootPid);
-            loop(arena);
+            Tracee root = new Tracee(rootPid);
+            root.tgid = rootPid;
+            threads.put(rootPid, root);
+            register(root, null);
+            LibDetsim.forwardSignals(rootPid, notices.fd());
+            if (!(scheduler.next() instanceof Decision.Run)) throw new IllegalStateException("the first thread cannot run");
+            beginTurn(root); // it is running already: toward its exec
+            loop();
             if (printer != null) printer.flush();
+            RunStats stats = new RunStats(threadsSeen, processesSeen, peakLive, syscallStops,
+                    scheduler.nondeterministicPreemptions(), scheduler.now());
             return new Outcome(exited(rootStatus) ? exitCode(rootStatus) : 0,
                     signaled(rootStatus) ? termSignal(rootStatus) : 0, coreDumped(rootStatus), leftoverKilled,
-                    new RunStats(threadsSeen, processesSeen, peakLive, syscallStops, 0, 0));
+                    stats, deadlock);
         } finally {
             if (execErrorFd >= 0) posix.close(execErrorFd);
         }
     }
 
-    private void loop(Arena arena) throws SpawnException {
+    // ---- the loop ----------------------------------------------------------------------------------
+
+    private void loop() throws SpawnException {
         while (!threads.isEmpty()) {
+            if (current == null && !rootDone) dispatch();
+            if (threads.isEmpty()) break;
             int tid = posix.waitpid(-1, WALL);
             if (tid == -Errno.EINTR) continue;
             if (tid == -Errno.ECHILD) break;
             if (tid < 0) throw new IllegalStateException("waitpid: " + Errno.name(-tid));
-            int status = posix.lastWaitStatus();
-            if (stopped(status)) {
-                onStop(tracee(tid), status);
-            } else {
-                onExit(tid, status, arena);
+            report(tid, posix.lastWaitStatus());
+        }
+    }
+
+    /** One waitpid report: an exit, or a stop of the running thread or of one detsim holds. */
+    private void report(int tid, int status) throws SpawnException {
+        if (!stopped(status)) {
+            onExit(tid, status);
+            return;
+        }
+        Tracee t = threads.get(tid);
+        if (t == null) { // a new thread's first stop, before its creator's clone event
+            t = new Tracee(tid);
+            t.held = true;
+            threads.put(tid, t);
+            return;
+        }
+        if (t == current && !rootDone
+                || event(status) == EVENT_EXEC && current != null && !rootDone) { // exec from a non-leader: new tid
+            onStop(t, status);
+            return;
+        }
+        t.held = true;
+        if (event(status) == EVENT_STOP && stopSignal(status) == SignalNames.SIGTRAP && t.queuedStatus == null
+                && !t.listening) {
+            return; // the first stop of a new thread: it waits here for its first turn
+        }
+        if (rootDone) { // the program is over: let whatever is left reach its SIGKILL
+            resume(t, 0);
+            return;
+        }
+        t.queuedStatus = status;
+        if (t.listening) {
+            t.listening = false;
+            if (t.id != null && scheduler.state(t.id) == ThreadState.BLOCKED) scheduler.retry(t.id);
+        }
+    }
+
+    /**
+     * Between turns: lets the scheduler choose, and resumes the thread it chose. Returns when one thread runs,
+     * or when none can until something outside detsim happens (the caller then waits for any report).
+     */
+    private void dispatch() {
+        while (current == null) {
+            if (notices.drain()) signalCheckDue = true;
+            if (signalCheckDue) interruptWaitsWithPendingSignals();
+            pollReadinessWaiters();
+            Decision d = scheduler.next();
+            switch (d) {
+                case Decision.Run r -> startTurn(byId.get(r.thread()), r.wakeUp().orElse(null));
+                case Decision.AdvanceClock a -> options.events().append(0, "clock", Long.toString(a.now()));
+                case Decision.Deadlock dl -> {
+                    if (waitForOutside(dl.report())) continue;
+                    deadlock = dl.report();
+                    options.events().append(0, "deadlock", dl.report().toString().replace("\n", ";"));
+                    killEverything();
+                    return;
+                }
+                case Decision.NothingLeft n -> {
+                    return; // exited threads whose deaths are still to be reported
+                }
             }
         }
     }
 
-    private void onExit(int tid, int status, Arena arena) throws SpawnException {
-        Tracee t = threads.remove(tid);
-        if (t != null) {
-            options.events().append(t.number, "exit", signaled(status)
-                    ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));
+    private void startTurn(Tracee t, WakeUp wake) {
+        releaseWaitCopies(t);
+        if (!t.held) awaitFirstStop(t);
+        if (!t.held) { // died before it ever ran
+            if (!t.gone) markGone(t);
+            return;
         }
-        if (t != null && t.pendingSyscall != null && printer != null) printer.finishUnreturned(t);
+        beginTurn(t);
+        if (t.queuedStatus != null) {
+            int status = t.queuedStatus;
+            t.queuedStatus = null;
+            t.held = false;
+            onStop(t, status);
+            return;
+        }
+        if (t.vforkChild != null) {
+            t.vforkChild = null;
+            continueTurn(t, 0);
+            return;
+        }
+        if (t.blockedIn != null) {
+            Syscall s = t.blockedIn;
+            t.blockedIn = null;
+            if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
+            decide(t, s, wake);
+            return;
+        }
+        continueTurn(t, t.resumeSignal);
+    }
+
+    private void beginTurn(Tracee t) {
+        current = t;
+        turnSerial++;
+        if (othersCouldRun(t)) watchdog.arm(turnSerial, t.tgid, t.tid);
+    }
+
+    /** Resumes the running thread (again) within its turn. */
+    private void continueTurn(Tracee t, int signal) {
+        t.held = false;
+        t.resumeSignal = 0;
+        resume(t, signal);
+    }
+
+    /** The running thread reached a scheduling point: it stays stopped, and resumes with signal at its next turn. */
+    private void endTurn(Tracee t, int signal) {
+        watchdog.disarm();
+        t.held = true;
+        t.resumeSignal = signal;
+        if (t.mayHaveSignalled) {
+            t.mayHaveSignalled = false;
+            signalCheckDue = true;
+        }
+        if (current == t) current = null;
+    }
+
+    /** Whether another thread could use the CPU if this one spun forever: runnable, or waiting with a deadline. */
+    private boolean othersCouldRun(Tracee t) {
+        for (ThreadId other : scheduler.threads()) {
+            if (other.equals(t.id)) continue;
+            ThreadState s = scheduler.state(other);
+            if (s == ThreadState.RUNNABLE || s == ThreadState.BLOCKED && !scheduler.deadlineOf(other).isNone()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A new thread the scheduler chose before its first stop was reported: wait for that stop. */
+    private void awaitFirstStop(Tracee t) {
+        while (!t.held && threads.get(t.tid) == t) {
+            int tid = posix.waitpid(t.tid, WALL);
+            if (tid == -Errno.EINTR) continue;
+            if (tid < 0) return;
+            int status = posix.lastWaitStatus();
+            if (!stopped(status)) {
+                onExitQuietly(tid, status);
+                return;
+            }
+            t.held = true;
+            if (!(event(status) == EVENT_STOP && stopSignal(status) == SignalNames.SIGTRAP)) t.queuedStatus = status;
+        }
+    }
+
+    // ---- stops of the running thread ---------------------------------------------------------------
+
+    private void onStop(Tracee t, int status) {
+        int signal = stopSignal(status);
+        switch (event(status)) {
+            case 0 -> {
+                if (signal == SYSCALL_STOP) {
+                    if (printer != null) printer.finish(t, regsOf(t));
+                    continueTurn(t, 0);
+                } else if (signal == SignalNames.SIGSTOP && watchdog.claim(t.tid)) {
+                    onWatchdog(t);
+                } else {
+                    options.events().append(t.number(), "signal", SignalNames.name(signal));
+                    continueTurn(t, signal); // signal-delivery-stop: deliver it unchanged
+                }
+            }
+            case EVENT_SECCOMP -> onSeccomp(t);
+            case EVENT_CLONE, EVENT_FORK, EVENT_VFORK -> onClone(t, event(status));
+            case EVENT_EXEC -> onExec(t);
+            case EVENT_STOP -> {
+                if (signal == SignalNames.SIGTRAP) {
+                    continueTurn(t, 0); // an interrupt, or a first stop seen late
+                } else { // group-stop: stay stopped until SIGCONT; its next stop comes then
+                    posix.ptrace(PTRACE_LISTEN, t.tid, 0, 0);
+                    t.listening = true;
+                    scheduler.block(t.id, WaitCondition.Signal.any(), dev.detsim.scheduler.Deadline.NONE);
+                    watchdog.disarm();
+                    t.held = false;
+                    current = null;
+                }
+            }
+            default -> {
+                warnOnce("event " + event(status), "unexpected ptrace event " + event(status) + " in thread " + t.tid);
+                continueTurn(t, 0);
+            }
+        }
+    }
+
+    /** The watchdog stopped a thread that ran too long without a syscall. */
+    private void onWatchdog(Tracee t) {
+        if (!watchdog.kicked(turnSerial)) { // a late SIGSTOP from an earlier turn: nothing to do
+            continueTurn(t, 0);
+            return;
+        }
+        scheduler.preempt(t.id, watchdog.elapsedNanos());
+        options.events().append(t.number(), "preempt", "watchdog (not deterministic)");
+        endTurn(t, 0);
+    }
+
+    private void onClone(Tracee t, int event) {
+        long childTid = posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0 ? eventMessageValue() : -1;
+        if (childTid <= 0) {
+            continueTurn(t, 0);
+            return;
+        }
+        Tracee child = threads.get((int) childTid);
+        if (child == null) {
+            child = new Tracee((int) childTid);
+            threads.put(child.tid, child);
+        }
+        boolean thread = event == EVENT_CLONE && (t.cloneFlags & CLONE_THREAD) != 0;
+        child.tgid = thread ? t.tgid : child.tid;
+        if ((t.cloneFlags & CLONE_CHILD_CLEARTID) != 0) {
+            child.clearChildTid = t.cloneChildTid;
+        }
+        register(child, thread ? t.process : null);
+        if (!thread) child.parent = t.process;
+        t.cloneFlags = 0;
+        t.cloneChildTid = 0;
+        options.events().append(t.number(), thread ? "clone" : "fork", "thread " + child.number()
+                + (thread ? "" : " process " + child.process.value()));
+        if (event == EVENT_VFORK) { // the parent waits in the kernel until the child execs or exits
+            t.vforkChild = child.process;
+            scheduler.block(t.id, WaitCondition.ChildExit.of(child.process), dev.detsim.scheduler.Deadline.NONE);
+            endTurn(t, 0);
+            return;
+        }
+        continueTurn(t, 0);
+    }
+
+    /** Gives a new thread its virtual numbers and tells the scheduler. process null: a new process. */
+    private void register(Tracee t, ProcessId process) {
+        t.id = new ThreadId(++threadsSeen);
+        t.process = process != null ? process : new ProcessId(++processesSeen);
+        byId.put(t.id, t);
+        scheduler.spawn(t.id, t.process);
+        long live = threads.values().stream().filter(x -> !x.gone).count();
+        peakLive = (int) Math.max(peakLive, live);
+    }
+
+    private void onExec(Tracee t) {
+        if (posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0) {
+            int former = (int) eventMessageValue();
+            if (former != t.tid) {
+                // A non-leader thread exec'd: it took over the leader's tid; its own tid is gone.
+                Tracee execing = threads.remove(former);
+                descriptors.forget(former);
+                if (execing != null) {
+                    Tracee leader = t;
+                    execing.tid = leader.tid;
+                    threads.put(execing.tid, execing);
+                    if (!leader.gone) markGone(leader);
+                    if (current == leader || current == execing) current = execing;
+                    t = execing;
+                }
+            }
+        }
+        for (Tracee other : List.copyOf(threads.values())) { // exec killed every other thread of the process
+            if (other != t && other.tgid == t.tgid && !other.gone) markGone(other);
+        }
+        t.clearChildTid = 0;
+        if (t.tid == rootPid && execErrorFd >= 0) {
+            posix.close(execErrorFd); // exec succeeded: the pipe was closed on exec
+            execErrorFd = -1;
+        }
+        writes.reset();
+        if (!options.handlers().isEmpty() && arch.fetch(posix, t.tid, regs.raw()) >= 0) {
+            execStop.tid = t.tid;
+            execStop.registers = regs;
+            for (SyscallHandler h : options.handlers()) h.onExec(execStop);
+        }
+        options.events().append(t.number(), "exec", programOf(t.tid) + writes.describe());
+        releaseVforkParent(t.process);
+        continueTurn(t, 0);
+    }
+
+    private void releaseVforkParent(ProcessId child) {
+        for (Tracee p : threads.values()) {
+            if (p.id != null && child.equals(p.vforkChild) && scheduler.state(p.id) == ThreadState.BLOCKED) {
+                scheduler.retry(p.id);
+            }
+        }
+    }
+
+    // ---- syscalls ----------------------------------------------------------------------------------
+
+    private void onSeccomp(Tracee t) {
+        syscallStops++;
+        if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
+        long nr = regs.syscallNumber();
+        Syscall s = arch.syscall(nr);
+        SyscallHandler[] h = s == null ? null : bySyscall[s.ordinal()];
+        if ((s == null || h != null || OWN.contains(s)) && foreignAbi(t)) {
+            // An i386 syscall: its number means something else here. It runs unchanged and is reported.
+            warnOnce("foreign " + nr, "32-bit (int 0x80) syscall #" + nr + " is not handled by detsim; it ran unchanged");
+            endTurn(t, 0);
+            return;
+        }
+        if (s == null) {
+            warnOnce("nr " + nr, "syscall " + describeUnknown(nr) + " is not in detsim's table; it ran unchanged");
+            endTurn(t, 0);
+            return;
+        }
+        if (OWN.contains(s) && threadLifeSyscall(t, s)) return;
+        decide(t, s, null);
+    }
+
+    /**
+     * The syscalls the tracer handles itself (threads coming and going, signals). True when the turn is
+     * already settled; false to go on to the handlers.
+     */
+    private boolean threadLifeSyscall(Tracee t, Syscall s) {
+        switch (s) {
+            case EXIT -> {
+                threadExits(t);
+                return true;
+            }
+            case EXIT_GROUP -> {
+                options.events().append(t.number(), "exit_group", Long.toString(regs.argument(0)));
+                for (Tracee other : List.copyOf(threads.values())) {
+                    if (other != t && other.tgid == t.tgid && !other.gone) markGone(other);
+                }
+                if (printer != null) printer.begin(t, s, regs);
+                continueTurn(t, 0); // its death is reported next
+                return true;
+            }
+            case SET_TID_ADDRESS -> t.clearChildTid = regs.argument(0);
+            case SCHED_YIELD -> {
+                scheduler.yieldTurn(t.id);
+                emulate(t, s, 0);
+                return true;
+            }
+            case CLONE -> {
+                t.cloneFlags = regs.argument(0);
+                t.cloneChildTid = regs.argument(arch.cloneChildTidArgument());
+            }
+            case CLONE3 -> {
+                Long flags = memory.readWord(t.tid, regs.argument(0));
+                Long childTid = memory.readWord(t.tid, regs.argument(0) + 16);
+                t.cloneFlags = flags == null ? 0 : flags;
+                t.cloneChildTid = childTid == null ? 0 : childTid;
+            }
+            default -> {
+                if (SENDS_SIGNALS.contains(s)) t.mayHaveSignalled = true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * exit(2) of one thread. The scheduler forgets it now; the kernel clears its CLONE_CHILD_CLEARTID word
+     * when it is gone, and then detsim does the futex wake the kernel would have done (pthread_join waits on
+     * that word in detsim's queues, not the kernel's).
+     */
+    private void threadExits(Tracee t) {
+        options.events().append(t.number(), "exit", "thread " + regs.argument(0));
+        if (printer != null) printer.begin(t, Syscall.EXIT, regs);
+        markGone(t);
+        watchdog.disarm();
+        current = null;
+        t.held = false;
+        long cleared = t.clearChildTid;
+        boolean othersLive = threads.values().stream().anyMatch(o -> o != t && o.tgid == t.tgid && !o.gone);
+        resume(t, 0);
+        if (t.isLeader() && othersLive) {
+            awaitZombie(t.tid); // a leader's death is reported only after its whole group's
+        } else {
+            while (true) {
+                int r = posix.waitpid(t.tid, WALL);
+                if (r == -Errno.EINTR) continue;
+                if (r > 0 && stopped(posix.lastWaitStatus())) { // a late stop on its way out
+                    resume(t, 0);
+                    continue;
+                }
+                if (r > 0) exitReported(r, posix.lastWaitStatus());
+                break;
+            }
+        }
+        if (cleared != 0 && othersLive) {
+            scheduler.futex(t.id, new FutexOp.Wake(FutexKey.privateTo(t.process, cleared), 1));
+        }
+    }
+
+    private void exitReported(int tid, int status) {
+        try {
+            onExit(tid, status);
+        } catch (SpawnException e) {
+            throw new IllegalStateException("the first process exited before its exec", e);
+        }
+    }
+
+    private static void awaitZombie(int tid) {
+        for (int i = 0; i < 20_000; i++) {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + tid + "/stat"));
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state == 'Z' || state == 'X') return;
+            } catch (java.io.IOException | RuntimeException e) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+        }
+    }
+
+    /** Asks the handlers about syscall s of the running thread t (again, after a wait, if wake is given). */
+    private void decide(Tracee t, Syscall s, WakeUp wake) {
+        SyscallHandler[] h = bySyscall[s.ordinal()];
+        Disposition d = Disposition.PASSTHROUGH;
+        stop.thread = t;
+        stop.syscall = s;
+        stop.registers = regs;
+        stop.wakeUp = wake;
+        stop.argumentsChanged = false;
+        writes.reset();
+        if (h != null) {
+            // Each handler in turn until one answers the call itself; argument changes accumulate.
+            for (int i = 0; i < h.length && d instanceof Disposition.Passthrough; i++) d = h[i].onSyscall(stop);
+        }
+        if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED && d instanceof Disposition.Passthrough
+                && !signalStillPending(t, wake.condition())) {
+            d = Disposition.block(wake.condition(), wake.deadline()); // another thread took the signal
+        }
+        switch (d) {
+            case Disposition.Passthrough p -> {
+                if (stop.argumentsChanged) arch.store(posix, t.tid, regs.raw());
+                if (h != null) options.events().append(t.number(), "syscall", describe(s, d) + writes.describe());
+                if (printer != null) printer.begin(t, s, regs);
+                endTurn(t, 0);
+            }
+            case Disposition.Emulate e -> {
+                options.events().append(t.number(), "syscall", describe(s, d) + writes.describe());
+                emulate(t, s, e.value());
+            }
+            case Disposition.Yield y -> {
+                scheduler.yieldTurn(t.id);
+                emulate(t, s, 0);
+            }
+            case Disposition.Futex f -> {
+                FutexOutcome o = scheduler.futex(t.id, f.op());
+                if (o instanceof FutexOutcome.Completed c) {
+                    options.events().append(t.number(), "syscall", describe(s, Disposition.emulate(c.returnValue())));
+                    emulate(t, s, c.returnValue());
+                } else {
+                    park(t, s, null);
+                }
+            }
+            case Disposition.Block b -> {
+                if (wake != null && wake.cause() == WakeUp.Cause.MAY_BE_READY) {
+                    scheduler.retryFailed(t.id);
+                } else {
+                    scheduler.block(t.id, b.condition(), b.deadline());
+                }
+                park(t, s, b.condition());
+            }
+        }
+    }
+
+    private void emulate(Tracee t, Syscall s, long value) {
+        regs.setReturnValue(value);
+        arch.storeSyscallNumber(posix, t.tid, regs.raw(), -1);
+        if (printer != null) printer.emulated(t, s, regs, value);
+        endTurn(t, 0);
+    }
+
+    /** The thread waits at its syscall's entry; readiness waits keep copies of its fds to poll. */
+    private void park(Tracee t, Syscall s, WaitCondition condition) {
+        t.blockedIn = s;
+        if (condition instanceof WaitCondition.Readiness r) {
+            int n = r.interests().size();
+            t.waitCopies = new int[n];
+            t.waitEvents = new int[n];
+            for (int i = 0; i < n; i++) {
+                t.waitCopies[i] = descriptors.copy(t.tid, r.interests().get(i).fd());
+                t.waitEvents[i] = r.interests().get(i).events();
+            }
+        }
+        endTurn(t, 0);
+    }
+
+    private void releaseWaitCopies(Tracee t) {
+        if (t.waitCopies == null) return;
+        for (int c : t.waitCopies) descriptors.close(c);
+        t.waitCopies = null;
+        t.waitEvents = null;
+    }
+
+    // ---- waking waiters ----------------------------------------------------------------------------
+
+    /** One zero-timeout poll over every readiness waiter's fds; those with news are retried. */
+    private void pollReadinessWaiters() {
+        List<Tracee> waiting = new ArrayList<>();
+        int n = 0;
+        for (Tracee t : threads.values()) {
+            if (t.waitCopies != null && t.id != null && scheduler.state(t.id) == ThreadState.BLOCKED) {
+                waiting.add(t);
+                n += t.waitCopies.length;
+            }
+        }
+        if (waiting.isEmpty()) return;
+        waiting.sort((a, b) -> a.id.compareTo(b.id));
+        int[] copies = new int[n], events = new int[n], revents = new int[n];
+        int i = 0;
+        for (Tracee t : waiting) {
+            for (int k = 0; k < t.waitCopies.length; k++, i++) {
+                copies[i] = t.waitCopies[k];
+                events[i] = t.waitEvents[k];
+            }
+        }
+        if (descriptors.pollCopies(copies, events, revents) == 0) return;
+        i = 0;
+        for (Tracee t : waiting) {
+            boolean ready = false;
+            for (int k = 0; k < t.waitCopies.length; k++, i++) ready |= revents[i] != 0 || copies[i] < 0;
+            if (ready) scheduler.retry(t.id);
+        }
+    }
+
+    /**
+     * A signal may be pending for a thread detsim keeps waiting (one was sent, a child exited, detsim
+     * forwarded one): the kernel cannot wake a thread in a ptrace-stop, so detsim interrupts its wait.
+     */
+    private void interruptWaitsWithPendingSignals() {
+        signalCheckDue = false;
+        for (ThreadId id : scheduler.threads()) {
+            if (scheduler.state(id) != ThreadState.BLOCKED) continue;
+            Tracee t = byId.get(id);
+            if (t == null || t.listening || t.vforkChild != null) continue;
+            WaitCondition c = scheduler.waitingOn(id).orElse(null);
+            if (c != null && signalStillPending(t, c)) scheduler.interrupt(id);
+        }
+    }
+
+    private static boolean signalStillPending(Tracee t, WaitCondition condition) {
+        SignalMasks m = SignalMasks.read(t.tid);
+        if (condition instanceof WaitCondition.Signal s) return (m.anyPending() & s.mask()) != 0;
+        return m.interruptingNow() != 0;
+    }
+
+    /**
+     * Every thread waits and none has a deadline. If some wait for descriptors (input from outside the
+     * program), a group-stop (SIGCONT from outside) or a signal, wait for that in real time and return true;
+     * a wait nothing outside can end is a deadlock (false).
+     */
+    private boolean waitForOutside(DeadlockReport report) {
+        boolean outside = false;
+        for (DeadlockReport.Waiter w : report.waiters()) {
+            Tracee t = byId.get(w.thread());
+            if (w.condition() instanceof WaitCondition.Readiness || w.condition() instanceof WaitCondition.Signal
+                    || t != null && t.listening) {
+                outside = true;
+            }
+        }
+        if (!outside) return false;
+        long deadline = System.nanoTime() + 20_000_000L;
+        while (System.nanoTime() < deadline) {
+            int tid = posix.waitpid(-1, WALL | WNOHANG);
+            if (tid > 0) {
+                int status = posix.lastWaitStatus();
+                if (stopped(status)) {
+                    try {
+                        report(tid, status);
+                    } catch (SpawnException e) {
+                        throw new IllegalStateException(e);
+                    }
+                } else {
+                    exitReported(tid, status);
+                }
+                return true;
+            }
+            if (notices.drain()) {
+                signalCheckDue = true;
+                return true;
+            }
+            for (Tracee t : threads.values()) {
+                if (t.waitCopies == null || t.id == null || scheduler.state(t.id) != ThreadState.BLOCKED) continue;
+                int[] rev = new int[t.waitCopies.length];
+                if (descriptors.pollCopies(t.waitCopies, t.waitEvents, rev) > 0) return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+        signalCheckDue = true; // the kernel's own timers (and other processes) may have sent one meanwhile
+        return true;
+    }
+
+    // ---- exits -------------------------------------------------------------------------------------
+
+    /** The scheduler forgets t (it exited, or a sibling's exit_group or exec took it). */
+    private void markGone(Tracee t) {
+        t.gone = true;
+        releaseWaitCopies(t);
+        if (t.id != null && scheduler.state(t.id) != ThreadState.EXITED) scheduler.exited(t.id);
+        if (current == t) {
+            watchdog.disarm();
+            current = null;
+        }
+    }
+
+    private void onExit(int tid, int status) throws SpawnException {
+        Tracee t = onExitQuietly(tid, status);
         if (tid != rootPid) return;
-        if (execErrorFd >= 0) checkExecFailed(arena); // exited before reaching its program
+        if (execErrorFd >= 0) checkExecFailed(); // exited before reaching its program
         rootStatus = status;
+        rootDone = true;
         killLeftovers();
     }
 
+    private Tracee onExitQuietly(int tid, int status) {
+        Tracee t = threads.remove(tid);
+        descriptors.forget(tid);
+        if (t == null) return null;
+        if (!t.gone) {
+            options.events().append(t.number(), "exit", signaled(status)
+                    ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));
+            markGone(t);
+            if (signaled(status)) { // a fatal signal takes the whole process: its other deaths follow
+                for (Tracee other : List.copyOf(threads.values())) {
+                    if (other.tgid == t.tgid && !other.gone) markGone(other);
+                }
+            }
+        }
+        if (current == t) {
+            watchdog.disarm();
+            current = null;
+        }
+        if (t.pendingSyscall != null && printer != null) printer.finishUnreturned(t);
+        if (t.isLeader() && t.process != null) { // the whole process is gone: its parent may wait for it
+            signalCheckDue = true;
+            if (t.parent != null) scheduler.childExited(t.parent, t.process);
+            releaseVforkParent(t.process);
+        }
+        return t;
+    }
+
     /** The root exited before PTRACE_EVENT_EXEC: if the error pipe holds {stage, errno}, exec failed. */
-    private void checkExecFailed(Arena arena) throws SpawnException {
+    private void checkExecFailed() throws SpawnException {
         MemorySegment buf = arena.allocate(8, 4);
         long n = posix.read(execErrorFd, buf, 8);
         posix.close(execErrorFd);
@@ -185,128 +851,23 @@ public final class Tracer {
     /** SIGKILLs every process still traced; counts processes (thread groups), not threads. */
     private void killLeftovers() {
         Set<Integer> processes = new HashSet<>();
-        for (int tid : List.copyOf(threads.keySet())) {
-            int process = threadGroupOf(tid);
+        for (Tracee t : List.copyOf(threads.values())) {
+            int process = t.tgid != 0 ? t.tgid : t.tid;
             if (processes.add(process) && posix.kill(process, SignalNames.SIGKILL) == 0) leftoverKilled++;
         }
+        for (Tracee t : threads.values()) if (t.held) resume(t, 0); // let them reach the SIGKILL
     }
 
-    /** The tgid of thread tid (/proc/TID/status), or tid itself if it is already gone. */
-    private static int threadGroupOf(int tid) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + tid + "/status"))) {
-                if (line.startsWith("Tgid:")) return Integer.parseInt(line.substring(5).trim());
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            // gone already: killing its tid is harmless
+    /** A deadlock: nothing can go on. Kill the whole tree; the root's death ends the run. */
+    private void killEverything() {
+        rootDone = true;
+        for (Tracee t : List.copyOf(threads.values())) {
+            posix.kill(t.tgid != 0 ? t.tgid : t.tid, SignalNames.SIGKILL);
         }
-        return tid;
+        for (Tracee t : threads.values()) if (t.held) resume(t, 0);
     }
 
-    private void onStop(Tracee t, int status) {
-        int signal = stopSignal(status);
-        switch (event(status)) {
-            case 0 -> {
-                if (signal == SYSCALL_STOP) {
-                    if (printer != null) printer.finish(t, regsOf(t));
-                    resume(t, 0);
-                } else {
-                    options.events().append(t.number, "signal", SignalNames.name(signal));
-                    resume(t, signal); // signal-delivery-stop: deliver it unchanged
-                }
-            }
-            case EVENT_SECCOMP -> onSeccomp(t);
-            case EVENT_CLONE, EVENT_FORK, EVENT_VFORK -> {
-                if (event(status) != EVENT_CLONE) processesSeen++;
-                if (posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0) {
-                    tracee((int) eventMessageValue()); // unless it stopped first
-                }
-                resume(t, 0);
-            }
-            case EVENT_EXEC -> onExec(t);
-            case EVENT_STOP -> {
-                if (signal == SignalNames.SIGTRAP) {
-                    resume(t, 0); // a new thread's first stop, or an interrupt
-                } else {
-                    posix.ptrace(PTRACE_LISTEN, t.tid, 0, 0); // group-stop: stay stopped, see SIGCONT
-                }
-            }
-            default -> {
-                warnOnce("event " + event(status), "unexpected ptrace event " + event(status) + " in thread " + t.tid);
-                resume(t, 0);
-            }
-        }
-    }
-
-    private void onExec(Tracee t) {
-        if (posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0) {
-            int former = (int) eventMessageValue();
-            if (former != t.tid) {
-                // A non-leader thread exec'd: it took over the leader's tid; its own tid is gone.
-                Tracee old = threads.remove(former);
-                if (old != null) {
-                    threads.put(t.tid, t = new Tracee(t.tid, old.number)); // the exec'ing thread goes on
-                }
-                if (old != null && old.pendingSyscall != null) {
-                    t.pendingSyscall = old.pendingSyscall;
-                    t.pendingArgs = old.pendingArgs;
-                    t.pendingRendered = old.pendingRendered;
-                }
-            }
-        }
-        if (t.tid == rootPid && execErrorFd >= 0) {
-            posix.close(execErrorFd); // exec succeeded: the pipe was closed on exec
-            execErrorFd = -1;
-        }
-        writes.reset();
-        if (!options.handlers().isEmpty() && arch.fetch(posix, t.tid, regs.raw()) >= 0) {
-            execStop.tid = t.tid;
-            execStop.registers = regs;
-            for (SyscallHandler h : options.handlers()) h.onExec(execStop);
-        }
-        options.events().append(t.number, "exec", programOf(t.tid) + writes.describe());
-        resume(t, 0);
-    }
-
-    private void onSeccomp(Tracee t) {
-        syscallStops++;
-        if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
-        long nr = regs.syscallNumber();
-        Syscall s = arch.syscall(nr);
-        SyscallHandler[] h = s == null ? null : bySyscall[s.ordinal()];
-        if ((s == null || h != null) && foreignAbi(t)) {
-            // An i386 syscall: its number means something else here. It runs unchanged and is reported.
-            warnOnce("foreign " + nr, "32-bit (int 0x80) syscall #" + nr + " is not handled by detsim; it ran unchanged");
-            resume(t, 0);
-            return;
-        }
-        if (s == null) {
-            warnOnce("nr " + nr, "syscall " + describeUnknown(nr) + " is not in detsim's table; it ran unchanged");
-            resume(t, 0);
-            return;
-        }
-        Disposition d = Disposition.PASSTHROUGH;
-        if (h != null) {
-            stop.thread = t;
-            stop.syscall = s;
-            stop.registers = regs;
-            stop.argumentsChanged = false;
-            writes.reset();
-            // Each handler in turn until one answers the call itself; argument changes accumulate.
-            for (int i = 0; i < h.length && d instanceof Disposition.Passthrough; i++) d = h[i].onSyscall(stop);
-            if (stop.argumentsChanged && d instanceof Disposition.Passthrough) arch.store(posix, t.tid, regs.raw());
-            options.events().append(t.number, "syscall", describe(s, d) + writes.describe());
-        }
-        if (d instanceof Disposition.Emulate e) {
-            regs.setReturnValue(e.value());
-            arch.storeSyscallNumber(posix, t.tid, regs.raw(), -1);
-            if (printer != null) printer.emulated(t, s, regs, e.value());
-            resume(t, 0);
-            return;
-        }
-        if (printer != null) printer.begin(t, s, regs);
-        resume(t, 0);
-    }
+    // ---- helpers -----------------------------------------------------------------------------------
 
     /** Whether the filter tagged this seccomp stop as a foreign-ABI syscall (SECCOMP_RET_DATA). */
     private boolean foreignAbi(Tracee t) {
@@ -331,15 +892,6 @@ public final class Tracer {
         }
     }
 
-    private Tracee tracee(int tid) {
-        Tracee t = threads.get(tid);
-        if (t == null) {
-            threads.put(tid, t = new Tracee(tid, ++threadsSeen));
-            peakLive = Math.max(peakLive, threads.size());
-        }
-        return t;
-    }
-
     private String describeUnknown(long nr) {
         if (arch.foreignAbiBit() != 0 && (nr & arch.foreignAbiBit()) != 0) {
             return "x32 #" + (nr & ~arch.foreignAbiBit());
@@ -353,6 +905,7 @@ public final class Tracer {
 
     /** Restarts t, delivering signal (0 for none); asks for the syscall-exit stop if a trace line waits. */
     private void resume(Tracee t, int signal) {
+        t.held = false;
         int request = t.pendingSyscall != null ? PTRACE_SYSCALL : PTRACE_CONT;
         long r = posix.ptrace(request, t.tid, 0, signal);
         if (r < 0 && r != -Errno.ESRCH) {

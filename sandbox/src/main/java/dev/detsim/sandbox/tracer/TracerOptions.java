@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.recorder.EventLog;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.scheduler.Scheduler;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,8 @@ import java.util.Set;
  * @param warnings where detsim reports what it could not handle faithfully
  * @param disableAslr run the program with address-space randomisation off
  * @param events the run's event log: what handlers decided, execs, exits and signals, in order
+ * @param scheduler who runs next: every traced thread runs only when it chooses
  */
 public record TracerOptions(boolean pinToOneCpu, Set<Syscall> intercept, PrintStream trace,
                             List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings,
-                            boolean disableAslr, EventLog events) {}
+                            boolean disableAslr, EventLog events, Scheduler scheduler) {}

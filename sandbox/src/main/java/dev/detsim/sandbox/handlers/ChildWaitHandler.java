@@ -1,0 +1,76 @@
+package dev.detsim.sandbox.handlers;
+
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.Disposition;
+import dev.detsim.sandbox.tracer.SyscallHandler;
+import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.scheduler.Deadline;
+import dev.detsim.scheduler.WaitCondition;
+import dev.detsim.scheduler.WakeUp;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * wait4 and waitid: a blocking wait runs in the kernel only when a child it may collect has already exited
+ * (is a zombie); otherwise the thread is parked until detsim sees one of its process's children exit.
+ * Stopped children (WUNTRACED) are not looked for: such waits end when a child exits or a signal comes.
+ */
+public final class ChildWaitHandler implements SyscallHandler {
+    private static final int WNOHANG = 1, P_PID = 1;
+
+    @Override
+    public Set<Syscall> subscriptions() {
+        return Set.of(Syscall.WAIT4, Syscall.WAITID);
+    }
+
+    @Override
+    public Disposition onSyscall(SyscallStop stop) {
+        WakeUp wake = stop.wakeUp().orElse(null);
+        if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED) return Disposition.PASSTHROUGH;
+        long options;
+        int wanted; // > 0: that child; otherwise any
+        if (stop.syscall() == Syscall.WAIT4) {
+            wanted = (int) stop.argument(0);
+            options = stop.argument(2);
+        } else {
+            wanted = (int) stop.argument(0) == P_PID ? (int) stop.argument(1) : -1;
+            options = stop.argument(3);
+        }
+        if ((options & WNOHANG) != 0) return Disposition.PASSTHROUGH;
+        List<Integer> children = childrenOf(stop.pid());
+        if (wanted > 0) children.retainAll(List.of(wanted));
+        if (children.isEmpty()) return Disposition.PASSTHROUGH; // ECHILD from the kernel
+        for (int child : children) if (isZombie(child)) return Disposition.PASSTHROUGH;
+        return Disposition.block(WaitCondition.ChildExit.any(), Deadline.NONE);
+    }
+
+    /** The children of every thread of process pid (/proc/PID/task/TID/children). */
+    static List<Integer> childrenOf(int pid) {
+        List<Integer> out = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                String list = Files.readString(task.resolve("children")).trim();
+                if (list.isEmpty()) continue;
+                for (String c : list.split("\\s+")) out.add(Integer.parseInt(c));
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is going away: let the kernel answer
+        }
+        return out;
+    }
+
+    private static boolean isZombie(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return true; // gone: the kernel answers at once
+        }
+    }
+}

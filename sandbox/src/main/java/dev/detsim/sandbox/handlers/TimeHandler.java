@@ -1,0 +1,121 @@
+package dev.detsim.sandbox.handlers;
+
+import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.AuxiliaryVector;
+import dev.detsim.sandbox.tracer.Disposition;
+import dev.detsim.sandbox.tracer.ExecStop;
+import dev.detsim.sandbox.tracer.SyscallHandler;
+import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.world.Clocks;
+import dev.detsim.scheduler.Deadline;
+import dev.detsim.scheduler.WaitCondition;
+import dev.detsim.scheduler.WakeUp;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The time family: every clock read is answered from virtual time, and sleeps wait on the virtual clock
+ * (they end when the scheduler's clock reaches their deadline, never after host time). At exec the vDSO is
+ * hidden (AT_SYSINFO_EHDR becomes AT_IGNORE), so glibc's and Go's clock reads become syscalls that stop here.
+ */
+public final class TimeHandler implements SyscallHandler {
+    private static final int TIMER_ABSTIME = 1;
+    private final Clocks clocks;
+    private final boolean benchmarkClock;
+
+    /** benchmarkClock: CLOCK_MONOTONIC_RAW reads the host clock (for benchmarks timing themselves). */
+    public TimeHandler(Clocks clocks, boolean benchmarkClock) {
+        this.clocks = clocks;
+        this.benchmarkClock = benchmarkClock;
+    }
+
+    @Override
+    public Set<Syscall> subscriptions() {
+        return Set.of(Syscall.CLOCK_GETTIME, Syscall.GETTIMEOFDAY, Syscall.TIME, Syscall.CLOCK_GETRES,
+                Syscall.NANOSLEEP, Syscall.CLOCK_NANOSLEEP);
+    }
+
+    @Override
+    public Disposition onSyscall(SyscallStop stop) {
+        return switch (stop.syscall()) {
+            case CLOCK_GETTIME -> clockGettime(stop);
+            case GETTIMEOFDAY -> gettimeofday(stop);
+            case TIME -> time(stop);
+            case CLOCK_GETRES -> clockGetres(stop);
+            case NANOSLEEP -> sleep(stop, Clocks.MONOTONIC, 0, stop.argument(0), stop.argument(1));
+            case CLOCK_NANOSLEEP -> sleep(stop, (int) stop.argument(0), (int) stop.argument(1), stop.argument(2),
+                    stop.argument(3));
+            default -> Disposition.PASSTHROUGH;
+        };
+    }
+
+    private Disposition clockGettime(SyscallStop stop) {
+        int clock = (int) stop.argument(0);
+        if (benchmarkClock && clock == Clocks.MONOTONIC_RAW) return Disposition.PASSTHROUGH;
+        if (!Clocks.valid(clock)) return Disposition.fail(Errno.EINVAL);
+        return write(stop, stop.argument(1), Clocks.timespec(clocks.now(clock)), 0);
+    }
+
+    private Disposition gettimeofday(SyscallStop stop) {
+        long tv = stop.argument(0), tz = stop.argument(1);
+        if (tz != 0 && !stop.memory().write(stop.tid(), tz, new byte[8])) return Disposition.fail(Errno.EFAULT);
+        if (tv == 0) return Disposition.emulate(0);
+        return write(stop, tv, Clocks.timeval(clocks.now(Clocks.REALTIME)), 0);
+    }
+
+    private Disposition time(SyscallStop stop) {
+        long seconds = Math.floorDiv(clocks.now(Clocks.REALTIME), 1_000_000_000L);
+        long out = stop.argument(0);
+        if (out == 0) return Disposition.emulate(seconds);
+        byte[] b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(seconds).array();
+        return write(stop, out, b, seconds);
+    }
+
+    private Disposition clockGetres(SyscallStop stop) {
+        int clock = (int) stop.argument(0);
+        if (!Clocks.valid(clock)) return Disposition.fail(Errno.EINVAL);
+        long out = stop.argument(1);
+        return out == 0 ? Disposition.emulate(0) : write(stop, out, Clocks.timespec(1), 0);
+    }
+
+    private static Disposition write(SyscallStop stop, long address, byte[] bytes, long result) {
+        if (address == 0 || !stop.memory().write(stop.tid(), address, bytes)) return Disposition.fail(Errno.EFAULT);
+        return Disposition.emulate(result);
+    }
+
+    /** nanosleep / clock_nanosleep: a Sleep on the virtual clock until the deadline. */
+    private Disposition sleep(SyscallStop stop, int clock, int flags, long request, long remain) {
+        boolean absolute = (flags & TIMER_ABSTIME) != 0;
+        if (stop.wakeUp().isPresent()) {
+            WakeUp w = stop.wakeUp().get();
+            if (w.cause() == WakeUp.Cause.INTERRUPTED) {
+                if (!absolute && remain != 0) {
+                    long left = Math.max(0, w.deadline().nanos() - clocks.virtualNow());
+                    stop.memory().write(stop.tid(), remain, Clocks.timespec(left));
+                }
+                return Disposition.fail(Errno.EINTR);
+            }
+            if (w.deadline().passedAt(clocks.virtualNow())) return Disposition.emulate(0);
+            return Disposition.block(new WaitCondition.Sleep(), w.deadline());
+        }
+        if (clock == Clocks.THREAD_CPUTIME || !Clocks.valid(clock)) return Disposition.fail(Errno.EINVAL);
+        long nanos = Clocks.timespecNanos(stop.memory().read(stop.tid(), request, 16));
+        if (nanos < 0) return request == 0 ? Disposition.fail(Errno.EFAULT) : Disposition.fail(Errno.EINVAL);
+        long now = clocks.virtualNow();
+        long at = absolute ? clocks.toVirtual(clock, nanos) : now + nanos;
+        if (at <= now) return absolute ? Disposition.emulate(0) : Disposition.YIELD;
+        return Disposition.block(new WaitCondition.Sleep(), Deadline.after(now, at - now));
+    }
+
+    /** Hides the vDSO: clock reads (and a vDSO getrandom, where the kernel has one) become syscalls. */
+    @Override
+    public void onExec(ExecStop exec) {
+        OptionalLong slot = AuxiliaryVector.valueAddress(exec.memory(), exec.tid(), exec.stackPointer(),
+                AuxiliaryVector.AT_SYSINFO_EHDR);
+        if (slot.isEmpty()) return;
+        byte[] ignore = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(AuxiliaryVector.AT_IGNORE).array();
+        exec.memory().write(exec.tid(), slot.getAsLong() - 8, ignore);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.detsim.sandbox.tracer;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.os.Posix;
+import dev.detsim.sandbox.syscall.Syscall;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Tracees' file descriptors as detsim sees them: it takes a copy of a descriptor with pidfd_getfd(2) (the
+ * copy shares the open file description, so flags and readiness are the tracee's) and asks the kernel
+ * with a zero-timeout ppoll whether a call would block. Owned by the tracer thread; pidfds are cached per
+ * thread and closed when it exits.
+ */
+public final class Descriptors {
+    public static final int POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+    public static final int O_NONBLOCK = 04000;
+    private static final int F_GETFL = 3, F_GETPIPE_SZ = 1032, FIONREAD = 0x541B;
+
+    private final Posix posix;
+    private final Arena arena;
+    private final Map<Integer, Integer> pidfds = new HashMap<>();
+    private final MemorySegment zeroTime;
+    private final MemorySegment word;
+    private MemorySegment pollfds;
+
+    Descriptors(Posix posix, Arena arena) {
+        this.posix = posix;
+        this.arena = arena;
+        this.zeroTime = arena.allocate(16, 8);
+        this.word = arena.allocate(8, 8);
+        this.pollfds = arena.allocate(8 * 64, 8);
+    }
+
+    /** A copy of descriptor fd of thread tid in detsim (close it), or -errno (EBADF if the tracee has no such fd). */
+    public int copy(int tid, int fd) {
+        int pidfd = pidfd(tid);
+        if (pidfd < 0) return pidfd;
+        return posix.pidfdGetfd(pidfd, fd);
+    }
+
+    public void close(int fd) {
+        if (fd >= 0) posix.close(fd);
+    }
+
+    /** fcntl(F_GETFL) of the tracee's fd: its file status flags (O_NONBLOCK...), or -errno. */
+    public int statusFlags(int tid, int fd) {
+        int copy = copy(tid, fd);
+        if (copy < 0) return copy;
+        try {
+            return (int) posix.call(Syscall.FCNTL, copy, F_GETFL);
+        } finally {
+            posix.close(copy);
+        }
+    }
+
+    /**
+     * Whether a blocking call on the tracee's fd that needs events would wait now: false when the fd is
+     * ready, non-blocking (O_NONBLOCK: the call returns EAGAIN instead) or not open (the kernel answers).
+     */
+    public boolean wouldWait(int tid, int fd, int events) {
+        int copy = copy(tid, fd);
+        if (copy < 0) return false;
+        try {
+            long flags = posix.call(Syscall.FCNTL, copy, F_GETFL);
+            if (flags < 0 || (flags & O_NONBLOCK) != 0) return false;
+            int[] revents = new int[1];
+            return pollCopies(new int[] {copy}, new int[] {events}, revents) == 0;
+        } finally {
+            posix.close(copy);
+        }
+    }
+
+    /**
+     * Polls the tracee's fds (copies taken here) without waiting: revents[i] gets what fds[i] reports now;
+     * a negative fd is skipped, as poll(2) does, and a closed one reports POLLNVAL. Returns how many report
+     * something.
+     */
+    public int poll(int tid, int[] fds, int[] events, int[] revents) {
+        int[] copies = new int[fds.length];
+        try {
+            for (int i = 0; i < fds.length; i++) copies[i] = fds[i] < 0 ? -1 : copy(tid, fds[i]);
+            int ready = pollCopies(copies, events, revents);
+            for (int i = 0; i < fds.length; i++) {
+                if (fds[i] >= 0 && copies[i] < 0) {
+                    revents[i] = POLLNVAL;
+                    ready++;
+                }
+            }
+            return ready;
+        } finally {
+            for (int c : copies) close(c);
+        }
+    }
+
+    /** Zero-timeout ppoll over descriptors detsim holds (negative ones skipped); how many report something. */
+    public int pollCopies(int[] copies, int[] events, int[] revents) {
+        if (pollfds.byteSize() < 8L * copies.length) pollfds = arena.allocate(8L * copies.length * 2, 8);
+        for (int i = 0; i < copies.length; i++) {
+            pollfds.set(JAVA_INT, 8L * i, copies[i]);
+            pollfds.set(JAVA_SHORT, 8L * i + 4, (short) events[i]);
+            pollfds.set(JAVA_SHORT, 8L * i + 6, (short) 0);
+        }
+        long r = posix.call(Syscall.PPOLL, pollfds.address(), copies.length, zeroTime.address(), 0, 8);
+        int ready = 0;
+        for (int i = 0; i < copies.length; i++) {
+            revents[i] = r < 0 ? 0 : pollfds.get(JAVA_SHORT, 8L * i + 6) & 0xffff;
+            if (revents[i] != 0) ready++;
+        }
+        return ready;
+    }
+
+    /**
+     * Free bytes in the pipe the tracee's fd writes to, or -1 if fd is not a pipe (or the tracee has no such
+     * fd). A blocking write larger than this would wait for a reader.
+     */
+    public long pipeSpace(int tid, int fd) {
+        int copy = copy(tid, fd);
+        if (copy < 0) return -1;
+        try {
+            long size = posix.call(Syscall.FCNTL, copy, F_GETPIPE_SZ);
+            if (size < 0) return -1;
+            long r = posix.call(Syscall.IOCTL, copy, FIONREAD, word.address());
+            if (r < 0) return -1;
+            return Math.max(0, size - word.get(JAVA_INT, 0));
+        } finally {
+            posix.close(copy);
+        }
+    }
+
+    /** Forgets thread tid (it exited or changed its tid at exec). */
+    void forget(int tid) {
+        Integer pidfd = pidfds.remove(tid);
+        if (pidfd != null) posix.close(pidfd);
+    }
+
+    private int pidfd(int tid) {
+        Integer cached = pidfds.get(tid);
+        if (cached != null) return cached;
+        int pidfd = posix.pidfdOpen(tid, Posix.PIDFD_THREAD);
+        if (pidfd == -Errno.EINVAL) pidfd = posix.pidfdOpen(tid, 0); // before Linux 6.9: leaders only
+        if (pidfd >= 0) pidfds.put(tid, pidfd);
+        return pidfd;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.detsim.sandbox.tracer;
+
+import dev.detsim.sandbox.os.Posix;
+import dev.detsim.sandbox.os.SignalNames;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The wall-clock fallback for machines without branch counters: when the one running thread has run for
+ * {@link #PERIOD_NANOS} without reaching a scheduling point while some other thread could go on, this thread
+ * stops it with a SIGSTOP (tgkill), which the tracer sees as a signal-delivery-stop, suppresses, and turns
+ * into a preemption. Where that lands depends on host speed, so every one is counted as nondeterministic.
+ *
+ * <p>A SIGSTOP is used rather than PTRACE_INTERRUPT because only the tracer thread may make ptrace requests
+ * and it is blocked in waitpid while the thread runs.
+ */
+final class Watchdog implements AutoCloseable {
+    static final long PERIOD_NANOS = 100_000_000L;
+    private static final long TICK_NANOS = 5_000_000L;
+
+    private final Map<Integer, AtomicInteger> sent = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile boolean armed;
+    private volatile long turn;
+    private volatile long startNanos;
+    private volatile int tgid, tid;
+    private volatile long kickedTurn = -1;
+
+    Watchdog() {
+        thread = Thread.ofPlatform().daemon().name("detsim-watchdog").start(this::watch);
+    }
+
+    /** A turn of thread tid begins: stop it if it runs longer than the period. */
+    void arm(long turn, int tgid, int tid) {
+        this.tgid = tgid;
+        this.tid = tid;
+        this.startNanos = System.nanoTime();
+        this.turn = turn;
+        this.armed = true;
+    }
+
+    /** The turn ended (or nothing else could run): no stop needed. */
+    void disarm() {
+        armed = false;
+    }
+
+    /** Whether the watchdog stopped this turn. */
+    boolean kicked(long turn) {
+        return kickedTurn == turn;
+    }
+
+    /** Host nanoseconds since the current turn began. */
+    long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    /** A SIGSTOP reached thread tid: true (and forgotten) if the watchdog sent it. */
+    boolean claim(int tid) {
+        AtomicInteger n = sent.get(tid);
+        return n != null && n.getAndUpdate(v -> Math.max(0, v - 1)) > 0;
+    }
+
+    private void watch() {
+        Posix posix = Posix.forCurrentThread();
+        while (!closed) {
+            LockSupport.parkNanos(TICK_NANOS);
+            long t = turn;
+            if (!armed || kickedTurn == t || System.nanoTime() - startNanos < PERIOD_NANOS) continue;
+            int target = tid;
+            sent.computeIfAbsent(target, k -> new AtomicInteger()).incrementAndGet();
+            kickedTurn = t;
+            if (posix.tgkill(tgid, target, SignalNames.SIGSTOP) < 0) sent.get(target).decrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+    }
+}
