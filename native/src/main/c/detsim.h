@@ -13,6 +13,7 @@ enum {
     DETSIM_STAGE_SECCOMP = 4,
     DETSIM_STAGE_EXEC = 5,
     DETSIM_STAGE_PERSONALITY = 6,
+    DETSIM_STAGE_TSC = 7,
 };
 
 struct detsim_spawn_request {
@@ -29,6 +30,7 @@ struct detsim_spawn_request {
 
 /* Spawn flags. */
 #define DETSIM_SPAWN_NO_ASLR 1u       /* personality(ADDR_NO_RANDOMIZE): addresses the same every run */
+#define DETSIM_SPAWN_TRAP_TSC 2u      /* prctl(PR_SET_TSC, PR_TSC_SIGSEGV): rdtsc traps (x86 only) */
 
 /* Returns the child's pid (seized, running towards execve) or -errno; *error_fd receives the read
  * end of the close-on-exec error pipe (EOF after a successful exec, else {stage, errno} as int32). */

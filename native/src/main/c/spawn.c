@@ -69,6 +69,11 @@ static void child(const struct detsim_spawn_request *req, int go_fd, int err_fd)
         write_errno_and_exit(err_fd, DETSIM_STAGE_FDS, errno);
     if ((req->flags & DETSIM_SPAWN_NO_ASLR) && personality(ADDR_NO_RANDOMIZE) == -1)
         write_errno_and_exit(err_fd, DETSIM_STAGE_PERSONALITY, errno);
+#ifdef PR_SET_TSC
+    /* rdtsc/rdtscp raise SIGSEGV, which the tracer answers from virtual time (kept across fork and exec). */
+    if ((req->flags & DETSIM_SPAWN_TRAP_TSC) && prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0)
+        write_errno_and_exit(err_fd, DETSIM_STAGE_TSC, errno);
+#endif
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) write_errno_and_exit(err_fd, DETSIM_STAGE_NO_NEW_PRIVS, errno);
     if (req->filter_len > 0) {
         struct sock_fprog prog = {.len = req->filter_len, .filter = (struct sock_filter *) req->filter};

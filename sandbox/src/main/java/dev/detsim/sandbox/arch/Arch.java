@@ -72,6 +72,14 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
      */
     public abstract int cloneChildTidArgument();
 
+    /**
+     * Sets the registers an emulated rdtsc (or rdtscp, withAux) leaves: the counter in EDX:EAX (and
+     * TSC_AUX 0 in ECX), and moves the instruction pointer past the instruction. Only x86 has one.
+     */
+    public void setTimeStampCounter(MemorySegment regs, long tsc, boolean withAux, long nextIp) {
+        throw new UnsupportedOperationException(name() + " has no rdtsc");
+    }
+
     /** Size of the general-purpose register set detsim reads at a stop. */
     public abstract int registerBytes();
 

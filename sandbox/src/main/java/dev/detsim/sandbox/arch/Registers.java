@@ -41,6 +41,11 @@ public final class Registers {
         raw.set(JAVA_LONG, arch.returnValueOffset(), value);
     }
 
+    /** The registers rdtsc (rdtscp: withAux) would have left, and the instruction pointer after it. */
+    public void setTimeStampCounter(long tsc, boolean withAux, long nextIp) {
+        arch.setTimeStampCounter(raw, tsc, withAux, nextIp);
+    }
+
     public long instructionPointer() {
         return raw.get(JAVA_LONG, arch.instructionPointerOffset());
     }

@@ -13,7 +13,7 @@ public final class X86_64 extends Arch {
     private static final int PTRACE_SETREGS = 13;
 
     // Offsets in struct user_regs_struct (sys/user.h); NativeLayoutTest checks them against C.
-    static final int R10 = 56, R9 = 64, R8 = 72, RAX = 80, RDX = 96, RSI = 104, RDI = 112, ORIG_RAX = 120,
+    static final int R10 = 56, R9 = 64, R8 = 72, RAX = 80, RCX = 88, RDX = 96, RSI = 104, RDI = 112, ORIG_RAX = 120,
             RIP = 128, RSP = 152, SIZE = 216;
     private static final int[] ARGUMENTS = {RDI, RSI, RDX, R10, R8, R9};
 
@@ -34,6 +34,14 @@ public final class X86_64 extends Arch {
     @Override
     public int foreignAbiBit() {
         return 0x40000000; // __X32_SYSCALL_BIT
+    }
+
+    @Override
+    public void setTimeStampCounter(MemorySegment regs, long tsc, boolean withAux, long nextIp) {
+        regs.set(JAVA_LONG, RAX, tsc & 0xffff_ffffL);
+        regs.set(JAVA_LONG, RDX, tsc >>> 32);
+        if (withAux) regs.set(JAVA_LONG, RCX, 0);
+        regs.set(JAVA_LONG, RIP, nextIp);
     }
 
     @Override

@@ -29,6 +29,8 @@ public final class LibDetsim {
 
     /** Spawn flag: the program runs with address-space randomisation off (personality ADDR_NO_RANDOMIZE). */
     public static final int SPAWN_NO_ASLR = 1;
+    /** rdtsc and rdtscp raise SIGSEGV (PR_SET_TSC), for the tracer to answer. */
+    public static final int SPAWN_TRAP_TSC = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle SPAWN = downcall("detsim_spawn",

@@ -100,6 +100,9 @@ public final class Tracer {
     private int processesSeen;
     private int peakLive;
     private long syscallStops;
+    private long timeStampReads;
+    /** The arguments as the program passed them, before handlers rewrote any: what the event log records. */
+    private final long[] originalArgs = new long[6];
 
     public Tracer(Arch arch, TracerOptions options) {
         this.arch = arch;
@@ -164,7 +167,8 @@ public final class Tracer {
             SeccompFilter filter = options.trace() != null
                     ? SeccompFilter.tracingAll(arch) : SeccompFilter.tracing(arch, tracedSyscalls());
             LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds(),
-                    options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0);
+                    (options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0)
+                            | (arch.name().equals("x86_64") ? LibDetsim.SPAWN_TRAP_TSC : 0));
             if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
             rootPid = spawned.pid();
             execErrorFd = spawned.errorFd();
@@ -356,6 +360,8 @@ public final class Tracer {
                     continueTurn(t, 0);
                 } else if (signal == SignalNames.SIGSTOP && watchdog.claim(t.tid)) {
                     onWatchdog(t);
+                } else if (signal == SignalNames.SIGSEGV && timeStampCounter(t)) {
+                    continueTurn(t, 0); // rdtsc answered
                 } else {
                     options.events().append(t.number(), "signal", SignalNames.name(signal));
                     continueTurn(t, signal); // signal-delivery-stop: deliver it unchanged
@@ -381,6 +387,25 @@ public final class Tracer {
                 continueTurn(t, 0);
             }
         }
+    }
+
+    /**
+     * rdtsc / rdtscp trapped (PR_SET_TSC): answer with a virtual counter, 1 tick per virtual nanosecond plus
+     * one per read, so it is the same every run and still strictly increasing within a turn. False if the
+     * SIGSEGV was not raised by one of them (it is then delivered).
+     */
+    private boolean timeStampCounter(Tracee t) {
+        if (arch.fetch(posix, t.tid, regs.raw()) < 0) return false;
+        long ip = regs.instructionPointer();
+        byte[] code = memory.read(t.tid, ip, 3);
+        if (code == null || code.length < 2 || code[0] != 0x0f) return false;
+        boolean rdtsc = code[1] == 0x31;
+        boolean rdtscp = code.length == 3 && code[1] == 0x01 && code[2] == (byte) 0xf9;
+        if (!rdtsc && !rdtscp) return false;
+        long tsc = scheduler.now() + ++timeStampReads;
+        regs.setTimeStampCounter(tsc, rdtscp, ip + (rdtsc ? 2 : 3));
+        arch.store(posix, t.tid, regs.raw());
+        return true;
     }
 
     /** The watchdog stopped a thread that ran too long without a syscall. */
@@ -416,6 +441,7 @@ public final class Tracer {
         t.cloneChildTid = 0;
         options.events().append(t.number(), thread ? "clone" : "fork", "thread " + child.number()
                 + (thread ? "" : " process " + child.process.value()));
+        watchdog.arm(turnSerial, t.tgid, t.tid); // the new thread could run now, should this one spin
         if (event == EVENT_VFORK) { // the parent waits in the kernel until the child execs or exits
             t.vforkChild = child.process;
             scheduler.block(t.id, WaitCondition.ChildExit.of(child.process), dev.detsim.scheduler.Deadline.NONE);
@@ -609,6 +635,7 @@ public final class Tracer {
         stop.wakeUp = wake;
         stop.argumentsChanged = false;
         writes.reset();
+        for (int i = 0; i < 6; i++) originalArgs[i] = regs.argument(i);
         if (h != null) {
             // Each handler in turn until one answers the call itself; argument changes accumulate.
             for (int i = 0; i < h.length && d instanceof Disposition.Passthrough; i++) d = h[i].onSyscall(stop);
@@ -842,6 +869,7 @@ public final class Tracer {
                 case 3 -> "cannot set no_new_privs";
                 case 5 -> "cannot execute";
                 case 6 -> "cannot turn off address-space randomisation";
+                case 7 -> "cannot make rdtsc trap (PR_SET_TSC)";
                 default -> "cannot prepare the child";
             };
             throw new SpawnException(what, errno);
@@ -879,7 +907,7 @@ public final class Tracer {
     private String describe(Syscall s, Disposition d) {
         StringBuilder b = new StringBuilder(s.kernelName()).append('(');
         int n = Math.min(6, dev.detsim.sandbox.syscall.SyscallTable.get().signature(s).argumentKinds().size());
-        for (int i = 0; i < n; i++) b.append(i > 0 ? "," : "").append("0x").append(Long.toHexString(regs.argument(i)));
+        for (int i = 0; i < n; i++) b.append(i > 0 ? "," : "").append("0x").append(Long.toHexString(originalArgs[i]));
         b.append(')');
         return d instanceof Disposition.Emulate e ? b.append('=').append(e.value()).toString() : b.append(" passed through").toString();
     }
