@@ -4,6 +4,7 @@ import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Disposition;
 import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.tracer.TaskState;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
@@ -45,7 +46,7 @@ public final class ChildWaitHandler implements SyscallHandler {
         List<Integer> children = childrenOf(stop.pid());
         if (wanted > 0) children.retainAll(List.of(wanted));
         if (children.isEmpty()) return Disposition.PASSTHROUGH; // ECHILD from the kernel
-        for (int child : children) if (isZombie(child)) return Disposition.PASSTHROUGH;
+        for (int child : children) if (TaskState.hasExited(child)) return Disposition.PASSTHROUGH;
         return Disposition.block(WaitCondition.ChildExit.any(), Deadline.NONE);
     }
 
@@ -62,15 +63,5 @@ public final class ChildWaitHandler implements SyscallHandler {
             // the process is going away: let the kernel answer
         }
         return out;
-    }
-
-    private static boolean isZombie(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state == 'Z' || state == 'X';
-        } catch (IOException | RuntimeException e) {
-            return true; // gone: the kernel answers at once
-        }
     }
 }

@@ -9,8 +9,6 @@ import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -42,7 +40,7 @@ public final class SignalWaitHandler implements SyscallHandler {
         switch (stop.syscall()) {
             case PAUSE -> awaited = masks.interruptingUnder(masks.blocked());
             case RT_SIGSUSPEND -> {
-                Long mask = word(stop, stop.argument(0));
+                Long mask = stop.memory().readWord(stop.tid(), stop.argument(0));
                 if (mask == null) return Disposition.PASSTHROUGH; // EFAULT from the kernel
                 awaited = masks.interruptingUnder(mask);
             }
@@ -53,7 +51,7 @@ public final class SignalWaitHandler implements SyscallHandler {
                     stop.setArgument(2, scratch);
                     return Disposition.PASSTHROUGH;
                 }
-                Long set = word(stop, stop.argument(0));
+                Long set = stop.memory().readWord(stop.tid(), stop.argument(0));
                 if (set == null) return Disposition.PASSTHROUGH;
                 awaited = set | masks.interruptingUnder(masks.blocked());
                 if (stop.argument(2) != 0) {
@@ -68,10 +66,5 @@ public final class SignalWaitHandler implements SyscallHandler {
         }
         if ((masks.anyPending() & awaited) != 0) return Disposition.PASSTHROUGH;
         return Disposition.block(new WaitCondition.Signal(awaited), deadline);
-    }
-
-    private static Long word(SyscallStop stop, long address) {
-        byte[] b = stop.memory().read(stop.tid(), address, 8);
-        return b == null || b.length < 8 ? null : ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 }

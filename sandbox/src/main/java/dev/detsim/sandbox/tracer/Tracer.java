@@ -11,6 +11,7 @@ import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.Decision;
+import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.DeadlockReport;
 import dev.detsim.scheduler.FutexKey;
 import dev.detsim.scheduler.FutexOp;
@@ -224,8 +225,7 @@ public final class Tracer {
             return;
         }
         t.held = true;
-        if (event(status) == EVENT_STOP && stopSignal(status) == SignalNames.SIGTRAP && t.queuedStatus == null
-                && !t.listening) {
+        if (isFirstStop(status) && t.queuedStatus == null && !t.listening) {
             return; // the first stop of a new thread: it waits here for its first turn
         }
         if (rootDone) { // the program is over: let whatever is left reach its SIGKILL
@@ -333,6 +333,11 @@ public final class Tracer {
         return false;
     }
 
+    /** The stop a new thread makes before its first instruction (PTRACE_EVENT_STOP with SIGTRAP). */
+    private static boolean isFirstStop(int status) {
+        return event(status) == EVENT_STOP && stopSignal(status) == SignalNames.SIGTRAP;
+    }
+
     /** A new thread the scheduler chose before its first stop was reported: wait for that stop. */
     private void awaitFirstStop(Tracee t) {
         while (!t.held && threads.get(t.tid) == t) {
@@ -345,7 +350,7 @@ public final class Tracer {
                 return;
             }
             t.held = true;
-            if (!(event(status) == EVENT_STOP && stopSignal(status) == SignalNames.SIGTRAP)) t.queuedStatus = status;
+            if (!isFirstStop(status)) t.queuedStatus = status;
         }
     }
 
@@ -376,7 +381,7 @@ public final class Tracer {
                 } else { // group-stop: stay stopped until SIGCONT; its next stop comes then
                     posix.ptrace(PTRACE_LISTEN, t.tid, 0, 0);
                     t.listening = true;
-                    scheduler.block(t.id, WaitCondition.Signal.any(), dev.detsim.scheduler.Deadline.NONE);
+                    scheduler.block(t.id, WaitCondition.Signal.any(), Deadline.NONE);
                     watchdog.disarm();
                     t.held = false;
                     current = null;
@@ -444,7 +449,7 @@ public final class Tracer {
         watchdog.arm(turnSerial, t.tgid, t.tid); // the new thread could run now, should this one spin
         if (event == EVENT_VFORK) { // the parent waits in the kernel until the child execs or exits
             t.vforkChild = child.process;
-            scheduler.block(t.id, WaitCondition.ChildExit.of(child.process), dev.detsim.scheduler.Deadline.NONE);
+            scheduler.block(t.id, WaitCondition.ChildExit.of(child.process), Deadline.NONE);
             endTurn(t, 0);
             return;
         }
@@ -478,9 +483,7 @@ public final class Tracer {
                 }
             }
         }
-        for (Tracee other : List.copyOf(threads.values())) { // exec killed every other thread of the process
-            if (other != t && other.tgid == t.tgid && !other.gone) markGone(other);
-        }
+        markSiblingsGone(t); // exec killed every other thread of the process
         t.clearChildTid = 0;
         if (t.tid == rootPid && execErrorFd >= 0) {
             posix.close(execErrorFd); // exec succeeded: the pipe was closed on exec
@@ -540,9 +543,7 @@ public final class Tracer {
             }
             case EXIT_GROUP -> {
                 options.events().append(t.number(), "exit_group", Long.toString(regs.argument(0)));
-                for (Tracee other : List.copyOf(threads.values())) {
-                    if (other != t && other.tgid == t.tgid && !other.gone) markGone(other);
-                }
+                markSiblingsGone(t);
                 if (printer != null) printer.begin(t, s, regs);
                 continueTurn(t, 0); // its death is reported next
                 return true;
@@ -595,7 +596,7 @@ public final class Tracer {
                     resume(t, 0);
                     continue;
                 }
-                if (r > 0) exitReported(r, posix.lastWaitStatus());
+                if (r > 0) reportNow(r, posix.lastWaitStatus());
                 break;
             }
         }
@@ -604,23 +605,17 @@ public final class Tracer {
         }
     }
 
-    private void exitReported(int tid, int status) {
+    /** {@link #report} from inside a turn or a wait, where the first process has long passed its exec. */
+    private void reportNow(int tid, int status) {
         try {
-            onExit(tid, status);
+            report(tid, status);
         } catch (SpawnException e) {
             throw new IllegalStateException("the first process exited before its exec", e);
         }
     }
 
     private static void awaitZombie(int tid) {
-        for (int i = 0; i < 20_000; i++) {
-            try {
-                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + tid + "/stat"));
-                char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                if (state == 'Z' || state == 'X') return;
-            } catch (java.io.IOException | RuntimeException e) {
-                return;
-            }
+        for (int i = 0; i < 20_000 && !TaskState.hasExited(tid); i++) {
             java.util.concurrent.locks.LockSupport.parkNanos(50_000);
         }
     }
@@ -710,8 +705,8 @@ public final class Tracer {
 
     // ---- waking waiters ----------------------------------------------------------------------------
 
-    /** One zero-timeout poll over every readiness waiter's fds; those with news are retried. */
-    private void pollReadinessWaiters() {
+    /** One zero-timeout poll over every readiness waiter's fds; those with news are retried (true if any). */
+    private boolean pollReadinessWaiters() {
         List<Tracee> waiting = new ArrayList<>();
         int n = 0;
         for (Tracee t : threads.values()) {
@@ -720,7 +715,7 @@ public final class Tracer {
                 n += t.waitCopies.length;
             }
         }
-        if (waiting.isEmpty()) return;
+        if (waiting.isEmpty()) return false;
         waiting.sort((a, b) -> a.id.compareTo(b.id));
         int[] copies = new int[n], events = new int[n], revents = new int[n];
         int i = 0;
@@ -730,13 +725,16 @@ public final class Tracer {
                 events[i] = t.waitEvents[k];
             }
         }
-        if (descriptors.pollCopies(copies, events, revents) == 0) return;
+        if (descriptors.pollCopies(copies, events, revents) == 0) return false;
         i = 0;
+        boolean any = false;
         for (Tracee t : waiting) {
             boolean ready = false;
             for (int k = 0; k < t.waitCopies.length; k++, i++) ready |= revents[i] != 0 || copies[i] < 0;
             if (ready) scheduler.retry(t.id);
+            any |= ready;
         }
+        return any;
     }
 
     /**
@@ -779,27 +777,14 @@ public final class Tracer {
         while (System.nanoTime() < deadline) {
             int tid = posix.waitpid(-1, WALL | WNOHANG);
             if (tid > 0) {
-                int status = posix.lastWaitStatus();
-                if (stopped(status)) {
-                    try {
-                        report(tid, status);
-                    } catch (SpawnException e) {
-                        throw new IllegalStateException(e);
-                    }
-                } else {
-                    exitReported(tid, status);
-                }
+                reportNow(tid, posix.lastWaitStatus());
                 return true;
             }
             if (notices.drain()) {
                 signalCheckDue = true;
                 return true;
             }
-            for (Tracee t : threads.values()) {
-                if (t.waitCopies == null || t.id == null || scheduler.state(t.id) != ThreadState.BLOCKED) continue;
-                int[] rev = new int[t.waitCopies.length];
-                if (descriptors.pollCopies(t.waitCopies, t.waitEvents, rev) > 0) return true;
-            }
+            if (pollReadinessWaiters()) return true;
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
         }
         signalCheckDue = true; // the kernel's own timers (and other processes) may have sent one meanwhile
@@ -816,6 +801,13 @@ public final class Tracer {
         if (current == t) {
             watchdog.disarm();
             current = null;
+        }
+    }
+
+    /** Every other thread of t's process is gone at once (exit_group, exec, a fatal signal); deaths follow. */
+    private void markSiblingsGone(Tracee t) {
+        for (Tracee other : List.copyOf(threads.values())) {
+            if (other != t && other.tgid == t.tgid && !other.gone) markGone(other);
         }
     }
 
@@ -836,11 +828,7 @@ public final class Tracer {
             options.events().append(t.number(), "exit", signaled(status)
                     ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));
             markGone(t);
-            if (signaled(status)) { // a fatal signal takes the whole process: its other deaths follow
-                for (Tracee other : List.copyOf(threads.values())) {
-                    if (other.tgid == t.tgid && !other.gone) markGone(other);
-                }
-            }
+            if (signaled(status)) markSiblingsGone(t); // a fatal signal takes the whole process
         }
         if (current == t) {
             watchdog.disarm();
@@ -878,21 +866,25 @@ public final class Tracer {
 
     /** SIGKILLs every process still traced; counts processes (thread groups), not threads. */
     private void killLeftovers() {
-        Set<Integer> processes = new HashSet<>();
-        for (Tracee t : List.copyOf(threads.values())) {
-            int process = t.tgid != 0 ? t.tgid : t.tid;
-            if (processes.add(process) && posix.kill(process, SignalNames.SIGKILL) == 0) leftoverKilled++;
-        }
-        for (Tracee t : threads.values()) if (t.held) resume(t, 0); // let them reach the SIGKILL
+        leftoverKilled += killAllProcesses();
     }
 
     /** A deadlock: nothing can go on. Kill the whole tree; the root's death ends the run. */
     private void killEverything() {
         rootDone = true;
+        killAllProcesses();
+    }
+
+    /** SIGKILLs every traced process and lets the held threads reach it; how many processes it killed. */
+    private int killAllProcesses() {
+        Set<Integer> processes = new HashSet<>();
+        int killed = 0;
         for (Tracee t : List.copyOf(threads.values())) {
-            posix.kill(t.tgid != 0 ? t.tgid : t.tid, SignalNames.SIGKILL);
+            int process = t.tgid != 0 ? t.tgid : t.tid;
+            if (processes.add(process) && posix.kill(process, SignalNames.SIGKILL) == 0) killed++;
         }
         for (Tracee t : threads.values()) if (t.held) resume(t, 0);
+        return killed;
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
