@@ -74,6 +74,8 @@ class EtcdTest {
             var del = ctl(client, "del", "key-3");
             assertEquals("1\n", del.out());
         } finally {
+            // An early exit would otherwise hide behind kill's failure (and hide what went wrong before it).
+            if (!etcd.isAlive()) fail("etcd under detsim exited before SIGTERM:\n" + Files.readString(log));
             Programs.signal(etcd, "TERM"); // forwarded to etcd, which shuts down
             if (!etcd.waitFor(60, TimeUnit.SECONDS)) {
                 etcd.destroyForcibly();

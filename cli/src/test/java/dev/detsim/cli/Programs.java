@@ -53,6 +53,13 @@ final class Programs {
         return cmd;
     }
 
+    /** detsim verify with these arguments (options, --, the command), stdin empty. */
+    static Result verify(String... args) {
+        List<String> cmd = new ArrayList<>(detsimCommand(List.of("verify")));
+        cmd.addAll(List.of(args));
+        return run(new ProcessBuilder(cmd), null, DEFAULT_TIMEOUT);
+    }
+
     static Result nativeRun(List<String> command, byte[] stdin) {
         return run(new ProcessBuilder(command), stdin, DEFAULT_TIMEOUT);
     }

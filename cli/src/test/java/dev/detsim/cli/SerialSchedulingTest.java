@@ -1,14 +1,13 @@
 package dev.detsim.cli;
 
-import static dev.detsim.cli.Programs.detsimCommand;
 import static dev.detsim.cli.Programs.detsimRun;
+import static dev.detsim.cli.Programs.verify;
 import static dev.detsim.cli.Programs.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,12 +22,6 @@ class SerialSchedulingTest {
 
     @TempDir
     Path dir;
-
-    private static Programs.Result verify(String... args) {
-        List<String> cmd = new ArrayList<>(detsimCommand(List.of("verify")));
-        cmd.addAll(List.of(args));
-        return Programs.run(new ProcessBuilder(cmd), null, Programs.DEFAULT_TIMEOUT);
-    }
 
     @Test
     void threadedProgramsRepeatExactly() throws Exception {

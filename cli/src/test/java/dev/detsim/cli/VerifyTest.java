@@ -1,7 +1,7 @@
 package dev.detsim.cli;
 
-import static dev.detsim.cli.Programs.detsimCommand;
 import static dev.detsim.cli.Programs.detsimRun;
+import static dev.detsim.cli.Programs.verify;
 import static dev.detsim.cli.Programs.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.detsim.recorder.EventLogFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,12 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class VerifyTest {
     @TempDir
     Path dir;
-
-    private static Programs.Result verify(String... args) {
-        List<String> cmd = new ArrayList<>(detsimCommand(List.of("verify")));
-        cmd.addAll(List.of(args));
-        return Programs.run(new ProcessBuilder(cmd), null, Programs.DEFAULT_TIMEOUT);
-    }
 
     private static String digest(Programs.Result r) {
         Matcher m = Pattern.compile("detsim: digest ([0-9a-f]{64}) \\((\\d+) events\\)").matcher(r.err());

@@ -1,13 +1,12 @@
 package dev.detsim.cli;
 
-import static dev.detsim.cli.Programs.detsimCommand;
 import static dev.detsim.cli.Programs.detsimRun;
+import static dev.detsim.cli.Programs.verify;
 import static dev.detsim.cli.Programs.nativeRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +16,6 @@ class VirtualTimeTest {
             + "print(time.time(), time.monotonic(), time.clock_gettime(time.CLOCK_BOOTTIME))\n"
             + "time.sleep(30)\n"
             + "print(time.time(), time.monotonic())\n";
-
-    private static Programs.Result verify(String... args) {
-        List<String> cmd = new ArrayList<>(detsimCommand(List.of("verify")));
-        cmd.addAll(List.of(args));
-        return Programs.run(new ProcessBuilder(cmd), null, Programs.DEFAULT_TIMEOUT);
-    }
 
     @Test
     void dateShowsTheEpochAndTheEpochOptionMovesIt() {
