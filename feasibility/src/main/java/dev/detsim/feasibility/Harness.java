@@ -49,7 +49,8 @@ public final class Harness {
         Path work = Files.createTempDirectory("detsim-feasibility-");
         try {
             Budget budget = new Budget(options.sizes().budget());
-            Runs runs = new Runs(sandbox, budget, logs, work);
+            List<String> pin = NativeCpu.prefix(options.env());
+            Runs runs = new Runs(sandbox, pin, budget, logs, work);
             List<Probe> probes = probes();
             Context planning = new Context(options, runs, progress, Map.of());
             progress.plan(1 + probes.stream().mapToInt(p -> p.steps(planning)).sum());
@@ -66,7 +67,8 @@ public final class Harness {
                 rows.addAll(p.run(c));
             }
             Report report = new Report(detsimVersion, started, System.nanoTime() - t0, options.quick(), options.runs(),
-                    options.cockroach(), Report.Machine.current(), rows, Thresholds.evaluate(rows));
+                    options.cockroach(), NativeCpu.cpuOf(pin), Report.Machine.current(), rows,
+                    Thresholds.evaluate(rows));
             write(report, out);
             return report;
         } finally {

@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * Everything one harness run found: what ran where, every row with its sides, the thresholds with their evidence
  * and the verdict. The three report files (report.json, report.md, the SVG charts) are written from this alone.
+ * {@code nativeCpu} is the CPU native runs were pinned to ({@link NativeCpu}), or null if they were not.
  */
 public record Report(String detsimVersion, Instant startedAt, long durationNanos, boolean quick, int runs,
-        CockroachBinary.Resolution cockroach, Machine machine, List<Measurement> measurements,
+        CockroachBinary.Resolution cockroach, Integer nativeCpu, Machine machine, List<Measurement> measurements,
         List<Threshold> thresholds) {
 
     /** The version of report.json's schema (docs/FEASIBILITY.md); bumped on any incompatible change. */

@@ -37,6 +37,7 @@ public final class ReportJson {
         options.put("quick", r.quick());
         options.put("runs", r.runs());
         options.put("seed", Options.SEED);
+        options.put("nativeCpu", r.nativeCpu());
         ObjectNode cockroach = options.putObject("cockroach");
         if (r.cockroach() instanceof CockroachBinary.Found f) {
             cockroach.put("path", f.path().toString());

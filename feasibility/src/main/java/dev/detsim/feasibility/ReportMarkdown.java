@@ -34,6 +34,10 @@ public final class ReportMarkdown {
         md.append("CockroachDB: ").append(r.cockroach() instanceof CockroachBinary.Found f
                 ? f.path() + " (from " + f.source().label() + ")"
                 : ((CockroachBinary.NotFound) r.cockroach()).reason()).append(".  \n");
+        md.append(r.nativeCpu() == null ? "Native runs: not pinned (taskset or the CPU list was not available);"
+                + " detsim pins itself and the program to one CPU.  \n"
+                : "Native runs: pinned to CPU " + r.nativeCpu() + " (taskset), the CPU detsim pins itself and the"
+                        + " program to, so that a factor is the sandbox's cost.  \n");
         Report.Machine m = r.machine();
         md.append("Machine: ").append(m.os()).append(' ').append(m.kernel()).append(' ').append(m.arch()).append(", ")
                 .append(m.cpus()).append(" CPUs, Java ").append(m.java()).append(".\n\n");

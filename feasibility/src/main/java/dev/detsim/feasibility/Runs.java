@@ -4,6 +4,7 @@ import dev.detsim.feasibility.Side.Ending;
 import dev.detsim.feasibility.Side.Where;
 import dev.detsim.targets.cockroach.Launcher;
 import dev.detsim.targets.cockroach.NativeLauncher;
+import dev.detsim.targets.cockroach.PrefixLauncher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,12 +25,15 @@ final class Runs {
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final Sandbox sandbox;
+    private final List<String> nativePrefix;
     private final Budget budget;
     private final Path logs;
     private final Path work;
 
-    Runs(Sandbox sandbox, Budget budget, Path logs, Path work) {
+    /** @param nativePrefix put before every native command ({@link NativeCpu#prefix}), or empty */
+    Runs(Sandbox sandbox, List<String> nativePrefix, Budget budget, Path logs, Path work) {
         this.sandbox = sandbox;
+        this.nativePrefix = List.copyOf(nativePrefix);
         this.budget = budget;
         this.logs = logs;
         this.work = work;
@@ -47,15 +51,15 @@ final class Runs {
 
     /** The launcher for {@code where}; under detsim it writes its stats to {@code stats}. */
     Launcher launcher(Where where, Path stats, List<String> detsimOptions) {
-        return where == Where.NATIVE ? new NativeLauncher() : sandbox.launcher(stats, detsimOptions);
+        if (where == Where.DETSIM) {
+            return sandbox.launcher(stats, detsimOptions);
+        }
+        return nativePrefix.isEmpty() ? new NativeLauncher() : new PrefixLauncher(nativePrefix);
     }
 
     /** The whole command line that runs {@code command} there. */
     List<String> commandLine(Where where, Path stats, List<String> detsimOptions, List<String> command) {
-        if (where == Where.NATIVE) {
-            return List.copyOf(command);
-        }
-        List<String> full = new ArrayList<>(sandbox.prefix(stats, detsimOptions));
+        List<String> full = new ArrayList<>(where == Where.NATIVE ? nativePrefix : sandbox.prefix(stats, detsimOptions));
         full.addAll(command);
         return List.copyOf(full);
     }

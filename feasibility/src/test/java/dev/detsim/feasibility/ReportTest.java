@@ -27,7 +27,7 @@ class ReportTest {
     static Report recorded() {
         List<Measurement> rows = Recorded.quickRunWithoutCockroach();
         return new Report("0.1.0-test", Instant.parse("2026-11-23T20:46:23Z"), 23_200_000_000L, true, 2,
-                new CockroachBinary.NotFound(Recorded.NO_COCKROACH),
+                new CockroachBinary.NotFound(Recorded.NO_COCKROACH), 1,
                 new Report.Machine("Linux", "6.1.0", "amd64", 2, "25"), rows, Thresholds.evaluate(rows));
     }
 
@@ -47,7 +47,8 @@ class ReportTest {
         assertEquals(1, root.get("schemaVersion").asInt());
         assertEquals("INCOMPLETE", root.get("verdict").asText());
         assertEquals(23_200_000_000L, root.get("durationNanos").asLong());
-        assertEquals(Set.of("quick", "runs", "seed", "cockroach"), fields(root.get("options")));
+        assertEquals(Set.of("quick", "runs", "seed", "nativeCpu", "cockroach"), fields(root.get("options")));
+        assertEquals(1, root.get("options").get("nativeCpu").asInt());
         assertEquals(Set.of("path", "source", "reason"), fields(root.get("options").get("cockroach")));
         assertEquals(Recorded.NO_COCKROACH, root.get("options").get("cockroach").get("reason").asText());
         assertTrue(root.get("options").get("cockroach").get("path").isNull());
