@@ -106,7 +106,8 @@ final class StandIns implements Probe {
                 x -> x.ending().good() && "ok".equals(x.details().get("operations")));
         rows.add(new Measurement(id + ".basic", id, s.title() + ": writes and reads, each read checked", Kind.CHECK,
                 Set.of(Threshold.BASIC_OPERATIONS), basic.status(), basic.reason(), null, null, params, sides,
-                List.of(n + " writes, then " + n + " reads of the same keys, every value read back as written")));
+                List.of(n + " writes, then " + n + " reads of the same keys, every value read back as written"
+                        + " (after " + Math.max(10, n / 10) + " untimed writes and reads to warm up)")));
         rows.add(latencyRow(s, "put", "write latency", nat, det, r -> r.puts(), notRun, params));
         rows.add(latencyRow(s, "get", "read latency", nat, det, r -> r.gets(), notRun, params));
         return rows;
@@ -204,11 +205,20 @@ final class StandIns implements Probe {
         return null;
     }
 
-    /** n writes, then n reads of the same keys; the first failure ends it and is returned (null: all good). */
+    /**
+     * n writes, then n reads of the same keys, after n/10 (at least 10) untimed writes and reads of other keys to
+     * warm up the connection and the server; the first failure ends it and is returned (null: all good).
+     */
     static String workload(HttpClient http, KeyValueServer s, int port, long[] puts, long[] gets, int[] done)
             throws InterruptedException {
         int n = puts.length;
         try {
+            for (int i = 0; i < Math.max(10, n / 10); i++) {
+                s.put(http, port, "warm-up-" + i, value(i));
+                if (!value(i).equals(s.get(http, port, "warm-up-" + i))) {
+                    return "warm-up read of warm-up-" + i + " did not return what was written";
+                }
+            }
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 s.put(http, port, key(i), value(i));
