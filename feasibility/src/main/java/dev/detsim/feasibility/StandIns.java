@@ -107,7 +107,7 @@ final class StandIns implements Probe {
         rows.add(new Measurement(id + ".basic", id, s.title() + ": writes and reads, each read checked", Kind.CHECK,
                 Set.of(Threshold.BASIC_OPERATIONS), basic.status(), basic.reason(), null, null, params, sides,
                 List.of(n + " writes, then " + n + " reads of the same keys, every value read back as written"
-                        + " (after " + Math.max(10, n / 10) + " untimed writes and reads to warm up)")));
+                        + " (after " + warmUp(n) + " untimed writes and reads to warm up)")));
         rows.add(latencyRow(s, "put", "write latency", nat, det, r -> r.puts(), notRun, params));
         rows.add(latencyRow(s, "get", "read latency", nat, det, r -> r.gets(), notRun, params));
         return rows;
@@ -206,14 +206,14 @@ final class StandIns implements Probe {
     }
 
     /**
-     * n writes, then n reads of the same keys, after n/10 (at least 10) untimed writes and reads of other keys to
-     * warm up the connection and the server; the first failure ends it and is returned (null: all good).
+     * n writes, then n reads of the same keys, after {@link #warmUp} untimed writes and reads of other keys; the
+     * first failure ends it and is returned (null: all good).
      */
     static String workload(HttpClient http, KeyValueServer s, int port, long[] puts, long[] gets, int[] done)
             throws InterruptedException {
         int n = puts.length;
         try {
-            for (int i = 0; i < Math.max(10, n / 10); i++) {
+            for (int i = 0; i < warmUp(n); i++) {
                 s.put(http, port, "warm-up-" + i, value(i));
                 if (!value(i).equals(s.get(http, port, "warm-up-" + i))) {
                     return "warm-up read of warm-up-" + i + " did not return what was written";
@@ -240,6 +240,14 @@ final class StandIns implements Probe {
         } catch (IOException e) {
             return "request failed: " + e;
         }
+    }
+
+    /**
+     * Untimed operations before the timed ones, so that neither side pays alone for a cold connection, cold
+     * server caches or the harness's HTTP client being compiled by the JIT (the native run always comes first).
+     */
+    static int warmUp(int n) {
+        return Math.max(100, n / 10);
     }
 
     static String key(int i) {
