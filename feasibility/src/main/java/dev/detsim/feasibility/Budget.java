@@ -34,11 +34,6 @@ final class Budget {
         return left.compareTo(timeout) < 0 ? left : timeout;
     }
 
-    /** True if {@code timeout} had to be cut: a run that times out then ran out of budget, it did not hang. */
-    boolean cuts(Duration timeout) {
-        return remaining().compareTo(timeout) < 0;
-    }
-
     /** The reason given for a step that could not run. */
     String exhaustedReason() {
         return "not run: the run's time budget (" + total.toSeconds() + " s) was used up";

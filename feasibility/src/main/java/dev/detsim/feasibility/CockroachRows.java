@@ -124,9 +124,11 @@ final class CockroachRows implements Probe {
             node = CockroachNode.start(binary, c.runs().launcher(where, stats, List.of()),
                     c.runs().freshDir("cockroach"), c.budget().cap(READY_TIMEOUT));
         } catch (CockroachNode.StartException e) {
-            boolean hung = e.getMessage() != null && e.getMessage().contains(" within ");
-            Side side = new Side(where, line, hung ? Ending.HUNG : Ending.FAILED, null, null, null, null, null, null,
-                    Etcd.clip(e.getMessage()), Map.of());
+            // CockroachNode says "did not write a postgres:// URL ... within T" for a node that never got ready.
+            boolean late = e.getMessage() != null && e.getMessage().contains(" within ");
+            Ending ending = !late ? Ending.FAILED : c.budget().exhausted() ? Ending.OUT_OF_TIME : Ending.HUNG;
+            Side side = new Side(where, line, ending, null, null, null, null, null, null, Etcd.clip(e.getMessage()),
+                    Map.of());
             c.progress().end(Rows.describe(side));
             return new NodeRun(withStats(side, stats), null, null);
         } catch (IOException e) {
@@ -154,6 +156,7 @@ final class CockroachRows implements Probe {
             p.setProperty("socketTimeout", "60");
             SqlWorkload w = new SqlWorkload(node.jdbcUrl(), p);
             basic = w.run();
+            w.runLatency(Math.max(100, n / 10)); // untimed warm-up, as for the stand-ins
             latency = w.runLatency(n);
             if (where == Where.NATIVE) {
                 nativeThreads = StandIns.threadsOf(node.pid());

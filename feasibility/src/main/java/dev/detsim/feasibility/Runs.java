@@ -92,8 +92,9 @@ final class Runs {
 
         /** Waits at most {@code timeout} (cut to the budget) for the process to exit by itself. */
         Finished await(Duration timeout) throws InterruptedException {
-            Duration t = budget.cap(timeout);
-            boolean cut = budget.cuts(timeout);
+            Duration left = budget.remaining();
+            boolean cut = left.compareTo(timeout) < 0; // then a timeout means the budget ran out, not a hang
+            Duration t = cut ? left : timeout;
             OptionalInt code = handle.waitFor(t);
             long wall = System.nanoTime() - t0;
             if (code.isPresent()) {
@@ -123,11 +124,6 @@ final class Runs {
                         "did not exit within " + STOP_GRACE.toSeconds() + " s of SIGTERM (killed)");
             }
             return finish(Ending.STOPPED, s.exitCode(), wall, null);
-        }
-
-        /** The log so far. */
-        String output() {
-            return read(log);
         }
 
         private Finished finish(Ending ending, Integer status, long wall, String note) {

@@ -167,8 +167,10 @@ final class StandIns implements Probe {
         Runs.Finished f = started.stop();
         Side side = f.side();
         if (startup == null && side.ending() == Ending.STOPPED) {
-            side = side.withEnding(Ending.HUNG).withNote("no good answer within " + READY_TIMEOUT.toSeconds()
-                    + " s of the launch");
+            side = c.budget().exhausted()
+                    ? side.withEnding(Ending.OUT_OF_TIME).withNote("stopped when the run's time budget ran out")
+                    : side.withEnding(Ending.HUNG).withNote("no good answer within " + READY_TIMEOUT.toSeconds()
+                            + " s of the launch");
         }
         side = side.withWallNanos(startup).withDetail("operations", error == null ? "ok" : "failed");
         if (error != null && side.note() == null) {
