@@ -229,12 +229,18 @@ class FeasibilityTest {
 
     @Test
     void withARealCockroachBinary() throws Exception {
-        String binary = System.getenv(CockroachBinary.ENV_VAR);
-        Assumptions.assumeTrue(binary != null && !binary.isBlank(),
-                "no CockroachDB here: set " + CockroachBinary.ENV_VAR + "=/path/to/cockroach to run this test");
+        CockroachBinary.Resolution found = CockroachBinary.resolve(null, Map.copyOf(System.getenv()));
+        if (found instanceof CockroachBinary.NotFound nf) {
+            String reason = nf.reason().equals(CockroachBinary.NOT_FOUND_REASON)
+                    ? "not run: cockroach binary not found (use COCKROACH_BINARY=PATH)" : nf.reason();
+            // Also on stderr: the console summary only counts skipped tests, without the reason.
+            System.err.println("FeasibilityTest.withARealCockroachBinary: " + reason);
+            Assumptions.abort(reason);
+        }
+        Path binary = ((CockroachBinary.Found) found).path();
         Path out = dir.resolve("report");
-        Programs.Result r = feasibility(null, "--quick", "--cockroach", binary, "--out", out.toString());
-        assertCockroachRowsRan(assertConsistentReports(r, out), Path.of(binary), "v");
+        Programs.Result r = feasibility(null, "--quick", "--cockroach", binary.toString(), "--out", out.toString());
+        assertCockroachRowsRan(assertConsistentReports(r, out), binary, "v");
     }
 
     private static void assertCockroachRowsRan(JsonNode json, Path binary, String tagPrefix) {
