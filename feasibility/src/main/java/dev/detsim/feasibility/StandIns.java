@@ -3,9 +3,8 @@ package dev.detsim.feasibility;
 import dev.detsim.feasibility.Measurement.Kind;
 import dev.detsim.feasibility.Side.Ending;
 import dev.detsim.feasibility.Side.Where;
+import dev.detsim.targets.cockroach.CockroachNode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +137,7 @@ final class StandIns implements Probe {
         int[] ports;
         List<String> cmd = List.of(program.toString());
         try {
-            ports = freeLoopbackPorts(2);
+            ports = CockroachNode.freeLoopbackPorts(2);
             Path data = c.runs().freshDir(s.id());
             cmd = s.command(program, data, ports[0], ports[1]);
             started = c.runs().start(where, s.id() + "." + where.json(), cmd, List.of(), data);
@@ -272,24 +271,5 @@ final class StandIns implements Probe {
             // the process is gone
         }
         return null;
-    }
-
-    /** {@code n} distinct loopback ports that were free a moment ago. */
-    static int[] freeLoopbackPorts(int n) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[n];
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
     }
 }

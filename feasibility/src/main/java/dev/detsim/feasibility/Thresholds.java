@@ -31,6 +31,21 @@ public final class Thresholds {
             evidence.add(m.id() + ": " + line);
         }
 
+        /** A row whose failure is a STOP: OK adds {@code okLine}, FAILED stops, NOT_RUN is missing. */
+        void failureStops(Measurement m, String okLine) {
+            switch (m.status()) {
+                case OK -> consider(m, okLine);
+                case FAILED -> {
+                    stops.add(m.id());
+                    consider(m, m.reason());
+                }
+                case NOT_RUN -> {
+                    missing.add(m.id());
+                    consider(m, m.reason());
+                }
+            }
+        }
+
         Threshold.Status status() {
             if (!stops.isEmpty()) {
                 return Threshold.Status.STOP;
@@ -146,17 +161,7 @@ public final class Thresholds {
     static Threshold basicOperations(List<Measurement> rows) {
         Tally t = new Tally();
         for (Measurement m : scope(rows, Threshold.BASIC_OPERATIONS)) {
-            switch (m.status()) {
-                case OK -> t.consider(m, "ok natively and under detsim" + checked(m));
-                case FAILED -> {
-                    t.stops.add(m.id());
-                    t.consider(m, m.reason());
-                }
-                case NOT_RUN -> {
-                    t.missing.add(m.id());
-                    t.consider(m, m.reason());
-                }
-            }
+            t.failureStops(m, "ok natively and under detsim" + checked(m));
         }
         String summary = switch (t.status()) {
             case STOP -> "basic operations failed under detsim: " + String.join(", ", t.stops);
@@ -181,17 +186,7 @@ public final class Thresholds {
     static Threshold stability(List<Measurement> rows) {
         Tally t = new Tally();
         for (Measurement m : scope(rows, Threshold.STABILITY)) {
-            switch (m.status()) {
-                case OK -> t.consider(m, m.evidence().isEmpty() ? "identical runs" : m.evidence().getFirst());
-                case FAILED -> {
-                    t.stops.add(m.id());
-                    t.consider(m, m.reason());
-                }
-                case NOT_RUN -> {
-                    t.missing.add(m.id());
-                    t.consider(m, m.reason());
-                }
-            }
+            t.failureStops(m, m.evidence().isEmpty() ? "identical runs" : m.evidence().getFirst());
         }
         // Every run under detsim that crashed, hung or failed where the same thing ran fine natively.
         int detsimRuns = 0;
