@@ -78,8 +78,8 @@ public final class Harness {
 
     /** Writes the three kinds of report into {@code out}. */
     public static void write(Report report, Path out) throws IOException {
-        try (Stream<Path> old = Files.list(out)) {
-            for (Path p : old.filter(f -> f.getFileName().toString().endsWith(".svg")).toList()) {
+        try (Stream<Path> old = Files.list(out)) { // charts of an earlier run; other files are left alone
+            for (Path p : old.filter(f -> ReportSvg.isChart(f.getFileName().toString())).toList()) {
                 Files.delete(p);
             }
         }

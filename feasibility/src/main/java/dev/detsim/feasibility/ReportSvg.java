@@ -20,6 +20,11 @@ public final class ReportSvg {
 
     private ReportSvg() {}
 
+    /** True for the name of a chart this class writes. */
+    static boolean isChart(String name) {
+        return name.equals(DEGRADATION) || name.equals(THREADS) || (name.startsWith("latency-") && name.endsWith(".svg"));
+    }
+
     /** Writes every chart the report has data for into {@code dir}; returns their file names. */
     public static List<String> write(Report r, Path dir) throws IOException {
         List<String> names = new ArrayList<>();

@@ -105,7 +105,11 @@ class ReportTest {
     @Test
     void markdownAndChartsAgreeWithTheJson() throws Exception {
         Report r = recorded();
+        Files.writeString(out.resolve("latency-gone.svg"), "<svg/>"); // a chart of an earlier run
+        Path mine = Files.writeString(out.resolve("mine.svg"), "<svg/>"); // not the harness's
         Harness.write(r, out);
+        assertTrue(Files.exists(mine), "files the harness did not write are left alone");
+        Files.delete(mine);
         JsonNode root = ReportJson.JSON.readTree(out.resolve("report.json").toFile());
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.startsWith("# detsim feasibility: INCOMPLETE\n"), md);
