@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Runs an unmodified Linux program under ptrace and seccomp-bpf.",
-        subcommands = {RunCommand.class, VerifyCommand.class},
+        subcommands = {RunCommand.class, VerifyCommand.class, FeasibilityCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0..255:the traced program's own exit status (killed by signal S: 128+S)",

@@ -9,13 +9,18 @@ import picocli.CommandLine.IVersionProvider;
 final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
+        return new String[] {
+            "detsim " + number(),
+            "Java " + Runtime.version() + " on " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+        };
+    }
+
+    /** detsim's version from the build, or "unknown". */
+    static String number() throws IOException {
         Properties p = new Properties();
         try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
             if (in != null) p.load(in);
         }
-        return new String[] {
-            "detsim " + p.getProperty("version", "unknown"),
-            "Java " + Runtime.version() + " on " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-        };
+        return p.getProperty("version", "unknown");
     }
 }

@@ -249,7 +249,7 @@ public final class CockroachNode implements AutoCloseable {
     }
 
     /** {@code n} distinct loopback ports that were free a moment ago (held together, then released). */
-    static int[] freeLoopbackPorts(int n) throws IOException {
+    public static int[] freeLoopbackPorts(int n) throws IOException {
         ServerSocket[] sockets = new ServerSocket[n];
         try {
             int[] ports = new int[n];
