@@ -51,8 +51,10 @@ public final class ReportSvg {
 
     /** Horizontal bars of detsim/native factors on a log scale, with the STOP line at 10x. */
     static String degradation(List<Measurement> rows) {
-        double min = rows.stream().mapToDouble(Measurement::factor).min().orElse(1);
-        double max = rows.stream().mapToDouble(Measurement::factor).max().orElse(1);
+        // A factor of 0 (detsim's p50 was 0, e.g. a timer that fired late by nothing) has no place on a log scale:
+        // the axis is made from the positive factors, and such a row gets its label but no bar.
+        double min = rows.stream().mapToDouble(Measurement::factor).filter(f -> f > 0).min().orElse(1);
+        double max = rows.stream().mapToDouble(Measurement::factor).filter(Double::isFinite).max().orElse(1);
         double lo = Math.pow(10, Math.floor(Math.log10(Math.min(min, 0.5))));
         double hi = Math.pow(10, Math.ceil(Math.log10(Math.max(max, 20))));
         int left = 330;
@@ -79,7 +81,7 @@ public final class ReportSvg {
                     : m.factor() > Threshold.DEGRADATION_LIMIT ? "#c0392b" : "#2e86c1";
             svg.text(left - 8, y + 15, m.id() + (m.basicOperation() ? " (basic)" : ""), "end", 12, "black");
             double x0 = x.applyAsDouble(1);
-            double x1 = x.applyAsDouble(m.factor());
+            double x1 = m.factor() > 0 ? x.applyAsDouble(Math.min(m.factor(), hi)) : x0;
             svg.rect(Math.min(x0, x1), y + 4, Math.abs(x1 - x0), rowH - 8, colour);
             svg.text(Math.max(x0, x1) + 5, y + 15, Format.factor(m.factor()), "start", 11, "black");
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -136,5 +137,19 @@ class ReportTest {
             assertEquals(m.factor() != null, degradation.contains(">" + m.id()), m.id() + " has a bar iff a factor");
         }
         assertTrue(degradation.contains(">1.24x<"), "the bar is labelled with the factor in the json");
+    }
+
+    @Test
+    void aZeroFactorGetsALabelButNoBarAndTheChartStaysFinite() {
+        Measurement cgo = Recorded.basicLatency("go.cgo", 100, 220);
+        Side zero = new Side(Side.Where.DETSIM, List.of("detsim run -- bench"), Side.Ending.OK, 0, 1_000_000L,
+                Latency.of(new long[1000]), 4, DetsimStats.THREADS_SOURCE, null, null, Map.of());
+        Measurement timer = new Measurement("go.timer", "go", "go.timer", Measurement.Kind.LATENCY,
+                Set.of(Threshold.DEGRADATION), Measurement.Status.OK, null, Measurement.PROGRAM_CLOCK, "one op",
+                Map.of(), List.of(cgo.sides().getFirst(), zero), List.of());
+        assertEquals(0.0, timer.factor());
+        String svg = ReportSvg.degradation(List.of(timer, cgo));
+        assertTrue(svg.contains(">go.timer (basic)<") && svg.contains(">go.cgo (basic)<"), svg);
+        assertTrue(svg.length() < 20_000, "a handful of grid lines, not an endless axis");
     }
 }
