@@ -1,9 +1,13 @@
 package dev.detsim.cli;
 
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.handlers.OpenRedirectHandler;
+import dev.detsim.sandbox.handlers.FileChangeHandler;
+import dev.detsim.sandbox.handlers.FileChanges;
 import dev.detsim.sandbox.handlers.MachineHandler;
+import dev.detsim.sandbox.handlers.OpenRedirectHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
+import dev.detsim.sandbox.handlers.StatHandler;
+import dev.detsim.sandbox.handlers.StatfsHandler;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Outcome;
@@ -12,9 +16,11 @@ import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.Tracer;
 import dev.detsim.sandbox.tracer.TracerOptions;
 import dev.detsim.sandbox.world.Entropy;
+import dev.detsim.sandbox.world.FileMetadata;
 import dev.detsim.sandbox.world.Machine;
 import dev.detsim.sandbox.world.MachineFiles;
 import dev.detsim.sandbox.world.RandomDevices;
+import dev.detsim.sandbox.world.WorldClock;
 import dev.detsim.recorder.EventLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -113,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
         Machine machine = machine(arch);
         RandomDevices randomDevices = new RandomDevices(world.seed);
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
-                handlers(machine, randomDevices), inheritedFds(), warnings, true, events);
+                handlers(machine, randomDevices, standInClock(events)), inheritedFds(), warnings, true, events);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);
@@ -139,11 +145,24 @@ final class RunCommand implements Callable<Integer> {
         return outcome.shellStatus();
     }
 
-    private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices) {
-        MachineFiles files = new MachineFiles(machine);
-        files.materialize();
+    private static final long EPOCH_NANOS = WorldClock.DEFAULT_EPOCH_SECONDS * 1_000_000_000L;
+
+    /**
+     * Until the scheduler's virtual clock drives runs: the epoch plus 1 us per event so far. Deterministic
+     * whenever the event log is, which is what file times need from it.
+     */
+    private static WorldClock standInClock(EventLog events) {
+        return () -> EPOCH_NANOS + events.count() * 1_000L;
+    }
+
+    private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices, WorldClock clock) {
+        MachineFiles machineFiles = new MachineFiles(machine);
+        machineFiles.materialize();
+        FileChanges changes = new FileChanges(new FileMetadata(clock, EPOCH_NANOS));
+        // The change watcher comes after the redirect, which may rewrite an open's path (and answers nothing).
         return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
-                new OpenRedirectHandler(List.of(files, randomDevices)));
+                new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),
+                new StatHandler(changes), new StatfsHandler(changes));
     }
 
     private Machine machine(Arch arch) {
