@@ -1,6 +1,7 @@
 package dev.detsim.cli;
 
 import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.handlers.DirectoryHandler;
 import dev.detsim.sandbox.handlers.FileChangeHandler;
 import dev.detsim.sandbox.handlers.FileChanges;
 import dev.detsim.sandbox.handlers.MachineHandler;
@@ -162,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
         // The change watcher comes after the redirect, which may rewrite an open's path (and answers nothing).
         return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
                 new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),
-                new StatHandler(changes), new StatfsHandler(changes));
+                new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes));
     }
 
     private Machine machine(Arch arch) {
