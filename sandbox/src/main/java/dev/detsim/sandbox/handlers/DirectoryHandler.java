@@ -189,6 +189,7 @@ public final class DirectoryHandler implements SyscallHandler {
             for (int at = 0; at < n; ) {
                 long inode = readBuffer.get(JAVA_LONG, at + FileStructs.DIRENT64_INO);
                 int length = Short.toUnsignedInt(readBuffer.get(JAVA_SHORT, at + FileStructs.DIRENT64_RECLEN));
+                if (length <= FileStructs.DIRENT64_NAME || at + length > n) return false; // not what the kernel writes
                 int type = Byte.toUnsignedInt(readBuffer.get(JAVA_BYTE, at + FileStructs.DIRENT64_TYPE));
                 int nameEnd = at + FileStructs.DIRENT64_NAME;
                 while (readBuffer.get(JAVA_BYTE, nameEnd) != 0) nameEnd++;

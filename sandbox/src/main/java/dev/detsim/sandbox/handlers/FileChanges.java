@@ -57,9 +57,8 @@ public final class FileChanges {
 
         List<Place> places();
 
-        boolean happened(GuestFiles files);
-
-        void apply(FileMetadata world, GuestFiles files);
+        /** Whether the call happened, as far as the files show now; if so its changes are recorded. */
+        boolean applyIfHappened(FileMetadata world, GuestFiles files);
     }
 
     private record Creation(int tid, long time, Place at, boolean nofollow, HostInode parent) implements Expectation {
@@ -67,15 +66,13 @@ public final class FileChanges {
             return List.of(at);
         }
 
-        public boolean happened(GuestFiles files) {
-            return at.identify(files, nofollow) != null;
-        }
-
-        public void apply(FileMetadata world, GuestFiles files) {
+        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
             HostInode born = at.identify(files, nofollow);
+            if (born == null) return false;
             world.inodes().renumber(born.device(), born.inode());
             world.times().created(born.device(), born.inode(), time);
             world.times().modified(parent.device(), parent.inode(), time);
+            return true;
         }
     }
 
@@ -84,13 +81,11 @@ public final class FileChanges {
             return List.of(at);
         }
 
-        public boolean happened(GuestFiles files) {
-            return !removed.same(at.identify(files, true));
-        }
-
-        public void apply(FileMetadata world, GuestFiles files) {
+        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
+            if (removed.same(at.identify(files, true))) return false;
             world.times().modified(parent.device(), parent.inode(), time);
             world.times().statusChanged(removed.device(), removed.inode(), time); // it may live on (links, open)
+            return true;
         }
     }
 
@@ -100,15 +95,14 @@ public final class FileChanges {
             return List.of(from, to);
         }
 
-        public boolean happened(GuestFiles files) {
-            return moved.same(to.identify(files, true)) && (!exchange || replaced.same(from.identify(files, true)));
-        }
-
-        public void apply(FileMetadata world, GuestFiles files) {
+        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
+            if (!moved.same(to.identify(files, true))) return false;
+            if (exchange && !replaced.same(from.identify(files, true))) return false;
             world.times().modified(fromParent.device(), fromParent.inode(), time);
             world.times().modified(toParent.device(), toParent.inode(), time);
             world.times().statusChanged(moved.device(), moved.inode(), time);
             if (replaced != null) world.times().statusChanged(replaced.device(), replaced.inode(), time);
+            return true;
         }
     }
 
@@ -117,13 +111,11 @@ public final class FileChanges {
             return List.of(at);
         }
 
-        public boolean happened(GuestFiles files) {
-            return target.same(at.identify(files, true));
-        }
-
-        public void apply(FileMetadata world, GuestFiles files) {
+        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
+            if (!target.same(at.identify(files, true))) return false;
             world.times().statusChanged(target.device(), target.inode(), time);
             world.times().modified(parent.device(), parent.inode(), time);
+            return true;
         }
     }
 
@@ -135,8 +127,7 @@ public final class FileChanges {
         if (pending.isEmpty()) return;
         for (Iterator<Expectation> it = pending.iterator(); it.hasNext(); ) {
             Expectation e = it.next();
-            boolean happened = e.happened(files);
-            if (happened) e.apply(world, files);
+            boolean happened = e.applyIfHappened(world, files);
             if (happened || e.tid() == tid || !alive(e.tid())) {
                 it.remove();
                 close(e);
