@@ -82,6 +82,25 @@ static void list_raw(int dir) {
     close(fd);
 }
 
+/* A descriptor number closed mid-listing and reused for another directory lists that directory. */
+static void reuse_descriptor(void) {
+    char buf[64] __attribute__((aligned(8)));
+    int fd = open(".", O_RDONLY | O_DIRECTORY);
+    if (fd < 0 || syscall(SYS_getdents64, fd, buf, sizeof buf) <= 0) die("getdents64 .");
+    close(fd);
+    int again = open("sub", O_RDONLY | O_DIRECTORY);
+    if (again != fd) die("open sub: another descriptor number");
+    printf("reused descriptor %d lists:", again);
+    long n;
+    while ((n = syscall(SYS_getdents64, again, buf, sizeof buf)) > 0) {
+        for (long at = 0; at < n; at += ((struct linux_dirent64 *) (buf + at))->d_reclen) {
+            printf(" %s", ((struct linux_dirent64 *) (buf + at))->d_name);
+        }
+    }
+    printf("\n");
+    close(again);
+}
+
 /* readdir with telldir/seekdir and rewinddir; a file created before the rewind shows after it. */
 static void list_readdir(int dir) {
     DIR *d = opendir(".");
@@ -166,6 +185,10 @@ int main(int argc, char **argv) {
 
     list_raw(dir);
     list_readdir(dir);
+    int inner = open("sub/inner", O_CREAT | O_WRONLY, 0600);
+    if (inner < 0) die("sub/inner");
+    close(inner);
+    reuse_descriptor();
 
     struct statfs fs;
     if (statfs(".", &fs) != 0) die("statfs");
@@ -182,6 +205,7 @@ int main(int argc, char **argv) {
     struct dirent *e;
     while ((e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (strcmp(e->d_name, "sub") == 0 && unlinkat(dirfd(d), "sub/inner", 0) != 0) die("sub/inner");
         if (unlinkat(dirfd(d), e->d_name, strcmp(e->d_name, "sub") == 0 ? AT_REMOVEDIR : 0) != 0) die(e->d_name);
     }
     closedir(d);

@@ -142,6 +142,7 @@ class FileMetadataTest {
         assertEquals("after the end: 0; 16-byte buffer: -1 Invalid argument", line(out, "after the end"));
         assertEquals("seekdir to entry 6: " + listed.get(5) + " (was " + listed.get(5) + ")", line(out, "seekdir"));
         assertEquals("after rewinddir: 45 entries, new file listed", line(out, "after rewinddir"));
+        assertTrue(line(out, "reused descriptor").endsWith(" lists: . .. inner"), line(out, "reused descriptor"));
 
         // statfs: one fixed file system; errors stay the kernel's.
         String statfs = "statfs type=ef53 bsize=4096 blocks=26214400 bfree=20971520 bavail=20971520 files=6553600"
