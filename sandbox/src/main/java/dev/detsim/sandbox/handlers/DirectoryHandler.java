@@ -47,7 +47,6 @@ public final class DirectoryHandler implements SyscallHandler {
     private final GuestFiles files;
     private final Map<Long, Listing> listings = new HashMap<>();
     private final MemorySegment readBuffer = Arena.ofAuto().allocate(READ_BUFFER, 8);
-    private final MemorySegment statBuffer = Arena.ofAuto().allocate(256, 8);
     private int sweepAt = SWEEP_AT;
 
     /** One open directory's listing; copy is detsim's descriptor for it, or -1 once the end was reported. */
@@ -155,7 +154,7 @@ public final class DirectoryHandler implements SyscallHandler {
         int copy = copyOf(tid, fd);
         if (copy < 0) return false;
         try {
-            return listing.directory.same(inodeOf(copy))
+            return listing.directory.same(files.identifyOwn(copy))
                     && posix.call(Syscall.LSEEK, copy, 0, SEEK_CUR) == listing.endOffset;
         } finally {
             posix.close(copy);
@@ -167,7 +166,7 @@ public final class DirectoryHandler implements SyscallHandler {
         Posix posix = files.posix();
         int copy = copyOf(tid, fd);
         if (copy < 0) return null;
-        HostInode directory = inodeOf(copy);
+        HostInode directory = files.identifyOwn(copy);
         List<DirectoryListing.Entry> entries = new ArrayList<>();
         if (directory == null || !directory.directory() || posix.call(Syscall.LSEEK, copy, 0, SEEK_SET) < 0
                 || !readAll(copy, entries)) {
@@ -212,11 +211,6 @@ public final class DirectoryHandler implements SyscallHandler {
         } finally {
             posix.close(pidfd);
         }
-    }
-
-    private HostInode inodeOf(int fd) {
-        if (files.posix().call(Syscall.FSTAT, fd, statBuffer.address()) < 0) return null;
-        return files.inodeIn(statBuffer);
     }
 
     /** The end was reported: close the copy unless the offset cannot tell this open apart from a new one. */

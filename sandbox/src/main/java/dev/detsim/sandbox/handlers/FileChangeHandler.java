@@ -22,6 +22,8 @@ import java.util.Set;
  * call names, the change is simply not recorded and the kernel gives the call's error.
  */
 public final class FileChangeHandler implements SyscallHandler {
+    // x86_64's values. aarch64 shares O_CREAT, O_EXCL and O_TRUNC but not O_NOFOLLOW or O_TMPFILE (nor
+    // O_DIRECTORY inside it): those belong in the arch layer once detsim runs there.
     static final int O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000, O_NOFOLLOW = 0400000, O_TMPFILE = 020200000;
     private static final int O_WRONLY = 01, RENAME_EXCHANGE = 2;
     private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;

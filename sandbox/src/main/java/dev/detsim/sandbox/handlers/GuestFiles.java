@@ -208,28 +208,34 @@ final class GuestFiles {
     /** The host inode the thread's (dirfd, path) names, following a final symlink unless nofollow; null if none. */
     HostInode identify(int tid, int dirfd, byte[] guestPath, int flags) {
         long r = at(tid, dirfd, guestPath, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), this::fstatat);
-        return r < 0 ? null : inodeIn(identityBuffer);
+        return r < 0 ? null : identified();
     }
 
     /** The host inode open as the thread's descriptor fd; null if fd is not open. */
     HostInode identifyDescriptor(int tid, int fd) {
         long r = onDescriptor(tid, fd, this::fstatat);
-        return r < 0 ? null : inodeIn(identityBuffer);
+        return r < 0 ? null : identified();
+    }
+
+    /** The host inode open as detsim's own descriptor fd (a copy of one of the thread's); null if none. */
+    HostInode identifyOwn(int fd) {
+        return posix().call(Syscall.FSTAT, fd, identityBuffer.address()) < 0 ? null : identified();
     }
 
     /** The host inode path names relative to detsim's own descriptor dirfd (a base from {@link #openBase}). */
     HostInode identifyAt(int dirfd, byte[] relative, boolean nofollow) {
         long r = fstatat(posix(), dirfd, cString(relative, null), nofollow ? AT_SYMLINK_NOFOLLOW : 0);
-        return r < 0 ? null : inodeIn(identityBuffer);
+        return r < 0 ? null : identified();
     }
 
     private long fstatat(Posix p, int dirfd, long pathAddress, int flags) {
         return p.call(Syscall.NEWFSTATAT, dirfd, pathAddress, identityBuffer.address(), flags);
     }
 
-    HostInode inodeIn(MemorySegment statBuffer) {
-        return new HostInode(statBuffer.get(JAVA_LONG, stat.dev()), statBuffer.get(JAVA_LONG, stat.ino()),
-                statBuffer.get(JAVA_INT, stat.mode()));
+    /** The inode the last identifying stat filled in. */
+    private HostInode identified() {
+        return new HostInode(identityBuffer.get(JAVA_LONG, stat.dev()), identityBuffer.get(JAVA_LONG, stat.ino()),
+                identityBuffer.get(JAVA_INT, stat.mode()));
     }
 
     /** Copies a (+ b) and a NUL into the path buffer (a "/" between them when b is given); its address. */
