@@ -1,8 +1,11 @@
 package dev.detsim.cli;
 
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.handlers.OpenRedirectHandler;
+import dev.detsim.sandbox.handlers.DirectoryHandler;
+import dev.detsim.sandbox.handlers.FileChangeHandler;
+import dev.detsim.sandbox.handlers.FileChanges;
 import dev.detsim.sandbox.handlers.MachineHandler;
+import dev.detsim.sandbox.handlers.OpenRedirectHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
 import dev.detsim.sandbox.handlers.BlockingIoHandler;
 import dev.detsim.sandbox.handlers.ChildWaitHandler;
@@ -11,6 +14,8 @@ import dev.detsim.sandbox.handlers.SignalWaitHandler;
 import dev.detsim.sandbox.handlers.TimeHandler;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Scheduler;
+import dev.detsim.sandbox.handlers.StatHandler;
+import dev.detsim.sandbox.handlers.StatfsHandler;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Outcome;
@@ -19,6 +24,7 @@ import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.Tracer;
 import dev.detsim.sandbox.tracer.TracerOptions;
 import dev.detsim.sandbox.world.Entropy;
+import dev.detsim.sandbox.world.FileMetadata;
 import dev.detsim.sandbox.world.Machine;
 import dev.detsim.sandbox.world.MachineFiles;
 import dev.detsim.sandbox.world.RandomDevices;
@@ -162,12 +168,15 @@ final class RunCommand implements Callable<Integer> {
 
     private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices, Clocks clocks,
                                           PrintStream warnings) {
-        MachineFiles files = new MachineFiles(machine);
-        files.materialize();
+        MachineFiles machineFiles = new MachineFiles(machine);
+        machineFiles.materialize();
+        FileChanges changes = new FileChanges(new FileMetadata(clocks));
+        // The change watcher comes after the redirect, which may rewrite an open's path (and answers nothing).
         return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
-                new OpenRedirectHandler(List.of(files, randomDevices)), new TimeHandler(clocks, benchmarkClock),
-                new FutexHandler(clocks, warnings), new BlockingIoHandler(clocks), new ChildWaitHandler(),
-                new SignalWaitHandler(clocks));
+                new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),
+                new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
+                new TimeHandler(clocks, benchmarkClock), new FutexHandler(clocks, warnings),
+                new BlockingIoHandler(clocks), new ChildWaitHandler(), new SignalWaitHandler(clocks));
     }
 
     private Machine machine(Arch arch) {

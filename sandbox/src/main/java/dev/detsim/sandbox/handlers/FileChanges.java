@@ -1,0 +1,219 @@
+package dev.detsim.sandbox.handlers;
+
+import dev.detsim.sandbox.handlers.GuestFiles.HostInode;
+import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.world.FileMetadata;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Records the changes a program makes to files, at the virtual time of the call that makes them.
+ *
+ * <p>A handler sees a call at its entry only. A change to a file that exists (a write, a chmod) is recorded
+ * there. A change whose result is not there yet — a file created, removed, renamed or linked — is recorded
+ * as an expectation: the call's time, what the path named before, and how to recognise that the call
+ * happened (the new file exists; the path no longer names the old inode; ...). {@link #settle} checks the
+ * expectations before any metadata is read or changed: one that happened is applied with the time of its
+ * call; one that did not is dropped once its call is certainly over (its thread stopped again, or is gone).
+ * Paths relative to a directory are kept with an O_PATH descriptor of that directory, so a check still works
+ * after the thread has exited or changed directory.
+ */
+public final class FileChanges {
+    /** Expectations older than this many are dropped: calls that failed in threads that never came back. */
+    private static final int MAX_PENDING = 64;
+
+    private final FileMetadata world;
+    private final GuestFiles files = new GuestFiles();
+    private final List<Expectation> pending = new ArrayList<>();
+
+    public FileChanges(FileMetadata world) {
+        this.world = world;
+    }
+
+    FileMetadata world() {
+        return world;
+    }
+
+    GuestFiles files() {
+        return files;
+    }
+
+    long now() {
+        return world.now();
+    }
+
+    /** A path as an expectation keeps it: relative to detsim's O_PATH descriptor of the thread's dirfd. */
+    private record Place(int base, byte[] path) {
+        HostInode identify(GuestFiles files, boolean nofollow) {
+            return files.identifyAt(base, path, nofollow);
+        }
+    }
+
+    private sealed interface Expectation {
+        int tid();
+
+        long time();
+
+        List<Place> places();
+
+        /** Whether the call happened, as far as the files show now; if so its changes are recorded. */
+        boolean applyIfHappened(FileMetadata world, GuestFiles files);
+    }
+
+    private record Creation(int tid, long time, Place at, boolean nofollow, HostInode parent) implements Expectation {
+        public List<Place> places() {
+            return List.of(at);
+        }
+
+        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
+            HostInode born = at.identify(files, nofollow);
+            if (born == null) return false;
+            world.inodes().renumber(born.device(), born.inode());
+            world.times().created(born.device(), born.inode(), time);
+            world.times().modified(parent.device(), parent.inode(), time);
+            return true;
+        }
+    }
+
+    private record Removal(int tid, long time, Place at, HostInode removed, HostInode parent) implements Expectation {
+        public List<Place> places() {
+            return List.of(at);
+        }
+
+        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
+            if (removed.same(at.identify(files, true))) return false;
+            world.times().modified(parent.device(), parent.inode(), time);
+            world.times().statusChanged(removed.device(), removed.inode(), time); // it may live on (links, open)
+            return true;
+        }
+    }
+
+    private record Rename(int tid, long time, Place from, Place to, HostInode moved, HostInode replaced,
+                          boolean exchange, HostInode fromParent, HostInode toParent) implements Expectation {
+        public List<Place> places() {
+            return List.of(from, to);
+        }
+
+        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
+            if (!moved.same(to.identify(files, true))) return false;
+            if (exchange && !replaced.same(from.identify(files, true))) return false;
+            world.times().modified(fromParent.device(), fromParent.inode(), time);
+            world.times().modified(toParent.device(), toParent.inode(), time);
+            world.times().statusChanged(moved.device(), moved.inode(), time);
+            if (replaced != null) world.times().statusChanged(replaced.device(), replaced.inode(), time);
+            return true;
+        }
+    }
+
+    private record Link(int tid, long time, Place at, HostInode target, HostInode parent) implements Expectation {
+        public List<Place> places() {
+            return List.of(at);
+        }
+
+        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
+            if (!target.same(at.identify(files, true))) return false;
+            world.times().statusChanged(target.device(), target.inode(), time);
+            world.times().modified(parent.device(), parent.inode(), time);
+            return true;
+        }
+    }
+
+    /**
+     * Applies the expectations that happened; drops those whose call is over without them (thread tid is
+     * stopped now, so its earlier calls have returned). Call before reading or changing any metadata.
+     */
+    public void settle(int tid) {
+        if (pending.isEmpty()) return;
+        for (Iterator<Expectation> it = pending.iterator(); it.hasNext(); ) {
+            Expectation e = it.next();
+            boolean happened = e.applyIfHappened(world, files);
+            if (happened || e.tid() == tid || !alive(e.tid())) {
+                it.remove();
+                close(e);
+            }
+        }
+    }
+
+    private boolean alive(int tid) {
+        return files.posix().kill(tid, 0) != -Errno.ESRCH;
+    }
+
+    private void expect(Expectation e) {
+        pending.add(e);
+        if (pending.size() > MAX_PENDING) close(pending.removeFirst());
+    }
+
+    private void close(Expectation e) {
+        for (Place p : e.places()) if (p.base() >= 0) files.posix().close(p.base());
+    }
+
+    /** Where the thread's (dirfd, path) will be found later; null if the directory cannot be opened. */
+    private Place place(int tid, int dirfd, byte[] path) {
+        if (path.length > 0 && path[0] == '/') return new Place(GuestFiles.AT_FDCWD, files.hostView(tid, path, false));
+        int base = files.openBase(tid, dirfd);
+        return base < 0 ? null : new Place(base, path);
+    }
+
+    private HostInode parentOf(int tid, int dirfd, byte[] path) {
+        return files.identify(tid, dirfd, GuestFiles.parent(path), 0);
+    }
+
+    // Changes recorded at the call: the file exists and the call changes it.
+
+    void modified(HostInode file) {
+        world.times().modified(file.device(), file.inode(), now());
+    }
+
+    void statusChanged(HostInode file) {
+        world.times().statusChanged(file.device(), file.inode(), now());
+    }
+
+    void setByProgram(HostInode file, Long access, Long modify) {
+        world.times().setByProgram(file.device(), file.inode(), access, modify, now());
+    }
+
+    // Changes recorded as expectations.
+
+    /** The thread is about to create (dirfd, path), which does not exist now. */
+    void expectCreation(int tid, int dirfd, byte[] path, boolean nofollow) {
+        HostInode parent = parentOf(tid, dirfd, path);
+        if (parent == null) return; // no such directory: the call will fail
+        Place at = place(tid, dirfd, path);
+        if (at != null) expect(new Creation(tid, now(), at, nofollow, parent));
+    }
+
+    /** The thread is about to remove (dirfd, path) (unlink or rmdir). */
+    void expectRemoval(int tid, int dirfd, byte[] path) {
+        HostInode removed = files.identify(tid, dirfd, path, GuestFiles.AT_SYMLINK_NOFOLLOW);
+        HostInode parent = removed == null ? null : parentOf(tid, dirfd, path);
+        if (parent == null) return;
+        Place at = place(tid, dirfd, path);
+        if (at != null) expect(new Removal(tid, now(), at, removed, parent));
+    }
+
+    /** The thread is about to rename (fromDir, from) to (toDir, to), or exchange them. */
+    void expectRename(int tid, int fromDir, byte[] from, int toDir, byte[] to, boolean exchange) {
+        HostInode moved = files.identify(tid, fromDir, from, GuestFiles.AT_SYMLINK_NOFOLLOW);
+        HostInode replaced = files.identify(tid, toDir, to, GuestFiles.AT_SYMLINK_NOFOLLOW);
+        if (moved == null || moved.same(replaced) || (exchange && replaced == null)) return; // fails, or changes nothing
+        HostInode fromParent = parentOf(tid, fromDir, from), toParent = parentOf(tid, toDir, to);
+        if (fromParent == null || toParent == null) return;
+        Place fromPlace = place(tid, fromDir, from);
+        if (fromPlace == null) return;
+        Place toPlace = place(tid, toDir, to);
+        if (toPlace == null) {
+            if (fromPlace.base() >= 0) files.posix().close(fromPlace.base());
+            return;
+        }
+        expect(new Rename(tid, now(), fromPlace, toPlace, moved, replaced, exchange, fromParent, toParent));
+    }
+
+    /** The thread is about to make (dirfd, path), which does not exist now, a new link to target. */
+    void expectLink(int tid, HostInode target, int dirfd, byte[] path) {
+        HostInode parent = parentOf(tid, dirfd, path);
+        if (parent == null) return;
+        Place at = place(tid, dirfd, path);
+        if (at != null) expect(new Link(tid, now(), at, target, parent));
+    }
+}

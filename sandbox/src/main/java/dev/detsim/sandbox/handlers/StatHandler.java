@@ -1,0 +1,134 @@
+package dev.detsim.sandbox.handlers;
+
+import static dev.detsim.sandbox.handlers.GuestFiles.AT_FDCWD;
+import static dev.detsim.sandbox.handlers.GuestFiles.AT_EMPTY_PATH;
+import static dev.detsim.sandbox.handlers.GuestFiles.AT_SYMLINK_NOFOLLOW;
+import static dev.detsim.sandbox.os.FileStructs.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.os.FileStructs.StatLayout;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.Disposition;
+import dev.detsim.sandbox.tracer.SyscallHandler;
+import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.world.FileMetadata;
+import dev.detsim.sandbox.world.FileTimes;
+import dev.detsim.sandbox.world.VirtualInodes;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Set;
+
+/**
+ * The stat family — stat, lstat, fstat, newfstatat, statx — answered with virtual file metadata: detsim makes
+ * the call itself on the thread's behalf ({@link GuestFiles}), then replaces the device and inode numbers
+ * with virtual ones and the times with the virtual times of the file's changes (the run's start for a file
+ * the run has not changed). Everything else (size, mode, links, owner, blocks, st_rdev) is the host's.
+ * When detsim's own call fails the thread's call runs unchanged, so the kernel gives the error it gives.
+ */
+public final class StatHandler implements SyscallHandler {
+    private final FileMetadata world;
+    private final GuestFiles files;
+    private final FileChanges changes;
+    private final StatLayout stat;
+    private final MemorySegment buffer = Arena.ofAuto().allocate(STATX_SIZE, 8);
+
+    public StatHandler(FileChanges changes) {
+        this.world = changes.world();
+        this.changes = changes;
+        this.files = changes.files();
+        this.stat = files.stat;
+    }
+
+    @Override
+    public Set<Syscall> subscriptions() {
+        return Set.of(Syscall.STAT, Syscall.LSTAT, Syscall.FSTAT, Syscall.NEWFSTATAT, Syscall.STATX);
+    }
+
+    @Override
+    public Disposition onSyscall(SyscallStop stop) {
+        changes.settle(stop.tid());
+        return switch (stop.syscall()) {
+            case STAT -> stat(stop, AT_FDCWD, stop.argument(0), 0, stop.argument(1));
+            case LSTAT -> stat(stop, AT_FDCWD, stop.argument(0), AT_SYMLINK_NOFOLLOW, stop.argument(1));
+            case FSTAT -> fstat(stop, (int) stop.argument(0), stop.argument(1));
+            case NEWFSTATAT -> stat(stop, (int) stop.argument(0), stop.argument(1), (int) stop.argument(3),
+                    stop.argument(2));
+            case STATX -> statx(stop, (int) stop.argument(0), stop.argument(1), (int) stop.argument(2),
+                    (int) stop.argument(3), stop.argument(4));
+            default -> Disposition.PASSTHROUGH;
+        };
+    }
+
+    private Disposition stat(SyscallStop stop, int dirfd, long pathAddress, int flags, long out) {
+        byte[] path = pathOf(stop, pathAddress, flags);
+        if (path == null) return Disposition.PASSTHROUGH;
+        long r = files.at(stop.tid(), dirfd, path, flags,
+                (p, d, a, f) -> p.call(Syscall.NEWFSTATAT, d, a, buffer.address(), f));
+        return r < 0 ? Disposition.PASSTHROUGH : answerStat(stop, out);
+    }
+
+    private Disposition fstat(SyscallStop stop, int fd, long out) {
+        long r = files.onDescriptor(stop.tid(), fd,
+                (p, d, a, f) -> p.call(Syscall.NEWFSTATAT, d, a, buffer.address(), f));
+        return r < 0 ? Disposition.PASSTHROUGH : answerStat(stop, out);
+    }
+
+    private Disposition statx(SyscallStop stop, int dirfd, long pathAddress, int flags, int mask, long out) {
+        byte[] path = pathOf(stop, pathAddress, flags);
+        if (path == null) return Disposition.PASSTHROUGH;
+        long r = files.at(stop.tid(), dirfd, path, flags,
+                (p, d, a, f) -> p.call(Syscall.STATX, d, a, f, mask & 0xffffffffL, buffer.address()));
+        if (r < 0) return Disposition.PASSTHROUGH;
+        long device = VirtualInodes.makedev(buffer.get(JAVA_INT, STATX_DEV_MAJOR), buffer.get(JAVA_INT, STATX_DEV_MINOR));
+        long inode = buffer.get(JAVA_LONG, STATX_INO);
+        FileTimes.Times t = world.times().of(device, inode);
+        long virtualDevice = world.inodes().device(device);
+        buffer.set(JAVA_LONG, STATX_INO, world.inodes().inode(device, inode));
+        buffer.set(JAVA_INT, STATX_DEV_MAJOR, (int) VirtualInodes.major(virtualDevice));
+        buffer.set(JAVA_INT, STATX_DEV_MINOR, (int) VirtualInodes.minor(virtualDevice));
+        // The kernel copies every field whatever the mask says: replace every time; btime only where the file
+        // system gave one (otherwise zero, as the kernel leaves it).
+        putStatxTime(STATX_ATIME, t.access());
+        putStatxTime(STATX_MTIME, t.modify());
+        putStatxTime(STATX_CTIME, t.change());
+        boolean birth = (buffer.get(JAVA_INT, STATX_MASK) & STATX_BTIME_BIT) != 0;
+        putStatxTime(STATX_BTIME, birth ? t.birth() : 0);
+        return answer(stop, out, STATX_SIZE);
+    }
+
+    /** The path argument; an empty path (or, with AT_EMPTY_PATH, none: Linux 6.11) means the descriptor. */
+    private static byte[] pathOf(SyscallStop stop, long address, int flags) {
+        if (address == 0 && (flags & AT_EMPTY_PATH) != 0) return new byte[0];
+        return GuestFiles.readPath(stop, address);
+    }
+
+    private Disposition answerStat(SyscallStop stop, long out) {
+        long device = buffer.get(JAVA_LONG, stat.dev()), inode = buffer.get(JAVA_LONG, stat.ino());
+        FileTimes.Times t = world.times().of(device, inode);
+        buffer.set(JAVA_LONG, stat.dev(), world.inodes().device(device));
+        buffer.set(JAVA_LONG, stat.ino(), world.inodes().inode(device, inode));
+        putTimespec(stat.atime(), t.access());
+        putTimespec(stat.mtime(), t.modify());
+        putTimespec(stat.ctime(), t.change());
+        return answer(stop, out, stat.size());
+    }
+
+    private Disposition answer(SyscallStop stop, long out, int size) {
+        byte[] bytes = buffer.asSlice(0, size).toArray(JAVA_BYTE);
+        if (out == 0 || !stop.memory().write(stop.tid(), out, bytes)) return Disposition.fail(Errno.EFAULT);
+        return Disposition.emulate(0);
+    }
+
+    private void putTimespec(int offset, long nanos) {
+        buffer.set(JAVA_LONG, offset, Math.floorDiv(nanos, 1_000_000_000L));
+        buffer.set(JAVA_LONG, offset + 8, Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    private void putStatxTime(int offset, long nanos) {
+        buffer.set(JAVA_LONG, offset, Math.floorDiv(nanos, 1_000_000_000L));
+        buffer.set(JAVA_INT, offset + 8, (int) Math.floorMod(nanos, 1_000_000_000L));
+    }
+}

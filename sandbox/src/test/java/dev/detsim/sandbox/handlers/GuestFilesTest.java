@@ -1,0 +1,47 @@
+package dev.detsim.sandbox.handlers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** How detsim spells a traced thread's paths: parents of paths, and the links that name the caller's process. */
+class GuestFilesTest {
+    private static String s(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void parentOfAPath() {
+        assertEquals(".", s(GuestFiles.parent(b("name"))));
+        assertEquals("a", s(GuestFiles.parent(b("a/b"))));
+        assertEquals("a", s(GuestFiles.parent(b("a//b/"))), "trailing slashes name the last component");
+        assertEquals("/", s(GuestFiles.parent(b("/etc"))));
+        assertEquals("/usr/lib", s(GuestFiles.parent(b("/usr/lib/x.so"))));
+        assertEquals("/", s(GuestFiles.parent(b("//x"))));
+        assertEquals("..", s(GuestFiles.parent(b("../x"))));
+    }
+
+    @Test
+    void linksToTheCallersOwnProcessAreSpelledWithTheThreadsProcess() {
+        GuestFiles files = new GuestFiles();
+        int pid = (int) ProcessHandle.current().pid(); // a thread group leader: its own process
+        String proc = "/proc/" + pid;
+        assertEquals(proc + "/fd/3", s(files.hostView(pid, b("/proc/self/fd/3"), false)));
+        assertEquals(proc, s(files.hostView(pid, b("/proc/self"), true)));
+        assertEquals("/proc/self", s(files.hostView(pid, b("/proc/self"), false)), "lstat of the link itself");
+        assertEquals(proc + "/task/" + pid + "/stat", s(files.hostView(pid, b("/proc/thread-self/stat"), true)));
+        assertEquals(proc + "/fd/7", s(files.hostView(pid, b("/dev/fd/7"), false)));
+        assertEquals(proc + "/fd/0", s(files.hostView(pid, b("/dev/stdin"), true)));
+        assertEquals(proc + "/fd/2", s(files.hostView(pid, b("/dev/stderr"), true)));
+        assertEquals("/dev/stdout", s(files.hostView(pid, b("/dev/stdout"), false)));
+        for (String unchanged : new String[] {"/proc/selfish", "/dev/fdx", "/dev/stdin/x", "/usr/bin/env", "/proc/1/fd",
+            "/", "/dev"}) {
+            assertEquals(unchanged, s(files.hostView(pid, b(unchanged), true)));
+        }
+    }
+}
