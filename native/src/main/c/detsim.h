@@ -16,6 +16,18 @@ enum {
     DETSIM_STAGE_TSC = 7,
 };
 
+/* Where setting up the pid namespace failed (struct detsim_spawned.namespace_stage); detsim then runs the
+ * program without one, with host pids. */
+enum {
+    DETSIM_NS_STAGE_CLONE = 1,      /* clone(CLONE_NEWPID | CLONE_NEWNS): not root, or namespaces disabled */
+    DETSIM_NS_STAGE_PDEATHSIG = 2,
+    DETSIM_NS_STAGE_MOUNT_PRIVATE = 3, /* making / private in the new mount namespace */
+    DETSIM_NS_STAGE_MOUNT_PROC = 4,    /* mounting the namespace's own /proc */
+    DETSIM_NS_STAGE_FORK = 5,
+    DETSIM_NS_STAGE_FIND_CHILD = 6,    /* reading the program's host pid from /proc/INIT/task/INIT/children */
+    DETSIM_NS_STAGE_PIPE = 7,
+};
+
 struct detsim_spawn_request {
     const char *path;                 /* executable, already resolved against PATH */
     char *const *argv;
@@ -31,10 +43,19 @@ struct detsim_spawn_request {
 /* Spawn flags. */
 #define DETSIM_SPAWN_NO_ASLR 1u       /* personality(ADDR_NO_RANDOMIZE): addresses the same every run */
 #define DETSIM_SPAWN_TRAP_TSC 2u      /* prctl(PR_SET_TSC, PR_TSC_SIGSEGV): rdtsc traps (x86 only) */
+#define DETSIM_SPAWN_PID_NAMESPACE 4u /* the program is pid 2 of a new pid (and mount) namespace; see spawn.c */
 
-/* Returns the child's pid (seized, running towards execve) or -errno; *error_fd receives the read
- * end of the close-on-exec error pipe (EOF after a successful exec, else {stage, errno} as int32). */
-pid_t detsim_spawn(const struct detsim_spawn_request *req, int *error_fd);
+/* What detsim_spawn tells besides the pid. */
+struct detsim_spawned {
+    int error_fd;        /* read end of the close-on-exec error pipe: EOF after a successful exec, else
+                            {stage, errno} as int32 */
+    pid_t init_pid;      /* host pid of the namespace's init (pid 1), 0 when there is no namespace */
+    int namespace_stage; /* DETSIM_NS_STAGE_* when a namespace was asked for but could not be made, else 0 */
+    int namespace_errno; /* the errno of that failure */
+};
+
+/* Returns the child's host pid (seized, running towards execve) or -errno. */
+pid_t detsim_spawn(const struct detsim_spawn_request *req, struct detsim_spawned *out);
 
 /* Forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim by another process to target.
  * Signals from the terminal (si_code SI_KERNEL) are not forwarded: the child, in the same

@@ -129,6 +129,11 @@ static const struct {
     ENTRY("detsim_spawn_request.keep_fds", offsetof(struct detsim_spawn_request, keep_fds)),
     ENTRY("detsim_spawn_request.keep_fd_count", offsetof(struct detsim_spawn_request, keep_fd_count)),
     ENTRY("detsim_spawn_request.flags", offsetof(struct detsim_spawn_request, flags)),
+    ENTRY("detsim_spawned", sizeof(struct detsim_spawned)),
+    ENTRY("detsim_spawned.error_fd", offsetof(struct detsim_spawned, error_fd)),
+    ENTRY("detsim_spawned.init_pid", offsetof(struct detsim_spawned, init_pid)),
+    ENTRY("detsim_spawned.namespace_stage", offsetof(struct detsim_spawned, namespace_stage)),
+    ENTRY("detsim_spawned.namespace_errno", offsetof(struct detsim_spawned, namespace_errno)),
 };
 
 long detsim_layout(const char *name) {

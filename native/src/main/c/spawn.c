@@ -20,6 +20,10 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -84,7 +88,11 @@ static void child(const struct detsim_spawn_request *req, int go_fd, int err_fd)
     write_errno_and_exit(err_fd, DETSIM_STAGE_EXEC, errno);
 }
 
-pid_t detsim_spawn(const struct detsim_spawn_request *req, int *error_fd) {
+static pid_t seize_and_release(pid_t pid, const struct detsim_spawn_request *req, int go_write, int err_read,
+                               int *error_fd);
+
+/* Plain case: the program is a child of the tracer thread. */
+static pid_t spawn_plain(const struct detsim_spawn_request *req, int *error_fd) {
     int go[2], err[2];
     if (pipe2(go, O_CLOEXEC) != 0) return -errno;
     if (pipe2(err, O_CLOEXEC) != 0) {
@@ -107,24 +115,166 @@ pid_t detsim_spawn(const struct detsim_spawn_request *req, int *error_fd) {
         close(err[0]);
         return -saved;
     }
+    return seize_and_release(pid, req, go[1], err[0], error_fd);
+}
+
+/* Seizes pid, which waits on go_fd before it sets up and execs, then lets it go. Closes go_write. */
+static pid_t seize_and_release(pid_t pid, const struct detsim_spawn_request *req, int go_write, int err_read,
+                               int *error_fd) {
+    int saved;
     if (ptrace(PTRACE_SEIZE, pid, 0L, (long) req->ptrace_options) != 0) {
         saved = errno;
-        close(go[1]); /* the child reads EOF and exits */
-        close(err[0]);
+        close(go_write); /* the child reads EOF and exits */
+        close(err_read);
         kill(pid, SIGKILL);
-        waitpid(pid, NULL, __WALL);
+        waitpid(pid, NULL, __WALL); /* ECHILD at once when it is init's child, not ours */
         return -saved;
     }
     char byte = 1;
-    if (write(go[1], &byte, 1) != 1) {
+    if (write(go_write, &byte, 1) != 1) {
         saved = errno;
-        close(go[1]);
-        close(err[0]);
+        close(go_write);
+        close(err_read);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, __WALL);
         return -saved;
     }
-    close(go[1]);
-    *error_fd = err[0];
+    close(go_write);
+    *error_fd = err_read;
     return pid;
+}
+
+static void init_fail(int sync_fd, int stage) {
+    int32_t msg[2] = {stage, errno};
+    ssize_t ignored = write(sync_fd, msg, sizeof msg);
+    (void) ignored;
+    _exit(127);
+}
+
+/* pid 1 of the new namespace: sets it up, forks the program (pid 2), then reaps until nothing is left. */
+static void init_process(const struct detsim_spawn_request *req, int go[2], int err[2], int sync[2]) {
+    close(go[1]);
+    close(err[0]);
+    close(sync[0]);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) init_fail(sync[1], DETSIM_NS_STAGE_PDEATHSIG);
+    /* Our /proc must not show up in the host's mount table, nor the host's later mounts change ours. */
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) init_fail(sync[1], DETSIM_NS_STAGE_MOUNT_PRIVATE);
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        init_fail(sync[1], DETSIM_NS_STAGE_MOUNT_PROC);
+    long program = syscall(SYS_clone, (unsigned long) SIGCHLD, 0L, 0L, 0L, 0L);
+    if (program < 0) init_fail(sync[1], DETSIM_NS_STAGE_FORK);
+    if (program == 0) {
+        close(sync[1]);
+        child(req, go[0], err[1]);
+    }
+    int32_t ok[2] = {0, (int32_t) program};
+    ssize_t ignored = write(sync[1], ok, sizeof ok);
+    (void) ignored;
+    /* Nothing that reaches init may end it early (a terminal's SIGINT reaches our whole process group):
+     * it must outlive every process of the namespace, or the kernel would kill them with it. */
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    syscall(SYS_close_range, 0U, ~0U, 0U); /* keeps no pipe of detsim's (or the user's) open */
+    for (;;) {
+        if (waitpid(-1, NULL, __WALL) < 0 && errno == ECHILD) _exit(0);
+    }
+}
+
+/* The first pid listed in /proc/INIT/task/INIT/children, or -1. Runs in the parent (the JVM). */
+static pid_t first_child_of(pid_t init) {
+    char path[64], buf[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int) init, (int) init);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    long pid = strtol(buf, NULL, 10);
+    return pid > 0 ? (pid_t) pid : -1;
+}
+
+static void close_pair(int p[2]) {
+    close(p[0]);
+    close(p[1]);
+}
+
+/* Namespace case; returns 0 (and fills out->namespace_*) when the namespace could not be made. */
+static pid_t spawn_in_namespace(const struct detsim_spawn_request *req, struct detsim_spawned *out) {
+    int go[2], err[2], sync[2];
+    if (pipe2(go, O_CLOEXEC) != 0) goto no_pipes;
+    if (pipe2(err, O_CLOEXEC) != 0) {
+        close_pair(go);
+        goto no_pipes;
+    }
+    if (pipe2(sync, O_CLOEXEC) != 0) {
+        close_pair(go);
+        close_pair(err);
+        goto no_pipes;
+    }
+    long init = syscall(SYS_clone, (unsigned long) (CLONE_NEWPID | CLONE_NEWNS | SIGCHLD), 0L, 0L, 0L, 0L);
+    if (init == 0) init_process(req, go, err, sync);
+    int saved = errno;
+    close(go[0]);
+    close(err[1]);
+    close(sync[1]);
+    if (init < 0) {
+        close(go[1]);
+        close(err[0]);
+        close(sync[0]);
+        out->namespace_stage = DETSIM_NS_STAGE_CLONE;
+        out->namespace_errno = saved;
+        return 0;
+    }
+    int32_t msg[2] = {0, 0};
+    ssize_t n;
+    do n = read(sync[0], msg, sizeof msg);
+    while (n < 0 && errno == EINTR);
+    close(sync[0]);
+    pid_t program = -1;
+    if (n == (ssize_t) sizeof msg && msg[0] == 0) {
+        program = first_child_of((pid_t) init);
+        if (program < 0) {
+            msg[0] = DETSIM_NS_STAGE_FIND_CHILD;
+            msg[1] = ESRCH;
+        }
+    } else if (n != (ssize_t) sizeof msg) {
+        msg[0] = DETSIM_NS_STAGE_FORK;
+        msg[1] = EPIPE;
+    }
+    if (program < 0) {
+        close(go[1]); /* a program already forked reads EOF and exits; init then finds the namespace empty */
+        close(err[0]);
+        kill((pid_t) init, SIGKILL);
+        waitpid((pid_t) init, NULL, __WALL);
+        out->namespace_stage = msg[0];
+        out->namespace_errno = msg[1];
+        return 0;
+    }
+    pid_t pid = seize_and_release(program, req, go[1], err[0], &out->error_fd);
+    if (pid < 0) {
+        kill((pid_t) init, SIGKILL);
+        waitpid((pid_t) init, NULL, __WALL);
+        return pid;
+    }
+    out->init_pid = (pid_t) init;
+    return pid;
+
+no_pipes:
+    out->namespace_stage = DETSIM_NS_STAGE_PIPE;
+    out->namespace_errno = errno;
+    return 0;
+}
+
+pid_t detsim_spawn(const struct detsim_spawn_request *req, struct detsim_spawned *out) {
+    out->error_fd = -1;
+    out->init_pid = 0;
+    out->namespace_stage = 0;
+    out->namespace_errno = 0;
+    if (req->flags & DETSIM_SPAWN_PID_NAMESPACE) {
+        pid_t pid = spawn_in_namespace(req, out);
+        if (pid != 0) return pid;
+    }
+    return spawn_plain(req, &out->error_fd);
 }

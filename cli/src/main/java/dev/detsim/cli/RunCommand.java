@@ -131,7 +131,8 @@ final class RunCommand implements Callable<Integer> {
         Scheduler scheduler = world.chaos ? Scheduler.chaos(world.seed) : Scheduler.deterministic();
         Clocks clocks = new Clocks(scheduler::now, world.epoch);
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
-                handlers(machine, randomDevices, clocks, warnings), inheritedFds(), warnings, true, events, scheduler);
+                handlers(machine, randomDevices, clocks, warnings), inheritedFds(), warnings, true, !world.hostPids, events,
+                scheduler);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);

@@ -30,11 +30,18 @@ final class WorldOptions {
             description = "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).")
     boolean noPin;
 
+    @Option(names = "--host-pids",
+            description = "Let the program see the host's pids and /proc instead of its own pid namespace (where it"
+                    + " is pid 2 and every fork and thread is numbered the same in every run). Without root, detsim"
+                    + " falls back to host pids by itself and says so.")
+    boolean hostPids;
+
     /** These options as arguments of detsim run. */
     List<String> asRunArguments() {
         List<String> args = new ArrayList<>(List.of("--seed=" + seed, "--cpus=" + cpus, "--epoch=" + epoch));
         if (chaos) args.add("--chaos");
         if (noPin) args.add("--no-pin");
+        if (hostPids) args.add("--host-pids");
         return args;
     }
 }

@@ -44,7 +44,10 @@ public final class ChildWaitHandler implements SyscallHandler {
         }
         if ((options & WNOHANG) != 0) return Disposition.PASSTHROUGH;
         List<Integer> children = childrenOf(stop.pid());
-        if (wanted > 0) children.retainAll(List.of(wanted));
+        if (wanted > 0) { // the program names the child by the pid it knows (its pid namespace's)
+            int child = wanted;
+            children.removeIf(c -> TaskState.pidInNamespace(c) != child);
+        }
         if (children.isEmpty()) return Disposition.PASSTHROUGH; // ECHILD from the kernel
         for (int child : children) if (TaskState.hasExited(child)) return Disposition.PASSTHROUGH;
         return Disposition.block(WaitCondition.ChildExit.any(), Deadline.NONE);

@@ -94,11 +94,12 @@ final class GuestFiles {
      * An absolute path as detsim must spell it to mean what it means to the thread: /proc/self,
      * /proc/thread-self, /dev/fd and /dev/std{in,out,err} name the caller's process, which would be detsim.
      * A path that is exactly one of those links is left alone when its final symlink is not followed (lstat
-     * shows the link itself, the same in every process). Symlinks elsewhere that lead into /proc/self are not
-     * seen through (a limit).
+     * shows the link itself, the same in every process). Other paths under /proc are looked up through
+     * /proc/TID/root, in the thread's own mount namespace and so its own /proc. Symlinks elsewhere that lead
+     * into /proc/self are not seen through (a limit).
      */
     byte[] hostView(int tid, byte[] path, boolean followFinal) {
-        if (path.length < 7 || (path[1] != 'p' && path[1] != 'd')) return path; // the fast way out: most paths
+        if (path.length < 5 || (path[1] != 'p' && path[1] != 'd')) return path; // the fast way out: most paths
         for (int i = 0; i < SELF_PREFIXES.length; i++) {
             byte[] prefix = SELF_PREFIXES[i];
             if (!startsWith(path, prefix)) continue;
@@ -118,8 +119,18 @@ final class GuestFiles {
             System.arraycopy(path, prefix.length, out, r.length, path.length - prefix.length);
             return out;
         }
+        if (startsWith(path, PROC) && (path.length == PROC.length || path[PROC.length] == '/')) {
+            // Other /proc paths name pids the thread knows, which in detsim's pid namespace are not the
+            // host's: reach the thread's own /proc through its root (the lookup stays in its mount namespace).
+            byte[] root = bytes("/proc/" + tid + "/root");
+            byte[] out = Arrays.copyOf(root, root.length + path.length);
+            System.arraycopy(path, 0, out, root.length, path.length);
+            return out;
+        }
         return path;
     }
+
+    private static final byte[] PROC = bytes("/proc");
 
     private static boolean startsWith(byte[] path, byte[] prefix) {
         return path.length >= prefix.length && Arrays.equals(path, 0, prefix.length, prefix, 0, prefix.length);

@@ -27,10 +27,24 @@ public final class LibDetsim {
             JAVA_INT.withName("keep_fd_count"),
             JAVA_INT.withName("flags"));
 
+    /** struct detsim_spawned; NativeLayoutTest checks it against C. */
+    public static final StructLayout SPAWNED = MemoryLayout.structLayout(
+            JAVA_INT.withName("error_fd"),
+            JAVA_INT.withName("init_pid"),
+            JAVA_INT.withName("namespace_stage"),
+            JAVA_INT.withName("namespace_errno"));
+
     /** Spawn flag: the program runs with address-space randomisation off (personality ADDR_NO_RANDOMIZE). */
     public static final int SPAWN_NO_ASLR = 1;
     /** rdtsc and rdtscp raise SIGSEGV (PR_SET_TSC), for the tracer to answer. */
     public static final int SPAWN_TRAP_TSC = 2;
+    /** The program is pid 2 of a new pid and mount namespace (with its own /proc), under an init of detsim's. */
+    public static final int SPAWN_PID_NAMESPACE = 4;
+
+    /** Where making the pid namespace failed (DETSIM_NS_STAGE_*), for the warning. */
+    private static final List<String> NAMESPACE_STAGES = List.of("", "clone(CLONE_NEWPID|CLONE_NEWNS)",
+            "prctl(PR_SET_PDEATHSIG)", "mount(/, MS_PRIVATE)", "mount(proc)", "fork", "finding the program's pid",
+            "pipe2");
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle SPAWN = downcall("detsim_spawn",
@@ -51,12 +65,17 @@ public final class LibDetsim {
         return LINKER.downcallHandle(symbol, fd);
     }
 
-    /** What {@link #spawn} returns: the child pid and the read end of its exec-error pipe, or -errno. */
-    public record Spawned(int pid, int errorFd) {}
+    /**
+     * What {@link #spawn} returns: the program's host pid (or -errno), the read end of its exec-error pipe, the
+     * host pid of the pid namespace's init (0: no namespace) and, when a namespace was asked for but could not
+     * be made, why (else null).
+     */
+    public record Spawned(int pid, int errorFd, int initPid, String namespaceFailure) {}
 
     /**
-     * Forks a child from the calling thread (which becomes its tracer), seizes it with ptraceOptions,
-     * and lets it install filter and execve path. Must run on the tracer thread.
+     * Forks a child from the calling thread (which becomes its tracer) — with SPAWN_PID_NAMESPACE, through an
+     * init process in a new pid namespace — seizes it with ptraceOptions, and lets it install filter and execve
+     * path. Must run on the tracer thread.
      *
      * @param filter the seccomp-bpf program as sock_filter structs (8 bytes each)
      * @return the child, or a negative errno in pid when fork or PTRACE_SEIZE failed
@@ -81,9 +100,13 @@ public final class LibDetsim {
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("keep_fd_count")), keepFds.length);
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("flags")), flags);
 
-            MemorySegment errorFd = arena.allocate(JAVA_INT);
-            int pid = (int) SPAWN.invokeExact(req, errorFd);
-            return new Spawned(pid, pid > 0 ? errorFd.get(JAVA_INT, 0) : -1);
+            MemorySegment out = arena.allocate(SPAWNED);
+            int pid = (int) SPAWN.invokeExact(req, out);
+            int stage = out.get(JAVA_INT, SPAWNED.byteOffset(pe("namespace_stage")));
+            String failure = stage == 0 ? null : (stage < NAMESPACE_STAGES.size() ? NAMESPACE_STAGES.get(stage)
+                    : "stage " + stage) + ": " + Errno.name(out.get(JAVA_INT, SPAWNED.byteOffset(pe("namespace_errno"))));
+            return new Spawned(pid, pid > 0 ? out.get(JAVA_INT, SPAWNED.byteOffset(pe("error_fd"))) : -1,
+                    pid > 0 ? out.get(JAVA_INT, SPAWNED.byteOffset(pe("init_pid"))) : 0, failure);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /** Linux signal numbers, names and descriptions (signals.tsv); 32..64 are the real-time signals. */
 public final class SignalNames {
-    public static final int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGTRAP = 5, SIGKILL = 9, SIGSEGV = 11,
+    public static final int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGKILL = 9, SIGSEGV = 11,
             SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
 
     private static final Map<Integer, String[]> TABLE = NumberedNames.load("/dev/detsim/sandbox/syscall/signals.tsv");

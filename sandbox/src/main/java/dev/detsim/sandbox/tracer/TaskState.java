@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What /proc/PID/stat says of a task's life. */
+/** What /proc/PID/stat and /proc/PID/status say of a task: its life, and the pid the program knows it by. */
 public final class TaskState {
     private TaskState() {}
 
@@ -16,6 +16,24 @@ public final class TaskState {
             return state == 'Z' || state == 'X';
         } catch (IOException | RuntimeException e) {
             return true;
+        }
+    }
+
+    /**
+     * The pid the program knows task pid (a host pid) by: the innermost pid namespace's number from the NSpid
+     * line of /proc/PID/status (the host pid itself without a namespace), or -1 once the task is gone.
+     */
+    public static int pidInNamespace(int pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("NSpid:")) {
+                    String[] numbers = line.substring(6).trim().split("\\s+");
+                    return Integer.parseInt(numbers[numbers.length - 1]);
+                }
+            }
+            return pid;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 }

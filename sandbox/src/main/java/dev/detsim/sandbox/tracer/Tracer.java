@@ -94,6 +94,8 @@ public final class Tracer {
     private DeadlockReport deadlock;
 
     private int rootPid = -1;
+    /** Host pid of the pid namespace's init (not traced; it exits when the namespace is empty), or 0. */
+    private int initPid;
     private int execErrorFd = -1;
     private int rootStatus = -1;
     private int leftoverKilled;
@@ -102,6 +104,7 @@ public final class Tracer {
     private int peakLive;
     private long syscallStops;
     private long timeStampReads;
+    private final TimeStampPatches timeStampPatches = new TimeStampPatches();
     /** The arguments as the program passed them, before handlers rewrote any: what the event log records. */
     private final long[] originalArgs = new long[6];
 
@@ -169,9 +172,15 @@ public final class Tracer {
                     ? SeccompFilter.tracingAll(arch) : SeccompFilter.tracing(arch, tracedSyscalls());
             LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds(),
                     (options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0)
-                            | (arch.name().equals("x86_64") ? LibDetsim.SPAWN_TRAP_TSC : 0));
+                            | (arch.name().equals("x86_64") ? LibDetsim.SPAWN_TRAP_TSC : 0)
+                            | (options.pidNamespace() ? LibDetsim.SPAWN_PID_NAMESPACE : 0));
             if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
+            if (spawned.namespaceFailure() != null) {
+                options.warnings().println("detsim: pids are the host's (no pid namespace: "
+                        + spawned.namespaceFailure() + "); event logs of programs that use pids may differ");
+            }
             rootPid = spawned.pid();
+            initPid = spawned.initPid();
             execErrorFd = spawned.errorFd();
             Tracee root = new Tracee(rootPid);
             root.tgid = rootPid;
@@ -189,7 +198,19 @@ public final class Tracer {
                     stats, deadlock);
         } finally {
             if (execErrorFd >= 0) posix.close(execErrorFd);
+            endNamespace();
         }
+    }
+
+    /**
+     * The namespace's init exits by itself once the namespace is empty; SIGKILL makes sure (and kills whatever
+     * is left, which the kernel does when init dies), then detsim reaps it.
+     */
+    private void endNamespace() {
+        if (initPid <= 0) return;
+        posix.kill(initPid, SignalNames.SIGKILL);
+        posix.waitpid(initPid, WALL);
+        initPid = 0;
     }
 
     // ---- the loop ----------------------------------------------------------------------------------
@@ -365,7 +386,7 @@ public final class Tracer {
                     continueTurn(t, 0);
                 } else if (signal == SignalNames.SIGSTOP && watchdog.claim(t.tid)) {
                     onWatchdog(t);
-                } else if (signal == SignalNames.SIGSEGV && timeStampCounter(t)) {
+                } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL) && timeStampCounter(t, signal)) {
                     continueTurn(t, 0); // rdtsc answered
                 } else {
                     options.events().append(t.number(), "signal", SignalNames.name(signal));
@@ -395,20 +416,31 @@ public final class Tracer {
     }
 
     /**
-     * rdtsc / rdtscp trapped (PR_SET_TSC): answer with a virtual counter, 1 tick per virtual nanosecond plus
-     * one per read, so it is the same every run and still strictly increasing within a turn. False if the
-     * SIGSEGV was not raised by one of them (it is then delivered).
+     * rdtsc / rdtscp trapped (PR_SET_TSC: SIGSEGV at the instruction) or patched to UD2 by detsim
+     * ({@link TimeStampPatches}: SIGILL at a site detsim patched): answer with a virtual counter, 1 tick per
+     * virtual nanosecond plus one per read, so it is the same every run and still strictly increasing within a
+     * turn. False if the signal was not raised by one of them (it is then delivered).
      */
-    private boolean timeStampCounter(Tracee t) {
+    private boolean timeStampCounter(Tracee t, int signal) {
         if (arch.fetch(posix, t.tid, regs.raw()) < 0) return false;
         long ip = regs.instructionPointer();
-        byte[] code = memory.read(t.tid, ip, 3);
-        if (code == null || code.length < 2 || code[0] != 0x0f) return false;
-        boolean rdtsc = code[1] == 0x31;
-        boolean rdtscp = code.length == 3 && code[1] == 0x01 && code[2] == (byte) 0xf9;
-        if (!rdtsc && !rdtscp) return false;
+        boolean rdtscp;
+        int length;
+        if (signal == SignalNames.SIGILL) {
+            TimeStampPatches.Site site = timeStampPatches.at(t.tgid, ip);
+            if (site == null) return false;
+            rdtscp = site.rdtscp();
+            length = site.length();
+        } else {
+            byte[] code = memory.read(t.tid, ip, 3);
+            if (code == null || code.length < 2 || code[0] != 0x0f) return false;
+            boolean rdtsc = code[1] == 0x31;
+            rdtscp = code.length == 3 && code[1] == 0x01 && code[2] == (byte) 0xf9;
+            if (!rdtsc && !rdtscp) return false;
+            length = rdtsc ? 2 : 3;
+        }
         long tsc = scheduler.now() + ++timeStampReads;
-        regs.setTimeStampCounter(tsc, rdtscp, ip + (rdtsc ? 2 : 3));
+        regs.setTimeStampCounter(tsc, rdtscp, ip + length);
         arch.store(posix, t.tid, regs.raw());
         return true;
     }
@@ -441,7 +473,10 @@ public final class Tracer {
             child.clearChildTid = t.cloneChildTid;
         }
         register(child, thread ? t.process : null);
-        if (!thread) child.parent = t.process;
+        if (!thread) {
+            child.parent = t.process;
+            timeStampPatches.forked(t.tgid, child.tgid);
+        }
         t.cloneFlags = 0;
         t.cloneChildTid = 0;
         options.events().append(t.number(), thread ? "clone" : "fork", "thread " + child.number()
@@ -495,7 +530,9 @@ public final class Tracer {
             execStop.registers = regs;
             for (SyscallHandler h : options.handlers()) h.onExec(execStop);
         }
-        options.events().append(t.number(), "exec", programOf(t.tid) + writes.describe());
+        int patched = arch.name().equals("x86_64") ? timeStampPatches.patchProgram(t.tgid) : 0;
+        options.events().append(t.number(), "exec", programOf(t.tid) + writes.describe()
+                + (patched > 0 ? " rdtsc-sites-patched=" + patched : ""));
         releaseVforkParent(t.process);
         continueTurn(t, 0);
     }
@@ -812,6 +849,10 @@ public final class Tracer {
     }
 
     private void onExit(int tid, int status) throws SpawnException {
+        if (tid == initPid) { // reaped by the loop's waitpid(-1): nothing of the namespace is left
+            initPid = 0;
+            return;
+        }
         Tracee t = onExitQuietly(tid, status);
         if (tid != rootPid) return;
         if (execErrorFd >= 0) checkExecFailed(); // exited before reaching its program
@@ -837,6 +878,7 @@ public final class Tracer {
         if (t.pendingSyscall != null && printer != null) printer.finishUnreturned(t);
         if (t.isLeader() && t.process != null) { // the whole process is gone: its parent may wait for it
             signalCheckDue = true;
+            timeStampPatches.processExited(t.tgid);
             if (t.parent != null) scheduler.childExited(t.parent, t.process);
             releaseVforkParent(t.process);
         }

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param keepFds descriptors above 2 the program inherits from detsim's caller
  * @param warnings where detsim reports what it could not handle faithfully
  * @param disableAslr run the program with address-space randomisation off
+ * @param pidNamespace run the program as pid 2 of a new pid namespace, so its pids and tids are numbered the
+ *     same in every run (falls back to host pids, with a warning, where namespaces cannot be made)
  * @param events the run's event log: what handlers decided, execs, exits and signals, in order
  * @param scheduler who runs next: every traced thread runs only when it chooses
  */
 public record TracerOptions(boolean pinToOneCpu, Set<Syscall> intercept, PrintStream trace,
                             List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings,
-                            boolean disableAslr, EventLog events, Scheduler scheduler) {}
+                            boolean disableAslr, boolean pidNamespace, EventLog events, Scheduler scheduler) {}

@@ -39,9 +39,12 @@ class GuestFilesTest {
         assertEquals(proc + "/fd/0", s(files.hostView(pid, b("/dev/stdin"), true)));
         assertEquals(proc + "/fd/2", s(files.hostView(pid, b("/dev/stderr"), true)));
         assertEquals("/dev/stdout", s(files.hostView(pid, b("/dev/stdout"), false)));
-        for (String unchanged : new String[] {"/proc/selfish", "/dev/fdx", "/dev/stdin/x", "/usr/bin/env", "/proc/1/fd",
-            "/", "/dev"}) {
+        for (String unchanged : new String[] {"/dev/fdx", "/dev/stdin/x", "/usr/bin/env", "/", "/dev", "/procs"}) {
             assertEquals(unchanged, s(files.hostView(pid, b(unchanged), true)));
+        }
+        // Other /proc paths name the thread's pids (its pid namespace's): they go through its root.
+        for (String own : new String[] {"/proc/selfish", "/proc/1/fd", "/proc", "/proc/cpuinfo"}) {
+            assertEquals(proc + "/root" + own, s(files.hostView(pid, b(own), true)));
         }
     }
 }

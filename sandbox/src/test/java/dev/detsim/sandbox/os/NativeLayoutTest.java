@@ -59,6 +59,19 @@ class NativeLayoutTest {
         assertEquals(56, LibDetsim.cLayout("detsim_spawn_request"));
     }
 
+    @Test
+    void spawnedMatchesC() {
+        assertEquals(LibDetsim.SPAWNED.byteSize(), LibDetsim.cLayout("detsim_spawned"), "sizeof");
+        List<String> names = new ArrayList<>();
+        for (MemoryLayout member : LibDetsim.SPAWNED.memberLayouts()) {
+            String name = member.name().orElseThrow();
+            names.add(name);
+            assertEquals(LibDetsim.SPAWNED.byteOffset(MemoryLayout.PathElement.groupElement(name)),
+                    LibDetsim.cLayout("detsim_spawned." + name), "offsetof " + name);
+        }
+        assertEquals(List.of("error_fd", "init_pid", "namespace_stage", "namespace_errno"), names);
+    }
+
     /** Field sizes of struct detsim_spawn_request from consecutive C offsets. */
     private static long sizeOfField(String name) {
         List<String> order = List.of("path", "argv", "envp", "filter", "filter_len", "ptrace_options", "keep_fds",
@@ -259,7 +272,9 @@ class NativeLayoutTest {
             "detsim_spawn_request", "detsim_spawn_request.path", "detsim_spawn_request.argv",
             "detsim_spawn_request.envp", "detsim_spawn_request.filter", "detsim_spawn_request.filter_len",
             "detsim_spawn_request.ptrace_options", "detsim_spawn_request.keep_fds",
-            "detsim_spawn_request.keep_fd_count", "detsim_spawn_request.flags");
+            "detsim_spawn_request.keep_fd_count", "detsim_spawn_request.flags",
+            "detsim_spawned", "detsim_spawned.error_fd", "detsim_spawned.init_pid", "detsim_spawned.namespace_stage",
+            "detsim_spawned.namespace_errno");
 
     @Test
     void everyNameInLayoutCIsKnownToCAndChecked() throws java.io.IOException {
