@@ -149,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
         if (outcome.stats().nondeterministicPreemptions() > 0) {
             warnings.println("detsim: " + outcome.stats().nondeterministicPreemptions() + " preemptions were not"
                     + " deterministic; this run may not replay (a thread ran " + Tracer.WATCHDOG_MILLIS + " ms without a"
-                    + " syscall while others could run)");
+                    + " syscall while others could run; " + outcome.stats().branchCounters() + ")");
         }
         if (outcome.deadlock() != null) {
             warnings.println("detsim: " + outcome.deadlock());

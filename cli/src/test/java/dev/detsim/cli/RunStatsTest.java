@@ -37,6 +37,31 @@ class RunStatsTest {
         assertEquals(4, field(json, "threadsCreated"), json);
     }
 
+    @Test
+    void reportsWhatTheProbeForBranchCountersFound() throws Exception {
+        // The same perf_event_open, made natively by a C program, must agree with detsim's probe.
+        String natively = Programs.nativeRun(List.of(guest("branch_counters").toString()), null).out().trim();
+        Path stats = dir.resolve("stats.json");
+        var r = detsimRun(List.of("--stats=" + stats), List.of("true"), null);
+        assertEquals(0, r.status(), r.err());
+        String json = Files.readString(stats);
+        if (natively.equals("present")) {
+            assertTrue(json.contains("\"branchCounters\":\"retired-branch counters: present"), json);
+        } else {
+            assertTrue(natively.startsWith("none "), natively);
+            assertTrue(json.contains("\"branchCounters\":\"retired-branch counters: none (perf_event_open: "
+                    + natively.substring(5) + ")\""), natively + " vs " + json);
+        }
+    }
+
+    @Test
+    void aWatchdogPreemptionNamesWhatTheCountersProbeFound() {
+        var r = detsimRun(List.of(guest("spin_flag").toString()), null);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("preemptions were not deterministic") && r.err().contains("retired-branch counters:"),
+                r.err());
+    }
+
     private static long field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
         assertTrue(m.find(), name + " missing from " + json);

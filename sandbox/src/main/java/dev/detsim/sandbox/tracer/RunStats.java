@@ -9,14 +9,16 @@ package dev.detsim.sandbox.tracer;
  * @param syscallStops syscalls that stopped at the tracer
  * @param nondeterministicPreemptions threads the wall-clock watchdog had to stop (each makes the run unrepeatable)
  * @param virtualNanos virtual time at the end of the run
+ * @param branchCounters what the probe for retired-branch counters found ({@link BranchCounters#describe})
  */
 public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops,
-                       int nondeterministicPreemptions, long virtualNanos) {
+                       int nondeterministicPreemptions, long virtualNanos, String branchCounters) {
     /** One JSON object, keys in this record's order. */
     public String toJson() {
         return "{\"threadsCreated\":" + threadsCreated + ",\"processesCreated\":" + processesCreated
                 + ",\"peakLiveThreads\":" + peakLiveThreads + ",\"syscallStops\":" + syscallStops
                 + ",\"nondeterministicPreemptions\":" + nondeterministicPreemptions
-                + ",\"virtualNanos\":" + virtualNanos + "}";
+                + ",\"virtualNanos\":" + virtualNanos + ",\"branchCounters\":\"" + branchCounters.replace("\\", "\\\\")
+                .replace("\"", "\\\"") + "\"}";
     }
 }

@@ -192,7 +192,7 @@ public final class Tracer {
             loop();
             if (printer != null) printer.flush();
             RunStats stats = new RunStats(threadsSeen, processesSeen, peakLive, syscallStops,
-                    scheduler.nondeterministicPreemptions(), scheduler.now());
+                    scheduler.nondeterministicPreemptions(), scheduler.now(), BranchCounters.probe().describe());
             return new Outcome(exited(rootStatus) ? exitCode(rootStatus) : 0,
                     signaled(rootStatus) ? termSignal(rootStatus) : 0, coreDumped(rootStatus), leftoverKilled,
                     stats, deadlock);
