@@ -19,6 +19,16 @@ public final class TaskState {
         }
     }
 
+    /** True while the task is running or runnable (state R), false when it sleeps, waits, stopped or is gone. */
+    public static boolean isRunnable(int tid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + tid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'R';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /**
      * The pid the program knows task pid (a host pid) by: the innermost pid namespace's number from the NSpid
      * line of /proc/PID/status (the host pid itself without a namespace), or -1 once the task is gone.

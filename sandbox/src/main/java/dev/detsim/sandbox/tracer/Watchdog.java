@@ -2,6 +2,10 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.sandbox.syscall.Syscall;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The wall-clock fallback for machines without branch counters: when the one running thread has run for
  * {@link #PERIOD_NANOS} without reaching a scheduling point while some other thread could go on, this thread
- * stops it with a SIGSTOP (tgkill), which the tracer sees as a signal-delivery-stop, suppresses, and turns
+ * stops it with a SIGSTOP (tgkill). "Run" means: it used that much CPU time itself (its thread CPU clock), or
+ * it sits blocked in the kernel (not state R) — so a thread the host merely did not schedule (a loaded CI
+ * machine) is not preempted, while one spinning or blocked in a call detsim does not park still is. The stop which the tracer sees as a signal-delivery-stop, suppresses, and turns
  * into a preemption. Where that lands depends on host speed, so every one is counted as nondeterministic.
  *
  * <p>A SIGSTOP is used rather than PTRACE_INTERRUPT because only the tracer thread may make ptrace requests
@@ -28,6 +34,8 @@ final class Watchdog implements AutoCloseable {
     private volatile long startNanos;
     private volatile int tgid, tid;
     private volatile long kickedTurn = -1;
+    /** Watchdog thread only: the turn whose CPU-time baseline it took, and that baseline. */
+    private long baselineTurn = -1, baselineCpu;
 
     Watchdog() {
         thread = Thread.ofPlatform().daemon().name("detsim-watchdog").start(this::watch);
@@ -65,15 +73,36 @@ final class Watchdog implements AutoCloseable {
 
     private void watch() {
         Posix posix = Posix.forCurrentThread();
-        while (!closed) {
-            LockSupport.parkNanos(TICK_NANOS);
-            long t = turn;
-            if (!armed || kickedTurn == t || System.nanoTime() - startNanos < PERIOD_NANOS) continue;
-            int target = tid;
-            sent.computeIfAbsent(target, k -> new AtomicInteger()).incrementAndGet();
-            kickedTurn = t;
-            if (posix.tgkill(tgid, target, SignalNames.SIGSTOP) < 0) sent.get(target).decrementAndGet();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            while (!closed) {
+                LockSupport.parkNanos(TICK_NANOS);
+                long t = turn;
+                if (!armed || kickedTurn == t) continue;
+                int target = tid;
+                if (baselineTurn != t) { // the turn is at least a tick old: take its CPU baseline (cheap turns never get here)
+                    baselineTurn = t;
+                    baselineCpu = cpuNanos(posix, ts, target);
+                    continue;
+                }
+                if (System.nanoTime() - startNanos < PERIOD_NANOS) continue;
+                long cpu = cpuNanos(posix, ts, target);
+                if (cpu >= 0 && baselineCpu >= 0 && cpu - baselineCpu < PERIOD_NANOS - TICK_NANOS
+                        && TaskState.isRunnable(target)) {
+                    continue; // runnable but the host has not given it the CPU: not spinning yet
+                }
+                sent.computeIfAbsent(target, k -> new AtomicInteger()).incrementAndGet();
+                kickedTurn = t;
+                if (posix.tgkill(tgid, target, SignalNames.SIGSTOP) < 0) sent.get(target).decrementAndGet();
+            }
         }
+    }
+
+    /** CPU time thread tid has used (its CPUCLOCK_SCHED per-thread clock), or -1. */
+    private static long cpuNanos(Posix posix, MemorySegment ts, int tid) {
+        int clock = (~tid << 3) | 6; // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
+        if (posix.call(Syscall.CLOCK_GETTIME, clock, ts.address()) < 0) return -1;
+        return ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
     }
 
     @Override
