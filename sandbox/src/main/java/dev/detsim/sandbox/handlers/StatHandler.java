@@ -89,6 +89,8 @@ public final class StatHandler implements SyscallHandler {
         buffer.set(JAVA_LONG, STATX_INO, world.inodes().inode(device, inode));
         buffer.set(JAVA_INT, STATX_DEV_MAJOR, (int) VirtualInodes.major(virtualDevice));
         buffer.set(JAVA_INT, STATX_DEV_MINOR, (int) VirtualInodes.minor(virtualDevice));
+        // A mount id is new for every mount (detsim's /proc is mounted afresh each run): one per virtual device.
+        buffer.set(JAVA_LONG, STATX_MNT_ID, VirtualInodes.minor(virtualDevice));
         // The kernel copies every field whatever the mask says: replace every time; btime only where the file
         // system gave one (otherwise zero, as the kernel leaves it).
         putStatxTime(STATX_ATIME, t.access());

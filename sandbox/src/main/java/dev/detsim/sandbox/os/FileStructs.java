@@ -24,7 +24,8 @@ public final class FileStructs {
 
     /** struct statx: 256 bytes; a struct statx_timestamp is {s64 tv_sec; u32 tv_nsec; s32 reserved}. */
     public static final int STATX_SIZE = 256, STATX_MASK = 0, STATX_MODE = 28, STATX_INO = 32, STATX_ATIME = 64,
-            STATX_BTIME = 80, STATX_CTIME = 96, STATX_MTIME = 112, STATX_DEV_MAJOR = 136, STATX_DEV_MINOR = 140;
+            STATX_BTIME = 80, STATX_CTIME = 96, STATX_MTIME = 112, STATX_DEV_MAJOR = 136, STATX_DEV_MINOR = 140,
+            STATX_MNT_ID = 144;
     /** The stx_mask bit saying stx_btime was filled in. */
     public static final int STATX_BTIME_BIT = 0x800;
 
