@@ -12,9 +12,10 @@ public sealed interface Decision {
     record Run(ThreadId thread, Optional<WakeUp> wakeUp) implements Decision {}
 
     /**
-     * Every live thread was blocked and some had deadlines: the clock has jumped to the earliest, and
-     * these threads (id order) are runnable with {@link WakeUp.Cause#DEADLINE_PASSED}. Already done; the
-     * tracer records it and calls next() again, which runs someone.
+     * Every live thread was blocked and some had deadlines, or some timer was armed: the clock has jumped to
+     * the earliest, and these threads (id order) are runnable with {@link WakeUp.Cause#DEADLINE_PASSED}. Already
+     * done; the tracer records it, delivers the timers that have now expired ({@link TimerQueue#takeExpired})
+     * and calls next() again. woken is empty when the jump was to a timer.
      */
     record AdvanceClock(long now, List<ThreadId> woken) implements Decision {
         public AdvanceClock {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -27,6 +28,7 @@ public final class Scheduler {
     private final VirtualClock clock;
     private final TreeMap<ThreadId, ThreadRecord> threads = new TreeMap<>();
     private final FutexTable futexes = new FutexTable();
+    private final TimerQueue timers = new TimerQueue();
 
     private ThreadRecord running;
     /** The turn that ended since the last decision, for the policy and the clock. */
@@ -118,6 +120,8 @@ public final class Scheduler {
             Deadline d = threads.get(t).deadline;
             if (d.compareTo(earliest) < 0) earliest = d;
         }
+        OptionalLong timer = timers.earliest();
+        if (timer.isPresent() && timer.getAsLong() < earliest.nanos()) earliest = Deadline.at(Math.max(timer.getAsLong(), clock.now()));
         if (earliest.isNone()) {
             List<DeadlockReport.Waiter> waiters = new ArrayList<>();
             for (ThreadId t : blocked) {
@@ -331,6 +335,14 @@ public final class Scheduler {
 
     public long now() {
         return clock.now();
+    }
+
+    /**
+     * The armed timers of every process (alarm, setitimer, timer_create, timerfd). The scheduler counts them
+     * as deadlines when every thread waits; the tracer takes the expired ones between turns and delivers them.
+     */
+    public TimerQueue timers() {
+        return timers;
     }
 
     public VirtualClock clock() {
