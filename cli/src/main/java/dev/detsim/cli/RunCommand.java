@@ -12,6 +12,8 @@ import dev.detsim.sandbox.handlers.ChildWaitHandler;
 import dev.detsim.sandbox.handlers.FutexHandler;
 import dev.detsim.sandbox.handlers.SignalWaitHandler;
 import dev.detsim.sandbox.handlers.TimeHandler;
+import dev.detsim.sandbox.handlers.TimerFdHandler;
+import dev.detsim.sandbox.handlers.TimerHandler;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Scheduler;
 import dev.detsim.sandbox.handlers.StatHandler;
@@ -131,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
         Scheduler scheduler = world.chaos ? Scheduler.chaos(world.seed) : Scheduler.deterministic();
         Clocks clocks = new Clocks(scheduler::now, world.epoch);
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
-                handlers(machine, randomDevices, clocks, warnings), inheritedFds(), warnings, true, !world.hostPids, events,
+                handlers(machine, randomDevices, clocks, scheduler, warnings), inheritedFds(), warnings, true, !world.hostPids, events,
                 scheduler);
         Outcome outcome;
         try {
@@ -168,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices, Clocks clocks,
-                                          PrintStream warnings) {
+                                          Scheduler scheduler, PrintStream warnings) {
         MachineFiles machineFiles = new MachineFiles(machine);
         machineFiles.materialize();
         FileChanges changes = new FileChanges(new FileMetadata(clocks));
@@ -176,7 +178,8 @@ final class RunCommand implements Callable<Integer> {
         return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
                 new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),
                 new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
-                new TimeHandler(clocks, benchmarkClock), new FutexHandler(clocks, warnings),
+                new TimeHandler(clocks, benchmarkClock), new TimerHandler(clocks, scheduler.timers()),
+                new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
                 new BlockingIoHandler(clocks), new ChildWaitHandler(), new SignalWaitHandler(clocks));
     }
 

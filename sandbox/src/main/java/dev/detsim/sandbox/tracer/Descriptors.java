@@ -8,6 +8,7 @@ import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -137,6 +138,27 @@ public final class Descriptors {
     void forget(int tid) {
         Integer pidfd = pidfds.remove(tid);
         if (pidfd != null) posix.close(pidfd);
+    }
+
+    /** TFD_IOC_SET_TICKS: sets a timerfd's expiration count and wakes its readers (CONFIG_CHECKPOINT_RESTORE). */
+    private static final long TFD_IOC_SET_TICKS = 0x40085400L;
+
+    /**
+     * Adds expirations to a timerfd (a copy detsim holds): the count a read(2) of it returns grows by ticks and
+     * the fd becomes readable, as if the kernel's own timer had expired. 0, or -errno (ENOTTY: not a timerfd,
+     * or a kernel without CONFIG_CHECKPOINT_RESTORE).
+     */
+    public int addTimerTicks(int copy, long ticks) {
+        long unread = 0;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/fdinfo/" + copy))) {
+                if (line.startsWith("ticks:")) unread = Long.parseLong(line.substring(6).trim());
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -Errno.EBADF;
+        }
+        word.set(ValueLayout.JAVA_LONG, 0, unread + ticks);
+        return (int) posix.call(Syscall.IOCTL, copy, TFD_IOC_SET_TICKS, word.address());
     }
 
     private int pidfd(int tid) {

@@ -1,6 +1,7 @@
 package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.arch.Registers;
+import dev.detsim.scheduler.ProcessId;
 
 /**
  * A thread stopped right after a successful execve, at the first instruction of the new program: its
@@ -9,6 +10,7 @@ import dev.detsim.sandbox.arch.Registers;
 public final class ExecStop {
     private final GuestMemory memory;
     int tid;
+    ProcessId process;
     Registers registers;
 
     ExecStop(GuestMemory memory) {
@@ -17,6 +19,11 @@ public final class ExecStop {
 
     public int tid() {
         return tid;
+    }
+
+    /** The process that exec'd (its virtual number stays; its POSIX timers are gone, its itimers stay). */
+    public ProcessId process() {
+        return process;
     }
 
     public long stackPointer() {

@@ -1,6 +1,7 @@
 package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.scheduler.TimerKey;
 import java.util.Set;
 
 /**
@@ -16,4 +17,11 @@ public interface SyscallHandler {
 
     /** Called when a thread has just exec'd a new program, before its first instruction. */
     default void onExec(ExecStop exec) {}
+
+    /**
+     * A timer expired on the virtual clock: one that this handler armed in the scheduler's
+     * {@link dev.detsim.scheduler.TimerQueue} (handlers ignore keys of families they do not own). It is
+     * already disarmed; a periodic timer re-arms itself here.
+     */
+    default void onTimer(TimerKey key, TimerDelivery delivery) {}
 }

@@ -46,4 +46,32 @@ public final class TaskState {
             return -1;
         }
     }
+
+    /** The thread group (process) of task tid, from the Tgid line of /proc/TID/status, or -1 once it is gone. */
+    public static int threadGroupOf(int tid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + tid + "/status"))) {
+                if (line.startsWith("Tgid:")) return Integer.parseInt(line.substring(5).trim());
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The host tid of the thread of process tgid that the program knows as guestTid (its pid-namespace
+     * number), or -1 if the process has no such thread.
+     */
+    public static int hostThreadOf(int tgid, int guestTid) {
+        try (var tasks = Files.list(Path.of("/proc/" + tgid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                int tid = Integer.parseInt(task.getFileName().toString());
+                if (pidInNamespace(tid) == guestTid) return tid;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
 }

@@ -20,6 +20,7 @@ import dev.detsim.scheduler.ProcessId;
 import dev.detsim.scheduler.Scheduler;
 import dev.detsim.scheduler.ThreadId;
 import dev.detsim.scheduler.ThreadState;
+import dev.detsim.scheduler.TimerKey;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
 import java.lang.foreign.Arena;
@@ -83,6 +84,7 @@ public final class Tracer {
     private MemorySegment eventMsg;
     private Watchdog watchdog;
     private SignalNotices notices;
+    private TimerSignals timerSignals;
     private Arena arena;
     private final MemoryWrites writes = new MemoryWrites();
 
@@ -164,6 +166,7 @@ public final class Tracer {
             descriptors = new Descriptors(posix, arena);
             stop = new SyscallStop(memory, descriptors);
             execStop = new ExecStop(memory);
+            timerSignals = new TimerSignals(posix, arena, descriptors, this::liveThreadsOf);
             eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
             if (options.trace() != null) printer = new SyscallTracePrinter(memory, options.trace());
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(posix, arena, options.warnings());
@@ -266,6 +269,7 @@ public final class Tracer {
      */
     private void dispatch() {
         while (current == null) {
+            deliverExpiredTimers();
             if (notices.drain()) signalCheckDue = true;
             if (signalCheckDue) interruptWaitsWithPendingSignals();
             pollReadinessWaiters();
@@ -285,6 +289,28 @@ public final class Tracer {
                 }
             }
         }
+    }
+
+    /** Timers whose virtual expiry has come: their handlers deliver them (signals, timerfd expirations). */
+    private void deliverExpiredTimers() {
+        if (scheduler.timers().isEmpty()) return;
+        for (TimerKey key : scheduler.timers().takeExpired(scheduler.now())) {
+            options.events().append(0, "timer", key.family() + " " + key.number() + " of process " + key.owner().value());
+            for (SyscallHandler h : options.handlers()) h.onTimer(key, timerSignals);
+        }
+        if (timerSignals.takeSent()) signalCheckDue = true;
+    }
+
+    /** The live threads of process (host tids), in creation order. */
+    private List<Integer> liveThreadsOf(ProcessId process) {
+        List<Tracee> live = new ArrayList<>();
+        for (Tracee t : threads.values()) {
+            if (!t.gone && t.id != null && process.equals(t.process)) live.add(t);
+        }
+        live.sort((a, b) -> a.id.compareTo(b.id));
+        List<Integer> tids = new ArrayList<>(live.size());
+        for (Tracee t : live) tids.add(t.tid);
+        return tids;
     }
 
     private void startTurn(Tracee t, WakeUp wake) {
@@ -344,6 +370,7 @@ public final class Tracer {
 
     /** Whether another thread could use the CPU if this one spun forever: runnable, or waiting with a deadline. */
     private boolean othersCouldRun(Tracee t) {
+        if (!scheduler.timers().isEmpty()) return true; // a timer's signal may be what the spinning thread waits for
         for (ThreadId other : scheduler.threads()) {
             if (other.equals(t.id)) continue;
             ThreadState s = scheduler.state(other);
@@ -527,6 +554,7 @@ public final class Tracer {
         writes.reset();
         if (!options.handlers().isEmpty() && arch.fetch(posix, t.tid, regs.raw()) >= 0) {
             execStop.tid = t.tid;
+            execStop.process = t.process;
             execStop.registers = regs;
             for (SyscallHandler h : options.handlers()) h.onExec(execStop);
         }
@@ -879,6 +907,7 @@ public final class Tracer {
         if (t.isLeader() && t.process != null) { // the whole process is gone: its parent may wait for it
             signalCheckDue = true;
             timeStampPatches.processExited(t.tgid);
+            scheduler.timers().disarmAll(t.process); // its timers die with it
             if (t.parent != null) scheduler.childExited(t.parent, t.process);
             releaseVforkParent(t.process);
         }

@@ -1,0 +1,162 @@
+package dev.detsim.sandbox.handlers;
+
+import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.Descriptors;
+import dev.detsim.sandbox.tracer.Disposition;
+import dev.detsim.sandbox.tracer.SyscallHandler;
+import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.tracer.TimerDelivery;
+import dev.detsim.sandbox.world.Clocks;
+import dev.detsim.scheduler.TimerKey;
+import dev.detsim.scheduler.TimerQueue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * timerfd_settime and timerfd_gettime on the virtual clock. The timerfd itself is the kernel's (timerfd_create
+ * runs unchanged, so read, poll and epoll work on a real descriptor), but the kernel's timer is never armed:
+ * detsim keeps the expiry as a {@link TimerKey} in the scheduler's queue, and when the virtual clock reaches
+ * it, adds the expirations to the descriptor (TFD_IOC_SET_TICKS on a pidfd_getfd copy). The fd then reads
+ * and polls as if the kernel's timer had fired, at a deterministic point.
+ *
+ * <p>Timers are named by (process, fd number): a timerfd shared with a forked child or passed over a socket
+ * expires in the process that armed it, which is the same open file anyway.
+ */
+public final class TimerFdHandler implements SyscallHandler {
+    static final String TIMERFD = "timerfd";
+    private static final int TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
+    private static final String TIMERFD_LINK = "anon_inode:[timerfd]";
+
+    private record Armed(int clock, long interval, long due) {}
+
+    private final Clocks clocks;
+    private final TimerQueue queue;
+    private final Map<TimerKey, Armed> armed = new HashMap<>();
+
+    public TimerFdHandler(Clocks clocks, TimerQueue queue) {
+        this.clocks = clocks;
+        this.queue = queue;
+    }
+
+    @Override
+    public Set<Syscall> subscriptions() {
+        return EnumSet.of(Syscall.TIMERFD_SETTIME, Syscall.TIMERFD_GETTIME);
+    }
+
+    @Override
+    public Disposition onSyscall(SyscallStop stop) {
+        int fd = (int) stop.argument(0);
+        if (!isTimerFd(Path.of("/proc/" + stop.tid() + "/fd/" + fd))) return Disposition.PASSTHROUGH; // EBADF, EINVAL
+        TimerKey key = new TimerKey(stop.process(), TIMERFD, fd);
+        return switch (stop.syscall()) {
+            case TIMERFD_SETTIME -> settime(stop, key, (int) stop.argument(1), stop.argument(2), stop.argument(3));
+            case TIMERFD_GETTIME -> {
+                long out = stop.argument(1);
+                if (out == 0 || !stop.memory().write(stop.tid(), out, itimerspec(key))) yield Disposition.fail(Errno.EFAULT);
+                yield Disposition.emulate(0);
+            }
+            default -> Disposition.PASSTHROUGH;
+        };
+    }
+
+    private Disposition settime(SyscallStop stop, TimerKey key, int flags, long in, long out) {
+        if ((flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) != 0) return Disposition.PASSTHROUGH; // EINVAL
+        byte[] b = in == 0 ? null : stop.memory().read(stop.tid(), in, 32);
+        if (b == null || b.length < 32) return Disposition.PASSTHROUGH; // the kernel's EFAULT
+        long interval = Clocks.timespecNanos(Arrays.copyOfRange(b, 0, 16));
+        long value = Clocks.timespecNanos(Arrays.copyOfRange(b, 16, 32));
+        if (interval < 0 || value < 0) return Disposition.PASSTHROUGH; // the kernel's EINVAL
+        if (out != 0 && !stop.memory().write(stop.tid(), out, itimerspec(key))) return Disposition.fail(Errno.EFAULT);
+        int clock = clockOf(stop.tid(), (int) stop.argument(0));
+        long now = clocks.virtualNow();
+        if (value == 0) {
+            armed.remove(key);
+            queue.disarm(key);
+        } else {
+            long at = (flags & TFD_TIMER_ABSTIME) != 0 ? Math.max(now, clocks.toVirtual(clock, value)) : now + value;
+            if (at < now) at = Long.MAX_VALUE - 1; // overflowed: never
+            armed.put(key, new Armed(clock, interval, at));
+            queue.arm(key, at);
+        }
+        // The kernel disarms its own timer and clears the expirations not yet read, as a new setting does.
+        long zeros = stop.scratch(32);
+        if (!stop.memory().writeScratch(stop.tid(), zeros, new byte[32])) return Disposition.fail(Errno.EFAULT);
+        stop.setArgument(1, 0);
+        stop.setArgument(2, zeros);
+        stop.setArgument(3, 0);
+        return Disposition.PASSTHROUGH;
+    }
+
+    private byte[] itimerspec(TimerKey key) {
+        Armed a = armed.get(key);
+        var at = queue.expiry(key);
+        if (a == null || at.isEmpty()) return new byte[32];
+        long left = Math.max(1, at.getAsLong() - clocks.virtualNow());
+        byte[] out = Arrays.copyOf(Clocks.timespec(a.interval), 32);
+        System.arraycopy(Clocks.timespec(left), 0, out, 16, 16);
+        return out;
+    }
+
+    @Override
+    public void onTimer(TimerKey key, TimerDelivery delivery) {
+        if (!key.family().equals(TIMERFD)) return;
+        Armed a = armed.remove(key);
+        if (a == null) return;
+        long now = clocks.virtualNow();
+        long ticks = 1;
+        if (a.interval > 0) {
+            long missed = (now - a.due) / a.interval;
+            ticks += missed;
+            long next = a.due + (missed + 1) * a.interval;
+            if (next > now) {
+                armed.put(key, new Armed(a.clock, a.interval, next));
+                queue.arm(key, next);
+            }
+        }
+        Descriptors descriptors = delivery.descriptors();
+        int thread = delivery.anyThreadOf(key.owner());
+        int copy = thread == 0 ? -Errno.ESRCH : descriptors.copy(thread, key.number());
+        if (copy < 0) {
+            forget(key);
+            return;
+        }
+        try {
+            // The fd may have been closed and its number reused by something else meanwhile.
+            if (!isTimerFd(Path.of("/proc/self/fd/" + copy)) || descriptors.addTimerTicks(copy, ticks) < 0) forget(key);
+        } finally {
+            descriptors.close(copy);
+        }
+    }
+
+    private void forget(TimerKey key) {
+        armed.remove(key);
+        queue.disarm(key);
+    }
+
+    private static boolean isTimerFd(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString().equals(TIMERFD_LINK);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The clock a timerfd was created on (the clockid line of its fdinfo); CLOCK_MONOTONIC if unknown. */
+    private static int clockOf(int tid, int fd) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + tid + "/fdinfo/" + fd))) {
+                if (line.startsWith("clockid:")) return Integer.parseInt(line.substring(8).trim());
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return Clocks.MONOTONIC;
+    }
+}
