@@ -64,7 +64,7 @@ public record Options(boolean quick, int runs, Path out, CockroachBinary.Resolut
             Duration budget) {
         static final Sizes QUICK = new Sizes(1000, 300, 200, List.of(1, 2, 4, 8, 9, 10, 16, 32, 64), 200, 100,
                 Duration.ofSeconds(110));
-        static final Sizes DEFAULT = new Sizes(10000, 3000, 2000, IntStream.rangeClosed(1, 64).boxed().toList(), 2000,
+        static final Sizes DEFAULT = new Sizes(3000, 3000, 2000, IntStream.rangeClosed(1, 64).boxed().toList(), 2000,
                 1000, Duration.ofSeconds(570));
     }
 }

@@ -129,6 +129,11 @@ final class Runs {
         private Finished finish(Ending ending, Integer status, long wall, String note) {
             String out = read(log);
             DetsimStats st = where == Where.DETSIM ? DetsimStats.read(stats) : null;
+            if (ending == Ending.HUNG && note != null && st != null && st.counts().getOrDefault("syscallStops", 0L) > 0) {
+                // The tracer's count tells a slow run from a stuck one: a hang makes few stops.
+                note += "; it had made " + st.counts().get("syscallStops") + " syscall stops (a run that slow counts"
+                        + " as hung here)";
+            }
             Side side = new Side(where, command, ending, status, wall, null, null, null, digest(out),
                     note != null ? note : ending.good() ? null : lastLines(out), Map.of())
                     .withDetail("log", logs.getParent().relativize(log));
