@@ -19,6 +19,11 @@ import dev.detsim.sandbox.world.FileTimes;
 import dev.detsim.sandbox.world.VirtualInodes;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,6 +39,9 @@ public final class StatHandler implements SyscallHandler {
     private final FileChanges changes;
     private final StatLayout stat;
     private final MemorySegment buffer = Arena.ofAuto().allocate(STATX_SIZE, 8);
+    /** Host devices already classified: true for a procfs mount. */
+    private final Map<Long, Boolean> procDevices = new HashMap<>();
+    private static final long PROC_ROOT_INO = 1;
 
     public StatHandler(FileChanges changes) {
         this.world = changes.world();
@@ -87,6 +95,7 @@ public final class StatHandler implements SyscallHandler {
         FileTimes.Times t = world.times().of(device, inode);
         long virtualDevice = world.inodes().device(device);
         buffer.set(JAVA_LONG, STATX_INO, world.inodes().inode(device, inode));
+        if (isProcRoot(stop.tid(), device, inode)) buffer.set(JAVA_INT, STATX_NLINK, 1);
         buffer.set(JAVA_INT, STATX_DEV_MAJOR, (int) VirtualInodes.major(virtualDevice));
         buffer.set(JAVA_INT, STATX_DEV_MINOR, (int) VirtualInodes.minor(virtualDevice));
         // A mount id is new for every mount (detsim's /proc is mounted afresh each run): one per virtual device.
@@ -112,10 +121,32 @@ public final class StatHandler implements SyscallHandler {
         FileTimes.Times t = world.times().of(device, inode);
         buffer.set(JAVA_LONG, stat.dev(), world.inodes().device(device));
         buffer.set(JAVA_LONG, stat.ino(), world.inodes().inode(device, inode));
+        if (isProcRoot(stop.tid(), device, inode)) {
+            if (stat.nlinkBytes() == 8) buffer.set(JAVA_LONG, stat.nlink(), 1);
+            else buffer.set(JAVA_INT, stat.nlink(), 1);
+        }
         putTimespec(stat.atime(), t.access());
         putTimespec(stat.mtime(), t.modify());
         putTimespec(stat.ctime(), t.change());
         return answer(stop, out, stat.size());
+    }
+
+    /**
+     * Whether (device, inode) is the root of a procfs mount, whose link count is 2 plus every process on the
+     * host (not in the namespace): detsim shows 1, the "not counted" link count find(1) knows.
+     */
+    private boolean isProcRoot(int tid, long device, long inode) {
+        if (inode != PROC_ROOT_INO) return false;
+        return procDevices.computeIfAbsent(device, d -> {
+            for (String procfs : List.of("/proc/" + tid + "/root/proc", "/proc")) {
+                try {
+                    if (d.equals(Files.getAttribute(Path.of(procfs), "unix:dev"))) return true;
+                } catch (java.io.IOException | RuntimeException e) {
+                    // not reachable: try the next
+                }
+            }
+            return false;
+        });
     }
 
     private Disposition answer(SyscallStop stop, long out, int size) {

@@ -12,10 +12,11 @@ public final class FileStructs {
     private FileStructs() {}
 
     /** struct stat: size and the offsets of the fields detsim reads or replaces. */
-    public record StatLayout(int size, int dev, int ino, int mode, int atime, int mtime, int ctime) {
-        public static final StatLayout X86_64 = new StatLayout(144, 0, 8, 24, 72, 88, 104);
+    public record StatLayout(int size, int dev, int ino, int nlink, int nlinkBytes, int mode, int atime, int mtime,
+            int ctime) {
+        public static final StatLayout X86_64 = new StatLayout(144, 0, 8, 16, 8, 24, 72, 88, 104);
         /** asm-generic/stat.h (aarch64, riscv64): st_mode before a 32-bit st_nlink, no padding after st_gid. */
-        public static final StatLayout GENERIC = new StatLayout(128, 0, 8, 16, 72, 88, 104);
+        public static final StatLayout GENERIC = new StatLayout(128, 0, 8, 20, 4, 16, 72, 88, 104);
 
         public static StatLayout of(Arch arch) {
             return arch.name().equals("x86_64") ? X86_64 : GENERIC;
@@ -23,7 +24,7 @@ public final class FileStructs {
     }
 
     /** struct statx: 256 bytes; a struct statx_timestamp is {s64 tv_sec; u32 tv_nsec; s32 reserved}. */
-    public static final int STATX_SIZE = 256, STATX_MASK = 0, STATX_MODE = 28, STATX_INO = 32, STATX_ATIME = 64,
+    public static final int STATX_SIZE = 256, STATX_MASK = 0, STATX_NLINK = 16, STATX_MODE = 28, STATX_INO = 32, STATX_ATIME = 64,
             STATX_BTIME = 80, STATX_CTIME = 96, STATX_MTIME = 112, STATX_DEV_MAJOR = 136, STATX_DEV_MINOR = 140,
             STATX_MNT_ID = 144;
     /** The stx_mask bit saying stx_btime was filled in. */

@@ -185,6 +185,9 @@ class NativeLayoutTest {
         assertEquals(stat.dev(), LibDetsim.cLayout("stat.st_dev"));
         assertEquals(stat.ino(), LibDetsim.cLayout("stat.st_ino"));
         assertEquals(stat.mode(), LibDetsim.cLayout("stat.st_mode"));
+        assertEquals(stat.nlink(), LibDetsim.cLayout("stat.st_nlink"));
+        assertEquals(stat.nlinkBytes(), LibDetsim.cLayout("stat.st_nlink.size"));
+        assertEquals(FileStructs.STATX_NLINK, LibDetsim.cLayout("statx.stx_nlink"));
         assertEquals(stat.atime(), LibDetsim.cLayout("stat.st_atim"));
         assertEquals(stat.mtime(), LibDetsim.cLayout("stat.st_mtim"));
         assertEquals(stat.ctime(), LibDetsim.cLayout("stat.st_ctim"));
@@ -255,7 +258,7 @@ class NativeLayoutTest {
             "seccomp_data.args",
             "sock_filter", "sock_filter.code", "sock_filter.jt", "sock_filter.jf", "sock_filter.k",
             "iovec", "iovec.iov_base", "iovec.iov_len",
-            "stat", "stat.st_dev", "stat.st_ino", "stat.st_mode",
+            "stat", "stat.st_dev", "stat.st_ino", "stat.st_mode", "stat.st_nlink", "stat.st_nlink.size", "statx.stx_nlink",
             "stat.st_atim", "stat.st_mtim", "stat.st_ctim",
             "statx", "statx.stx_mask", "statx.stx_mode", "statx.stx_ino", "statx.stx_atime", "statx.stx_btime",
             "statx.stx_ctime", "statx.stx_mtime", "statx.stx_dev_major", "statx.stx_dev_minor",
