@@ -180,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
                 new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
                 new TimeHandler(clocks, benchmarkClock), new TimerHandler(clocks, scheduler.timers()),
                 new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
-                new BlockingIoHandler(clocks), new ChildWaitHandler(), new SignalWaitHandler(clocks));
+                new BlockingIoHandler(clocks, randomDevices::feeds), new ChildWaitHandler(), new SignalWaitHandler(clocks));
     }
 
     private Machine machine(Arch arch) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Calls that wait for descriptors: reads, writes, accepts, poll, select and epoll. Before the kernel runs
@@ -30,10 +31,19 @@ import java.util.Set;
 public final class BlockingIoHandler implements SyscallHandler {
     private static final int MSG_DONTWAIT = 0x40, POLLPRI = 0x2, MAX_FDS = 4096;
     private static final byte[] ZERO_TIME = new byte[16];
+    /** How long detsim waits for a descriptor it feeds itself before treating it as any other. */
+    private static final long FED_WAIT_MILLIS = 10_000;
     private final Clocks clocks;
+    private final Predicate<String> fedByDetsim;
 
-    public BlockingIoHandler(Clocks clocks) {
+    /**
+     * @param fedByDetsim which open files (as /proc/PID/fd links name them) detsim writes into itself, such as
+     *                    the random devices' FIFOs: a read that finds one empty waits in host time for
+     *                    detsim's writer instead of parking, so when the data came does not decide the schedule
+     */
+    public BlockingIoHandler(Clocks clocks, Predicate<String> fedByDetsim) {
         this.clocks = clocks;
+        this.fedByDetsim = fedByDetsim;
     }
 
     @Override
@@ -67,11 +77,23 @@ public final class BlockingIoHandler implements SyscallHandler {
     }
 
     /** A read-, write- or accept-like call on fd (argument 0). */
-    private static Disposition one(SyscallStop stop, int events, long msgFlags) {
+    private Disposition one(SyscallStop stop, int events, long msgFlags) {
         if ((msgFlags & MSG_DONTWAIT) != 0) return Disposition.PASSTHROUGH;
         int fd = (int) stop.argument(0);
         if (!stop.descriptors().wouldWait(stop.tid(), fd, events)) return Disposition.PASSTHROUGH;
+        if (events == POLLIN && fedByDetsim(stop.tid(), fd)
+                && stop.descriptors().awaitReadable(stop.tid(), fd, FED_WAIT_MILLIS)) {
+            return Disposition.PASSTHROUGH;
+        }
         return Disposition.block(WaitCondition.Readiness.of(stop.process(), fd, events), Deadline.NONE);
+    }
+
+    private boolean fedByDetsim(int tid, int fd) {
+        try {
+            return fedByDetsim.test(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + tid + "/fd/" + fd)).toString());
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private Disposition epoll(SyscallStop stop, boolean timedOut, long timeout, int timeoutArg, boolean pointer) {

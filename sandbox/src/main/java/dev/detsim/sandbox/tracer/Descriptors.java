@@ -78,6 +78,24 @@ public final class Descriptors {
     }
 
     /**
+     * Waits (in host time, up to timeoutMillis) until the tracee's fd has something to read; true if it has.
+     * Only for descriptors detsim itself feeds, whose data is on its way whatever the program does.
+     */
+    public boolean awaitReadable(int tid, int fd, long timeoutMillis) {
+        int copy = copy(tid, fd);
+        if (copy < 0) return false;
+        try {
+            pollfds.set(JAVA_INT, 0, copy);
+            pollfds.set(JAVA_SHORT, 4, (short) POLLIN);
+            pollfds.set(JAVA_SHORT, 6, (short) 0);
+            long r = posix.callBlocking(Syscall.POLL, pollfds.address(), 1, timeoutMillis, 0);
+            return r > 0;
+        } finally {
+            posix.close(copy);
+        }
+    }
+
+    /**
      * Polls the tracee's fds (copies taken here) without waiting: revents[i] gets what fds[i] reports now;
      * a negative fd is skipped, as poll(2) does, and a closed one reports POLLNVAL. Returns how many report
      * something.

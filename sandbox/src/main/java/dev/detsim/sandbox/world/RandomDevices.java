@@ -65,6 +65,11 @@ public final class RandomDevices implements PathRedirect, AutoCloseable {
         }
     }
 
+    /** Whether an open file, as /proc/PID/fd/N names it, is one of these FIFOs (detsim keeps it fed). */
+    public boolean feeds(String openFile) {
+        return openFile.startsWith(directory.resolve("random-").toString());
+    }
+
     /** Removes FIFOs nobody opened. */
     @Override
     public void close() {
