@@ -4,6 +4,7 @@ import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.handlers.DirectoryHandler;
 import dev.detsim.sandbox.handlers.FileChangeHandler;
 import dev.detsim.sandbox.handlers.FileChanges;
+import dev.detsim.sandbox.handlers.FileLockHandler;
 import dev.detsim.sandbox.handlers.MachineHandler;
 import dev.detsim.sandbox.handlers.OpenRedirectHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
@@ -180,7 +181,7 @@ final class RunCommand implements Callable<Integer> {
                 new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
                 new TimeHandler(clocks, benchmarkClock), new TimerHandler(clocks, scheduler.timers()),
                 new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
-                new BlockingIoHandler(clocks, randomDevices::feeds), new ChildWaitHandler(), new SignalWaitHandler(clocks));
+                new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(), new ChildWaitHandler(), new SignalWaitHandler(clocks));
     }
 
     private Machine machine(Arch arch) {

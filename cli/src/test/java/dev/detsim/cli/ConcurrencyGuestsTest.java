@@ -83,6 +83,22 @@ class ConcurrencyGuestsTest {
     }
 
     @Test
+    void blockingFileLocksWaitInDetsimNotInTheKernel() {
+        String lockFile = dir.resolve("locks").toString();
+        List<String> cmd = List.of(guest("file_locks").toString(), lockFile);
+        var nat = nativeRun(cmd, null);
+        assertEquals(0, nat.status(), nat.err());
+        var det = detsimRun(cmd, null);
+        assertEquals(0, det.status(), det.err());
+        assertEquals(nat.out(), det.out(), "flock, F_SETLKW and F_OFD_SETLKW: the waiter gets the lock after the holder");
+        // Parked in detsim, a waiter never blocks in the kernel, so no watchdog preemption is needed.
+        assertVerified(5, List.of("--", guest("file_locks").toString(), lockFile));
+        var deadlock = detsimRun(List.of(guest("file_locks").toString(), lockFile, "deadlock"), null);
+        assertEquals(86, deadlock.status(), deadlock.err());
+        assertEquals(2, deadlock.err().split("wait for a flock lock on fd", -1).length - 1, deadlock.err());
+    }
+
+    @Test
     void goConcurrencyRepeatsAtTheDefaultGomaxprocsAndAtFour() {
         String goconc = guest("goconc").toString();
         var one = detsimRun(List.of(goconc), null);

@@ -107,6 +107,19 @@ public sealed interface WaitCondition {
         }
     }
 
+    /**
+     * flock, fcntl F_SETLKW / F_OFD_SETLKW: a file lock that another holder must release. The tracer retries
+     * such waits after other threads have made progress (a lock is released by some syscall of theirs).
+     *
+     * @param kind "flock", "posix" or "ofd"
+     */
+    record FileLock(ProcessId process, int fd, String kind) implements WaitCondition {
+        @Override
+        public String describe() {
+            return "wait for a " + kind + " lock on fd " + fd + " of " + process;
+        }
+    }
+
     /** nanosleep / clock_nanosleep: only the deadline ends it (or a signal). */
     record Sleep() implements WaitCondition {
         @Override

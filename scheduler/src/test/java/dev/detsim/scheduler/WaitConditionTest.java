@@ -111,4 +111,21 @@ class WaitConditionTest {
         assertTrue(s.retry(T1));
         assertEquals(WakeUp.Cause.MAY_BE_READY, ((Decision.Run) s.next()).wakeUp().orElseThrow().cause());
     }
+
+    @Test
+    void fileLockWaitersAreRetriedOnlyWhenAskedAndOtherwiseDeadlock() {
+        s.spawn(T1, P);
+        s.spawn(T2, CHILD);
+        blockNext(new WaitCondition.FileLock(P, 4, "flock"), Deadline.NONE);
+        blockNext(new WaitCondition.FileLock(CHILD, 6, "posix"), Deadline.NONE);
+        DeadlockReport report = assertInstanceOf(Decision.Deadlock.class, s.next()).report();
+        assertTrue(report.toString().contains("thread 1 of process 1: wait for a flock lock on fd 4 of process 1"), report.toString());
+        assertTrue(report.toString().contains("wait for a posix lock on fd 6 of process 2"), report.toString());
+        assertTrue(s.retry(T2));
+        Decision.Run run = assertInstanceOf(Decision.Run.class, s.next());
+        assertEquals(T2, run.thread());
+        assertEquals(WakeUp.Cause.MAY_BE_READY, run.wakeUp().orElseThrow().cause());
+        s.retryFailed(T2); // still taken: back to waiting, and the clock did not move for it
+        assertInstanceOf(Decision.Deadlock.class, s.next());
+    }
 }

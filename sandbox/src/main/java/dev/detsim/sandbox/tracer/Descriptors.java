@@ -28,6 +28,7 @@ public final class Descriptors {
     private final Map<Integer, Integer> pidfds = new HashMap<>();
     private final MemorySegment zeroTime;
     private final MemorySegment word;
+    private final MemorySegment scratch;
     private MemorySegment pollfds;
 
     Descriptors(Posix posix, Arena arena) {
@@ -35,6 +36,7 @@ public final class Descriptors {
         this.arena = arena;
         this.zeroTime = arena.allocate(16, 8);
         this.word = arena.allocate(8, 8);
+        this.scratch = arena.allocate(64, 8);
         this.pollfds = arena.allocate(8 * 64, 8);
     }
 
@@ -75,6 +77,23 @@ public final class Descriptors {
         } finally {
             posix.close(copy);
         }
+    }
+
+    /** A non-blocking syscall on descriptors detsim holds (copies): its result or -errno. */
+    public long call(Syscall s, long... args) {
+        return posix.call(s, args);
+    }
+
+    /**
+     * call(s, fd, command, buffer) where buffer is a structure the kernel reads and may rewrite (struct flock):
+     * it is copied in and, after the call, back into buffer.
+     */
+    public long callWithBuffer(Syscall s, int fd, long command, byte[] buffer) {
+        MemorySegment m = buffer.length <= scratch.byteSize() ? scratch : arena.allocate(buffer.length, 8);
+        MemorySegment.copy(buffer, 0, m, ValueLayout.JAVA_BYTE, 0, buffer.length);
+        long r = posix.call(s, fd, command, m.address());
+        MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 0, buffer, 0, buffer.length);
+        return r;
     }
 
     /**

@@ -26,6 +26,8 @@ final class Tracee {
     /** Descriptor copies detsim polls while the thread waits for readiness (closed when it runs again). */
     int[] waitCopies;
     int[] waitEvents;
+    /** The tracer's progress count when this thread last tried the file lock it waits for. */
+    long lockTriedAt;
     /** In a vfork parent: the child whose exec or exit lets it go on. */
     ProcessId vforkChild;
     /** Held in a group-stop with PTRACE_LISTEN: its next stop comes when SIGCONT arrives. */

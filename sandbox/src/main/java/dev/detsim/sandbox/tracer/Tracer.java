@@ -91,6 +91,8 @@ public final class Tracer {
     /** The one thread resumed, or null between turns. */
     private Tracee current;
     private long turnSerial;
+    /** Turns other than failed file-lock retries: what may have released a lock. */
+    private long progressTurns;
     private boolean signalCheckDue;
     private boolean rootDone;
     private DeadlockReport deadlock;
@@ -273,6 +275,7 @@ public final class Tracer {
             if (notices.drain()) signalCheckDue = true;
             if (signalCheckDue) interruptWaitsWithPendingSignals();
             pollReadinessWaiters();
+            retryLockWaiters();
             Decision d = scheduler.next();
             switch (d) {
                 case Decision.Run r -> startTurn(byId.get(r.thread()), r.wakeUp().orElse(null));
@@ -313,7 +316,27 @@ public final class Tracer {
         return tids;
     }
 
+    /**
+     * File-lock waiters are retried once other threads have run since their last try: a lock is released by
+     * some syscall of another thread (unlock, close, exit). A failed retry is no progress, so waiters that only
+     * wait on each other end in a deadlock report instead of retrying forever.
+     */
+    private void retryLockWaiters() {
+        for (ThreadId id : scheduler.threads()) {
+            if (scheduler.state(id) != ThreadState.BLOCKED) continue;
+            Tracee t = byId.get(id);
+            if (t == null || t.lockTriedAt >= progressTurns) continue;
+            if (scheduler.waitingOn(id).orElse(null) instanceof WaitCondition.FileLock) {
+                t.lockTriedAt = progressTurns;
+                scheduler.retry(id);
+            }
+        }
+    }
+
     private void startTurn(Tracee t, WakeUp wake) {
+        if (wake == null || wake.cause() != WakeUp.Cause.MAY_BE_READY || !(wake.condition() instanceof WaitCondition.FileLock)) {
+            progressTurns++;
+        }
         releaseWaitCopies(t);
         if (!t.held) awaitFirstStop(t);
         if (!t.held) { // died before it ever ran
@@ -749,6 +772,7 @@ public final class Tracer {
     /** The thread waits at its syscall's entry; readiness waits keep copies of its fds to poll. */
     private void park(Tracee t, Syscall s, WaitCondition condition) {
         t.blockedIn = s;
+        if (condition instanceof WaitCondition.FileLock) t.lockTriedAt = progressTurns;
         if (condition instanceof WaitCondition.Readiness r) {
             int n = r.interests().size();
             t.waitCopies = new int[n];

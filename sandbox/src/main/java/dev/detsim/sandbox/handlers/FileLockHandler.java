@@ -1,0 +1,106 @@
+package dev.detsim.sandbox.handlers;
+
+import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.Descriptors;
+import dev.detsim.sandbox.tracer.Disposition;
+import dev.detsim.sandbox.tracer.SyscallHandler;
+import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.scheduler.Deadline;
+import dev.detsim.scheduler.WaitCondition;
+import dev.detsim.scheduler.WakeUp;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Blocking file locks — flock without LOCK_NB, fcntl F_SETLKW and F_OFD_SETLKW — never wait in the kernel,
+ * where the one running thread would stall the run. detsim tries the lock without waiting first:
+ * <ul>
+ * <li>flock and OFD locks belong to the open file description, which a pidfd_getfd copy shares, so detsim
+ * takes the lock on its copy (LOCK_NB, F_OFD_SETLK) and the program's call is answered 0: the program holds it;
+ * <li>POSIX record locks belong to the process, so detsim only asks (F_GETLK on its copy) whether another
+ * process holds a conflicting lock; if none does the program's own call runs and does not wait.
+ * </ul>
+ * If the lock is taken, the thread waits on a {@link WaitCondition.FileLock}, which the tracer retries once
+ * other threads have run; an interrupted wait runs the call with the signal pending (EINTR or a restart).
+ */
+public final class FileLockHandler implements SyscallHandler {
+    private static final int LOCK_NB = 4, LOCK_UN = 8;
+    private static final int F_GETLK = 5, F_SETLKW = 7, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
+    private static final short F_UNLCK = 2;
+    private static final int FLOCK_SIZE = 32, L_TYPE = 0, L_PID = 24;
+
+    @Override
+    public Set<Syscall> subscriptions() {
+        return EnumSet.of(Syscall.FLOCK, Syscall.FCNTL);
+    }
+
+    @Override
+    public Disposition onSyscall(SyscallStop stop) {
+        WakeUp wake = stop.wakeUp().orElse(null);
+        if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED) return Disposition.PASSTHROUGH;
+        int fd = (int) stop.argument(0);
+        if (stop.syscall() == Syscall.FLOCK) {
+            int op = (int) stop.argument(1);
+            if ((op & (LOCK_NB | LOCK_UN)) != 0) return Disposition.PASSTHROUGH;
+            return flock(stop, fd, op);
+        }
+        int cmd = (int) stop.argument(1);
+        if (cmd != F_SETLKW && cmd != F_OFD_SETLKW) return Disposition.PASSTHROUGH;
+        byte[] lock = stop.memory().read(stop.tid(), stop.argument(2), FLOCK_SIZE);
+        if (lock == null || lock.length < FLOCK_SIZE) return Disposition.PASSTHROUGH; // the kernel's EFAULT
+        if (ByteBuffer.wrap(lock).order(ByteOrder.LITTLE_ENDIAN).getShort(L_TYPE) == F_UNLCK) return Disposition.PASSTHROUGH;
+        return cmd == F_OFD_SETLKW ? ofdLock(stop, fd, lock) : posixLock(stop, fd, lock);
+    }
+
+    private static Disposition flock(SyscallStop stop, int fd, int op) {
+        Descriptors d = stop.descriptors();
+        int copy = d.copy(stop.tid(), fd);
+        if (copy < 0) return Disposition.PASSTHROUGH; // EBADF from the kernel
+        try {
+            long r = d.call(Syscall.FLOCK, copy, op | LOCK_NB);
+            if (r == 0) return Disposition.emulate(0); // the copy shares the open file: the program holds it now
+            if (r == -Errno.EAGAIN) return wait(stop, fd, "flock");
+            return Disposition.PASSTHROUGH; // EINVAL and the like: the kernel says so
+        } finally {
+            d.close(copy);
+        }
+    }
+
+    private static Disposition ofdLock(SyscallStop stop, int fd, byte[] lock) {
+        Descriptors d = stop.descriptors();
+        int copy = d.copy(stop.tid(), fd);
+        if (copy < 0) return Disposition.PASSTHROUGH;
+        try {
+            long r = d.callWithBuffer(Syscall.FCNTL, copy, F_OFD_SETLK, lock);
+            if (r == 0) return Disposition.emulate(0);
+            if (r == -Errno.EAGAIN || r == -Errno.EACCES) return wait(stop, fd, "ofd");
+            return Disposition.PASSTHROUGH;
+        } finally {
+            d.close(copy);
+        }
+    }
+
+    /** A process-owned lock: free unless a lock of another process conflicts (F_GETLK names its owner). */
+    private static Disposition posixLock(SyscallStop stop, int fd, byte[] lock) {
+        Descriptors d = stop.descriptors();
+        int copy = d.copy(stop.tid(), fd);
+        if (copy < 0) return Disposition.PASSTHROUGH;
+        try {
+            byte[] probe = lock.clone();
+            long r = d.callWithBuffer(Syscall.FCNTL, copy, F_GETLK, probe);
+            if (r < 0) return Disposition.PASSTHROUGH;
+            ByteBuffer b = ByteBuffer.wrap(probe).order(ByteOrder.LITTLE_ENDIAN);
+            boolean free = b.getShort(L_TYPE) == F_UNLCK || b.getInt(L_PID) == stop.pid();
+            return free ? Disposition.PASSTHROUGH : wait(stop, fd, "posix");
+        } finally {
+            d.close(copy);
+        }
+    }
+
+    private static Disposition wait(SyscallStop stop, int fd, String kind) {
+        return Disposition.block(new WaitCondition.FileLock(stop.process(), fd, kind), Deadline.NONE);
+    }
+}
