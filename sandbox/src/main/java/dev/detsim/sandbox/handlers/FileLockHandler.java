@@ -1,6 +1,7 @@
 package dev.detsim.sandbox.handlers;
 
 import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Descriptors;
 import dev.detsim.sandbox.tracer.Disposition;
@@ -27,7 +28,7 @@ import java.util.Set;
  * other threads have run; an interrupted wait runs the call with the signal pending (EINTR or a restart).
  */
 public final class FileLockHandler implements SyscallHandler {
-    private static final int LOCK_NB = 4, LOCK_UN = 8;
+    private static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     private static final int F_GETLK = 5, F_SETLKW = 7, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
     private static final short F_UNLCK = 2;
     private static final int FLOCK_SIZE = 32, L_TYPE = 0, L_PID = 24;
@@ -35,6 +36,13 @@ public final class FileLockHandler implements SyscallHandler {
     @Override
     public Set<Syscall> subscriptions() {
         return EnumSet.of(Syscall.FLOCK, Syscall.FCNTL);
+    }
+
+    /** Only the blocking forms stop: flock(LOCK_SH or LOCK_EX without LOCK_NB), fcntl F_SETLKW and F_OFD_SETLKW. */
+    @Override
+    public java.util.Map<Syscall, SeccompFilter.ArgumentFilter> onlyWhen() {
+        return java.util.Map.of(Syscall.FLOCK, new SeccompFilter.ArgumentFilter(1, Set.of(LOCK_SH, LOCK_EX)),
+                Syscall.FCNTL, new SeccompFilter.ArgumentFilter(1, Set.of(F_SETLKW, F_OFD_SETLKW)));
     }
 
     @Override

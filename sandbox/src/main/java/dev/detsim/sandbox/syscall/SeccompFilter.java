@@ -22,7 +22,7 @@ public final class SeccompFilter {
     // Classic BPF opcodes (linux/filter.h, linux/bpf_common.h).
     private static final short LD_W_ABS = 0x20, JEQ_K = 0x15, JGE_K = 0x35, JGT_K = 0x25, RET_K = 0x06;
     // seccomp_data offsets and return values (linux/seccomp.h).
-    private static final int NR = 0, ARCH = 4;
+    private static final int NR = 0, ARCH = 4, ARGS = 16;
     public static final int RET_ALLOW = 0x7fff0000, RET_TRACE = 0x7ff00000;
     /**
      * SECCOMP_RET_DATA of a stop for a foreign-ABI syscall (i386 int 0x80): its number is not this arch's
@@ -30,6 +30,26 @@ public final class SeccompFilter {
      * PTRACE_GETEVENTMSG, only before a handler would act or to name an unknown syscall.
      */
     public static final int FOREIGN_ABI = 1;
+
+    /**
+     * A syscall that stops only when argument index (its low 32 bits, as seccomp_data holds it) is one of
+     * values: fcntl only for F_SETLKW, say, so the many other fcntl commands run at full speed.
+     */
+    public record ArgumentFilter(int index, java.util.Set<Integer> values) {
+        public ArgumentFilter {
+            if (index < 0 || index > 5) throw new IllegalArgumentException("argument index " + index);
+            values = java.util.Set.copyOf(values);
+            if (values.isEmpty()) throw new IllegalArgumentException("an argument filter needs values");
+        }
+
+        /** Both filters' values, if on the same argument; null otherwise (then the syscall always stops). */
+        public ArgumentFilter union(ArgumentFilter other) {
+            if (other.index != index) return null;
+            java.util.Set<Integer> all = new java.util.HashSet<>(values);
+            all.addAll(other.values);
+            return new ArgumentFilter(index, all);
+        }
+    }
 
     /** One sock_filter instruction. */
     public record Instruction(short code, byte jt, byte jf, int k) {}
@@ -42,20 +62,36 @@ public final class SeccompFilter {
 
     /** A filter that stops exactly the given syscalls of arch (and every foreign-ABI syscall). */
     public static SeccompFilter tracing(Arch arch, Collection<Syscall> traced) {
+        return tracing(arch, traced, java.util.Map.of());
+    }
+
+    /**
+     * A filter that stops the traced syscalls always, and those of onlyWhen (not also in traced) when their
+     * argument matches.
+     */
+    public static SeccompFilter tracing(Arch arch, Collection<Syscall> traced, java.util.Map<Syscall, ArgumentFilter> onlyWhen) {
         BitSet numbers = new BitSet();
         for (Syscall s : traced) {
             int nr = arch.number(s);
             if (nr >= 0) numbers.set(nr);
         }
-        return build(arch, numbers, false);
+        java.util.TreeMap<Integer, ArgumentFilter> conditional = new java.util.TreeMap<>();
+        onlyWhen.forEach((s, f) -> {
+            int nr = arch.number(s);
+            if (nr >= 0 && !numbers.get(nr)) conditional.put(nr, f);
+        });
+        return build(arch, numbers, conditional, false);
     }
 
     /** A filter that stops every syscall, whatever its number. */
     public static SeccompFilter tracingAll(Arch arch) {
-        return build(arch, new BitSet(), true);
+        return build(arch, new BitSet(), new java.util.TreeMap<>(), true);
     }
 
-    private static SeccompFilter build(Arch arch, BitSet traced, boolean traceEverything) {
+    private static SeccompFilter build(Arch arch, BitSet traced, java.util.TreeMap<Integer, ArgumentFilter> conditional,
+                                       boolean traceEverything) {
+        BitSet all = (BitSet) traced.clone();
+        conditional.keySet().forEach(all::set);
         List<Instruction> p = new ArrayList<>();
         p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, ARCH));
         p.add(new Instruction(JEQ_K, (byte) 1, (byte) 0, arch.auditArch()));
@@ -65,13 +101,30 @@ public final class SeccompFilter {
             p.add(new Instruction(JGE_K, (byte) 0, (byte) 1, arch.foreignAbiBit()));
             p.add(ret(RET_TRACE));
         }
-        for (int lo = traced.nextSetBit(0); lo >= 0; ) {
-            int hi = traced.nextClearBit(lo) - 1;
+        for (int lo = all.nextSetBit(0); lo >= 0; ) {
+            ArgumentFilter f = conditional.get(lo);
+            int hi = lo;
+            if (f == null) { // a run of numbers that always stop
+                while (traced.get(hi + 1) && !conditional.containsKey(hi + 1)) hi++;
+            }
             p.add(new Instruction(JGE_K, (byte) 1, (byte) 0, lo));
             p.add(ret(RET_ALLOW));
-            p.add(new Instruction(JGT_K, (byte) 1, (byte) 0, hi));
-            p.add(ret(RET_TRACE));
-            lo = traced.nextSetBit(hi + 1);
+            if (f == null) {
+                p.add(new Instruction(JGT_K, (byte) 1, (byte) 0, hi));
+                p.add(ret(RET_TRACE));
+            } else { // exactly lo: stop if the argument matches, else allow
+                List<Integer> values = f.values().stream().sorted().toList();
+                int block = 1 + values.size() + 2;
+                if (block > 255) throw new IllegalStateException("argument filter too long: " + values.size() + " values");
+                p.add(new Instruction(JGT_K, (byte) block, (byte) 0, lo));
+                p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, ARGS + 8 * f.index()));
+                for (int i = 0; i < values.size(); i++) {
+                    p.add(new Instruction(JEQ_K, (byte) (values.size() - i), (byte) 0, values.get(i)));
+                }
+                p.add(ret(RET_ALLOW));
+                p.add(ret(RET_TRACE));
+            }
+            lo = all.nextSetBit(hi + 1);
         }
         p.add(ret(traceEverything ? RET_TRACE : RET_ALLOW));
         if (p.size() > 4096) throw new IllegalStateException("seccomp program too long: " + p.size());
@@ -105,11 +158,16 @@ public final class SeccompFilter {
      * generated program decides what the subscription set says.
      */
     public int evaluate(int auditArch, int nr) {
+        return evaluate(auditArch, nr, new long[6]);
+    }
+
+    /** As {@link #evaluate(int, int)}, with the syscall's arguments (low 32 bits are what the program checks). */
+    public int evaluate(int auditArch, int nr, long[] args) {
         int acc = 0;
         for (int pc = 0; pc < program.size(); pc++) {
             Instruction in = program.get(pc);
             switch (in.code()) {
-                case LD_W_ABS -> acc = in.k() == ARCH ? auditArch : nr;
+                case LD_W_ABS -> acc = in.k() == ARCH ? auditArch : in.k() == NR ? nr : (int) args[(in.k() - ARGS) / 8];
                 case JEQ_K -> pc += acc == in.k() ? in.jt() : in.jf();
                 case JGE_K -> pc += Integer.compareUnsigned(acc, in.k()) >= 0 ? in.jt() : in.jf();
                 case JGT_K -> pc += Integer.compareUnsigned(acc, in.k()) > 0 ? in.jt() : in.jf();

@@ -15,6 +15,15 @@ public interface SyscallHandler {
 
     Disposition onSyscall(SyscallStop stop);
 
+    /**
+     * Those subscriptions the handler needs only when an argument has certain values (fcntl only for its
+     * blocking lock commands, say): the seccomp filter lets the others run without a stop, unless another
+     * handler wants the syscall always.
+     */
+    default java.util.Map<Syscall, dev.detsim.sandbox.syscall.SeccompFilter.ArgumentFilter> onlyWhen() {
+        return java.util.Map.of();
+    }
+
     /** Called when a thread has just exec'd a new program, before its first instruction. */
     default void onExec(ExecStop exec) {}
 

@@ -252,6 +252,32 @@ class SeccompFilterTest {
 
     // ---------------------------------------------------------------- helpers
 
+    @Test
+    void argumentFiltersStopOnlyTheMatchingCallsOfASyscall() {
+        for (Arch arch : List.of(Arch.forName("amd64"), Arch.forName("aarch64"))) {
+            var onlyWhen = java.util.Map.of(Syscall.FCNTL, new SeccompFilter.ArgumentFilter(1, Set.of(7, 38)),
+                    Syscall.FLOCK, new SeccompFilter.ArgumentFilter(1, Set.of(1, 2)));
+            SeccompFilter f = SeccompFilter.tracing(arch, Set.of(Syscall.GETPID, Syscall.READ, Syscall.WRITE), onlyWhen);
+            int a = arch.auditArch();
+            for (long cmd : new long[] {0, 3, 6, 7, 37, 38, 1030, 7 + (1L << 32)}) {
+                long[] args = {5, cmd, 0, 0, 0, 0};
+                int expected = (int) cmd == 7 || (int) cmd == 38 ? SeccompFilter.RET_TRACE : SeccompFilter.RET_ALLOW;
+                assertEquals(expected, f.evaluate(a, arch.number(Syscall.FCNTL), args), arch.name() + " fcntl cmd " + cmd);
+                assertEquals(expected, Bpf.run(f, a, arch.number(Syscall.FCNTL), args), arch.name() + " fcntl cmd " + cmd);
+            }
+            long[] lockNb = {5, 6, 0, 0, 0, 0}, lockEx = {5, 2, 0, 0, 0, 0};
+            assertEquals(SeccompFilter.RET_ALLOW, Bpf.run(f, a, arch.number(Syscall.FLOCK), lockNb));
+            assertEquals(SeccompFilter.RET_TRACE, Bpf.run(f, a, arch.number(Syscall.FLOCK), lockEx));
+            for (Syscall s : List.of(Syscall.GETPID, Syscall.READ, Syscall.WRITE)) {
+                assertEquals(SeccompFilter.RET_TRACE, Bpf.run(f, a, arch.number(s), lockEx), s.name());
+            }
+            assertEquals(SeccompFilter.RET_ALLOW, Bpf.run(f, a, arch.number(Syscall.GETUID), lockEx));
+            // Traced always wins over a filter.
+            SeccompFilter both = SeccompFilter.tracing(arch, Set.of(Syscall.FCNTL), onlyWhen);
+            assertEquals(SeccompFilter.RET_TRACE, Bpf.run(both, a, arch.number(Syscall.FCNTL), lockNb));
+        }
+    }
+
     private static void assertArrayEquals(byte[] expected, byte[] actual) {
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
     }
@@ -287,6 +313,10 @@ class SeccompFilterTest {
                 java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
         static int run(SeccompFilter f, int auditArch, int nr) {
+            return run(f, auditArch, nr, new long[6]);
+        }
+
+        static int run(SeccompFilter f, int auditArch, int nr, long[] args) {
             byte[] code = CACHE.computeIfAbsent(f, k -> {
                 try (Arena arena = Arena.ofConfined()) {
                     return k.toNative(arena).toArray(ValueLayout.JAVA_BYTE);
@@ -296,6 +326,7 @@ class SeccompFilterTest {
             // struct seccomp_data: int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6];
             ByteBuffer data = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
             data.putInt(0, nr).putInt(4, auditArch).putLong(8, 0x401000L);
+            for (int i = 0; i < 6; i++) data.putLong(16 + 8 * i, args[i]);
             int n = code.length / 8;
             int acc = 0;
             for (int pc = 0; pc < n; pc++) {
