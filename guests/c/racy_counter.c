@@ -2,15 +2,19 @@
  * racy_counter: THREADS threads each add 1 to a shared counter ROUNDS times with no lock, as
  * "read; read the clock; write back read+1". A switch between the read and the write loses an update,
  * so the final count says how the threads interleaved: THREADS*ROUNDS only if no update was lost. (The
- * clock read is a syscall under detsim, where the vDSO is hidden: a scheduling point. It is not a
- * sched_yield, which detsim's chaos policy answers by running another thread, every time.)
+ * clock read is a raw clock_gettime syscall, not libc's vDSO call: detsim intercepts it, so it is a
+ * scheduling point. It is not a sched_yield, which detsim's chaos policy answers by running another
+ * thread, every time.)
  *
  *   racy_counter [THREADS=4] [ROUNDS=500]
  *
  * Prints "counter N of M" and the order in which threads finished ("finished 2 0 3 1").
  */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -24,7 +28,7 @@ static void *worker(void *arg) {
     for (int i = 0; i < rounds; i++) {
         long seen = counter;
         struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts); /* a scheduling point between the read and the write */
+        syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts); /* a scheduling point between the read and the write */
         counter = seen + 1;
     }
     pthread_mutex_lock(&order_lock);

@@ -135,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
         Clocks clocks = new Clocks(scheduler::now, world.epoch);
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
                 handlers(machine, randomDevices, clocks, scheduler, warnings), inheritedFds(), warnings, true, !world.hostPids, events,
-                scheduler);
+                scheduler, clocks);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);

@@ -2,22 +2,20 @@ package dev.detsim.sandbox.handlers;
 
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.tracer.AuxiliaryVector;
 import dev.detsim.sandbox.tracer.Disposition;
-import dev.detsim.sandbox.tracer.ExecStop;
 import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.SyscallStop;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * The time family: every clock read is answered from virtual time, and sleeps wait on the virtual clock
- * (they end when the scheduler's clock reaches their deadline, never after host time). At exec the vDSO is
- * hidden (AT_SYSINFO_EHDR becomes AT_IGNORE), so glibc's and Go's clock reads become syscalls that stop here.
+ * (they end when the scheduler's clock reaches their deadline, never after host time). Clock reads reach
+ * here as syscalls: the tracer either patches the vDSO (most reads of the realtime and monotonic clocks are
+ * answered in the program from a clock page, see the tracer's VdsoClock, and every 65th comes here) or hides it.
  */
 public final class TimeHandler implements SyscallHandler {
     private static final int TIMER_ABSTIME = 1;
@@ -106,16 +104,5 @@ public final class TimeHandler implements SyscallHandler {
         long at = absolute ? clocks.toVirtual(clock, nanos) : now + nanos;
         if (at <= now) return absolute ? Disposition.emulate(0) : Disposition.YIELD;
         return Disposition.block(new WaitCondition.Sleep(), Deadline.after(now, at - now));
-    }
-
-    /** Hides the vDSO: clock reads (and a vDSO getrandom, where the kernel has one) become syscalls. */
-    @Override
-    public void onExec(ExecStop exec) {
-        OptionalLong slot = AuxiliaryVector.valueAddress(exec.memory(), exec.tid(), exec.stackPointer(),
-                AuxiliaryVector.AT_SYSINFO_EHDR);
-        if (slot.isEmpty()) return;
-        byte[] ignore = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .putLong(AuxiliaryVector.AT_IGNORE).array();
-        exec.memory().write(exec.tid(), slot.getAsLong() - 8, ignore);
     }
 }

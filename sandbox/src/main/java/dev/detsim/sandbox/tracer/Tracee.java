@@ -34,6 +34,8 @@ final class Tracee {
     boolean listening;
     /** The resumed syscall may send a signal: check waiting threads for pending signals after this turn. */
     boolean mayHaveSignalled;
+    /** That syscall has run (in the turn that just ended): check waiting threads for pending signals now. */
+    boolean signalSent;
     /** Exited as far as the scheduler knows (exit, exit_group or exec of a sibling); its death may still be reported. */
     boolean gone;
     /** CLONE_CHILD_CLEARTID / set_tid_address: the kernel zeroes this word and futex-wakes it when the thread exits. */

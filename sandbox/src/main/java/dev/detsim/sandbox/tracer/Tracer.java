@@ -4,6 +4,7 @@ import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
+import dev.detsim.sandbox.arch.VdsoStubs;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.LibDetsim;
 import dev.detsim.sandbox.os.Posix;
@@ -85,6 +86,9 @@ public final class Tracer {
     private Watchdog watchdog;
     private SignalNotices notices;
     private TimerSignals timerSignals;
+    /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
+    private VdsoClock vdsoClock;
+    private VdsoStubs vdsoStubs;
     private Arena arena;
     private final MemoryWrites writes = new MemoryWrites();
 
@@ -124,6 +128,32 @@ public final class Tracer {
                 bySyscall[s.ordinal()] = now;
             }
         }
+    }
+
+    /**
+     * Of {@link #tracedSyscalls()}, those that stop only when an argument matches: every subscriber asked for
+     * it with a filter (see {@link SyscallHandler#onlyWhen()}) on the same argument, and neither the tracer
+     * nor --intercept needs it always.
+     */
+    public java.util.Map<Syscall, SeccompFilter.ArgumentFilter> conditionalSyscalls() {
+        java.util.Map<Syscall, SeccompFilter.ArgumentFilter> merged = new java.util.EnumMap<>(Syscall.class);
+        Set<Syscall> always = EnumSet.copyOf(OWN);
+        always.addAll(options.intercept());
+        for (SyscallHandler h : options.handlers()) {
+            for (Syscall s : h.subscriptions()) {
+                SeccompFilter.ArgumentFilter f = h.onlyWhen().get(s);
+                if (f == null) {
+                    always.add(s);
+                } else if (merged.containsKey(s) && merged.get(s) != null) {
+                    merged.put(s, merged.get(s).union(f));
+                } else if (!merged.containsKey(s)) {
+                    merged.put(s, f);
+                }
+            }
+        }
+        merged.keySet().removeAll(always);
+        merged.values().removeIf(java.util.Objects::isNull); // filters on different arguments: always stop
+        return merged;
     }
 
     /** The syscalls that stop the tracee: what the tracer and the handlers need plus --intercept. */
@@ -169,12 +199,20 @@ public final class Tracer {
             stop = new SyscallStop(memory, descriptors);
             execStop = new ExecStop(memory);
             timerSignals = new TimerSignals(posix, arena, descriptors, this::liveThreadsOf);
+            vdsoStubs = VdsoStubs.forArch(arch).orElse(null);
+            // Tracing prints each syscall's exit stop; an injected syscall at exec would take execve's.
+            if (options.clocks() != null && vdsoStubs != null && options.trace() == null) {
+                vdsoClock = new VdsoClock(vdsoStubs, options.clocks());
+            }
             eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
             if (options.trace() != null) printer = new SyscallTracePrinter(memory, options.trace());
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(posix, arena, options.warnings());
 
+            java.util.Map<Syscall, SeccompFilter.ArgumentFilter> onlyWhen = conditionalSyscalls();
+            Set<Syscall> always = EnumSet.copyOf(tracedSyscalls());
+            always.removeAll(onlyWhen.keySet());
             SeccompFilter filter = options.trace() != null
-                    ? SeccompFilter.tracingAll(arch) : SeccompFilter.tracing(arch, tracedSyscalls());
+                    ? SeccompFilter.tracingAll(arch) : SeccompFilter.tracing(arch, always, onlyWhen);
             LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds(),
                     (options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0)
                             | (arch.name().equals("x86_64") ? LibDetsim.SPAWN_TRAP_TSC : 0)
@@ -369,6 +407,7 @@ public final class Tracer {
     private void beginTurn(Tracee t) {
         current = t;
         turnSerial++;
+        if (vdsoClock != null) vdsoClock.beginTurn(memory, t.tid, t.tgid);
         if (othersCouldRun(t)) watchdog.arm(turnSerial, t.tgid, t.tid);
     }
 
@@ -384,9 +423,15 @@ public final class Tracer {
         watchdog.disarm();
         t.held = true;
         t.resumeSignal = signal;
+        // A kill-family call stops at its entry and runs when the thread is resumed, at its next turn: the
+        // waits its signal may end are checked after that turn.
+        if (t.signalSent) {
+            t.signalSent = false;
+            signalCheckDue = true;
+        }
         if (t.mayHaveSignalled) {
             t.mayHaveSignalled = false;
-            signalCheckDue = true;
+            t.signalSent = true;
         }
         if (current == t) current = null;
     }
@@ -526,6 +571,7 @@ public final class Tracer {
         if (!thread) {
             child.parent = t.process;
             timeStampPatches.forked(t.tgid, child.tgid);
+            if (vdsoClock != null) vdsoClock.forked(t.tgid, child.tgid);
         }
         t.cloneFlags = 0;
         t.cloneChildTid = 0;
@@ -575,17 +621,70 @@ public final class Tracer {
             execErrorFd = -1;
         }
         writes.reset();
-        if (!options.handlers().isEmpty() && arch.fetch(posix, t.tid, regs.raw()) >= 0) {
+        if (arch.fetch(posix, t.tid, regs.raw()) >= 0) {
             execStop.tid = t.tid;
             execStop.process = t.process;
             execStop.registers = regs;
             for (SyscallHandler h : options.handlers()) h.onExec(execStop);
+            Tracee execing = t;
+            boolean fastClock = vdsoClock != null
+                    && vdsoClock.install(t.tid, t.tgid, (ip, bytes) -> injectMmap(execing, ip, bytes));
+            if (threads.get(t.tid) != t) return; // killed while detsim mapped its clock page
+            if (!fastClock) hideVdso(t);
         }
         int patched = arch.name().equals("x86_64") ? timeStampPatches.patchProgram(t.tgid) : 0;
         options.events().append(t.number(), "exec", programOf(t.tid) + writes.describe()
                 + (patched > 0 ? " rdtsc-sites-patched=" + patched : ""));
         releaseVforkParent(t.process);
-        continueTurn(t, 0);
+        continueTurn(t, t.resumeSignal); // a signal that came while detsim set up the clock page, if any
+    }
+
+    /**
+     * Hides the vDSO from the new program (AT_SYSINFO_EHDR becomes AT_IGNORE in its auxiliary vector), so
+     * libc and Go read the clocks (and getrandom, where the kernel has a vDSO one) with syscalls.
+     */
+    private void hideVdso(Tracee t) {
+        java.util.OptionalLong slot = AuxiliaryVector.valueAddress(memory, t.tid, regs.stackPointer(),
+                AuxiliaryVector.AT_SYSINFO_EHDR);
+        if (slot.isEmpty()) return;
+        byte[] ignore = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(AuxiliaryVector.AT_IGNORE).array();
+        memory.write(t.tid, slot.getAsLong() - 8, ignore);
+    }
+
+    /**
+     * Runs mmap(NULL, bytes, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS) in thread t, stopped at its exec,
+     * at ip where {@link VdsoStubs#syscallThenTrap} was written; restores its registers. The address, or -errno.
+     */
+    private long injectMmap(Tracee t, long ip, int bytes) {
+        final int protReadWrite = 3, mapPrivateAnonymous = 0x22;
+        MemorySegment saved = arena.allocate(regs.raw().byteSize(), 8);
+        MemorySegment.copy(regs.raw(), 0, saved, 0, saved.byteSize());
+        vdsoStubs.prepareSyscallAt(regs.raw(), ip, 0, bytes, protReadWrite, mapPrivateAnonymous, -1, 0);
+        if (arch.store(posix, t.tid, regs.raw()) < 0) return -Errno.ESRCH;
+        long result = -Errno.EINVAL;
+        int heldSignal = 0;
+        posix.ptrace(PTRACE_CONT, t.tid, 0, 0);
+        for (;;) {
+            int tid = posix.waitpid(t.tid, WALL);
+            if (tid == -Errno.EINTR) continue;
+            if (tid < 0) return tid;
+            int status = posix.lastWaitStatus();
+            if (!stopped(status)) { // killed: its death is handled as any other
+                onExitQuietly(tid, status);
+                return -Errno.ESRCH;
+            }
+            if (event(status) == 0 && stopSignal(status) == SignalNames.SIGTRAP) {
+                if (arch.fetch(posix, t.tid, regs.raw()) >= 0) result = regs.returnValue();
+                break;
+            }
+            if (event(status) == 0) heldSignal = stopSignal(status); // delivered once the program runs
+            posix.ptrace(PTRACE_CONT, t.tid, 0, 0); // a seccomp stop of the mmap, or another event stop
+        }
+        MemorySegment.copy(saved, 0, regs.raw(), 0, saved.byteSize());
+        arch.store(posix, t.tid, regs.raw());
+        if (heldSignal != 0) t.resumeSignal = heldSignal;
+        return result;
     }
 
     private void releaseVforkParent(ProcessId child) {
@@ -885,6 +984,7 @@ public final class Tracer {
     /** The scheduler forgets t (it exited, or a sibling's exit_group or exec took it). */
     private void markGone(Tracee t) {
         t.gone = true;
+        if (t.signalSent || t.mayHaveSignalled) signalCheckDue = true;
         releaseWaitCopies(t);
         if (t.id != null && scheduler.state(t.id) != ThreadState.EXITED) scheduler.exited(t.id);
         if (current == t) {
@@ -931,6 +1031,7 @@ public final class Tracer {
         if (t.isLeader() && t.process != null) { // the whole process is gone: its parent may wait for it
             signalCheckDue = true;
             timeStampPatches.processExited(t.tgid);
+            if (vdsoClock != null) vdsoClock.exited(t.tgid);
             scheduler.timers().disarmAll(t.process); // its timers die with it
             if (t.parent != null) scheduler.childExited(t.parent, t.process);
             releaseVforkParent(t.process);

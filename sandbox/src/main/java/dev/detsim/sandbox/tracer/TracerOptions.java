@@ -21,7 +21,10 @@ import java.util.Set;
  *     same in every run (falls back to host pids, with a warning, where namespaces cannot be made)
  * @param events the run's event log: what handlers decided, execs, exits and signals, in order
  * @param scheduler who runs next: every traced thread runs only when it chooses
+ * @param clocks the program's virtual clocks, for fast vDSO clock reads ({@link VdsoClock}); null hides the
+ *     vDSO instead, so every clock read is a syscall some handler must answer
  */
 public record TracerOptions(boolean pinToOneCpu, Set<Syscall> intercept, PrintStream trace,
                             List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings,
-                            boolean disableAslr, boolean pidNamespace, EventLog events, Scheduler scheduler) {}
+                            boolean disableAslr, boolean pidNamespace, EventLog events, Scheduler scheduler,
+                            dev.detsim.sandbox.world.Clocks clocks) {}
