@@ -64,45 +64,41 @@ public final class FileLockHandler implements SyscallHandler {
     }
 
     private static Disposition flock(SyscallStop stop, int fd, int op) {
-        Descriptors d = stop.descriptors();
-        int copy = d.copy(stop.tid(), fd);
-        if (copy < 0) return Disposition.PASSTHROUGH; // EBADF from the kernel
-        try {
+        return withCopy(stop, fd, (d, copy) -> {
             long r = d.call(Syscall.FLOCK, copy, op | LOCK_NB);
             if (r == 0) return Disposition.emulate(0); // the copy shares the open file: the program holds it now
             if (r == -Errno.EAGAIN) return wait(stop, fd, "flock");
             return Disposition.PASSTHROUGH; // EINVAL and the like: the kernel says so
-        } finally {
-            d.close(copy);
-        }
+        });
     }
 
     private static Disposition ofdLock(SyscallStop stop, int fd, byte[] lock) {
-        Descriptors d = stop.descriptors();
-        int copy = d.copy(stop.tid(), fd);
-        if (copy < 0) return Disposition.PASSTHROUGH;
-        try {
+        return withCopy(stop, fd, (d, copy) -> {
             long r = d.callWithBuffer(Syscall.FCNTL, copy, F_OFD_SETLK, lock);
             if (r == 0) return Disposition.emulate(0);
             if (r == -Errno.EAGAIN || r == -Errno.EACCES) return wait(stop, fd, "ofd");
             return Disposition.PASSTHROUGH;
-        } finally {
-            d.close(copy);
-        }
+        });
     }
 
     /** A process-owned lock: free unless a lock of another process conflicts (F_GETLK names its owner). */
     private static Disposition posixLock(SyscallStop stop, int fd, byte[] lock) {
-        Descriptors d = stop.descriptors();
-        int copy = d.copy(stop.tid(), fd);
-        if (copy < 0) return Disposition.PASSTHROUGH;
-        try {
+        return withCopy(stop, fd, (d, copy) -> {
             byte[] probe = lock.clone();
-            long r = d.callWithBuffer(Syscall.FCNTL, copy, F_GETLK, probe);
-            if (r < 0) return Disposition.PASSTHROUGH;
+            if (d.callWithBuffer(Syscall.FCNTL, copy, F_GETLK, probe) < 0) return Disposition.PASSTHROUGH;
             ByteBuffer b = ByteBuffer.wrap(probe).order(ByteOrder.LITTLE_ENDIAN);
             boolean free = b.getShort(L_TYPE) == F_UNLCK || b.getInt(L_PID) == stop.pid();
             return free ? Disposition.PASSTHROUGH : wait(stop, fd, "posix");
+        });
+    }
+
+    /** body on a copy of the thread's fd (closed after); the call runs unchanged if there is no such fd. */
+    private static Disposition withCopy(SyscallStop stop, int fd, java.util.function.BiFunction<Descriptors, Integer, Disposition> body) {
+        Descriptors d = stop.descriptors();
+        int copy = d.copy(stop.tid(), fd);
+        if (copy < 0) return Disposition.PASSTHROUGH; // EBADF from the kernel
+        try {
+            return body.apply(d, copy);
         } finally {
             d.close(copy);
         }

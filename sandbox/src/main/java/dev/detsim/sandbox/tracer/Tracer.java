@@ -702,6 +702,7 @@ public final class Tracer {
         if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
         long nr = regs.syscallNumber();
         Syscall s = arch.syscall(nr);
+        if (s == Syscall.CLOCK_GETTIME && vdsoClock != null) vdsoClock.clockRead(t.tgid);
         SyscallHandler[] h = s == null ? null : bySyscall[s.ordinal()];
         if ((s == null || h != null || OWN.contains(s)) && foreignAbi(t)) {
             // An i386 syscall: its number means something else here. It runs unchanged and is reported.

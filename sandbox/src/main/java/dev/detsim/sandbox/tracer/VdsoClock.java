@@ -26,6 +26,11 @@ import java.util.Map;
  * reads the clock still reaches a scheduling point every {@value #READS_PER_TURN} reads, as the Go runtime's
  * sysmon needs to see time pass. Everything here depends only on the turn and the count of reads, so it
  * repeats exactly.
+ *
+ * <p>Writing the page costs a process_vm_writev per turn, so a process pays it only once it reads the clock:
+ * its page starts with a limit of 0 reads, so its first clock_gettime is a syscall; from then on (see
+ * {@link #clockRead}) its page gets the turn's bases and a limit of {@value #READS_PER_TURN} at each of its
+ * turns.
  */
 final class VdsoClock {
     static final int READS_PER_TURN = 64;
@@ -37,7 +42,9 @@ final class VdsoClock {
     private final Clocks clocks;
     /** Per process (host tgid): the address of its clock page. */
     private final Map<Integer, Long> pages = new HashMap<>();
-    private final byte[] turn = new byte[VdsoStubs.LIMIT];
+    /** Processes that have read the clock: their pages are kept current. */
+    private final java.util.Set<Integer> readers = new java.util.HashSet<>();
+    private final byte[] turn = new byte[VdsoStubs.STEP];
 
     VdsoClock(VdsoStubs stubs, Clocks clocks) {
         this.stubs = stubs;
@@ -55,6 +62,7 @@ final class VdsoClock {
      */
     boolean install(int tid, int tgid, PageMapper mapper) {
         pages.remove(tgid);
+        readers.remove(tgid);
         long[] range = vdsoRange(tid);
         if (range == null) return false;
         try (RandomAccessFile mem = new RandomAccessFile("/proc/" + tid + "/mem", "rw")) {
@@ -80,9 +88,9 @@ final class VdsoClock {
                 return false;
             }
             ByteBuffer init = ByteBuffer.allocate(VdsoStubs.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            init.putLong(VdsoStubs.LIMIT, READS_PER_TURN).putLong(VdsoStubs.STEP, STEP_NANOS);
+            init.putLong(VdsoStubs.LIMIT, 0).putLong(VdsoStubs.STEP, STEP_NANOS);
             mem.seek(page);
-            mem.write(init.array()); // counter 0 and bases 0 until the first turn writes them
+            mem.write(init.array()); // a limit of 0: every read is a syscall until the process is a reader
             for (var e : stubs.forPage(page).entrySet()) {
                 long[] sym = symbols.get(e.getKey());
                 if (sym == null) continue; // an older kernel without getrandom, say
@@ -96,14 +104,21 @@ final class VdsoClock {
         }
     }
 
-    /** The turn of a thread of process tgid begins: its page gets this turn's bases and a fresh count. */
+    /** Process tgid read a clock with a syscall: from its next turn on, its page answers clock reads. */
+    void clockRead(int tgid) {
+        if (pages.containsKey(tgid)) readers.add(tgid);
+    }
+
+    /** The turn of a thread of process tgid begins: a reader's page gets this turn's bases and a fresh count. */
     void beginTurn(GuestMemory memory, int tid, int tgid) {
+        if (!readers.contains(tgid)) return;
         Long page = pages.get(tgid);
         if (page == null) return;
         ByteBuffer b = ByteBuffer.wrap(turn).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(VdsoStubs.COUNTER, 0);
         b.putLong(VdsoStubs.REALTIME_BASE, clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET);
         b.putLong(VdsoStubs.MONOTONIC_BASE, clocks.now(Clocks.MONOTONIC) - MINIMUM_OFFSET);
+        b.putLong(VdsoStubs.LIMIT, READS_PER_TURN);
         memory.writeScratch(tid, page, turn);
     }
 
@@ -111,10 +126,12 @@ final class VdsoClock {
     void forked(int parentTgid, int childTgid) {
         Long page = pages.get(parentTgid);
         if (page != null) pages.put(childTgid, page);
+        if (readers.contains(parentTgid)) readers.add(childTgid);
     }
 
     void exited(int tgid) {
         pages.remove(tgid);
+        readers.remove(tgid);
     }
 
     /** [start, end) of the [vdso] mapping of tid, or null. */
