@@ -384,10 +384,12 @@ def cmd_markdown(results_path, out_path):
             w(f"| {x['label']} | {nat} | {det} | {ratio} | ≤ {x['target_max']:.1f}× | {res} |")
         w("")
         w("Why the misses: every intercepted syscall is a ptrace stop of ~15–17 µs here (the C tracer floor is "
-          "the same), and under serialised execution every futex hand-off between threads, every clock read of a "
-          "Go program (the vDSO is hidden) and every read/write/fsync of the sqlite3 writers is such a stop, "
-          "run one at a time. Cross-thread ping-pong needs ~4 stops per round trip, so ≤ 5× of a 7 µs native "
-          "round trip is out of reach for any ptrace design on this VM.")
+          "the same), and under serialised execution every futex hand-off between threads and every "
+          "read/write/fsync of the sqlite3 writers is such a stop, run one at a time. Clock reads mostly are "
+          "not: detsim answers 64 of every 65 vDSO clock_gettime calls from its clock page in the process, "
+          "which took Go's same-thread ping-pong from ~77× to ~3×; the rest is the 65th read's stop and the "
+          "runtime's other syscalls. Cross-thread ping-pong needs ~4 stops per round trip, so ≤ 5× of a 7 µs "
+          "native round trip is out of reach for any ptrace design on this VM.")
         w("")
     w("## Environment")
     w("")
