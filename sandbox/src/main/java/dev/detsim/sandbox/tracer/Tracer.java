@@ -95,8 +95,7 @@ public final class Tracer {
     /** The one thread resumed, or null between turns. */
     private Tracee current;
     private long turnSerial;
-    /** Turns other than failed file-lock retries: what may have released a lock. */
-    private long progressTurns;
+    private Waiters waiters;
     private boolean signalCheckDue;
     private boolean rootDone;
     private DeadlockReport deadlock;
@@ -199,6 +198,7 @@ public final class Tracer {
             stop = new SyscallStop(memory, descriptors);
             execStop = new ExecStop(memory);
             timerSignals = new TimerSignals(posix, arena, descriptors, this::liveThreadsOf);
+            waiters = new Waiters(scheduler, descriptors, threads, byId);
             vdsoStubs = VdsoStubs.forArch(arch).orElse(null);
             // Tracing prints each syscall's exit stop; an injected syscall at exec would take execve's.
             if (options.clocks() != null && vdsoStubs != null && options.trace() == null) {
@@ -311,9 +311,12 @@ public final class Tracer {
         while (current == null) {
             deliverExpiredTimers();
             if (notices.drain()) signalCheckDue = true;
-            if (signalCheckDue) interruptWaitsWithPendingSignals();
-            pollReadinessWaiters();
-            retryLockWaiters();
+            if (signalCheckDue) {
+                signalCheckDue = false;
+                waiters.interruptThoseWithPendingSignals();
+            }
+            waiters.pollReadiness();
+            waiters.retryLockWaiters();
             Decision d = scheduler.next();
             switch (d) {
                 case Decision.Run r -> startTurn(byId.get(r.thread()), r.wakeUp().orElse(null));
@@ -354,28 +357,8 @@ public final class Tracer {
         return tids;
     }
 
-    /**
-     * File-lock waiters are retried once other threads have run since their last try: a lock is released by
-     * some syscall of another thread (unlock, close, exit). A failed retry is no progress, so waiters that only
-     * wait on each other end in a deadlock report instead of retrying forever.
-     */
-    private void retryLockWaiters() {
-        for (ThreadId id : scheduler.threads()) {
-            if (scheduler.state(id) != ThreadState.BLOCKED) continue;
-            Tracee t = byId.get(id);
-            if (t == null || t.lockTriedAt >= progressTurns) continue;
-            if (scheduler.waitingOn(id).orElse(null) instanceof WaitCondition.FileLock) {
-                t.lockTriedAt = progressTurns;
-                scheduler.retry(id);
-            }
-        }
-    }
-
     private void startTurn(Tracee t, WakeUp wake) {
-        if (wake == null || wake.cause() != WakeUp.Cause.MAY_BE_READY || !(wake.condition() instanceof WaitCondition.FileLock)) {
-            progressTurns++;
-        }
-        releaseWaitCopies(t);
+        waiters.turnStarts(t, wake);
         if (!t.held) awaitFirstStop(t);
         if (!t.held) { // died before it ever ran
             if (!t.gone) markGone(t);
@@ -824,7 +807,7 @@ public final class Tracer {
             for (int i = 0; i < h.length && d instanceof Disposition.Passthrough; i++) d = h[i].onSyscall(stop);
         }
         if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED && d instanceof Disposition.Passthrough
-                && !signalStillPending(t, wake.condition())) {
+                && !Waiters.signalStillPending(t, wake.condition())) {
             d = Disposition.block(wake.condition(), wake.deadline()); // another thread took the signal
         }
         switch (d) {
@@ -872,80 +855,11 @@ public final class Tracer {
     /** The thread waits at its syscall's entry; readiness waits keep copies of its fds to poll. */
     private void park(Tracee t, Syscall s, WaitCondition condition) {
         t.blockedIn = s;
-        if (condition instanceof WaitCondition.FileLock) t.lockTriedAt = progressTurns;
-        if (condition instanceof WaitCondition.Readiness r) {
-            int n = r.interests().size();
-            t.waitCopies = new int[n];
-            t.waitEvents = new int[n];
-            for (int i = 0; i < n; i++) {
-                t.waitCopies[i] = descriptors.copy(t.tid, r.interests().get(i).fd());
-                t.waitEvents[i] = r.interests().get(i).events();
-            }
-        }
+        waiters.parked(t, condition);
         endTurn(t, 0);
     }
 
-    private void releaseWaitCopies(Tracee t) {
-        if (t.waitCopies == null) return;
-        for (int c : t.waitCopies) descriptors.close(c);
-        t.waitCopies = null;
-        t.waitEvents = null;
-    }
-
     // ---- waking waiters ----------------------------------------------------------------------------
-
-    /** One zero-timeout poll over every readiness waiter's fds; those with news are retried (true if any). */
-    private boolean pollReadinessWaiters() {
-        List<Tracee> waiting = new ArrayList<>();
-        int n = 0;
-        for (Tracee t : threads.values()) {
-            if (t.waitCopies != null && t.id != null && scheduler.state(t.id) == ThreadState.BLOCKED) {
-                waiting.add(t);
-                n += t.waitCopies.length;
-            }
-        }
-        if (waiting.isEmpty()) return false;
-        waiting.sort((a, b) -> a.id.compareTo(b.id));
-        int[] copies = new int[n], events = new int[n], revents = new int[n];
-        int i = 0;
-        for (Tracee t : waiting) {
-            for (int k = 0; k < t.waitCopies.length; k++, i++) {
-                copies[i] = t.waitCopies[k];
-                events[i] = t.waitEvents[k];
-            }
-        }
-        if (descriptors.pollCopies(copies, events, revents) == 0) return false;
-        i = 0;
-        boolean any = false;
-        for (Tracee t : waiting) {
-            boolean ready = false;
-            for (int k = 0; k < t.waitCopies.length; k++, i++) ready |= revents[i] != 0 || copies[i] < 0;
-            if (ready) scheduler.retry(t.id);
-            any |= ready;
-        }
-        return any;
-    }
-
-    /**
-     * A signal may be pending for a thread detsim keeps waiting (one was sent, a child exited, detsim
-     * forwarded one): the kernel cannot wake a thread in a ptrace-stop, so detsim interrupts its wait.
-     */
-    private void interruptWaitsWithPendingSignals() {
-        signalCheckDue = false;
-        for (ThreadId id : scheduler.threads()) {
-            if (scheduler.state(id) != ThreadState.BLOCKED) continue;
-            Tracee t = byId.get(id);
-            if (t == null || t.listening || t.vforkChild != null) continue;
-            WaitCondition c = scheduler.waitingOn(id).orElse(null);
-            if (c != null && signalStillPending(t, c)) scheduler.interrupt(id);
-        }
-    }
-
-    private static boolean signalStillPending(Tracee t, WaitCondition condition) {
-        SignalMasks m = SignalMasks.read(t.tid);
-        if (condition instanceof WaitCondition.Signal s) return (m.anyPending() & s.mask()) != 0;
-        return m.interruptingNow() != 0;
-    }
 
     /**
      * Every thread waits and none has a deadline. If some wait for descriptors (input from outside the
@@ -973,7 +887,7 @@ public final class Tracer {
                 signalCheckDue = true;
                 return true;
             }
-            if (pollReadinessWaiters()) return true;
+            if (waiters.pollReadiness()) return true;
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
         }
         signalCheckDue = true; // the kernel's own timers (and other processes) may have sent one meanwhile
@@ -986,7 +900,7 @@ public final class Tracer {
     private void markGone(Tracee t) {
         t.gone = true;
         if (t.signalSent || t.mayHaveSignalled) signalCheckDue = true;
-        releaseWaitCopies(t);
+        waiters.release(t);
         if (t.id != null && scheduler.state(t.id) != ThreadState.EXITED) scheduler.exited(t.id);
         if (current == t) {
             watchdog.disarm();

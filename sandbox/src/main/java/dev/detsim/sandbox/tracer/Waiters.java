@@ -1,0 +1,132 @@
+package dev.detsim.sandbox.tracer;
+
+import dev.detsim.scheduler.Scheduler;
+import dev.detsim.scheduler.ThreadId;
+import dev.detsim.scheduler.ThreadState;
+import dev.detsim.scheduler.WaitCondition;
+import dev.detsim.scheduler.WakeUp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the tracer keeps for threads parked in detsim (the scheduler has them BLOCKED, the kernel has them in
+ * a ptrace-stop at their syscall's entry), and the checks between turns that may end their waits: readiness
+ * (one zero-timeout poll over copies of their fds), pending signals (the kernel cannot wake a thread in a
+ * ptrace-stop, so detsim interrupts its wait) and file locks (retried after other threads made progress).
+ */
+final class Waiters {
+    private final Scheduler scheduler;
+    private final Descriptors descriptors;
+    private final Map<Integer, Tracee> threads;
+    private final Map<ThreadId, Tracee> byId;
+    /** Turns other than failed file-lock retries: what may have released a lock. */
+    private long progressTurns;
+
+    Waiters(Scheduler scheduler, Descriptors descriptors, Map<Integer, Tracee> threads, Map<ThreadId, Tracee> byId) {
+        this.scheduler = scheduler;
+        this.descriptors = descriptors;
+        this.threads = threads;
+        this.byId = byId;
+    }
+
+    /** Thread t begins a turn (resumed with wake, or null): its wait, if any, is over. */
+    void turnStarts(Tracee t, WakeUp wake) {
+        if (wake == null || wake.cause() != WakeUp.Cause.MAY_BE_READY || !(wake.condition() instanceof WaitCondition.FileLock)) {
+            progressTurns++;
+        }
+        release(t);
+    }
+
+    /** t now waits on condition: readiness waits keep copies of its fds to poll; lock waits note the progress. */
+    void parked(Tracee t, WaitCondition condition) {
+        if (condition instanceof WaitCondition.FileLock) t.lockTriedAt = progressTurns;
+        if (condition instanceof WaitCondition.Readiness r) {
+            int n = r.interests().size();
+            t.waitCopies = new int[n];
+            t.waitEvents = new int[n];
+            for (int i = 0; i < n; i++) {
+                t.waitCopies[i] = descriptors.copy(t.tid, r.interests().get(i).fd());
+                t.waitEvents[i] = r.interests().get(i).events();
+            }
+        }
+    }
+
+    /** Closes t's descriptor copies (its wait ended, or it is gone). */
+    void release(Tracee t) {
+        if (t.waitCopies == null) return;
+        for (int c : t.waitCopies) descriptors.close(c);
+        t.waitCopies = null;
+        t.waitEvents = null;
+    }
+
+    /** One zero-timeout poll over every readiness waiter's fds; those with news are retried (true if any). */
+    boolean pollReadiness() {
+        List<Tracee> waiting = new ArrayList<>();
+        int n = 0;
+        for (Tracee t : threads.values()) {
+            if (t.waitCopies != null && t.id != null && scheduler.state(t.id) == ThreadState.BLOCKED) {
+                waiting.add(t);
+                n += t.waitCopies.length;
+            }
+        }
+        if (waiting.isEmpty()) return false;
+        waiting.sort((a, b) -> a.id.compareTo(b.id));
+        int[] copies = new int[n], events = new int[n], revents = new int[n];
+        int i = 0;
+        for (Tracee t : waiting) {
+            for (int k = 0; k < t.waitCopies.length; k++, i++) {
+                copies[i] = t.waitCopies[k];
+                events[i] = t.waitEvents[k];
+            }
+        }
+        if (descriptors.pollCopies(copies, events, revents) == 0) return false;
+        i = 0;
+        boolean any = false;
+        for (Tracee t : waiting) {
+            boolean ready = false;
+            for (int k = 0; k < t.waitCopies.length; k++, i++) ready |= revents[i] != 0 || copies[i] < 0;
+            if (ready) scheduler.retry(t.id);
+            any |= ready;
+        }
+        return any;
+    }
+
+    /**
+     * A signal may be pending for a thread detsim keeps waiting (one was sent, a child exited, detsim forwarded
+     * one, a timer expired): interrupts every wait such a signal ends.
+     */
+    void interruptThoseWithPendingSignals() {
+        for (ThreadId id : scheduler.threads()) {
+            if (scheduler.state(id) != ThreadState.BLOCKED) continue;
+            Tracee t = byId.get(id);
+            if (t == null || t.listening || t.vforkChild != null) continue;
+            WaitCondition c = scheduler.waitingOn(id).orElse(null);
+            if (c != null && signalStillPending(t, c)) scheduler.interrupt(id);
+        }
+    }
+
+    /** Whether a signal that ends t's wait on condition is pending (another thread may have taken it). */
+    static boolean signalStillPending(Tracee t, WaitCondition condition) {
+        SignalMasks m = SignalMasks.read(t.tid);
+        if (condition instanceof WaitCondition.Signal s) return (m.anyPending() & s.mask()) != 0;
+        return m.interruptingNow() != 0;
+    }
+
+    /**
+     * File-lock waiters are retried once other threads have run since their last try: a lock is released by
+     * some syscall of another thread (unlock, close, exit). A failed retry is no progress, so waiters that only
+     * wait on each other end in a deadlock report instead of retrying forever.
+     */
+    void retryLockWaiters() {
+        for (ThreadId id : scheduler.threads()) {
+            if (scheduler.state(id) != ThreadState.BLOCKED) continue;
+            Tracee t = byId.get(id);
+            if (t == null || t.lockTriedAt >= progressTurns) continue;
+            if (scheduler.waitingOn(id).orElse(null) instanceof WaitCondition.FileLock) {
+                t.lockTriedAt = progressTurns;
+                scheduler.retry(id);
+            }
+        }
+    }
+}
