@@ -14,6 +14,9 @@ import java.util.TreeSet;
  * which depends only on the program and the seed.
  */
 public final class TimerQueue {
+    /** A timer that has expired, and the point on the virtual clock it was armed for (no later than now). */
+    public record Expired(TimerKey key, long at) {}
+
     private record Entry(long at, TimerKey key) implements Comparable<Entry> {
         @Override
         public int compareTo(Entry o) {
@@ -76,13 +79,16 @@ public final class TimerQueue {
         return byKey.isEmpty();
     }
 
-    /** Disarms and returns every timer that has expired by now, earliest first (ties in key order). */
-    public List<TimerKey> takeExpired(long now) {
-        List<TimerKey> due = new ArrayList<>();
+    /**
+     * Disarms and returns every timer that has expired by now, earliest first (ties in key order), each with
+     * the expiry it was armed for (a periodic timer counts the periods missed since then).
+     */
+    public List<Expired> takeExpired(long now) {
+        List<Expired> due = new ArrayList<>();
         while (!byExpiry.isEmpty() && byExpiry.first().at <= now) {
             Entry e = byExpiry.pollFirst();
             byKey.remove(e.key);
-            due.add(e.key);
+            due.add(new Expired(e.key, e.at));
         }
         return due;
     }

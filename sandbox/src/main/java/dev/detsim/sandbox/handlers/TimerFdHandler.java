@@ -34,11 +34,10 @@ public final class TimerFdHandler implements SyscallHandler {
     private static final int TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
     private static final String TIMERFD_LINK = "anon_inode:[timerfd]";
 
-    private record Armed(int clock, long interval, long due) {}
-
     private final Clocks clocks;
     private final TimerQueue queue;
-    private final Map<TimerKey, Armed> armed = new HashMap<>();
+    /** The interval (0: one-shot) of each timerfd detsim has armed; its expiry is in the queue. */
+    private final Map<TimerKey, Long> intervals = new HashMap<>();
 
     public TimerFdHandler(Clocks clocks, TimerQueue queue) {
         this.clocks = clocks;
@@ -77,12 +76,11 @@ public final class TimerFdHandler implements SyscallHandler {
         int clock = clockOf(stop.tid(), (int) stop.argument(0));
         long now = clocks.virtualNow();
         if (value == 0) {
-            armed.remove(key);
-            queue.disarm(key);
+            forget(key);
         } else {
             long at = (flags & TFD_TIMER_ABSTIME) != 0 ? Math.max(now, clocks.toVirtual(clock, value)) : now + value;
             if (at < now) at = Long.MAX_VALUE - 1; // overflowed: never
-            armed.put(key, new Armed(clock, interval, at));
+            intervals.put(key, interval);
             queue.arm(key, at);
         }
         // The kernel disarms its own timer and clears the expirations not yet read, as a new setting does.
@@ -95,30 +93,27 @@ public final class TimerFdHandler implements SyscallHandler {
     }
 
     private byte[] itimerspec(TimerKey key) {
-        Armed a = armed.get(key);
+        Long interval = intervals.get(key);
         var at = queue.expiry(key);
-        if (a == null || at.isEmpty()) return new byte[32];
+        if (interval == null || at.isEmpty()) return new byte[32];
         long left = Math.max(1, at.getAsLong() - clocks.virtualNow());
-        byte[] out = Arrays.copyOf(Clocks.timespec(a.interval), 32);
+        byte[] out = Arrays.copyOf(Clocks.timespec(interval), 32);
         System.arraycopy(Clocks.timespec(left), 0, out, 16, 16);
         return out;
     }
 
     @Override
-    public void onTimer(TimerKey key, TimerDelivery delivery) {
+    public void onTimer(TimerKey key, long expiredAt, TimerDelivery delivery) {
         if (!key.family().equals(TIMERFD)) return;
-        Armed a = armed.remove(key);
-        if (a == null) return;
-        long now = clocks.virtualNow();
+        Long interval = intervals.get(key);
+        if (interval == null) return;
         long ticks = 1;
-        if (a.interval > 0) {
-            long missed = (now - a.due) / a.interval;
+        if (interval > 0) { // periodic: every period that passed is an expiration; the next one is after now
+            long missed = (clocks.virtualNow() - expiredAt) / interval;
             ticks += missed;
-            long next = a.due + (missed + 1) * a.interval;
-            if (next > now) {
-                armed.put(key, new Armed(a.clock, a.interval, next));
-                queue.arm(key, next);
-            }
+            queue.arm(key, expiredAt + (missed + 1) * interval);
+        } else {
+            intervals.remove(key);
         }
         Descriptors descriptors = delivery.descriptors();
         int thread = delivery.anyThreadOf(key.owner());
@@ -136,7 +131,7 @@ public final class TimerFdHandler implements SyscallHandler {
     }
 
     private void forget(TimerKey key) {
-        armed.remove(key);
+        intervals.remove(key);
         queue.disarm(key);
     }
 

@@ -57,8 +57,6 @@ public final class TimerHandler implements SyscallHandler {
     private final TimerQueue queue;
     private final Map<TimerKey, Timer> timers = new HashMap<>();
     private final Map<ProcessId, Integer> nextTimerId = new HashMap<>();
-    /** The expiry each armed timer was last armed for (for periodic timers' overruns). */
-    private final Map<TimerKey, Long> expiries = new HashMap<>();
 
     public TimerHandler(Clocks clocks, TimerQueue queue) {
         this.clocks = clocks;
@@ -236,17 +234,14 @@ public final class TimerHandler implements SyscallHandler {
     // ---- expiry -------------------------------------------------------------------------------------
 
     @Override
-    public void onTimer(TimerKey key, TimerDelivery delivery) {
+    public void onTimer(TimerKey key, long expiredAt, TimerDelivery delivery) {
         if (!key.family().equals(ITIMER) && !key.family().equals(POSIX)) return;
         Timer t = timers.get(key);
         if (t == null) return;
-        long now = clocks.virtualNow();
-        long due = expiries.getOrDefault(key, now); // when it was armed to expire (no later than now)
-        expiries.remove(key);
         long missed = 0;
         if (t.interval > 0) { // periodic: the periods that passed before this delivery count as overruns
-            missed = (now - due) / t.interval;
-            arm(key, saturatingAdd(due, saturatingMultiply(missed + 1, t.interval)));
+            missed = (clocks.virtualNow() - expiredAt) / t.interval;
+            arm(key, saturatingAdd(expiredAt, saturatingMultiply(missed + 1, t.interval)));
         }
         if (t.signal == 0) return; // SIGEV_NONE: only timer_gettime sees it
         if (delivery.pending(key.owner(), t.thread, t.signal)) {
@@ -260,19 +255,13 @@ public final class TimerHandler implements SyscallHandler {
     }
 
     private void arm(TimerKey key, long at) {
-        if (at == DISARMED) {
-            queue.disarm(key);
-            expiries.remove(key);
-        } else {
-            queue.arm(key, at);
-            expiries.put(key, at);
-        }
+        if (at == DISARMED) queue.disarm(key);
+        else queue.arm(key, at);
     }
 
     private void dropProcess(ProcessId process) {
         queue.disarmAll(process);
         timers.keySet().removeIf(k -> k.owner().equals(process));
-        expiries.keySet().removeIf(k -> k.owner().equals(process));
     }
 
     /** The siginfo of a POSIX timer's signal: SI_TIMER, the timer id, the overrun and the sigevent's value. */

@@ -29,8 +29,8 @@ public interface SyscallHandler {
 
     /**
      * A timer expired on the virtual clock: one that this handler armed in the scheduler's
-     * {@link dev.detsim.scheduler.TimerQueue} (handlers ignore keys of families they do not own). It is
-     * already disarmed; a periodic timer re-arms itself here.
+     * {@link dev.detsim.scheduler.TimerQueue} (handlers ignore keys of families they do not own), armed for
+     * expiredAt (no later than now). It is already disarmed; a periodic timer re-arms itself here.
      */
-    default void onTimer(TimerKey key, TimerDelivery delivery) {}
+    default void onTimer(TimerKey key, long expiredAt, TimerDelivery delivery) {}
 }

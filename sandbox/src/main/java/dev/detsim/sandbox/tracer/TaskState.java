@@ -47,18 +47,6 @@ public final class TaskState {
         }
     }
 
-    /** The thread group (process) of task tid, from the Tgid line of /proc/TID/status, or -1 once it is gone. */
-    public static int threadGroupOf(int tid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + tid + "/status"))) {
-                if (line.startsWith("Tgid:")) return Integer.parseInt(line.substring(5).trim());
-            }
-            return -1;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     /**
      * The host tid of the thread of process tgid that the program knows as guestTid (its pid-namespace
      * number), or -1 if the process has no such thread.

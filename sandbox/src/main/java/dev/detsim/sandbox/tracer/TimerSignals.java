@@ -18,11 +18,11 @@ final class TimerSignals implements TimerDelivery {
     private final Posix posix;
     private final Descriptors descriptors;
     private final MemorySegment info;
-    /** A process's live threads (host tids) in creation order. */
-    private final Function<ProcessId, List<Integer>> threadsOf;
+    /** A process's live threads in creation order. */
+    private final Function<ProcessId, List<Tracee>> threadsOf;
     private boolean sent;
 
-    TimerSignals(Posix posix, Arena arena, Descriptors descriptors, Function<ProcessId, List<Integer>> threadsOf) {
+    TimerSignals(Posix posix, Arena arena, Descriptors descriptors, Function<ProcessId, List<Tracee>> threadsOf) {
         this.posix = posix;
         this.descriptors = descriptors;
         this.info = arena.allocate(128, 8);
@@ -31,29 +31,26 @@ final class TimerSignals implements TimerDelivery {
 
     @Override
     public boolean signal(ProcessId process, int thread, int signal, byte[] siginfo) {
-        List<Integer> tids = threadsOf.apply(process);
-        if (tids.isEmpty()) return false;
-        int tgid = tids.getFirst(); // the leader, where it is still alive; any thread names the group
-        int target = thread;
-        if (thread != 0) {
-            if (!tids.contains(thread)) return false;
-        } else {
-            target = 0;
-            for (int tid : tids) {
-                if ((SignalMasks.read(tid).blocked() & SignalMasks.bit(signal)) == 0) {
-                    target = tid;
-                    break;
-                }
+        List<Tracee> live = threadsOf.apply(process);
+        if (live.isEmpty()) return false;
+        int tgid = live.getFirst().tgid;
+        int target = 0;
+        for (Tracee t : live) {
+            boolean chosen = thread != 0 ? t.tid == thread : (SignalMasks.read(t.tid).blocked() & SignalMasks.bit(signal)) == 0;
+            if (chosen) {
+                target = t.tid;
+                break;
             }
         }
+        if (thread != 0 && target == 0) return false; // that thread is gone
         long r;
         if (siginfo == null) {
-            r = target != 0 ? posix.tgkill(tgidOf(target, tgid), target, signal) : posix.kill(tgid, signal);
+            r = target != 0 ? posix.tgkill(tgid, target, signal) : posix.kill(tgid, signal);
         } else {
             info.fill((byte) 0);
             MemorySegment.copy(MemorySegment.ofArray(siginfo), 0, info, 0, Math.min(128, siginfo.length));
             r = target != 0
-                    ? posix.call(Syscall.RT_TGSIGQUEUEINFO, tgidOf(target, tgid), target, signal, info.address())
+                    ? posix.call(Syscall.RT_TGSIGQUEUEINFO, tgid, target, signal, info.address())
                     : posix.call(Syscall.RT_SIGQUEUEINFO, tgid, signal, info.address());
         }
         if (r == 0) sent = true;
@@ -62,23 +59,17 @@ final class TimerSignals implements TimerDelivery {
 
     @Override
     public boolean pending(ProcessId process, int thread, int signal) {
-        for (int tid : threadsOf.apply(process)) {
-            if (thread != 0 && tid != thread) continue;
-            if ((SignalMasks.read(tid).anyPending() & SignalMasks.bit(signal)) != 0) return true;
+        for (Tracee t : threadsOf.apply(process)) {
+            if (thread != 0 && t.tid != thread) continue;
+            if ((SignalMasks.read(t.tid).anyPending() & SignalMasks.bit(signal)) != 0) return true;
         }
         return false;
     }
 
-    /** The thread group of tid, from /proc (the first listed thread is not the leader once the leader exited). */
-    private static int tgidOf(int tid, int fallback) {
-        int tgid = TaskState.threadGroupOf(tid);
-        return tgid > 0 ? tgid : fallback;
-    }
-
     @Override
     public int anyThreadOf(ProcessId process) {
-        List<Integer> tids = threadsOf.apply(process);
-        return tids.isEmpty() ? 0 : tids.getFirst();
+        List<Tracee> live = threadsOf.apply(process);
+        return live.isEmpty() ? 0 : live.getFirst().tid;
     }
 
     @Override

@@ -22,6 +22,7 @@ import dev.detsim.scheduler.Scheduler;
 import dev.detsim.scheduler.ThreadId;
 import dev.detsim.scheduler.ThreadState;
 import dev.detsim.scheduler.TimerKey;
+import dev.detsim.scheduler.TimerQueue;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
 import java.lang.foreign.Arena;
@@ -338,23 +339,22 @@ public final class Tracer {
     /** Timers whose virtual expiry has come: their handlers deliver them (signals, timerfd expirations). */
     private void deliverExpiredTimers() {
         if (scheduler.timers().isEmpty()) return;
-        for (TimerKey key : scheduler.timers().takeExpired(scheduler.now())) {
+        for (TimerQueue.Expired e : scheduler.timers().takeExpired(scheduler.now())) {
+            TimerKey key = e.key();
             options.events().append(0, "timer", key.family() + " " + key.number() + " of process " + key.owner().value());
-            for (SyscallHandler h : options.handlers()) h.onTimer(key, timerSignals);
+            for (SyscallHandler h : options.handlers()) h.onTimer(key, e.at(), timerSignals);
         }
         if (timerSignals.takeSent()) signalCheckDue = true;
     }
 
-    /** The live threads of process (host tids), in creation order. */
-    private List<Integer> liveThreadsOf(ProcessId process) {
+    /** The live threads of process, in creation order. */
+    private List<Tracee> liveThreadsOf(ProcessId process) {
         List<Tracee> live = new ArrayList<>();
         for (Tracee t : threads.values()) {
             if (!t.gone && t.id != null && process.equals(t.process)) live.add(t);
         }
         live.sort((a, b) -> a.id.compareTo(b.id));
-        List<Integer> tids = new ArrayList<>(live.size());
-        for (Tracee t : live) tids.add(t.tid);
-        return tids;
+        return live;
     }
 
     private void startTurn(Tracee t, WakeUp wake) {
