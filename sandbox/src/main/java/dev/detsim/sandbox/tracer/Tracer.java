@@ -90,6 +90,8 @@ public final class Tracer {
     /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
     private VdsoClock vdsoClock;
     private VdsoStubs vdsoStubs;
+    /** The registers of a thread detsim runs an injected syscall in, to restore after it (one buffer per run). */
+    private MemorySegment savedRegs;
     private Arena arena;
     private final MemoryWrites writes = new MemoryWrites();
 
@@ -142,17 +144,12 @@ public final class Tracer {
         for (SyscallHandler h : options.handlers()) {
             for (Syscall s : h.subscriptions()) {
                 SeccompFilter.ArgumentFilter f = h.onlyWhen().get(s);
-                if (f == null) {
-                    always.add(s);
-                } else if (merged.containsKey(s) && merged.get(s) != null) {
-                    merged.put(s, merged.get(s).union(f));
-                } else if (!merged.containsKey(s)) {
-                    merged.put(s, f);
-                }
+                SeccompFilter.ArgumentFilter both = f == null || !merged.containsKey(s) ? f : merged.get(s).union(f);
+                if (both == null) always.add(s); // unconditional, or filters on different arguments
+                else merged.put(s, both);
             }
         }
         merged.keySet().removeAll(always);
-        merged.values().removeIf(java.util.Objects::isNull); // filters on different arguments: always stop
         return merged;
     }
 
@@ -641,7 +638,8 @@ public final class Tracer {
      */
     private long injectMmap(Tracee t, long ip, int bytes) {
         final int protReadWrite = 3, mapPrivateAnonymous = 0x22;
-        MemorySegment saved = arena.allocate(regs.raw().byteSize(), 8);
+        if (savedRegs == null) savedRegs = arena.allocate(regs.raw().byteSize(), 8);
+        MemorySegment saved = savedRegs;
         MemorySegment.copy(regs.raw(), 0, saved, 0, saved.byteSize());
         vdsoStubs.prepareSyscallAt(regs.raw(), ip, 0, bytes, protReadWrite, mapPrivateAnonymous, -1, 0);
         if (arch.store(posix, t.tid, regs.raw()) < 0) return -Errno.ESRCH;
