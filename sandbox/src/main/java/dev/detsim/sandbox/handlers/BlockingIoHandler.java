@@ -81,19 +81,11 @@ public final class BlockingIoHandler implements SyscallHandler {
         if ((msgFlags & MSG_DONTWAIT) != 0) return Disposition.PASSTHROUGH;
         int fd = (int) stop.argument(0);
         if (!stop.descriptors().wouldWait(stop.tid(), fd, events)) return Disposition.PASSTHROUGH;
-        if (events == POLLIN && fedByDetsim(stop.tid(), fd)
-                && stop.descriptors().awaitReadable(stop.tid(), fd, FED_WAIT_MILLIS)) {
+        String file = events == POLLIN ? stop.descriptors().openFile(stop.tid(), fd) : null;
+        if (file != null && fedByDetsim.test(file) && stop.descriptors().awaitReadable(stop.tid(), fd, FED_WAIT_MILLIS)) {
             return Disposition.PASSTHROUGH;
         }
         return Disposition.block(WaitCondition.Readiness.of(stop.process(), fd, events), Deadline.NONE);
-    }
-
-    private boolean fedByDetsim(int tid, int fd) {
-        try {
-            return fedByDetsim.test(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + tid + "/fd/" + fd)).toString());
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     private Disposition epoll(SyscallStop stop, boolean timedOut, long timeout, int timeoutArg, boolean pointer) {

@@ -52,7 +52,7 @@ public final class TimerFdHandler implements SyscallHandler {
     @Override
     public Disposition onSyscall(SyscallStop stop) {
         int fd = (int) stop.argument(0);
-        if (!isTimerFd(Path.of("/proc/" + stop.tid() + "/fd/" + fd))) return Disposition.PASSTHROUGH; // EBADF, EINVAL
+        if (!TIMERFD_LINK.equals(stop.descriptors().openFile(stop.tid(), fd))) return Disposition.PASSTHROUGH; // EBADF, EINVAL
         TimerKey key = new TimerKey(stop.process(), TIMERFD, fd);
         return switch (stop.syscall()) {
             case TIMERFD_SETTIME -> settime(stop, key, (int) stop.argument(1), stop.argument(2), stop.argument(3));
@@ -124,7 +124,9 @@ public final class TimerFdHandler implements SyscallHandler {
         }
         try {
             // The fd may have been closed and its number reused by something else meanwhile.
-            if (!isTimerFd(Path.of("/proc/self/fd/" + copy)) || descriptors.addTimerTicks(copy, ticks) < 0) forget(key);
+            if (!TIMERFD_LINK.equals(descriptors.openFileOfCopy(copy)) || descriptors.addTimerTicks(copy, ticks) < 0) {
+                forget(key);
+            }
         } finally {
             descriptors.close(copy);
         }
@@ -133,14 +135,6 @@ public final class TimerFdHandler implements SyscallHandler {
     private void forget(TimerKey key) {
         intervals.remove(key);
         queue.disarm(key);
-    }
-
-    private static boolean isTimerFd(Path link) {
-        try {
-            return Files.readSymbolicLink(link).toString().equals(TIMERFD_LINK);
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     /** The clock a timerfd was created on (the clockid line of its fdinfo); CLOCK_MONOTONIC if unknown. */

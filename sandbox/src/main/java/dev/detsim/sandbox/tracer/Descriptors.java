@@ -79,6 +79,24 @@ public final class Descriptors {
         }
     }
 
+    /** What /proc names the open file behind the tracee's fd ("pipe:[12]", "anon_inode:[timerfd]", a path), or null. */
+    public String openFile(int tid, int fd) {
+        return link("/proc/" + tid + "/fd/" + fd);
+    }
+
+    /** {@link #openFile} for a copy detsim holds. */
+    public String openFileOfCopy(int copy) {
+        return link("/proc/self/fd/" + copy);
+    }
+
+    private static String link(String path) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(path)).toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** A non-blocking syscall on descriptors detsim holds (copies): its result or -errno. */
     public long call(Syscall s, long... args) {
         return posix.call(s, args);
