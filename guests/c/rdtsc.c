@@ -2,7 +2,8 @@
  * rdtsc: reads the time-stamp counter with rdtsc and rdtscp, twice each around a 10 ms nanosleep, and
  * prints the readings. "probe" asks the kernel to make rdtsc fault (prctl PR_SET_TSC, PR_TSC_SIGSEGV)
  * and says whether it did: on some virtual machines the kernel accepts the request and rdtsc still
- * runs, and there detsim cannot trap it either.
+ * runs, and there detsim cannot trap it either. "mode" prints what PR_GET_TSC says of this process:
+ * detsim asks for the fault only where it happens (elsewhere the flag only slows every context switch).
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -33,6 +34,15 @@ static void on_segv(int sig) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "mode") == 0) {
+        int mode = 0;
+        if (prctl(PR_GET_TSC, &mode, 0, 0, 0) != 0) {
+            printf("PR_GET_TSC: refused\n");
+            return 0;
+        }
+        printf("PR_GET_TSC: %s\n", mode == PR_TSC_SIGSEGV ? "sigsegv" : mode == PR_TSC_ENABLE ? "enable" : "other");
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "probe") == 0) {
         if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) {
             printf("rdtsc traps: no (PR_SET_TSC refused)\n");
