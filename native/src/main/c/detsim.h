@@ -3,6 +3,7 @@
 #define DETSIM_H
 
 #include <linux/filter.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* What the child was doing when it failed; written to the error pipe with the errno. */
@@ -38,6 +39,8 @@ struct detsim_spawn_request {
     const int *keep_fds;              /* descriptors >= 3 to pass to the child open */
     int keep_fd_count;
     unsigned int flags;               /* DETSIM_SPAWN_* */
+    int init_keep_fd;                 /* with DETSIM_SPAWN_PID_NAMESPACE: a descriptor of detsim's that init keeps
+                                         open (the clock page, which programs open as /proc/1/fd/N); -1: none */
 };
 
 /* Spawn flags. */
@@ -60,9 +63,10 @@ pid_t detsim_spawn(const struct detsim_spawn_request *req, struct detsim_spawned
 /* Forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim by another process to target.
  * Signals from the terminal (si_code SI_KERNEL) are not forwarded: the child, in the same
  * foreground process group, gets its own copy. Signals already ignored are left ignored.
- * After each such signal, forwarded or not, the handler adds 1 to the eventfd notify_fd (if >= 0), so the
- * tracer notices that a thread it holds stopped may now have a signal pending. */
-int detsim_forward_signals(pid_t target, int notify_fd);
+ * After each such signal, forwarded or not, the handler adds 1 to detsim_signals_seen, so the tracer notices
+ * (with a plain load between turns) that a thread it holds stopped may now have a signal pending. */
+int detsim_forward_signals(pid_t target);
+extern volatile uint32_t detsim_signals_seen;
 
 /* Sizes and offsets of the C structures detsim reads, so Java layouts can be checked against C.
  * Returns -1 for an unknown name. */

@@ -132,6 +132,7 @@ static const struct {
     ENTRY("detsim_spawn_request.keep_fds", offsetof(struct detsim_spawn_request, keep_fds)),
     ENTRY("detsim_spawn_request.keep_fd_count", offsetof(struct detsim_spawn_request, keep_fd_count)),
     ENTRY("detsim_spawn_request.flags", offsetof(struct detsim_spawn_request, flags)),
+    ENTRY("detsim_spawn_request.init_keep_fd", offsetof(struct detsim_spawn_request, init_keep_fd)),
     ENTRY("detsim_spawned", sizeof(struct detsim_spawned)),
     ENTRY("detsim_spawned.error_fd", offsetof(struct detsim_spawned, error_fd)),
     ENTRY("detsim_spawned.init_pid", offsetof(struct detsim_spawned, init_pid)),

@@ -10,7 +10,9 @@
 
 static volatile sig_atomic_t target_pid;
 static volatile sig_atomic_t own_pid;
-static volatile sig_atomic_t notify_fd = -1;
+
+/* Signals the handler has seen; the tracer reads it between turns (a load, no syscall). */
+volatile uint32_t detsim_signals_seen;
 
 static void forward(int sig, siginfo_t *info, void *ucontext) {
     (void) ucontext;
@@ -18,20 +20,15 @@ static void forward(int sig, siginfo_t *info, void *ucontext) {
     /* A forked child runs this handler until it execs: it must not forward anything. */
     if (getpid() == own_pid) {
         if (target_pid > 0 && info->si_code != SI_KERNEL) kill(target_pid, sig);
-        if (notify_fd >= 0) {
-            uint64_t one = 1;
-            ssize_t ignored = write(notify_fd, &one, sizeof one);
-            (void) ignored;
-        }
+        __atomic_fetch_add(&detsim_signals_seen, 1, __ATOMIC_SEQ_CST);
     }
     errno = saved;
 }
 
-int detsim_forward_signals(pid_t target, int notify) {
+int detsim_forward_signals(pid_t target) {
     static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     own_pid = getpid();
     target_pid = target;
-    notify_fd = notify;
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction old;
         if (sigaction(signals[i], NULL, &old) != 0) return -errno;

@@ -210,7 +210,14 @@ static void init_process(const struct detsim_spawn_request *req, int go[2], int 
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
-    syscall(SYS_close_range, 0U, ~0U, 0U); /* keeps no pipe of detsim's (or the user's) open */
+    /* Keeps no pipe of detsim's (or the user's) open; only the descriptor detsim asked init to hold. */
+    int keep = req->init_keep_fd;
+    if (keep >= 0) {
+        if (keep > 0) syscall(SYS_close_range, 0U, (unsigned int) keep - 1, 0U);
+        syscall(SYS_close_range, (unsigned int) keep + 1, ~0U, 0U);
+    } else {
+        syscall(SYS_close_range, 0U, ~0U, 0U);
+    }
     for (;;) {
         if (waitpid(-1, NULL, __WALL) < 0 && errno == ECHILD) _exit(0);
     }

@@ -51,14 +51,14 @@ class WorldGuestsTest {
         var r = detsimRun(List.of("--stats=" + stats), List.of(guest("clock_reads").toString()), null);
         assertEquals(0, r.status(), r.err());
         for (String line : r.out().split("\n")) {
-            var m = java.util.regex.Pattern.compile(".*always forward: yes, steps of 10 ns: (\\d+), larger steps: (\\d+)")
+            var m = java.util.regex.Pattern.compile(".*always forward: yes, steps of 1 ns: (\\d+), larger steps: (\\d+)")
                     .matcher(line);
             assertTrue(m.matches(), r.out());
-            // 64 readings from detsim's clock page (10 ns apart), then one syscall, which ends the turn.
-            assertTrue(Integer.parseInt(m.group(1)) >= 900 && Integer.parseInt(m.group(2)) <= 20, line);
+            // 512 readings from detsim's clock page (1 ns apart), then one syscall, which ends the turn.
+            assertTrue(Integer.parseInt(m.group(1)) >= 990 && Integer.parseInt(m.group(2)) <= 4, line);
         }
         long stops = Long.parseLong(java.nio.file.Files.readString(stats).replaceAll(".*\"syscallStops\":(\\d+).*\\s*", "$1"));
-        assertTrue(stops < 300, "2000 clock readings took " + stops + " syscall stops");
+        assertTrue(stops < 40, "2000 clock readings took " + stops + " syscall stops");
         assertRepeats("clock_reads");
     }
 

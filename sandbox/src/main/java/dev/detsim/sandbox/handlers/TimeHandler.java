@@ -15,7 +15,7 @@ import java.util.Set;
  * The time family: every clock read is answered from virtual time, and sleeps wait on the virtual clock
  * (they end when the scheduler's clock reaches their deadline, never after host time). Clock reads reach
  * here as syscalls: the tracer either patches the vDSO (most reads of the realtime and monotonic clocks are
- * answered in the program from a clock page, see the tracer's VdsoClock, and every 65th comes here) or hides it.
+ * answered in the program from a clock page, see the tracer's VdsoClock, and every 513th comes here) or hides it.
  */
 public final class TimeHandler implements SyscallHandler {
     private static final int TIMER_ABSTIME = 1;

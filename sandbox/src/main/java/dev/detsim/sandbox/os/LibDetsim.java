@@ -25,7 +25,9 @@ public final class LibDetsim {
             JAVA_INT.withName("ptrace_options"),
             ADDRESS.withName("keep_fds"),
             JAVA_INT.withName("keep_fd_count"),
-            JAVA_INT.withName("flags"));
+            JAVA_INT.withName("flags"),
+            JAVA_INT.withName("init_keep_fd"),
+            MemoryLayout.paddingLayout(4));
 
     /** struct detsim_spawned; NativeLayoutTest checks it against C. */
     public static final StructLayout SPAWNED = MemoryLayout.structLayout(
@@ -50,7 +52,7 @@ public final class LibDetsim {
     private static final MethodHandle SPAWN = downcall("detsim_spawn",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle FORWARD_SIGNALS = downcall("detsim_forward_signals",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     /** Only the layout tests need this one: created on first use, not at start-up. */
     private static final class Layout {
@@ -78,10 +80,11 @@ public final class LibDetsim {
      * path. Must run on the tracer thread.
      *
      * @param filter the seccomp-bpf program as sock_filter structs (8 bytes each)
+     * @param initKeepFd with SPAWN_PID_NAMESPACE, a descriptor the namespace's init keeps open (-1: none)
      * @return the child, or a negative errno in pid when fork or PTRACE_SEIZE failed
      */
     public static Spawned spawn(String path, List<String> argv, MemorySegment filter, int ptraceOptions,
-                                int[] keepFds, int flags) {
+                                int[] keepFds, int flags, int initKeepFd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment argvSeg = arena.allocate(ADDRESS, argv.size() + 1);
             for (int i = 0; i < argv.size(); i++) argvSeg.setAtIndex(ADDRESS, i, arena.allocateFrom(argv.get(i)));
@@ -99,6 +102,7 @@ public final class LibDetsim {
             req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("keep_fds")), keep);
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("keep_fd_count")), keepFds.length);
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("flags")), flags);
+            req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("init_keep_fd")), initKeepFd);
 
             MemorySegment out = arena.allocate(SPAWNED);
             int pid = (int) SPAWN.invokeExact(req, out);
@@ -113,15 +117,22 @@ public final class LibDetsim {
     }
 
     /**
-     * Makes SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim by other processes go to target, and adds 1 to the
-     * eventfd notifyFd (-1: none) after each; 0 or -errno.
+     * Makes SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim by other processes go to target, and adds 1 to
+     * {@link #signalsSeen()} after each; 0 or -errno.
      */
-    public static int forwardSignals(int target, int notifyFd) {
+    public static int forwardSignals(int target) {
         try {
-            return (int) FORWARD_SIGNALS.invokeExact(target, notifyFd);
+            return (int) FORWARD_SIGNALS.invokeExact(target);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    /** The 32-bit count of signals the forwarding handler has seen (C's detsim_signals_seen), to read atomically. */
+    public static MemorySegment signalsSeen() {
+        return NativeLibrary.lookup().find("detsim_signals_seen")
+                .orElseThrow(() -> new IllegalStateException("libdetsim.so has no detsim_signals_seen"))
+                .reinterpret(JAVA_INT.byteSize());
     }
 
     /** C's sizeof/offsetof for a name such as "user_regs_struct.orig_rax"; -1 if C does not know it. */

@@ -1,41 +1,24 @@
 package dev.detsim.sandbox.tracer;
 
-import dev.detsim.sandbox.os.Posix;
-import dev.detsim.sandbox.syscall.Syscall;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import dev.detsim.sandbox.os.LibDetsim;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 
 /**
- * An eventfd that detsim's signal-forwarding handler (native, async-signal-safe) bumps after it forwarded a
- * signal to the program. The forwarded signal stays pending in a thread detsim holds stopped, so the tracer
- * checks this between turns and interrupts the waits it ends.
+ * The count of signals detsim's forwarding handler (native, async-signal-safe) has seen. A forwarded signal
+ * stays pending in a thread detsim holds stopped, so the tracer checks this between turns and interrupts the
+ * waits it ends. Reading it is a load, not a syscall: it is checked before every turn.
  */
-final class SignalNotices implements AutoCloseable {
-    private static final int EFD_NONBLOCK = 04000, EFD_CLOEXEC = 02000000;
-    private final Posix posix;
-    private final MemorySegment counter;
-    private final int fd;
+final class SignalNotices {
+    private static final VarHandle COUNT = ValueLayout.JAVA_INT.varHandle();
+    private final java.lang.foreign.MemorySegment count = LibDetsim.signalsSeen();
+    private int seen = (int) COUNT.getVolatile(count, 0L);
 
-    SignalNotices(Posix posix, Arena arena) {
-        this.posix = posix;
-        this.counter = arena.allocate(ValueLayout.JAVA_LONG);
-        int r = (int) posix.call(Syscall.EVENTFD2, 0, EFD_NONBLOCK | EFD_CLOEXEC);
-        this.fd = r < 0 ? -1 : r;
-    }
-
-    /** The eventfd, or -1 if none could be made (then forwarded signals are noticed at the next stop only). */
-    int fd() {
-        return fd;
-    }
-
-    /** True if signals were forwarded since the last call. */
+    /** True if signals came since the last call. */
     boolean drain() {
-        return fd >= 0 && posix.read(fd, counter, 8) == 8 && counter.get(ValueLayout.JAVA_LONG, 0) > 0;
-    }
-
-    @Override
-    public void close() {
-        if (fd >= 0) posix.close(fd);
+        int now = (int) COUNT.getVolatile(count, 0L);
+        if (now == seen) return false;
+        seen = now;
+        return true;
     }
 }

@@ -89,6 +89,7 @@ public final class Tracer {
     private TimerSignals timerSignals;
     /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
     private VdsoClock vdsoClock;
+    private SharedClockPage clockPage;
     private VdsoStubs vdsoStubs;
     /** The registers of a thread detsim runs an injected syscall in, to restore after it (one buffer per run). */
     private MemorySegment savedRegs;
@@ -185,11 +186,10 @@ public final class Tracer {
 
     private Outcome trace(String path, List<String> argv) throws SpawnException {
         posix = Posix.forCurrentThread();
-        try (Arena arena = Arena.ofConfined(); Watchdog dog = new Watchdog();
-             SignalNotices signalNotices = new SignalNotices(posix, arena)) {
+        try (Arena arena = Arena.ofConfined(); Watchdog dog = new Watchdog()) {
             this.arena = arena;
             watchdog = dog;
-            notices = signalNotices;
+            notices = new SignalNotices();
             regs = new Registers(arch, arena);
             memory = new GuestMemory(posix, arena, writes);
             descriptors = new Descriptors(posix, arena);
@@ -200,7 +200,8 @@ public final class Tracer {
             vdsoStubs = VdsoStubs.forArch(arch).orElse(null);
             // Tracing prints each syscall's exit stop; an injected syscall at exec would take execve's.
             if (options.clocks() != null && vdsoStubs != null && options.trace() == null) {
-                vdsoClock = new VdsoClock(vdsoStubs, options.clocks());
+                clockPage = SharedClockPage.create(posix, arena);
+                vdsoClock = new VdsoClock(vdsoStubs, options.clocks(), clockPage);
             }
             eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
             if (options.trace() != null) printer = new SyscallTracePrinter(memory, options.trace());
@@ -214,7 +215,8 @@ public final class Tracer {
             LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds(),
                     (options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0)
                             | (arch.name().equals("x86_64") ? LibDetsim.SPAWN_TRAP_TSC : 0)
-                            | (options.pidNamespace() ? LibDetsim.SPAWN_PID_NAMESPACE : 0));
+                            | (options.pidNamespace() ? LibDetsim.SPAWN_PID_NAMESPACE : 0),
+                    clockPage != null ? clockPage.fd() : -1);
             if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
             if (spawned.namespaceFailure() != null) {
                 options.warnings().println("detsim: pids are the host's (no pid namespace: "
@@ -222,12 +224,13 @@ public final class Tracer {
             }
             rootPid = spawned.pid();
             initPid = spawned.initPid();
+            if (clockPage != null) clockPage.heldBy(initPid > 0 ? 1 : Posix.getpid()); // see SharedClockPage
             execErrorFd = spawned.errorFd();
             Tracee root = new Tracee(rootPid);
             root.tgid = rootPid;
             threads.put(rootPid, root);
             register(root, null);
-            LibDetsim.forwardSignals(rootPid, notices.fd());
+            LibDetsim.forwardSignals(rootPid);
             if (!(scheduler.next() instanceof Decision.Run)) throw new IllegalStateException("the first thread cannot run");
             beginTurn(root); // it is running already: toward its exec
             loop();
@@ -240,6 +243,7 @@ public final class Tracer {
         } finally {
             if (execErrorFd >= 0) posix.close(execErrorFd);
             endNamespace();
+            if (clockPage != null) clockPage.close();
         }
     }
 
@@ -608,7 +612,7 @@ public final class Tracer {
             for (SyscallHandler h : options.handlers()) h.onExec(execStop);
             Tracee execing = t;
             boolean fastClock = vdsoClock != null
-                    && vdsoClock.install(t.tid, t.tgid, (ip, bytes) -> injectMmap(execing, ip, bytes));
+                    && vdsoClock.install(t.tid, t.tgid, (ip, args) -> injectSyscall(execing, ip, args));
             if (threads.get(t.tid) != t) return; // killed while detsim mapped its clock page
             if (!fastClock) hideVdso(t);
         }
@@ -633,15 +637,14 @@ public final class Tracer {
     }
 
     /**
-     * Runs mmap(NULL, bytes, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS) in thread t, stopped at its exec,
-     * at ip where {@link VdsoStubs#syscallThenTrap} was written; restores its registers. The address, or -errno.
+     * Runs, in thread t stopped at its exec, the syscall whose {@link VdsoStubs#syscallThenTrap} is written at
+     * ip, with args; restores its registers. The syscall's result (-errno on failure).
      */
-    private long injectMmap(Tracee t, long ip, int bytes) {
-        final int protReadWrite = 3, mapPrivateAnonymous = 0x22;
+    private long injectSyscall(Tracee t, long ip, long... args) {
         if (savedRegs == null) savedRegs = arena.allocate(regs.raw().byteSize(), 8);
         MemorySegment saved = savedRegs;
         MemorySegment.copy(regs.raw(), 0, saved, 0, saved.byteSize());
-        vdsoStubs.prepareSyscallAt(regs.raw(), ip, 0, bytes, protReadWrite, mapPrivateAnonymous, -1, 0);
+        vdsoStubs.prepareSyscallAt(regs.raw(), ip, args);
         if (arch.store(posix, t.tid, regs.raw()) < 0) return -Errno.ESRCH;
         long result = -Errno.EINVAL;
         int heldSignal = 0;

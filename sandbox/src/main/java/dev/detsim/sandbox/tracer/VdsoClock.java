@@ -27,40 +27,51 @@ import java.util.Map;
  * sysmon needs to see time pass. Everything here depends only on the turn and the count of reads, so it
  * repeats exactly.
  *
- * <p>Writing the page costs a process_vm_writev per turn, so a process pays it only once it reads the clock:
- * its page starts with a limit of 0 reads, so its first clock_gettime is a syscall; from then on (see
- * {@link #clockRead}) its page gets the turn's bases and a limit of {@value #READS_PER_TURN} at each of its
- * turns.
+ * <p>Where it can, the page is the {@link SharedClockPage} that detsim maps too: every process maps the same
+ * page, and detsim stores each turn's bases into it, which costs no syscall. Where a process cannot map that
+ * one, it gets a private page, and writing that costs a process_vm_writev per turn, so such a process pays it
+ * only once it reads the clock: its page starts with a limit of 0 reads, so its first clock_gettime is a
+ * syscall; from then on (see {@link #clockRead}) its page gets the turn's bases and a limit of
+ * {@value #READS_PER_TURN} at each of its turns.
  */
 final class VdsoClock {
-    static final int READS_PER_TURN = 64;
-    static final long STEP_NANOS = 10;
+    static final int READS_PER_TURN = 512;
+    static final long STEP_NANOS = 1;
     private static final int PAGE_SIZE = 4096;
     private static final long MINIMUM_OFFSET = (READS_PER_TURN + 1) * STEP_NANOS;
+    private static final int AT_FDCWD = -100, O_RDWR_CLOEXEC = 02000002, PROT_READ_WRITE = 3,
+            MAP_SHARED = 1, MAP_PRIVATE_ANONYMOUS = 0x22;
+    /** Where, in the patched clock_gettime, the path of the shared page is put for the injected openat. */
+    private static final int PATH_OFFSET = 16;
 
     private final VdsoStubs stubs;
     private final Clocks clocks;
-    /** Per process (host tgid): the address of its clock page. */
+    /** The page shared by detsim and the programs, or null. */
+    private final SharedClockPage shared;
+    /** Per process (host tgid) with a private clock page: its address. */
     private final Map<Integer, Long> pages = new HashMap<>();
     /** Processes that have read the clock: their pages are kept current. */
     private final java.util.Set<Integer> readers = new java.util.HashSet<>();
     private final byte[] turn = new byte[VdsoStubs.STEP];
 
-    VdsoClock(VdsoStubs stubs, Clocks clocks) {
+    /** shared: the page to map in every process where it can be, or null for private pages only. */
+    VdsoClock(VdsoStubs stubs, Clocks clocks, SharedClockPage shared) {
         this.stubs = stubs;
         this.clocks = clocks;
+        this.shared = shared;
+        if (shared != null) shared.putLong(VdsoStubs.STEP, STEP_NANOS); // LIMIT 0 until the first turn
     }
 
-    /** Maps a page in the new process: the injected mmap's result, or a negative errno. */
-    interface PageMapper {
-        long mapPage(long ip, int bytes);
+    /** Runs, in the process at its exec, the syscall whose {@link VdsoStubs#syscallThenTrap} is at ip: its result. */
+    interface SyscallInjector {
+        long inject(long ip, long... args);
     }
 
     /**
      * After an exec of thread tid (process tgid): installs the clock page and the stubs. False if the vDSO
      * could not be patched (then the caller hides it, and clock reads stop at the tracer).
      */
-    boolean install(int tid, int tgid, PageMapper mapper) {
+    boolean install(int tid, int tgid, SyscallInjector injector) {
         pages.remove(tgid);
         readers.remove(tgid);
         long[] range = vdsoRange(tid);
@@ -79,29 +90,58 @@ final class VdsoClock {
                 if (sym != null && e.getValue().length > sym[1]) return false;
             }
             long trapAt = range[0] + clockGettime[0];
-            mem.seek(trapAt);
-            mem.write(stubs.syscallThenTrap(Syscall.MMAP));
-            long page = mapper.mapPage(trapAt, PAGE_SIZE);
+            long page = mapShared(mem, trapAt, clockGettime[1], injector);
+            boolean isShared = page > 0;
+            if (!isShared) {
+                mem.seek(trapAt);
+                mem.write(stubs.syscallThenTrap(Syscall.MMAP));
+                page = injector.inject(trapAt, 0, PAGE_SIZE, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0);
+            }
             if (page < 0 || page % PAGE_SIZE != 0) {
                 mem.seek(trapAt);
-                mem.write(image, (int) clockGettime[0], stubs.syscallThenTrap(Syscall.MMAP).length); // as it was
+                mem.write(image, (int) clockGettime[0], (int) Math.min(clockGettime[1], PATH_OFFSET + 64)); // as it was
                 return false;
             }
-            ByteBuffer init = ByteBuffer.allocate(VdsoStubs.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            init.putLong(VdsoStubs.LIMIT, 0).putLong(VdsoStubs.STEP, STEP_NANOS);
-            mem.seek(page);
-            mem.write(init.array()); // a limit of 0: every read is a syscall until the process is a reader
+            if (!isShared) {
+                ByteBuffer init = ByteBuffer.allocate(VdsoStubs.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                init.putLong(VdsoStubs.LIMIT, 0).putLong(VdsoStubs.STEP, STEP_NANOS);
+                mem.seek(page);
+                mem.write(init.array()); // a limit of 0: every read is a syscall until the process is a reader
+            }
             for (var e : stubs.forPage(page).entrySet()) {
                 long[] sym = symbols.get(e.getKey());
                 if (sym == null) continue; // an older kernel without getrandom, say
                 mem.seek(range[0] + sym[0]);
                 mem.write(e.getValue());
             }
-            pages.put(tgid, page);
+            if (!isShared) pages.put(tgid, page);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * openat, mmap(MAP_SHARED) and close of the shared page, injected at trapAt (the path is written behind the
+     * stub, inside clock_gettime, which is overwritten afterwards): the address, or -1 if any step failed.
+     */
+    private long mapShared(RandomAccessFile mem, long trapAt, long room, SyscallInjector injector) throws IOException {
+        if (shared == null || shared.path() == null) return -1;
+        byte[] path = (shared.path() + "\0").getBytes(StandardCharsets.US_ASCII);
+        if (PATH_OFFSET + path.length > room) return -1;
+        mem.seek(trapAt + PATH_OFFSET);
+        mem.write(path);
+        mem.seek(trapAt);
+        mem.write(stubs.syscallThenTrap(Syscall.OPENAT));
+        long fd = injector.inject(trapAt, AT_FDCWD, trapAt + PATH_OFFSET, O_RDWR_CLOEXEC, 0);
+        if (fd < 0) return -1;
+        mem.seek(trapAt);
+        mem.write(stubs.syscallThenTrap(Syscall.MMAP));
+        long page = injector.inject(trapAt, 0, PAGE_SIZE, PROT_READ_WRITE, MAP_SHARED, fd, 0);
+        mem.seek(trapAt);
+        mem.write(stubs.syscallThenTrap(Syscall.CLOSE));
+        injector.inject(trapAt, fd);
+        return page < 0 ? -1 : page;
     }
 
     /** Process tgid read a clock with a syscall: from its next turn on, its page answers clock reads. */
@@ -109,20 +149,31 @@ final class VdsoClock {
         if (pages.containsKey(tgid)) readers.add(tgid);
     }
 
-    /** The turn of a thread of process tgid begins: a reader's page gets this turn's bases and a fresh count. */
+    /**
+     * The turn of a thread of process tgid begins: the shared page gets this turn's bases and a fresh count
+     * (plain stores), and so does the private page of a reader (a process_vm_writev).
+     */
     void beginTurn(GuestMemory memory, int tid, int tgid) {
+        long realtime = clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET;
+        long monotonic = clocks.now(Clocks.MONOTONIC) - MINIMUM_OFFSET;
+        if (shared != null) {
+            shared.putLong(VdsoStubs.COUNTER, 0);
+            shared.putLong(VdsoStubs.REALTIME_BASE, realtime);
+            shared.putLong(VdsoStubs.MONOTONIC_BASE, monotonic);
+            shared.putLong(VdsoStubs.LIMIT, READS_PER_TURN);
+        }
         if (!readers.contains(tgid)) return;
         Long page = pages.get(tgid);
         if (page == null) return;
         ByteBuffer b = ByteBuffer.wrap(turn).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(VdsoStubs.COUNTER, 0);
-        b.putLong(VdsoStubs.REALTIME_BASE, clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET);
-        b.putLong(VdsoStubs.MONOTONIC_BASE, clocks.now(Clocks.MONOTONIC) - MINIMUM_OFFSET);
+        b.putLong(VdsoStubs.REALTIME_BASE, realtime);
+        b.putLong(VdsoStubs.MONOTONIC_BASE, monotonic);
         b.putLong(VdsoStubs.LIMIT, READS_PER_TURN);
         memory.writeScratch(tid, page, turn);
     }
 
-    /** A forked child has its parent's page at the same address (its own copy of it). */
+    /** A forked child has its parent's page at the same address (its own copy of a private one). */
     void forked(int parentTgid, int childTgid) {
         Long page = pages.get(parentTgid);
         if (page != null) pages.put(childTgid, page);

@@ -39,6 +39,7 @@ class NativeLayoutTest {
         assertTrue(NativeLibrary.lookup().find("detsim_layout").isPresent());
         assertTrue(NativeLibrary.lookup().find("detsim_spawn").isPresent());
         assertTrue(NativeLibrary.lookup().find("detsim_forward_signals").isPresent());
+        assertTrue(NativeLibrary.lookup().find("detsim_signals_seen").isPresent());
     }
 
     @Test
@@ -54,9 +55,9 @@ class NativeLayoutTest {
             assertEquals(member.byteSize(), sizeOfField(name), "sizeof " + name);
         }
         assertEquals(List.of("path", "argv", "envp", "filter", "filter_len", "ptrace_options", "keep_fds",
-                "keep_fd_count", "flags"), names, "every field of struct detsim_spawn_request, in order");
-        // 64-bit: four pointers, two unsigned ints, a pointer, an int and an unsigned int
-        assertEquals(56, LibDetsim.cLayout("detsim_spawn_request"));
+                "keep_fd_count", "flags", "init_keep_fd"), names, "every field of struct detsim_spawn_request, in order");
+        // 64-bit: four pointers, two unsigned ints, a pointer, an int, an unsigned int, an int and 4 bytes of padding
+        assertEquals(64, LibDetsim.cLayout("detsim_spawn_request"));
     }
 
     @Test
@@ -75,9 +76,9 @@ class NativeLayoutTest {
     /** Field sizes of struct detsim_spawn_request from consecutive C offsets. */
     private static long sizeOfField(String name) {
         List<String> order = List.of("path", "argv", "envp", "filter", "filter_len", "ptrace_options", "keep_fds",
-                "keep_fd_count", "flags");
+                "keep_fd_count", "flags", "init_keep_fd");
         int i = order.indexOf(name);
-        if (i == order.size() - 1) return 4; // unsigned int flags, the last field
+        if (i == order.size() - 1) return 4; // int init_keep_fd, the last field
         long next = LibDetsim.cLayout("detsim_spawn_request." + order.get(i + 1));
         long here = LibDetsim.cLayout("detsim_spawn_request." + name);
         return next - here;
@@ -275,7 +276,7 @@ class NativeLayoutTest {
             "detsim_spawn_request", "detsim_spawn_request.path", "detsim_spawn_request.argv",
             "detsim_spawn_request.envp", "detsim_spawn_request.filter", "detsim_spawn_request.filter_len",
             "detsim_spawn_request.ptrace_options", "detsim_spawn_request.keep_fds",
-            "detsim_spawn_request.keep_fd_count", "detsim_spawn_request.flags",
+            "detsim_spawn_request.keep_fd_count", "detsim_spawn_request.flags", "detsim_spawn_request.init_keep_fd",
             "detsim_spawned", "detsim_spawned.error_fd", "detsim_spawned.init_pid", "detsim_spawned.namespace_stage",
             "detsim_spawned.namespace_errno");
 
