@@ -25,6 +25,20 @@ func Now() int64 {
 	return ts.Nano()
 }
 
+// Since is the host nanoseconds from t0 (a Now reading) to now, less what the read that ends the interval
+// costs. That read lands inside the interval: natively tens of nanoseconds, under detsim a stop at the tracer
+// (tens of microseconds), which would swamp a batch of cheap operations. A second read right behind it costs
+// the same, so the interval without it is (t1 - t0) - (t2 - t1); measured with every sample, it follows the
+// tracer as it warms up. Never negative.
+func Since(t0 int64) int64 {
+	t1 := Now()
+	t2 := Now()
+	if d := (t1 - t0) - (t2 - t1); d > 0 {
+		return d
+	}
+	return 0
+}
+
 // ClockReadNanos is the median of 1000 back-to-back differences of Now(): what one clock read adds to a timed
 // interval. Under detsim each read is a stop at the tracer, which is why short operations are timed in batches.
 func ClockReadNanos() int64 {

@@ -39,7 +39,7 @@ func main() {
 		for j := 0; j < batch; j++ {
 			sum = C.add(sum, 1)
 		}
-		s[i] = (benchlib.Now() - t0) / batch
+		s[i] = benchlib.Since(t0) / batch
 	}
 	r.Meta("sum", int(sum))
 	r.Samples(s)

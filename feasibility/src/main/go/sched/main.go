@@ -100,7 +100,7 @@ func pingPong(name string, n int, cross bool) {
 	for i := range s {
 		t0 := benchlib.Now()
 		round()
-		s[i] = (benchlib.Now() - t0) / int64(batch)
+		s[i] = benchlib.Since(t0) / int64(batch)
 	}
 	close(ping)
 	<-pong
@@ -128,7 +128,7 @@ func gosched(n int) {
 		for j := 0; j < batch; j++ {
 			runtime.Gosched()
 		}
-		s[i] = (benchlib.Now() - t0) / batch
+		s[i] = benchlib.Since(t0) / batch
 	}
 	atomic.StoreInt32(&stop, 1)
 	<-done

@@ -57,7 +57,7 @@ func main() {
 			check(err)
 		}
 		if op == "insert" {
-			s[i] = (benchlib.Now() - t0) / batch
+			s[i] = benchlib.Since(t0) / batch
 		}
 	}
 	if op == "select" {
@@ -71,7 +71,7 @@ func main() {
 					benchlib.Fail(fmt.Sprintf("row %d reads back %q, wrote %q", k, v, value(k)))
 				}
 			}
-			s[i] = (benchlib.Now() - t0) / batch
+			s[i] = benchlib.Since(t0) / batch
 		}
 	}
 	r.Meta("rows", rows)
