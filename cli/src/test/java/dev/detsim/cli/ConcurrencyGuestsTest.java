@@ -99,6 +99,23 @@ class ConcurrencyGuestsTest {
     }
 
     @Test
+    void kernelAioWaitsInDetsimAndSubmittedIoCompletesBeforeTheSubmitterRunsOn() {
+        List<String> cmd = List.of(guest("aio").toString(), dir.toString());
+        var nat = nativeRun(cmd, null);
+        assertEquals(0, nat.status(), nat.out() + nat.err());
+        // A reaper waiting in io_getevents before the submitter runs: in the kernel it would hold the only turn.
+        var det = detsimRun(cmd, null);
+        assertEquals(0, det.status(), det.out() + det.err());
+        assertEquals(nat.out(), det.out());
+        assertFalse(det.err().contains("preemptions were not deterministic"), det.err());
+        assertVerified(10, List.of("--", guest("aio").toString(), dir.toString()));
+
+        var forever = detsimRun(List.of(guest("aio").toString(), dir.toString(), "forever"), null);
+        assertEquals(86, forever.status(), forever.err());
+        assertTrue(forever.err().contains("of process 1: wait for 1 AIO completion on context 0x"), forever.err());
+    }
+
+    @Test
     void goConcurrencyRepeatsAtTheDefaultGomaxprocsAndAtFour() {
         String goconc = guest("goconc").toString();
         var one = detsimRun(List.of(goconc), null);

@@ -120,6 +120,26 @@ public sealed interface WaitCondition {
         }
     }
 
+    /**
+     * io_getevents / io_pgetevents: completions of kernel AIO requests that some thread has yet to submit (what
+     * was already submitted detsim lets complete first). Retried, like file locks, after other threads ran.
+     *
+     * @param context the aio_context_t (the address of the completion ring in the process)
+     * @param wanted the call's min_nr
+     */
+    record AioCompletion(ProcessId process, long context, long wanted) implements WaitCondition {
+        @Override
+        public String describe() {
+            return "wait for " + wanted + " AIO completion" + (wanted == 1 ? "" : "s") + " on context 0x"
+                    + Long.toHexString(context) + " of " + process;
+        }
+    }
+
+    /** Waits that end through another thread's syscall the tracer cannot name (an unlock, an io_submit): retried after progress. */
+    static boolean retriedAfterProgress(WaitCondition c) {
+        return c instanceof FileLock || c instanceof AioCompletion;
+    }
+
     /** nanosleep / clock_nanosleep: only the deadline ends it (or a signal). */
     record Sleep() implements WaitCondition {
         @Override

@@ -1,6 +1,7 @@
 package dev.detsim.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,5 +128,23 @@ class WaitConditionTest {
         assertEquals(WakeUp.Cause.MAY_BE_READY, run.wakeUp().orElseThrow().cause());
         s.retryFailed(T2); // still taken: back to waiting, and the clock did not move for it
         assertInstanceOf(Decision.Deadlock.class, s.next());
+    }
+
+    @Test
+    void aioWaitsAreRetriedAfterProgressAndNamedInTheReport() {
+        s.spawn(T1, P);
+        blockNext(new WaitCondition.AioCompletion(P, 0x7ffff7fbe000L, 2), new Deadline(5_000));
+        assertTrue(WaitCondition.retriedAfterProgress(s.waitingOn(T1).orElseThrow()));
+        assertTrue(WaitCondition.retriedAfterProgress(new WaitCondition.FileLock(P, 3, "ofd")));
+        assertFalse(WaitCondition.retriedAfterProgress(new WaitCondition.Sleep()));
+        assertFalse(WaitCondition.retriedAfterProgress(WaitCondition.Readiness.of(P, 3, WaitCondition.Readiness.POLLIN)));
+        // With a deadline the clock jumps to it and the wait ends there (the tracer then runs the call at once).
+        assertInstanceOf(Decision.AdvanceClock.class, s.next());
+        Decision.Run run = assertInstanceOf(Decision.Run.class, s.next());
+        assertEquals(WakeUp.Cause.DEADLINE_PASSED, run.wakeUp().orElseThrow().cause());
+        s.block(T1, new WaitCondition.AioCompletion(P, 0x7ffff7fbe000L, 1), Deadline.NONE); // waits again, forever
+        DeadlockReport report = assertInstanceOf(Decision.Deadlock.class, s.next()).report();
+        assertTrue(report.toString().contains("thread 1 of process 1: wait for 1 AIO completion on context 0x7ffff7fbe000 of process 1"),
+                report.toString());
     }
 }

@@ -17,6 +17,8 @@ public final class SyscallStop {
     WakeUp wakeUp;
     /** Set when a handler changed an argument: the registers must be written back before resuming. */
     boolean argumentsChanged;
+    /** What a handler wants to hear of the call's result (PASSTHROUGH only), or null. */
+    java.util.function.LongConsumer onReturn;
 
     SyscallStop(GuestMemory memory, Descriptors descriptors) {
         this.memory = memory;
@@ -63,6 +65,14 @@ public final class SyscallStop {
      */
     public long scratch(int length) {
         return (registers.stackPointer() - 128 - length) & ~15L;
+    }
+
+    /**
+     * Asks to be given the call's result (or -errno) when the kernel returns from it, in the same turn and
+     * before the thread runs on: for a PASSTHROUGH disposition. Costs one more stop.
+     */
+    public void onReturn(java.util.function.LongConsumer observer) {
+        onReturn = observer;
     }
 
     public GuestMemory memory() {

@@ -50,6 +50,9 @@ final class Tracee {
     /** Arguments rendered at entry; output buffers (null here) are rendered at exit. */
     String[] pendingRendered;
 
+    /** A handler's observer of the result of the syscall this thread runs next (see SyscallStop.onReturn). */
+    java.util.function.LongConsumer onReturn;
+
     Tracee(int tid) {
         this.tid = tid;
     }

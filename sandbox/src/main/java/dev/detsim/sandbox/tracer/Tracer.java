@@ -318,7 +318,7 @@ public final class Tracer {
                 waiters.interruptThoseWithPendingSignals();
             }
             waiters.pollReadiness();
-            waiters.retryLockWaiters();
+            waiters.retryProgressWaiters();
             Decision d = scheduler.next();
             switch (d) {
                 case Decision.Run r -> startTurn(byId.get(r.thread()), r.wakeUp().orElse(null));
@@ -461,7 +461,13 @@ public final class Tracer {
         switch (event(status)) {
             case 0 -> {
                 if (signal == SYSCALL_STOP) {
-                    if (printer != null) printer.finish(t, regsOf(t));
+                    Registers returned = regsOf(t);
+                    if (printer != null) printer.finish(t, returned);
+                    if (t.onReturn != null) {
+                        java.util.function.LongConsumer observer = t.onReturn;
+                        t.onReturn = null;
+                        if (returned != null) observer.accept(returned.returnValue());
+                    }
                     continueTurn(t, 0);
                 } else if (signal == SignalNames.SIGSTOP && watchdog.claim(t.tid)) {
                     onWatchdog(t);
@@ -801,6 +807,7 @@ public final class Tracer {
         stop.registers = regs;
         stop.wakeUp = wake;
         stop.argumentsChanged = false;
+        stop.onReturn = null;
         writes.reset();
         for (int i = 0; i < 6; i++) originalArgs[i] = regs.argument(i);
         if (h != null) {
@@ -814,6 +821,7 @@ public final class Tracer {
         switch (d) {
             case Disposition.Passthrough p -> {
                 if (stop.argumentsChanged) arch.store(posix, t.tid, regs.raw());
+                t.onReturn = stop.onReturn;
                 if (h != null) options.events().append(t.number(), "syscall", describe(s, d) + writes.describe());
                 if (printer != null) printer.begin(t, s, regs);
                 endTurn(t, 0);
@@ -1038,7 +1046,7 @@ public final class Tracer {
     /** Restarts t, delivering signal (0 for none); asks for the syscall-exit stop if a trace line waits. */
     private void resume(Tracee t, int signal) {
         t.held = false;
-        int request = t.pendingSyscall != null ? PTRACE_SYSCALL : PTRACE_CONT;
+        int request = t.pendingSyscall != null || t.onReturn != null ? PTRACE_SYSCALL : PTRACE_CONT;
         long r = posix.ptrace(request, t.tid, 0, signal);
         if (r < 0 && r != -Errno.ESRCH) {
             warnOnce("resume " + r, "cannot resume thread " + t.tid + ": " + Errno.name((int) -r));

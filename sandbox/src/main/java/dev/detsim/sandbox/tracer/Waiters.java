@@ -13,7 +13,8 @@ import java.util.Map;
  * What the tracer keeps for threads parked in detsim (the scheduler has them BLOCKED, the kernel has them in
  * a ptrace-stop at their syscall's entry), and the checks between turns that may end their waits: readiness
  * (one zero-timeout poll over copies of their fds), pending signals (the kernel cannot wake a thread in a
- * ptrace-stop, so detsim interrupts its wait) and file locks (retried after other threads made progress).
+ * ptrace-stop, so detsim interrupts its wait), file locks and AIO completions (retried after other threads made
+ * progress).
  */
 final class Waiters {
     private final Scheduler scheduler;
@@ -32,15 +33,15 @@ final class Waiters {
 
     /** Thread t begins a turn (resumed with wake, or null): its wait, if any, is over. */
     void turnStarts(Tracee t, WakeUp wake) {
-        if (wake == null || wake.cause() != WakeUp.Cause.MAY_BE_READY || !(wake.condition() instanceof WaitCondition.FileLock)) {
+        if (wake == null || wake.cause() != WakeUp.Cause.MAY_BE_READY || !WaitCondition.retriedAfterProgress(wake.condition())) {
             progressTurns++;
         }
         release(t);
     }
 
-    /** t now waits on condition: readiness waits keep copies of its fds to poll; lock waits note the progress. */
+    /** t now waits on condition: readiness waits keep copies of its fds to poll; lock and AIO waits note the progress. */
     void parked(Tracee t, WaitCondition condition) {
-        if (condition instanceof WaitCondition.FileLock) t.lockTriedAt = progressTurns;
+        if (WaitCondition.retriedAfterProgress(condition)) t.lockTriedAt = progressTurns;
         if (condition instanceof WaitCondition.Readiness r) {
             int n = r.interests().size();
             t.waitCopies = new int[n];
@@ -114,16 +115,17 @@ final class Waiters {
     }
 
     /**
-     * File-lock waiters are retried once other threads have run since their last try: a lock is released by
-     * some syscall of another thread (unlock, close, exit). A failed retry is no progress, so waiters that only
-     * wait on each other end in a deadlock report instead of retrying forever.
+     * File-lock and AIO waiters are retried once other threads have run since their last try: a lock is
+     * released, and AIO requests are submitted, by some syscall of another thread (unlock, close, exit,
+     * io_submit). A failed retry is no progress, so waiters that only wait on each other end in a deadlock
+     * report instead of retrying forever.
      */
-    void retryLockWaiters() {
+    void retryProgressWaiters() {
         for (ThreadId id : scheduler.threads()) {
             if (scheduler.state(id) != ThreadState.BLOCKED) continue;
             Tracee t = byId.get(id);
             if (t == null || t.lockTriedAt >= progressTurns) continue;
-            if (scheduler.waitingOn(id).orElse(null) instanceof WaitCondition.FileLock) {
+            if (WaitCondition.retriedAfterProgress(scheduler.waitingOn(id).orElse(null))) {
                 t.lockTriedAt = progressTurns;
                 scheduler.retry(id);
             }
