@@ -2,6 +2,7 @@ package dev.detsim.cli;
 
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.handlers.AioHandler;
+import dev.detsim.sandbox.handlers.ConnectHandler;
 import dev.detsim.sandbox.handlers.DirectoryHandler;
 import dev.detsim.sandbox.handlers.FileChangeHandler;
 import dev.detsim.sandbox.handlers.FileChanges;
@@ -182,7 +183,7 @@ final class RunCommand implements Callable<Integer> {
                 new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
                 new TimeHandler(clocks, benchmarkClock), new TimerHandler(clocks, scheduler.timers()),
                 new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
-                new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(), new AioHandler(clocks, warnings), new ChildWaitHandler(),
+                new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(), new AioHandler(clocks, warnings), new ConnectHandler(), new ChildWaitHandler(),
                 new SignalWaitHandler(clocks));
     }
 

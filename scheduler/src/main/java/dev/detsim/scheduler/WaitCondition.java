@@ -135,9 +135,20 @@ public sealed interface WaitCondition {
         }
     }
 
-    /** Waits that end through another thread's syscall the tracer cannot name (an unlock, an io_submit): retried after progress. */
+    /** connect on a unix socket whose listener's backlog is full: another thread must accept. Retried after progress. */
+    record Connect(ProcessId process, int fd) implements WaitCondition {
+        @Override
+        public String describe() {
+            return "wait to connect fd " + fd + " of " + process + " (the listener's backlog is full)";
+        }
+    }
+
+    /**
+     * Waits that end through another thread's syscall the tracer cannot name (an unlock, an io_submit, an
+     * accept): retried after progress.
+     */
     static boolean retriedAfterProgress(WaitCondition c) {
-        return c instanceof FileLock || c instanceof AioCompletion;
+        return c instanceof FileLock || c instanceof AioCompletion || c instanceof Connect;
     }
 
     /** nanosleep / clock_nanosleep: only the deadline ends it (or a signal). */

@@ -136,6 +136,8 @@ class WaitConditionTest {
         blockNext(new WaitCondition.AioCompletion(P, 0x7ffff7fbe000L, 2), new Deadline(5_000));
         assertTrue(WaitCondition.retriedAfterProgress(s.waitingOn(T1).orElseThrow()));
         assertTrue(WaitCondition.retriedAfterProgress(new WaitCondition.FileLock(P, 3, "ofd")));
+        assertTrue(WaitCondition.retriedAfterProgress(new WaitCondition.Connect(P, 4)));
+        assertEquals("wait to connect fd 4 of process 1 (the listener's backlog is full)", new WaitCondition.Connect(P, 4).describe());
         assertFalse(WaitCondition.retriedAfterProgress(new WaitCondition.Sleep()));
         assertFalse(WaitCondition.retriedAfterProgress(WaitCondition.Readiness.of(P, 3, WaitCondition.Readiness.POLLIN)));
         // With a deadline the clock jumps to it and the wait ends there (the tracer then runs the call at once).

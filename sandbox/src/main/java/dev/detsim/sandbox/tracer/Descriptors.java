@@ -36,7 +36,7 @@ public final class Descriptors {
         this.arena = arena;
         this.zeroTime = arena.allocate(16, 8);
         this.word = arena.allocate(8, 8);
-        this.scratch = arena.allocate(64, 8);
+        this.scratch = arena.allocate(128, 8); // a struct sockaddr_un (110 bytes) fits
         this.pollfds = arena.allocate(8 * 64, 8);
     }
 
@@ -111,6 +111,22 @@ public final class Descriptors {
         MemorySegment.copy(buffer, 0, m, ValueLayout.JAVA_BYTE, 0, buffer.length);
         long r = posix.call(s, fd, command, m.address());
         MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 0, buffer, 0, buffer.length);
+        return r;
+    }
+
+    /**
+     * connect(2) of detsim's copy of a socket to address (a struct sockaddr), without waiting: the open file
+     * is the program's, so O_NONBLOCK is set on it only for this call. 0, or -errno (EINPROGRESS, EAGAIN...).
+     */
+    public long connectWithoutWaiting(int copy, byte[] address) {
+        final int F_SETFL = 4;
+        long flags = posix.call(Syscall.FCNTL, copy, F_GETFL);
+        if (flags < 0) return flags;
+        MemorySegment m = address.length <= scratch.byteSize() ? scratch : arena.allocate(address.length, 8);
+        MemorySegment.copy(address, 0, m, ValueLayout.JAVA_BYTE, 0, address.length);
+        if ((flags & O_NONBLOCK) == 0) posix.call(Syscall.FCNTL, copy, F_SETFL, flags | O_NONBLOCK);
+        long r = posix.call(Syscall.CONNECT, copy, m.address(), address.length);
+        if ((flags & O_NONBLOCK) == 0) posix.call(Syscall.FCNTL, copy, F_SETFL, flags);
         return r;
     }
 
