@@ -116,6 +116,23 @@ class ConcurrencyGuestsTest {
     }
 
     @Test
+    void blockingConnectsWaitInDetsimForRoomInTheBacklog() {
+        List<String> cmd = List.of(guest("connect_backlog").toString(), dir.toString());
+        var nat = nativeRun(cmd, null);
+        assertEquals(0, nat.status(), nat.out() + nat.err());
+        // Two of three unix connects find the backlog (0) full; in the kernel they would hold the only turn.
+        var det = detsimRun(cmd, null);
+        assertEquals(0, det.status(), det.out() + det.err());
+        assertEquals(nat.out(), det.out());
+        assertFalse(det.err().contains("preemptions were not deterministic"), det.err());
+        assertVerified(10, List.of("--", guest("connect_backlog").toString(), dir.toString()));
+
+        var forever = detsimRun(List.of(guest("connect_backlog").toString(), dir.toString(), "forever"), null);
+        assertEquals(86, forever.status(), forever.err());
+        assertTrue(forever.err().contains("of process 1: wait to connect fd "), forever.err());
+    }
+
+    @Test
     void goConcurrencyRepeatsAtTheDefaultGomaxprocsAndAtFour() {
         String goconc = guest("goconc").toString();
         var one = detsimRun(List.of(goconc), null);
@@ -152,8 +169,9 @@ class ConcurrencyGuestsTest {
         assertTrue(Files.isRegularFile(script), script + " missing");
         Path work = dir.resolve("writers"), db = work.resolve("w.db");
         // Every run starts from the same state (no directory) and leaves it so: verify repeats the command.
-        // Which writer got the lock when is the interleaving; the row order shows it.
-        String cmd = "mkdir " + work + " && bash " + script + " " + db + " && sqlite3 " + db
+        // Which writer got the lock when is the interleaving; the row order shows it. TMPDIR: sqlite3 stats
+        // its temp directory, and /tmp's link count and size are the host's (other processes make dirs there).
+        String cmd = "mkdir " + work + " && export TMPDIR=" + work + " && bash " + script + " " + db + " && sqlite3 " + db
                 + " \"select group_concat(writer, '') from t\"; rm -r " + work;
         var r = detsimRun(List.of("bash", "-c", cmd), null);
         assertEquals(0, r.status(), r.err());
