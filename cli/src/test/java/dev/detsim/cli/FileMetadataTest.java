@@ -233,4 +233,21 @@ class FileMetadataTest {
         assertTrue(lines.get(0).startsWith("regular file 5 "), r.out());
         assertEquals(1, lines.stream().distinct().count(), "one file, however it is named: " + r.out());
     }
+
+    @Test
+    void aDirectorysLinkCountDoesNotCountWhatOtherProcessesMakeInIt() throws IOException {
+        // The host's count is 2 + subdirectories: a mkdir in /tmp by anything else changed every run that lstats
+        // /tmp (sqlite3 does, for each component of a database's path). detsim shows 1.
+        Path shared = dir.resolve("shared");
+        Files.createDirectories(shared.resolve("a"));
+        List<String> cmd = List.of("stat", "-c", "%h", shared.toString(), shared.resolve("a").toString());
+        var before = detsimRun(List.of("--digest"), cmd, null);
+        Files.createDirectory(shared.resolve("b")); // natively, between the runs
+        var after = detsimRun(List.of("--digest"), cmd, null);
+        assertEquals(0, before.status(), before.err());
+        assertEquals("1\n1\n", before.out());
+        assertEquals(before.out(), after.out());
+        assertEquals(before.err(), after.err(), "the event logs' digests");
+        assertEquals("4\n", nativeRun(List.of("stat", "-c", "%h", shared.toString()), null).out());
+    }
 }

@@ -7,6 +7,7 @@ import static dev.detsim.sandbox.os.FileStructs.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.FileStructs.StatLayout;
@@ -19,18 +20,16 @@ import dev.detsim.sandbox.world.FileTimes;
 import dev.detsim.sandbox.world.VirtualInodes;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * The stat family — stat, lstat, fstat, newfstatat, statx — answered with virtual file metadata: detsim makes
  * the call itself on the thread's behalf ({@link GuestFiles}), then replaces the device and inode numbers
  * with virtual ones and the times with the virtual times of the file's changes (the run's start for a file
- * the run has not changed). Everything else (size, mode, links, owner, blocks, st_rdev) is the host's.
+ * the run has not changed). A directory's link count is 1, the "not counted" value find(1) knows: the host's
+ * (2 plus its subdirectories; for /proc's root, plus every process on the host) changes whenever any process
+ * makes a directory in /tmp, say, and sqlite3 lstats every component of a database's path. Everything else
+ * (size, mode, a file's links, owner, blocks, st_rdev) is the host's.
  * When detsim's own call fails the thread's call runs unchanged, so the kernel gives the error it gives.
  */
 public final class StatHandler implements SyscallHandler {
@@ -39,9 +38,6 @@ public final class StatHandler implements SyscallHandler {
     private final FileChanges changes;
     private final StatLayout stat;
     private final MemorySegment buffer = Arena.ofAuto().allocate(STATX_SIZE, 8);
-    /** Host devices already classified: true for a procfs mount. */
-    private final Map<Long, Boolean> procDevices = new HashMap<>();
-    private static final long PROC_ROOT_INO = 1;
 
     public StatHandler(FileChanges changes) {
         this.world = changes.world();
@@ -95,7 +91,7 @@ public final class StatHandler implements SyscallHandler {
         FileTimes.Times t = world.times().of(device, inode);
         long virtualDevice = world.inodes().device(device);
         buffer.set(JAVA_LONG, STATX_INO, world.inodes().inode(device, inode));
-        if (isProcRoot(stop.tid(), device, inode)) buffer.set(JAVA_INT, STATX_NLINK, 1);
+        if (isDirectory(Short.toUnsignedInt(buffer.get(JAVA_SHORT, STATX_MODE)))) buffer.set(JAVA_INT, STATX_NLINK, 1);
         buffer.set(JAVA_INT, STATX_DEV_MAJOR, (int) VirtualInodes.major(virtualDevice));
         buffer.set(JAVA_INT, STATX_DEV_MINOR, (int) VirtualInodes.minor(virtualDevice));
         // A mount id is new for every mount (detsim's /proc is mounted afresh each run): one per virtual device.
@@ -121,7 +117,7 @@ public final class StatHandler implements SyscallHandler {
         FileTimes.Times t = world.times().of(device, inode);
         buffer.set(JAVA_LONG, stat.dev(), world.inodes().device(device));
         buffer.set(JAVA_LONG, stat.ino(), world.inodes().inode(device, inode));
-        if (isProcRoot(stop.tid(), device, inode)) {
+        if (isDirectory(buffer.get(JAVA_INT, stat.mode()))) {
             if (stat.nlinkBytes() == 8) buffer.set(JAVA_LONG, stat.nlink(), 1);
             else buffer.set(JAVA_INT, stat.nlink(), 1);
         }
@@ -131,22 +127,9 @@ public final class StatHandler implements SyscallHandler {
         return answer(stop, out, stat.size());
     }
 
-    /**
-     * Whether (device, inode) is the root of a procfs mount, whose link count is 2 plus every process on the
-     * host (not in the namespace): detsim shows 1, the "not counted" link count find(1) knows.
-     */
-    private boolean isProcRoot(int tid, long device, long inode) {
-        if (inode != PROC_ROOT_INO) return false;
-        return procDevices.computeIfAbsent(device, d -> {
-            for (String procfs : List.of("/proc/" + tid + "/root/proc", "/proc")) {
-                try {
-                    if (d.equals(Files.getAttribute(Path.of(procfs), "unix:dev"))) return true;
-                } catch (java.io.IOException | RuntimeException e) {
-                    // not reachable: try the next
-                }
-            }
-            return false;
-        });
+    private static boolean isDirectory(int mode) {
+        final int S_IFMT = 0170000, S_IFDIR = 0040000;
+        return (mode & S_IFMT) == S_IFDIR;
     }
 
     private Disposition answer(SyscallStop stop, long out, int size) {
