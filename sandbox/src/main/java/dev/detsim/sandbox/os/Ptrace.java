@@ -16,6 +16,13 @@ public final class Ptrace {
     public static final int PTRACE_SEIZE = 0x4206;
     public static final int PTRACE_INTERRUPT = 0x4207;
     public static final int PTRACE_LISTEN = 0x4208;
+    /** Linux 5.3: struct ptrace_syscall_info of a syscall stop (number, arguments, ip, sp, seccomp data). */
+    public static final int PTRACE_GET_SYSCALL_INFO = 0x420e;
+    public static final int PTRACE_SYSCALL_INFO_SECCOMP = 3;
+    /** struct ptrace_syscall_info (the same on every arch): op u8, arch u32 at 4, ip, sp, then for a seccomp
+     * stop nr, args[6] and ret_data u32; 88 bytes with padding. */
+    public static final int SYSCALL_INFO_BYTES = 88, SYSCALL_INFO_ARCH = 4, SYSCALL_INFO_IP = 8, SYSCALL_INFO_SP = 16,
+            SYSCALL_INFO_NR = 24, SYSCALL_INFO_ARGS = 32, SYSCALL_INFO_RET_DATA = 80;
 
     public static final int O_TRACESYSGOOD = 1;
     public static final int O_TRACEFORK = 1 << 1;

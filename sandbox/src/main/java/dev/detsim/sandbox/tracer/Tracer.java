@@ -90,6 +90,9 @@ public final class Tracer {
     /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
     private VdsoClock vdsoClock;
     private SharedClockPage clockPage;
+    /** struct ptrace_syscall_info of the current seccomp stop, and its SECCOMP_RET_DATA (-1: not read that way). */
+    private MemorySegment syscallInfo;
+    private long seccompData = -1;
     private VdsoStubs vdsoStubs;
     /** The registers of a thread detsim runs an injected syscall in, to restore after it (one buffer per run). */
     private MemorySegment savedRegs;
@@ -204,6 +207,7 @@ public final class Tracer {
                 vdsoClock = new VdsoClock(vdsoStubs, options.clocks(), clockPage);
             }
             eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
+            syscallInfo = arena.allocate(SYSCALL_INFO_BYTES, 8);
             if (options.trace() != null) printer = new SyscallTracePrinter(memory, options.trace());
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(posix, arena, options.warnings());
 
@@ -381,7 +385,7 @@ public final class Tracer {
         if (t.blockedIn != null) {
             Syscall s = t.blockedIn;
             t.blockedIn = null;
-            if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
+            if (fetchAtSeccomp(t) < 0) return; // killed meanwhile; its exit follows
             decide(t, s, wake);
             return;
         }
@@ -507,7 +511,7 @@ public final class Tracer {
      * turn. False if the signal was not raised by one of them (it is then delivered).
      */
     private boolean timeStampCounter(Tracee t, int signal) {
-        if (arch.fetch(posix, t.tid, regs.raw()) < 0) return false;
+        if (arch.fetch(posix, t.tid, regs.forFetch()) < 0) return false;
         long ip = regs.instructionPointer();
         boolean rdtscp;
         int length;
@@ -611,7 +615,7 @@ public final class Tracer {
             execErrorFd = -1;
         }
         writes.reset();
-        if (arch.fetch(posix, t.tid, regs.raw()) >= 0) {
+        if (arch.fetch(posix, t.tid, regs.forFetch()) >= 0) {
             execStop.tid = t.tid;
             execStop.process = t.process;
             execStop.registers = regs;
@@ -665,7 +669,7 @@ public final class Tracer {
                 return -Errno.ESRCH;
             }
             if (event(status) == 0 && stopSignal(status) == SignalNames.SIGTRAP) {
-                if (arch.fetch(posix, t.tid, regs.raw()) >= 0) result = regs.returnValue();
+                if (arch.fetch(posix, t.tid, regs.forFetch()) >= 0) result = regs.returnValue();
                 break;
             }
             if (event(status) == 0) heldSignal = stopSignal(status); // delivered once the program runs
@@ -689,7 +693,7 @@ public final class Tracer {
 
     private void onSeccomp(Tracee t) {
         syscallStops++;
-        if (arch.fetch(posix, t.tid, regs.raw()) < 0) return; // killed meanwhile; its exit follows
+        if (fetchAtSeccomp(t) < 0) return; // killed meanwhile; its exit follows
         long nr = regs.syscallNumber();
         Syscall s = arch.syscall(nr);
         if (s == Syscall.CLOCK_GETTIME && vdsoClock != null) vdsoClock.clockRead(t.tgid);
@@ -1009,8 +1013,27 @@ public final class Tracer {
 
     // ---- helpers -----------------------------------------------------------------------------------
 
+    /**
+     * The registers of thread t at its seccomp stop: number, arguments, ip and sp (and the filter's data) with
+     * one PTRACE_GET_SYSCALL_INFO, the rest only if a handler needs them; GETREGS where the kernel has no
+     * syscall info (before 5.3). Negative if the thread is gone.
+     */
+    private long fetchAtSeccomp(Tracee t) {
+        int tid = t.tid;
+        long r = posix.ptrace(PTRACE_GET_SYSCALL_INFO, tid, SYSCALL_INFO_BYTES, syscallInfo.address());
+        if (r < 0 || syscallInfo.get(ValueLayout.JAVA_BYTE, 0) != PTRACE_SYSCALL_INFO_SECCOMP) {
+            seccompData = -1;
+            return arch.fetch(posix, tid, regs.forFetch());
+        }
+        regs.loadSyscallInfo(syscallInfo, SYSCALL_INFO_NR, SYSCALL_INFO_ARGS, SYSCALL_INFO_IP, SYSCALL_INFO_SP,
+                raw -> arch.fetch(posix, tid, raw));
+        seccompData = syscallInfo.get(ValueLayout.JAVA_INT, SYSCALL_INFO_RET_DATA);
+        return 0;
+    }
+
     /** Whether the filter tagged this seccomp stop as a foreign-ABI syscall (SECCOMP_RET_DATA). */
     private boolean foreignAbi(Tracee t) {
+        if (seccompData >= 0) return (seccompData & 0xffff) == SeccompFilter.FOREIGN_ABI;
         return posix.ptrace(PTRACE_GETEVENTMSG, t.tid, 0, eventMessage()) >= 0
                 && (eventMessageValue() & 0xffff) == SeccompFilter.FOREIGN_ABI;
     }
@@ -1040,7 +1063,7 @@ public final class Tracer {
     }
 
     private Registers regsOf(Tracee t) {
-        return arch.fetch(posix, t.tid, regs.raw()) < 0 ? null : regs;
+        return arch.fetch(posix, t.tid, regs.forFetch()) < 0 ? null : regs;
     }
 
     /** Restarts t, delivering signal (0 for none); asks for the syscall-exit stop if a trace line waits. */
