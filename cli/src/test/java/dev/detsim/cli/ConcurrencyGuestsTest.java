@@ -98,38 +98,36 @@ class ConcurrencyGuestsTest {
         assertEquals(2, deadlock.err().split("wait for a flock lock on fd", -1).length - 1, deadlock.err());
     }
 
-    @Test
-    void kernelAioWaitsInDetsimAndSubmittedIoCompletesBeforeTheSubmitterRunsOn() {
-        List<String> cmd = List.of(guest("aio").toString(), dir.toString());
+    /**
+     * A guest (taking a directory) whose threads wait for each other in calls that, left to the kernel, would
+     * hold the only turn: same output as natively, no watchdog preemption, 10 identical runs; and with
+     * "forever", a wait nobody can end, which must end in the deadlock report naming it.
+     */
+    private void assertWaitsInDetsim(String guest, String deadlockedWait) {
+        List<String> cmd = List.of(guest(guest).toString(), dir.toString());
         var nat = nativeRun(cmd, null);
         assertEquals(0, nat.status(), nat.out() + nat.err());
-        // A reaper waiting in io_getevents before the submitter runs: in the kernel it would hold the only turn.
         var det = detsimRun(cmd, null);
         assertEquals(0, det.status(), det.out() + det.err());
         assertEquals(nat.out(), det.out());
         assertFalse(det.err().contains("preemptions were not deterministic"), det.err());
-        assertVerified(10, List.of("--", guest("aio").toString(), dir.toString()));
+        assertVerified(10, List.of("--", guest(guest).toString(), dir.toString()));
 
-        var forever = detsimRun(List.of(guest("aio").toString(), dir.toString(), "forever"), null);
+        var forever = detsimRun(List.of(guest(guest).toString(), dir.toString(), "forever"), null);
         assertEquals(86, forever.status(), forever.err());
-        assertTrue(forever.err().contains("of process 1: wait for 1 AIO completion on context 0x"), forever.err());
+        assertTrue(forever.err().contains("of process 1: " + deadlockedWait), forever.err());
+    }
+
+    @Test
+    void kernelAioWaitsInDetsimAndSubmittedIoCompletesBeforeTheSubmitterRunsOn() {
+        // A reaper waits in io_getevents before the submitter ran; four writes at once; a 50 ms timeout; a RESFD eventfd.
+        assertWaitsInDetsim("aio", "wait for 1 AIO completion on context 0x");
     }
 
     @Test
     void blockingConnectsWaitInDetsimForRoomInTheBacklog() {
-        List<String> cmd = List.of(guest("connect_backlog").toString(), dir.toString());
-        var nat = nativeRun(cmd, null);
-        assertEquals(0, nat.status(), nat.out() + nat.err());
-        // Two of three unix connects find the backlog (0) full; in the kernel they would hold the only turn.
-        var det = detsimRun(cmd, null);
-        assertEquals(0, det.status(), det.out() + det.err());
-        assertEquals(nat.out(), det.out());
-        assertFalse(det.err().contains("preemptions were not deterministic"), det.err());
-        assertVerified(10, List.of("--", guest("connect_backlog").toString(), dir.toString()));
-
-        var forever = detsimRun(List.of(guest("connect_backlog").toString(), dir.toString(), "forever"), null);
-        assertEquals(86, forever.status(), forever.err());
-        assertTrue(forever.err().contains("of process 1: wait to connect fd "), forever.err());
+        // Two of three unix connects find the backlog (0) full; a TCP handshake; a refused connect.
+        assertWaitsInDetsim("connect_backlog", "wait to connect fd ");
     }
 
     @Test
