@@ -369,8 +369,9 @@ def cmd_markdown(results_path, out_path):
         w("## Workloads (issue 4)")
         w("")
         w("Measured by `bench/workloads` in the same `bench/run`, each natively and under detsim (serialised "
-          "execution, virtual time) on this machine. The Go and etcd rows come from `detsim feasibility --quick` "
-          "(Go samples on `CLOCK_MONOTONIC_RAW` through `--benchmark-clock`; etcd requests timed by the client "
+          "execution, virtual time) on this machine. The Go and etcd rows come from `detsim feasibility` "
+          "(`--quick` with `bench/run --quick`; Go samples on `CLOCK_MONOTONIC_RAW` through `--benchmark-clock`, "
+          "each less the cost of the read that ends it; etcd requests timed by the client "
           "outside the sandbox; see docs/FEASIBILITY.md); the sqlite3 row is the median wall time of "
           f"{wl['reps']} runs of `bench/sqlite_writers.sh`, timed from outside.")
         w("")
@@ -383,13 +384,27 @@ def cmd_markdown(results_path, out_path):
             res = verdict(x["passed"]) if x.get("passed") is not None else "—"
             w(f"| {x['label']} | {nat} | {det} | {ratio} | ≤ {x['target_max']:.1f}× | {res} |")
         w("")
-        w("Why the misses: every intercepted syscall is a ptrace stop of ~15–17 µs here (the C tracer floor is "
-          "the same), and under serialised execution every futex hand-off between threads and every "
-          "read/write/fsync of the sqlite3 writers is such a stop, run one at a time. Clock reads mostly are "
-          "not: detsim answers 64 of every 65 vDSO clock_gettime calls from its clock page in the process, "
-          "which took Go's same-thread ping-pong from ~77× to ~3×; the rest is the 65th read's stop and the "
-          "runtime's other syscalls. Cross-thread ping-pong needs ~4 stops per round trip, so ≤ 5× of a 7 µs "
-          "native round trip is out of reach for any ptrace design on this VM.")
+        w("Where the time goes (measured 2026-12-04 with `perf`, JFR and per-thread /proc times):")
+        w("")
+        w("* **A stop.** An intercepted syscall is a ptrace stop: three syscalls in the tracer "
+          "(PTRACE_GET_SYSCALL_INFO, PTRACE_CONT, wait4) and two context switches, as in the C tracer; the "
+          "rest of detsim's cost is its own Java code per stop. Three host costs were found and removed: "
+          "PR_SET_TSC (the kernel rewrites CR4.TSD at every switch into and out of the program: ~7 µs of a "
+          "~22 µs stop on this PVM guest, where rdtsc does not even fault — now requested only where it "
+          "faults), a process_vm_writev of the clock page per turn (now a page shared with the program) and "
+          "an eventfd read per dispatch (now a counter in memory).")
+        w("* **Clock reads.** The vDSO stubs answer 512 reads per turn from the shared page; the Go "
+          "runtime's nanotime made ~8 stops per 1000 goroutine switches with 64. Same-thread ping-pong and "
+          "cgo now run at native speed.")
+        w("* **Cross-thread ping-pong** needs ~4.2 stops per round trip (two futex wakes, two futex waits, "
+          "each a scheduling point that hands the one CPU to the other thread). At the C tracer's floor of "
+          "~15–17 µs per stop that is ≥ 65 µs against a 7–10 µs native round trip: ≤ 5× is out of reach for "
+          "a ptrace design on this VM; detsim's ~100 µs is within 1.5× of that floor.")
+        w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler "
+          "(0.34 s of CPU in 0.49 s); under detsim those sleeps are virtual and cost nothing, but the run "
+          "pays the JVM's start (~0.5 s), 27 process starts (~15 ms each under detsim against ~4.5 ms: "
+          "exec-time set-up and the loader's stat/open stops), ~9,800 stops (4,004 pwrite64 for virtual "
+          "mtimes, 3,010 newfstatat, 1,205 openat) and the JIT warming up on a run this short.")
         w("")
     w("## Environment")
     w("")
