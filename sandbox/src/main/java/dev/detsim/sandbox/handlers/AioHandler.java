@@ -69,8 +69,7 @@ public final class AioHandler implements SyscallHandler {
 
     @Override
     public Set<Syscall> subscriptions() {
-        return EnumSet.of(Syscall.IO_SUBMIT, Syscall.IO_GETEVENTS, Syscall.IO_PGETEVENTS, Syscall.IO_DESTROY,
-                Syscall.IO_SETUP);
+        return EnumSet.of(Syscall.IO_SUBMIT, Syscall.IO_GETEVENTS, Syscall.IO_PGETEVENTS, Syscall.IO_DESTROY);
     }
 
     @Override
@@ -81,9 +80,9 @@ public final class AioHandler implements SyscallHandler {
     @Override
     public Disposition onSyscall(SyscallStop stop) {
         return switch (stop.syscall()) {
-            case IO_SETUP, IO_DESTROY -> {
-                // A context's address may come back after io_destroy (or in a new io_setup): start it afresh.
-                if (stop.syscall() == Syscall.IO_DESTROY) contexts.remove(new ContextKey(stop.pid(), stop.argument(0)));
+            case IO_DESTROY -> {
+                // Its address may come back from a later io_setup: that context starts afresh.
+                contexts.remove(new ContextKey(stop.pid(), stop.argument(0)));
                 yield Disposition.PASSTHROUGH;
             }
             case IO_SUBMIT -> submit(stop);
@@ -126,10 +125,10 @@ public final class AioHandler implements SyscallHandler {
         if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED) return Disposition.PASSTHROUGH; // EINTR
         long context = stop.argument(0), wanted = stop.argument(1);
         Counts counts = contexts.get(new ContextKey(stop.pid(), context));
-        if (counts != null) settle(stop.memory(), stop.tid(), context, counts);
-        Ring ring = ring(stop.memory(), stop.tid(), context);
+        Ring ring = counts != null ? settle(stop.memory(), stop.tid(), context, counts)
+                : ring(stop.memory(), stop.tid(), context);
         if (ring == null || wanted <= 0 || ring.available() >= wanted) return Disposition.PASSTHROUGH;
-        long timeout = timeoutNanos(stop, stop.argument(4));
+        long timeout = BlockingIoHandler.timespecTimeout(stop, stop.argument(4));
         if (timeout == 0 || wake != null && wake.cause() == WakeUp.Cause.DEADLINE_PASSED) {
             stop.setArgument(1, ring.available()); // returns at once with what there is
             return Disposition.PASSTHROUGH;
@@ -140,22 +139,22 @@ public final class AioHandler implements SyscallHandler {
 
     /**
      * Waits in host time until the ring shows every self-completing request submitted so far as completed;
-     * gives up (and warns) after {@value #SETTLE_SECONDS} s.
+     * gives up (and warns) after {@value #SETTLE_SECONDS} s. The ring as last read, or null if it is gone.
      */
-    private void settle(GuestMemory memory, int tid, long context, Counts counts) {
+    private Ring settle(GuestMemory memory, int tid, long context, Counts counts) {
         long giveUpAt = System.nanoTime() + SETTLE_SECONDS * 1_000_000_000L;
         long pause = 1_000;
         for (;;) {
             Ring r = ring(memory, tid, context);
-            if (r == null) return; // destroyed, or the process is gone
+            if (r == null) return null; // destroyed, or the process is gone
             observe(counts, r);
-            if (counts.completed >= counts.submitted) return;
+            if (counts.completed >= counts.submitted) return r;
             if (System.nanoTime() > giveUpAt) {
                 warnings.println("detsim: warning: " + (counts.submitted - counts.completed) + " AIO request(s) on"
                         + " context 0x" + Long.toHexString(context) + " did not complete within " + SETTLE_SECONDS
                         + " s; detsim stopped waiting for them, and this run may not replay");
                 counts.completed = counts.submitted;
-                return;
+                return r;
             }
             LockSupport.parkNanos(pause);
             pause = Math.min(pause * 2, 1_000_000);
@@ -177,12 +176,5 @@ public final class AioHandler implements SyscallHandler {
         int size = b.getInt(RING_NR);
         if (b.getInt(RING_MAGIC_AT) != RING_MAGIC || size <= 0) return null;
         return new Ring(size, b.getInt(RING_HEAD), b.getInt(RING_TAIL));
-    }
-
-    /** A struct timespec pointer as nanoseconds: -1 for NULL (forever); 0 for an invalid one (the kernel says EINVAL). */
-    private static long timeoutNanos(SyscallStop stop, long pointer) {
-        if (pointer == 0) return -1;
-        long t = Clocks.timespecNanos(stop.memory().read(stop.tid(), pointer, 16));
-        return t < 0 ? 0 : t;
     }
 }

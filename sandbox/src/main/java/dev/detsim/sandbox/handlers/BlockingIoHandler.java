@@ -175,7 +175,7 @@ public final class BlockingIoHandler implements SyscallHandler {
     }
 
     /** A struct timespec pointer as nanoseconds: -1 for NULL (forever); 0 for an invalid one (the kernel says EINVAL). */
-    private static long timespecTimeout(SyscallStop stop, long pointer) {
+    static long timespecTimeout(SyscallStop stop, long pointer) {
         if (pointer == 0) return -1;
         long t = Clocks.timespecNanos(stop.memory().read(stop.tid(), pointer, 16));
         return t < 0 ? 0 : t;
