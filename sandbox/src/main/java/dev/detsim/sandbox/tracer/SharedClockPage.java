@@ -58,13 +58,9 @@ final class SharedClockPage implements AutoCloseable {
         return path;
     }
 
-    /** Sets the 8-byte field at offset; the programs see it at once. */
-    void putLong(int offset, long value) {
-        page.set(ValueLayout.JAVA_LONG, offset, value);
-    }
-
-    long getLong(int offset) {
-        return page.get(ValueLayout.JAVA_LONG, offset);
+    /** Stores bytes at the start of the page; the programs see them at once. */
+    void write(byte[] bytes) {
+        MemorySegment.copy(bytes, 0, page, ValueLayout.JAVA_BYTE, 0, bytes.length);
     }
 
     @Override

@@ -14,10 +14,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Fast virtual clock reads through the vDSO. At each exec detsim maps one page into the new process (an
- * injected mmap), replaces the vDSO's time functions with {@link VdsoStubs}, and at the start of every turn
- * writes the turn's clock bases into the page of the process about to run. A clock_gettime then costs a few
- * instructions instead of a stop at the tracer, and still reads virtual time:
+ * Fast virtual clock reads through the vDSO. At each exec detsim maps a clock page into the new process
+ * (injected syscalls), replaces the vDSO's time functions with {@link VdsoStubs}, and at the start of every
+ * turn writes the turn's clock bases into the page the process about to run reads. A clock_gettime then
+ * costs a few instructions instead of a stop at the tracer, and still reads virtual time:
  *
  * <p>read k (1..{@value #READS_PER_TURN}) of a turn returns {@code origin + now - (READS_PER_TURN + 1 - k) * STEP},
  * where now is the virtual time of the turn. The reads of a turn are therefore increasing, later than any
@@ -52,14 +52,13 @@ final class VdsoClock {
     private final Map<Integer, Long> pages = new HashMap<>();
     /** Processes that have read the clock: their pages are kept current. */
     private final java.util.Set<Integer> readers = new java.util.HashSet<>();
-    private final byte[] turn = new byte[VdsoStubs.STEP];
 
     /** shared: the page to map in every process where it can be, or null for private pages only. */
     VdsoClock(VdsoStubs stubs, Clocks clocks, SharedClockPage shared) {
         this.stubs = stubs;
         this.clocks = clocks;
         this.shared = shared;
-        if (shared != null) shared.putLong(VdsoStubs.STEP, STEP_NANOS); // LIMIT 0 until the first turn
+        if (shared != null) shared.write(pageStart(0, 0, 0, 0)); // a limit of 0 reads until the first turn
     }
 
     /** Runs, in the process at its exec, the syscall whose {@link VdsoStubs#syscallThenTrap} is at ip: its result. */
@@ -103,10 +102,8 @@ final class VdsoClock {
                 return false;
             }
             if (!isShared) {
-                ByteBuffer init = ByteBuffer.allocate(VdsoStubs.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                init.putLong(VdsoStubs.LIMIT, 0).putLong(VdsoStubs.STEP, STEP_NANOS);
                 mem.seek(page);
-                mem.write(init.array()); // a limit of 0: every read is a syscall until the process is a reader
+                mem.write(pageStart(0, 0, 0, 0)); // a limit of 0: every read is a syscall until the process is a reader
             }
             for (var e : stubs.forPage(page).entrySet()) {
                 long[] sym = symbols.get(e.getKey());
@@ -154,23 +151,20 @@ final class VdsoClock {
      * (plain stores), and so does the private page of a reader (a process_vm_writev).
      */
     void beginTurn(GuestMemory memory, int tid, int tgid) {
-        long realtime = clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET;
-        long monotonic = clocks.now(Clocks.MONOTONIC) - MINIMUM_OFFSET;
-        if (shared != null) {
-            shared.putLong(VdsoStubs.COUNTER, 0);
-            shared.putLong(VdsoStubs.REALTIME_BASE, realtime);
-            shared.putLong(VdsoStubs.MONOTONIC_BASE, monotonic);
-            shared.putLong(VdsoStubs.LIMIT, READS_PER_TURN);
-        }
-        if (!readers.contains(tgid)) return;
-        Long page = pages.get(tgid);
-        if (page == null) return;
-        ByteBuffer b = ByteBuffer.wrap(turn).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(VdsoStubs.COUNTER, 0);
-        b.putLong(VdsoStubs.REALTIME_BASE, realtime);
-        b.putLong(VdsoStubs.MONOTONIC_BASE, monotonic);
-        b.putLong(VdsoStubs.LIMIT, READS_PER_TURN);
-        memory.writeScratch(tid, page, turn);
+        Long page = readers.contains(tgid) ? pages.get(tgid) : null;
+        if (shared == null && page == null) return;
+        byte[] turn = pageStart(0, clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET,
+                clocks.now(Clocks.MONOTONIC) - MINIMUM_OFFSET, READS_PER_TURN);
+        if (shared != null) shared.write(turn);
+        if (page != null) memory.writeScratch(tid, page, turn);
+    }
+
+    /** The page's fields (layout in {@link VdsoStubs}): reads so far, the two bases, the reads allowed, the step. */
+    private static byte[] pageStart(long reads, long realtimeBase, long monotonicBase, long limit) {
+        return ByteBuffer.allocate(VdsoStubs.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(VdsoStubs.COUNTER, reads).putLong(VdsoStubs.REALTIME_BASE, realtimeBase)
+                .putLong(VdsoStubs.MONOTONIC_BASE, monotonicBase).putLong(VdsoStubs.LIMIT, limit)
+                .putLong(VdsoStubs.STEP, STEP_NANOS).array();
     }
 
     /** A forked child has its parent's page at the same address (its own copy of a private one). */
