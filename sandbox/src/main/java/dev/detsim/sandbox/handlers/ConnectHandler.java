@@ -42,16 +42,16 @@ public final class ConnectHandler implements SyscallHandler {
         int fd = (int) stop.argument(0);
         long length = stop.argument(2);
         if (length <= 0 || length > MAX_ADDRESS) return Disposition.PASSTHROUGH; // the kernel's EINVAL
-        Descriptors d = stop.descriptors();
-        int flags = d.statusFlags(stop.tid(), fd);
-        if (flags < 0 || (flags & Descriptors.O_NONBLOCK) != 0) return Disposition.PASSTHROUGH; // EBADF, or never waits
         byte[] address = stop.memory().read(stop.tid(), stop.argument(1), (int) length);
         if (address == null || address.length < length) return Disposition.PASSTHROUGH; // EFAULT
+        Descriptors d = stop.descriptors();
         int copy = d.copy(stop.tid(), fd);
-        if (copy < 0) return Disposition.PASSTHROUGH;
+        if (copy < 0) return Disposition.PASSTHROUGH; // EBADF from the kernel
         long r;
         try {
-            r = d.connectWithoutWaiting(copy, address);
+            long flags = d.statusFlags(copy);
+            if (flags < 0 || (flags & Descriptors.O_NONBLOCK) != 0) return Disposition.PASSTHROUGH; // never waits
+            r = d.connectWithoutWaiting(copy, flags, address);
         } finally {
             d.close(copy);
         }

@@ -51,15 +51,9 @@ public final class Descriptors {
         if (fd >= 0) posix.close(fd);
     }
 
-    /** fcntl(F_GETFL) of the tracee's fd: its file status flags (O_NONBLOCK...), or -errno. */
-    public int statusFlags(int tid, int fd) {
-        int copy = copy(tid, fd);
-        if (copy < 0) return copy;
-        try {
-            return (int) posix.call(Syscall.FCNTL, copy, F_GETFL);
-        } finally {
-            posix.close(copy);
-        }
+    /** fcntl(F_GETFL) of a copy detsim holds: the open file's status flags (O_NONBLOCK...), or -errno. */
+    public long statusFlags(int copy) {
+        return posix.call(Syscall.FCNTL, copy, F_GETFL);
     }
 
     /**
@@ -107,27 +101,31 @@ public final class Descriptors {
      * it is copied in and, after the call, back into buffer.
      */
     public long callWithBuffer(Syscall s, int fd, long command, byte[] buffer) {
-        MemorySegment m = buffer.length <= scratch.byteSize() ? scratch : arena.allocate(buffer.length, 8);
-        MemorySegment.copy(buffer, 0, m, ValueLayout.JAVA_BYTE, 0, buffer.length);
+        MemorySegment m = staged(buffer);
         long r = posix.call(s, fd, command, m.address());
         MemorySegment.copy(m, ValueLayout.JAVA_BYTE, 0, buffer, 0, buffer.length);
         return r;
     }
 
     /**
-     * connect(2) of detsim's copy of a socket to address (a struct sockaddr), without waiting: the open file
-     * is the program's, so O_NONBLOCK is set on it only for this call. 0, or -errno (EINPROGRESS, EAGAIN...).
+     * connect(2) of detsim's copy of a blocking socket (its file status flags are flags) to address (a struct
+     * sockaddr), without waiting: the open file is the program's, so O_NONBLOCK is set on it only for this
+     * call. 0, or -errno (EINPROGRESS, EAGAIN...).
      */
-    public long connectWithoutWaiting(int copy, byte[] address) {
+    public long connectWithoutWaiting(int copy, long flags, byte[] address) {
         final int F_SETFL = 4;
-        long flags = posix.call(Syscall.FCNTL, copy, F_GETFL);
-        if (flags < 0) return flags;
-        MemorySegment m = address.length <= scratch.byteSize() ? scratch : arena.allocate(address.length, 8);
-        MemorySegment.copy(address, 0, m, ValueLayout.JAVA_BYTE, 0, address.length);
-        if ((flags & O_NONBLOCK) == 0) posix.call(Syscall.FCNTL, copy, F_SETFL, flags | O_NONBLOCK);
+        MemorySegment m = staged(address);
+        posix.call(Syscall.FCNTL, copy, F_SETFL, flags | O_NONBLOCK);
         long r = posix.call(Syscall.CONNECT, copy, m.address(), address.length);
-        if ((flags & O_NONBLOCK) == 0) posix.call(Syscall.FCNTL, copy, F_SETFL, flags);
+        posix.call(Syscall.FCNTL, copy, F_SETFL, flags);
         return r;
+    }
+
+    /** buffer copied into native memory for a call (the scratch buffer when it fits). */
+    private MemorySegment staged(byte[] buffer) {
+        MemorySegment m = buffer.length <= scratch.byteSize() ? scratch : arena.allocate(buffer.length, 8);
+        MemorySegment.copy(buffer, 0, m, ValueLayout.JAVA_BYTE, 0, buffer.length);
+        return m;
     }
 
     /**
