@@ -37,6 +37,7 @@ public final class Scheduler {
     private boolean chargeDue;
     private long turns;
     private int preemptions;
+    private int tickPreemptions;
 
     public Scheduler(SchedulingPolicy policy) {
         this(policy, new VirtualClock());
@@ -160,6 +161,18 @@ public final class Scheduler {
         running(thread, "be preempted").preempted = true;
         preemptions++;
         clock.advanceTo(Math.addExact(clock.now(), hostNanos));
+    }
+
+    /**
+     * The running thread reached a tick boundary of the tracer's counter (retired branches, probe hits): a
+     * preemption at a point that is the same in every run, so not counted as nondeterministic. The turn costs
+     * sliceNanos more on the virtual clock (a nominal time slice, the same in every run).
+     */
+    public void preemptAtTick(ThreadId thread, long sliceNanos) {
+        if (sliceNanos < 0) throw misuse("negative time slice " + sliceNanos);
+        running(thread, "be preempted").preempted = true;
+        tickPreemptions++;
+        clock.advanceTo(Math.addExact(clock.now(), sliceNanos));
     }
 
     /**
@@ -352,6 +365,11 @@ public final class Scheduler {
     /** Turns charged so far. */
     public long turns() {
         return turns;
+    }
+
+    /** How many preemptions were at a tick boundary ({@link #preemptAtTick}): the same in every run. */
+    public int deterministicPreemptions() {
+        return tickPreemptions;
     }
 
     /** How many times the wall-clock watchdog stopped a thread: each makes the run nondeterministic. */

@@ -153,4 +153,18 @@ class ThreadLifecycleTest {
         assertEquals(1, s.nondeterministicPreemptions());
         assertMisuse("negative preemption cost", () -> s.preempt(T2, -1));
     }
+
+    @Test
+    void aPreemptionAtATickBoundaryEndsTheTurnAndIsNotCountedAsNondeterministic() {
+        s.spawn(T1, P);
+        s.spawn(T2, P);
+        s.next();
+        s.preemptAtTick(T1, 1_000_000);
+        assertEquals(T2, ((Decision.Run) s.next()).thread(), "the preempted thread's turn ended");
+        assertEquals(1_001_000, s.now(), "the nominal slice plus the turn's quantum");
+        assertEquals(1, s.deterministicPreemptions());
+        assertEquals(0, s.nondeterministicPreemptions());
+        assertMisuse("negative time slice", () -> s.preemptAtTick(T2, -1));
+        assertMisuse("cannot be preempted", () -> s.preemptAtTick(T1, 0));
+    }
 }
