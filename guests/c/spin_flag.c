@@ -1,16 +1,41 @@
 /*
  * spin_flag: a thread spins on a shared flag that only another thread sets, with no syscall in the loop.
  *
- *   spin_flag
+ *   spin_flag            prints "flag seen"
+ *   spin_flag count      prints "flag seen after N spins"
+ *   spin_flag alone N    no other thread: spins N times, with a raw clock_gettime syscall every 999 spins,
+ *                        and prints "spun N"
  *
  * Under a scheduler that runs one thread at a time and switches only at syscalls, the spinning thread never
- * gives the setter a turn; only a preemption (detsim's wall-clock watchdog on machines without branch
- * counters) lets the run finish. Prints "flag seen" and exits 0.
+ * gives the setter a turn; only a preemption lets the run finish: detsim's wall-clock watchdog (where it lands,
+ * so N, depends on host speed) or a tick counter (retired branches, or hits of a probed instruction in the
+ * loop: then N is the same in every run). "alone" keeps the loop's instructions busy with nobody to preempt
+ * for, and with syscalls between counter boundaries. Exits 0.
  */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 static volatile int flag;
+
+/* Spins until the flag is set or limit spins are done (limit < 0: no limit); returns the spins. */
+__attribute__((noinline)) static long spin(long limit)
+{
+    long spins = 0;
+    while (!flag && spins != limit) {
+        spins++;
+        if (limit >= 0 && spins % 999 == 0) {
+            struct timespec ts;
+            syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+        }
+    }
+    return spins;
+}
 
 static void *setter(void *arg)
 {
@@ -19,14 +44,20 @@ static void *setter(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "alone") == 0) {
+        printf("spun %ld\n", spin(atol(argv[2])));
+        return 0;
+    }
     pthread_t t;
     if (pthread_create(&t, NULL, setter, NULL) != 0)
         return 99;
-    while (!flag)
-        ;
+    long spins = spin(-1);
     pthread_join(t, NULL);
-    puts("flag seen");
+    if (argc == 2 && strcmp(argv[1], "count") == 0)
+        printf("flag seen after %ld spins\n", spins);
+    else
+        puts("flag seen");
     return 0;
 }

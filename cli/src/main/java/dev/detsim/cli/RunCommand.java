@@ -24,6 +24,7 @@ import dev.detsim.sandbox.handlers.StatfsHandler;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Outcome;
+import dev.detsim.sandbox.tracer.Preemption;
 import dev.detsim.sandbox.tracer.SpawnException;
 import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.Tracer;
@@ -94,7 +95,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--stats", paramLabel = "FILE",
             description = "At exit, write what the tracer counted to FILE as one JSON object: threadsCreated,"
-                    + " processesCreated, peakLiveThreads, syscallStops, nondeterministicPreemptions, virtualNanos.")
+                    + " processesCreated, peakLiveThreads, syscallStops, nondeterministicPreemptions,"
+                    + " deterministicPreemptions, virtualNanos, branchCounters (what the probe found), preemption"
+                    + " (what preempted) and watchdogSite (FILE:0xOFFSET where the watchdog first stopped a thread).")
     Path statsFile;
 
     @Option(names = "--benchmark-clock",
@@ -133,11 +136,12 @@ final class RunCommand implements Callable<Integer> {
         if (world.epoch < 0 || world.epoch > 1L << 40) {
             throw new ParameterException(spec.commandLine(), "--epoch must be 0.." + (1L << 40) + " seconds, not " + world.epoch);
         }
+        Preemption preemption = PreemptionChoice.parse(world.preemptBy, spec.commandLine());
         Scheduler scheduler = world.chaos ? Scheduler.chaos(world.seed) : Scheduler.deterministic();
         Clocks clocks = new Clocks(scheduler::now, world.epoch);
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
                 handlers(machine, randomDevices, clocks, scheduler, warnings), inheritedFds(), warnings, true, !world.hostPids, events,
-                scheduler, clocks);
+                scheduler, clocks, preemption);
         Outcome outcome;
         try {
             outcome = new Tracer(arch, options).run(path, command);
@@ -151,11 +155,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (statsFile != null) writeStats(outcome, warnings);
         if (digest) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
-        if (outcome.stats().nondeterministicPreemptions() > 0) {
-            warnings.println("detsim: " + outcome.stats().nondeterministicPreemptions() + " preemptions were not"
-                    + " deterministic; this run may not replay (a thread ran " + Tracer.WATCHDOG_MILLIS + " ms without a"
-                    + " syscall while others could run; " + outcome.stats().branchCounters() + ")");
-        }
+        if (outcome.stats().nondeterministicPreemptions() > 0) warnings.println(preemptionWarning(outcome.stats()));
         if (outcome.deadlock() != null) {
             warnings.println("detsim: " + outcome.deadlock());
             return ExitCodes.DEADLOCK;
@@ -170,6 +170,16 @@ final class RunCommand implements Callable<Integer> {
                     + (outcome.coreDumped() ? " (core dumped)" : ""));
         }
         return outcome.shellStatus();
+    }
+
+    /** The end-of-run warning that some preemptions were not deterministic, with what could make them so. */
+    static String preemptionWarning(dev.detsim.sandbox.tracer.RunStats stats) {
+        String site = stats.watchdogSite() == null ? ""
+                : "; the first stopped a thread at " + stats.watchdogSite() + ": --preempt-by probe:"
+                + stats.watchdogSite() + " counts that instruction and preempts there deterministically";
+        return "detsim: " + stats.nondeterministicPreemptions() + " preemptions were not deterministic; this run"
+                + " may not replay (a thread ran " + Tracer.WATCHDOG_MILLIS + " ms without a syscall while others"
+                + " could run, or a counter's interrupt came late; " + stats.branchCounters() + site + ")";
     }
 
     private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices, Clocks clocks,

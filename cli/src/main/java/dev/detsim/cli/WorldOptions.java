@@ -36,9 +36,21 @@ final class WorldOptions {
                     + " falls back to host pids by itself and says so.")
     boolean hostPids;
 
+    @Option(names = "--preempt-by", paramLabel = "HOW", defaultValue = "auto",
+            description = "How to preempt a thread that runs long without a syscall while others could run:"
+                    + " 'auto' (retired-branch counters where the machine has them, else the watchdog), 'branches'"
+                    + " (counters, or fail), 'watchdog' (after " + dev.detsim.sandbox.tracer.Tracer.WATCHDOG_MILLIS
+                    + " ms of CPU time: not deterministic, and reported), or 'probe:FILE:OFFSET' (count the"
+                    + " executions of the instruction at OFFSET in FILE, a uprobe, and preempt after every 1000 of"
+                    + " them in a turn; the watchdog's warning names such an instruction). Counters and probes"
+                    + " preempt at the same instruction in every run; the watchdog stays as their fallback."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String preemptBy;
+
     /** These options as arguments of detsim run. */
     List<String> asRunArguments() {
-        List<String> args = new ArrayList<>(List.of("--seed=" + seed, "--cpus=" + cpus, "--epoch=" + epoch));
+        List<String> args = new ArrayList<>(List.of("--seed=" + seed, "--cpus=" + cpus, "--epoch=" + epoch,
+                "--preempt-by=" + preemptBy));
         if (chaos) args.add("--chaos");
         if (noPin) args.add("--no-pin");
         if (hostPids) args.add("--host-pids");

@@ -153,9 +153,9 @@ class ConcurrencyGuestsTest {
 
     @Test
     void aGoroutineSpinningWithoutCallsIsPreemptedAndTheRunSaysSo() {
-        // No counters here: the watchdog stops the spinning thread, Go's sysmon then preempts the goroutine
-        // (SIGURG), and detsim says the run may not replay.
-        var r = detsimRun(List.of(guest("goconc").toString(), "spin"), null);
+        // The watchdog stops the spinning thread, Go's sysmon then preempts the goroutine (SIGURG), and detsim
+        // says the run may not replay.
+        var r = detsimRun(List.of("--preempt-by=watchdog"), List.of(guest("goconc").toString(), "spin"), null);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("spin: the main goroutine ran again while another spun"), r.out());
         assertTrue(r.err().contains("preemptions were not deterministic"), r.err());

@@ -39,7 +39,7 @@ class RunStatsTest {
 
     @Test
     void reportsWhatTheProbeForBranchCountersFound() throws Exception {
-        // The same perf_event_open, made natively by a C program, must agree with detsim's probe.
+        // The same counter, chosen from cpuid and opened natively by a C program, must agree with detsim's probe.
         String natively = Programs.nativeRun(List.of(guest("branch_counters").toString()), null).out().trim();
         Path stats = dir.resolve("stats.json");
         var r = detsimRun(List.of("--stats=" + stats), List.of("true"), null);
@@ -47,16 +47,19 @@ class RunStatsTest {
         String json = Files.readString(stats);
         if (natively.equals("present")) {
             assertTrue(json.contains("\"branchCounters\":\"retired-branch counters: present"), json);
+            assertTrue(json.contains("\"preemption\":\"deterministic preemption by retired"), json);
         } else {
             assertTrue(natively.startsWith("none "), natively);
-            assertTrue(json.contains("\"branchCounters\":\"retired-branch counters: none (perf_event_open: "
-                    + natively.substring(5) + ")\""), natively + " vs " + json);
+            String why = natively.substring(5).equals("counts-nothing") ? "the counter opens but counted"
+                    : "perf_event_open: " + natively.substring(5) + ")";
+            assertTrue(json.contains("\"branchCounters\":\"retired-branch counters: none (" + why), natively + " vs " + json);
+            assertTrue(json.contains("\"preemption\":\"preemption by the wall-clock watchdog only\""), json);
         }
     }
 
     @Test
     void aWatchdogPreemptionNamesWhatTheCountersProbeFound() {
-        var r = detsimRun(List.of(guest("spin_flag").toString()), null);
+        var r = detsimRun(List.of("--preempt-by=watchdog"), List.of(guest("spin_flag").toString()), null);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("preemptions were not deterministic") && r.err().contains("retired-branch counters:"),
                 r.err());

@@ -68,7 +68,7 @@ class SerialSchedulingTest {
     @Test
     void aSpinningThreadIsPreemptedAndTheRunSaysSo() throws Exception {
         Path stats = dir.resolve("stats.json");
-        var r = detsimRun(List.of("--stats=" + stats), List.of(guest("spin_flag").toString()), null);
+        var r = detsimRun(List.of("--stats=" + stats, "--preempt-by=watchdog"), List.of(guest("spin_flag").toString()), null);
         assertEquals(0, r.status(), r.err());
         assertEquals("flag seen\n", r.out());
         assertTrue(r.err().matches("(?s).*detsim: \\d+ preemptions were not deterministic; this run may not replay.*"),

@@ -7,6 +7,7 @@ package dev.detsim.sandbox.os;
 public final class Ptrace {
     public static final int PTRACE_CONT = 7;
     public static final int PTRACE_KILL = 8;
+    public static final int PTRACE_SINGLESTEP = 9;
     public static final int PTRACE_SYSCALL = 24;
     public static final int PTRACE_SETOPTIONS = 0x4200;
     public static final int PTRACE_GETEVENTMSG = 0x4201;

@@ -2,44 +2,54 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.Posix;
-import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Whether this machine counts retired branches for user space (perf_event_open of
- * PERF_COUNT_HW_BRANCH_INSTRUCTIONS, the counter rr and Hermit preempt by). Deterministic preemption needs it;
- * without it a spinning thread can only be stopped by the wall-clock watchdog, which detsim reports. detsim
- * probes once per run and says what it found in the preemption warning and in --stats.
+ * Whether this machine counts retired conditional branches for user space, the counter detsim (like rr)
+ * preempts by: the event for this CPU ({@link TickSource#retiredBranchesOfThisCpu}) is opened for the calling
+ * thread, and must count a loop's branches (a virtual machine may open a counter that counts nothing).
  *
- * <p>Only the probe is built: detsim does not yet preempt by counter where one exists (no machine here has
- * one to test that on), so the watchdog is the only preemption either way.
+ * @param source the counter to preempt by, or null where there is none
+ * @param reason why there is none ("ENOENT", "counted 0 branches of a 100000-iteration loop"), or null
  */
-public record BranchCounters(boolean available, String reason) {
-    private static final int PERF_TYPE_HARDWARE = 0, PERF_COUNT_HW_BRANCH_INSTRUCTIONS = 4;
-    private static final int ATTR_SIZE = 128; // PERF_ATTR_SIZE_VER8
-    private static final long DISABLED = 1L, EXCLUDE_KERNEL = 1L << 5, EXCLUDE_HV = 1L << 6;
+public record BranchCounters(TickSource source, String reason) {
+    private static final int LOOP = 100_000;
+    private static volatile int sink;
 
-    /** Opens (and closes) a disabled user-space branch counter for the calling thread. */
-    public static BranchCounters probe() {
+    public boolean available() {
+        return source != null;
+    }
+
+    /** Opens, tries and closes the counter detsim would use. */
+    public static BranchCounters detect() {
+        TickSource source = TickSource.retiredBranchesOfThisCpu();
         Posix posix = Posix.forCurrentThread();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-            attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_HARDWARE);
-            attr.set(ValueLayout.JAVA_INT, 4, ATTR_SIZE);
-            attr.set(ValueLayout.JAVA_LONG, 8, PERF_COUNT_HW_BRANCH_INSTRUCTIONS);
-            attr.set(ValueLayout.JAVA_LONG, 40, DISABLED | EXCLUDE_KERNEL | EXCLUDE_HV);
-            long fd = posix.call(Syscall.PERF_EVENT_OPEN, attr.address(), 0, -1, -1, 0);
-            if (fd < 0) return new BranchCounters(false, Errno.name((int) -fd));
-            posix.close((int) fd);
-            return new BranchCounters(true, "perf_event_open of PERF_COUNT_HW_BRANCH_INSTRUCTIONS works");
+            int fd = source.open(posix, arena, 0, Long.MAX_VALUE >> 1);
+            if (fd < 0) return new BranchCounters(null, "perf_event_open: " + Errno.name(-fd));
+            try {
+                MemorySegment count = arena.allocate(ValueLayout.JAVA_LONG);
+                long before = posix.read(fd, count, 8) == 8 ? count.get(ValueLayout.JAVA_LONG, 0) : -1;
+                for (int i = 0; i < LOOP; i++) {
+                    if (sink == i) sink = i + 1;
+                }
+                long after = posix.read(fd, count, 8) == 8 ? count.get(ValueLayout.JAVA_LONG, 0) : -1;
+                if (before < 0 || after - before < LOOP / 10) {
+                    return new BranchCounters(null, "the counter opens but counted " + Math.max(0, after - before)
+                            + " branches of a " + LOOP + "-iteration loop");
+                }
+                return new BranchCounters(source, null);
+            } finally {
+                posix.close(fd);
+            }
         }
     }
 
-    /** For people: "retired-branch counters: none (ENOENT)" or "...: present (not used yet)". */
+    /** For people: "retired-branch counters: present (...)" or "retired-branch counters: none (...)". */
     public String describe() {
-        return available ? "retired-branch counters: present (detsim does not preempt by them yet)"
-                : "retired-branch counters: none (perf_event_open: " + reason + ")";
+        return available() ? "retired-branch counters: present (" + source.description() + ")"
+                : "retired-branch counters: none (" + reason + ")";
     }
 }

@@ -7,18 +7,28 @@ package dev.detsim.sandbox.tracer;
  * @param processesCreated every process (thread group) the program had, the first one included
  * @param peakLiveThreads the most threads alive at once, as the tracer saw them
  * @param syscallStops syscalls that stopped at the tracer
- * @param nondeterministicPreemptions threads the wall-clock watchdog had to stop (each makes the run unrepeatable)
+ * @param nondeterministicPreemptions threads the wall-clock watchdog (or a tick counter's late interrupt) had
+ *     to stop: each makes the run unrepeatable
+ * @param deterministicPreemptions preemptions at a tick boundary, the same in every run
  * @param virtualNanos virtual time at the end of the run
  * @param branchCounters what the probe for retired-branch counters found ({@link BranchCounters#describe})
+ * @param preemption what preempted threads ({@link Preemption#describe})
+ * @param watchdogSite where the watchdog first stopped a thread ("FILE:0xOFFSET", {@link CodeSite}), or null
  */
 public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops,
-                       int nondeterministicPreemptions, long virtualNanos, String branchCounters) {
+                       int nondeterministicPreemptions, int deterministicPreemptions, long virtualNanos,
+                       String branchCounters, String preemption, String watchdogSite) {
     /** One JSON object, keys in this record's order. */
     public String toJson() {
         return "{\"threadsCreated\":" + threadsCreated + ",\"processesCreated\":" + processesCreated
                 + ",\"peakLiveThreads\":" + peakLiveThreads + ",\"syscallStops\":" + syscallStops
                 + ",\"nondeterministicPreemptions\":" + nondeterministicPreemptions
-                + ",\"virtualNanos\":" + virtualNanos + ",\"branchCounters\":\"" + branchCounters.replace("\\", "\\\\")
-                .replace("\"", "\\\"") + "\"}";
+                + ",\"deterministicPreemptions\":" + deterministicPreemptions
+                + ",\"virtualNanos\":" + virtualNanos + ",\"branchCounters\":" + string(branchCounters)
+                + ",\"preemption\":" + string(preemption) + ",\"watchdogSite\":" + string(watchdogSite) + "}";
+    }
+
+    private static String string(String s) {
+        return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

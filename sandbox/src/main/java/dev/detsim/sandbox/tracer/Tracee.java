@@ -53,6 +53,15 @@ final class Tracee {
     /** A handler's observer of the result of the syscall this thread runs next (see SyscallStop.onReturn). */
     java.util.function.LongConsumer onReturn;
 
+    /** Its tick counter ({@link TickCounters}), -1 without one. */
+    int tickFd = -1;
+    /** The tick of this turn at which it may be preempted next. */
+    long tickTarget;
+    /** Single-stepping toward tickTarget. */
+    boolean tickStepping;
+    /** A stop interrupted the stepping: aim again when the turn goes on. */
+    boolean tickAimDue;
+
     Tracee(int tid) {
         this.tid = tid;
     }

@@ -65,6 +65,9 @@ public final class Tracer {
 
     /** How long a thread may run without a syscall while others wait, before the watchdog preempts it. */
     public static final long WATCHDOG_MILLIS = Watchdog.PERIOD_NANOS / 1_000_000;
+    /** Virtual time a preemption at a tick boundary costs: a nominal time slice, the same in every run. */
+    static final long TICK_SLICE_NANOS = 1_000_000;
+    private static final int SIGINFO_BYTES = 128;
 
     private final Arch arch;
     private final TracerOptions options;
@@ -85,6 +88,13 @@ public final class Tracer {
     private SyscallTracePrinter printer;
     private MemorySegment eventMsg;
     private Watchdog watchdog;
+    /** Deterministic preemption by a per-thread counter, or null (the watchdog alone). */
+    private TickCounters ticks;
+    private Preemption preemption;
+    /** A siginfo_t for PTRACE_GETSIGINFO. */
+    private MemorySegment siginfo;
+    /** Where the watchdog first stopped a thread, for the warning ("FILE:0xOFFSET"), or null. */
+    private CodeSite firstWatchdogSite;
     private SignalNotices notices;
     private TimerSignals timerSignals;
     /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
@@ -207,6 +217,9 @@ public final class Tracer {
                 vdsoClock = new VdsoClock(vdsoStubs, options.clocks(), clockPage);
             }
             eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
+            siginfo = arena.allocate(SIGINFO_BYTES, 8);
+            preemption = options.preemption() != null ? options.preemption() : Preemption.auto();
+            if (preemption.ticks() != null) ticks = new TickCounters(posix, arena, preemption.ticks(), options.warnings());
             syscallInfo = arena.allocate(SYSCALL_INFO_BYTES, 8);
             if (options.trace() != null) printer = new SyscallTracePrinter(memory, options.trace());
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(posix, arena, options.warnings());
@@ -240,7 +253,9 @@ public final class Tracer {
             loop();
             if (printer != null) printer.flush();
             RunStats stats = new RunStats(threadsSeen, processesSeen, peakLive, syscallStops,
-                    scheduler.nondeterministicPreemptions(), scheduler.now(), BranchCounters.probe().describe());
+                    scheduler.nondeterministicPreemptions(), scheduler.deterministicPreemptions(), scheduler.now(),
+                    preemption.branchCounters().describe(), preemption.describe(),
+                    firstWatchdogSite == null ? null : firstWatchdogSite.toString());
             return new Outcome(exited(rootStatus) ? exitCode(rootStatus) : 0,
                     signaled(rootStatus) ? termSignal(rootStatus) : 0, coreDumped(rootStatus), leftoverKilled,
                     stats, deadlock);
@@ -396,12 +411,17 @@ public final class Tracer {
         current = t;
         turnSerial++;
         if (vdsoClock != null) vdsoClock.beginTurn(memory, t.tid, t.tgid);
+        if (ticks != null) ticks.beginTurn(t);
         if (othersCouldRun(t)) watchdog.arm(turnSerial, t.tgid, t.tid);
     }
 
     /** Resumes the running thread (again) within its turn. */
     private void continueTurn(Tracee t, int signal) {
         t.held = false;
+        if (t.tickAimDue && t.pendingSyscall == null && t.onReturn == null) { // a stop came between single steps
+            if (ticks.resumeApproach(t) == TickCounters.Tick.STEP) watchdog.disarm();
+            else if (othersCouldRun(t)) watchdog.arm(turnSerial, t.tgid, t.tid);
+        }
         t.resumeSignal = 0;
         resume(t, signal);
     }
@@ -462,6 +482,7 @@ public final class Tracer {
 
     private void onStop(Tracee t, int status) {
         int signal = stopSignal(status);
+        if (t.tickStepping && !(event(status) == 0 && signal == SignalNames.SIGTRAP)) ticks.interrupted(t);
         switch (event(status)) {
             case 0 -> {
                 if (signal == SYSCALL_STOP) {
@@ -473,6 +494,10 @@ public final class Tracer {
                         if (returned != null) observer.accept(returned.returnValue());
                     }
                     continueTurn(t, 0);
+                } else if (signal == SignalNames.SIGTRAP && t.tickStepping) {
+                    onTick(t, ticks.stepped(t));
+                } else if (signal == TickCounters.SIGNAL && isTickOverflow(t)) {
+                    onTick(t, ticks.overflowed(t));
                 } else if (signal == SignalNames.SIGSTOP && watchdog.claim(t.tid)) {
                     onWatchdog(t);
                 } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL) && timeStampCounter(t, signal)) {
@@ -540,9 +565,43 @@ public final class Tracer {
             continueTurn(t, 0);
             return;
         }
+        if (firstWatchdogSite == null && arch.fetch(posix, t.tid, regs.forFetch()) >= 0) {
+            firstWatchdogSite = CodeSite.of(t.tid, regs.instructionPointer());
+        }
         scheduler.preempt(t.id, watchdog.elapsedNanos());
         options.events().append(t.number(), "preempt", "watchdog (not deterministic)");
         endTurn(t, 0);
+    }
+
+    /** Whether this SIGSTKFLT stop is t's tick counter overflowing (then the signal is detsim's, not the program's). */
+    private boolean isTickOverflow(Tracee t) {
+        return ticks != null && t.tickFd >= 0 && posix.ptrace(PTRACE_GETSIGINFO, t.tid, 0, siginfo.address()) >= 0
+                && ticks.isOverflow(t, siginfo);
+    }
+
+    /** What the tick counter says at an overflow notice or a single step ({@link TickCounters}). */
+    private void onTick(Tracee t, TickCounters.Tick tick) {
+        switch (tick) {
+            case CONTINUE -> continueTurn(t, 0);
+            case STEP -> {
+                watchdog.disarm(); // single steps leave it stopped most of the time, which the watchdog would take for blocked
+                continueTurn(t, 0);
+            }
+            case BOUNDARY, OVERSHOT -> {
+                if (!othersCouldRun(t)) {
+                    ticks.nextBoundary(t); // steps on, or runs until the counter's next notice
+                    continueTurn(t, 0);
+                } else if (tick == TickCounters.Tick.BOUNDARY) {
+                    scheduler.preemptAtTick(t.id, TICK_SLICE_NANOS);
+                    options.events().append(t.number(), "preempt", "tick " + t.tickTarget);
+                    endTurn(t, 0);
+                } else { // the interrupt came too late: where the turn ends depends on the hardware
+                    scheduler.preempt(t.id, 0);
+                    options.events().append(t.number(), "preempt", "tick counter overshot (not deterministic)");
+                    endTurn(t, 0);
+                }
+            }
+        }
     }
 
     private void onClone(Tracee t, int event) {
@@ -587,6 +646,7 @@ public final class Tracer {
         t.process = process != null ? process : new ProcessId(++processesSeen);
         byId.put(t.id, t);
         scheduler.spawn(t.id, t.process);
+        if (ticks != null) ticks.open(t);
         long live = threads.values().stream().filter(x -> !x.gone).count();
         peakLive = (int) Math.max(peakLive, live);
     }
@@ -604,6 +664,11 @@ public final class Tracer {
                     threads.put(execing.tid, execing);
                     if (!leader.gone) markGone(leader);
                     if (current == leader || current == execing) current = execing;
+                    if (ticks != null) { // the counter signals by tid: a new one for the new tid, counting from here
+                        ticks.close(leader);
+                        ticks.open(execing);
+                        ticks.beginTurn(execing);
+                    }
                     t = execing;
                 }
             }
@@ -945,6 +1010,7 @@ public final class Tracer {
         Tracee t = threads.remove(tid);
         descriptors.forget(tid);
         if (t == null) return null;
+        if (ticks != null) ticks.close(t);
         if (!t.gone) {
             options.events().append(t.number(), "exit", signaled(status)
                     ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));
@@ -1069,7 +1135,8 @@ public final class Tracer {
     /** Restarts t, delivering signal (0 for none); asks for the syscall-exit stop if a trace line waits. */
     private void resume(Tracee t, int signal) {
         t.held = false;
-        int request = t.pendingSyscall != null || t.onReturn != null ? PTRACE_SYSCALL : PTRACE_CONT;
+        int request = t.pendingSyscall != null || t.onReturn != null ? PTRACE_SYSCALL
+                : t.tickStepping ? PTRACE_SINGLESTEP : PTRACE_CONT;
         long r = posix.ptrace(request, t.tid, 0, signal);
         if (r < 0 && r != -Errno.ESRCH) {
             warnOnce("resume " + r, "cannot resume thread " + t.tid + ": " + Errno.name((int) -r));

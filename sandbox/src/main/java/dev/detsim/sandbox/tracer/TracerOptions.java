@@ -23,8 +23,9 @@ import java.util.Set;
  * @param scheduler who runs next: every traced thread runs only when it chooses
  * @param clocks the program's virtual clocks, for fast vDSO clock reads ({@link VdsoClock}); null hides the
  *     vDSO instead, so every clock read is a syscall some handler must answer
+ * @param preemption how a thread that runs long without a syscall is preempted; null: {@link Preemption#auto}
  */
 public record TracerOptions(boolean pinToOneCpu, Set<Syscall> intercept, PrintStream trace,
                             List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings,
                             boolean disableAslr, boolean pidNamespace, EventLog events, Scheduler scheduler,
-                            dev.detsim.sandbox.world.Clocks clocks) {}
+                            dev.detsim.sandbox.world.Clocks clocks, Preemption preemption) {}

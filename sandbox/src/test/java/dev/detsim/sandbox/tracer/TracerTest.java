@@ -32,7 +32,7 @@ class TracerTest {
 
     private Outcome run(List<SyscallHandler> handlers, String... argv) throws Exception {
         TracerOptions options = new TracerOptions(true, Set.of(), null, handlers, new int[0], warnings, false,
-                false, new dev.detsim.recorder.EventLog(), dev.detsim.scheduler.Scheduler.deterministic(), null);
+                false, new dev.detsim.recorder.EventLog(), dev.detsim.scheduler.Scheduler.deterministic(), null, null);
         return new Tracer(Arch.current(), options).run(argv[0], List.of(argv));
     }
 
