@@ -72,6 +72,13 @@ class TickPreemptionTest {
 
         var v = verify("--runs", "10", "--preempt-by=" + probe, "--", guest("spin_flag").toString(), "count");
         assertEquals(0, v.status(), v.err());
+
+        // Processes a shell forks and execs get counters of their own, with the same boundaries.
+        String twice = guest("spin_flag") + " count; " + guest("spin_flag") + " count";
+        var r = detsimRun(List.of("--preempt-by=" + probe), List.of("bash", "-c", twice), null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals(first + first, r.out());
+        assertFalse(r.err().contains("not deterministic"), r.err());
     }
 
     @Test
