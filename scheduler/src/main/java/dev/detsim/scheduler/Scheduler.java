@@ -27,6 +27,12 @@ public final class Scheduler {
     private final SchedulingPolicy policy;
     private final VirtualClock clock;
     private final TreeMap<ThreadId, ThreadRecord> threads = new TreeMap<>();
+    /**
+     * The threads not EXITED, in id order: what every scan between turns goes over. A program that starts
+     * thousands of processes (a shell loop) would otherwise make each scheduling point cost time in proportion
+     * to every thread it ever had.
+     */
+    private final TreeMap<ThreadId, ThreadRecord> live = new TreeMap<>();
     private final FutexTable futexes = new FutexTable();
     private final TimerQueue timers = new TimerQueue();
 
@@ -61,7 +67,9 @@ public final class Scheduler {
     /** A new thread (the first one, or a clone/fork child): RUNNABLE. */
     public void spawn(ThreadId thread, ProcessId process) {
         if (threads.containsKey(thread)) throw misuse(thread + " already exists (" + threads.get(thread).state + ")");
-        threads.put(thread, new ThreadRecord(thread, process));
+        ThreadRecord r = new ThreadRecord(thread, process);
+        threads.put(thread, r);
+        live.put(thread, r);
     }
 
     /** The thread is gone, from any state (exit, exit_group, killed while stopped or parked). */
@@ -76,6 +84,7 @@ public final class Scheduler {
         r.state = ThreadState.EXITED;
         r.condition = null;
         r.deadline = Deadline.NONE;
+        live.remove(thread);
     }
 
     // ---- the decision -------------------------------------------------------------------------------
@@ -308,7 +317,7 @@ public final class Scheduler {
 
     private List<ThreadId> retryWhere(Predicate<WaitCondition> matches, ProcessId process) {
         List<ThreadId> woken = new ArrayList<>();
-        for (ThreadRecord r : threads.values()) {
+        for (ThreadRecord r : live.values()) {
             if (r.state != ThreadState.BLOCKED || !matches.test(r.condition)) continue;
             if (process != null && !process.equals(r.process)) continue;
             wake(r, WakeUp.Cause.MAY_BE_READY);
@@ -340,6 +349,11 @@ public final class Scheduler {
     /** Every thread ever spawned, in id order. */
     public Set<ThreadId> threads() {
         return Collections.unmodifiableSet(threads.keySet());
+    }
+
+    /** The threads that have not exited, in id order. */
+    public Set<ThreadId> liveThreads() {
+        return Collections.unmodifiableSet(live.keySet());
     }
 
     public ProcessId processOf(ThreadId thread) {
@@ -427,7 +441,7 @@ public final class Scheduler {
     /** Wakes every BLOCKED thread whose deadline has passed, in id order. */
     private List<ThreadId> expireDeadlines() {
         List<ThreadId> woken = new ArrayList<>();
-        for (ThreadRecord r : threads.values()) {
+        for (ThreadRecord r : live.values()) {
             if (r.state == ThreadState.BLOCKED && r.deadline.passedAt(clock.now())) {
                 wake(r, WakeUp.Cause.DEADLINE_PASSED);
                 woken.add(r.id);
@@ -436,9 +450,10 @@ public final class Scheduler {
         return woken;
     }
 
+    /** The live threads in state (not EXITED), in id order. */
     private List<ThreadId> inState(ThreadState state) {
         List<ThreadId> out = new ArrayList<>();
-        for (ThreadRecord r : threads.values()) if (r.state == state) out.add(r.id);
+        for (ThreadRecord r : live.values()) if (r.state == state) out.add(r.id);
         return out;
     }
 

@@ -44,6 +44,18 @@ class ThreadLifecycleTest {
     }
 
     @Test
+    void liveThreadsLeaveOutExitedOnesWhichStayKnown() {
+        s.spawn(T1, P);
+        s.spawn(T2, P);
+        s.spawn(T3, P);
+        s.next();
+        s.exited(T2);
+        assertEquals(java.util.List.of(T1, T3), java.util.List.copyOf(s.liveThreads()));
+        assertEquals(java.util.List.of(T1, T2, T3), java.util.List.copyOf(s.threads()));
+        assertEquals(ThreadState.EXITED, s.state(T2));
+    }
+
+    @Test
     void blockingAndWakingAndExiting() {
         s.spawn(T1, P);
         s.spawn(T2, P);

@@ -447,7 +447,7 @@ public final class Tracer {
     /** Whether another thread could use the CPU if this one spun forever: runnable, or waiting with a deadline. */
     private boolean othersCouldRun(Tracee t) {
         if (!scheduler.timers().isEmpty()) return true; // a timer's signal may be what the spinning thread waits for
-        for (ThreadId other : scheduler.threads()) {
+        for (ThreadId other : scheduler.liveThreads()) {
             if (other.equals(t.id)) continue;
             ThreadState s = scheduler.state(other);
             if (s == ThreadState.RUNNABLE || s == ThreadState.BLOCKED && !scheduler.deadlineOf(other).isNone()) {

@@ -98,7 +98,7 @@ final class Waiters {
      * one, a timer expired): interrupts every wait such a signal ends.
      */
     void interruptThoseWithPendingSignals() {
-        for (ThreadId id : scheduler.threads()) {
+        for (ThreadId id : scheduler.liveThreads()) {
             if (scheduler.state(id) != ThreadState.BLOCKED) continue;
             Tracee t = byId.get(id);
             if (t == null || t.listening || t.vforkChild != null) continue;
@@ -121,7 +121,7 @@ final class Waiters {
      * report instead of retrying forever.
      */
     void retryProgressWaiters() {
-        for (ThreadId id : scheduler.threads()) {
+        for (ThreadId id : scheduler.liveThreads()) {
             if (scheduler.state(id) != ThreadState.BLOCKED) continue;
             Tracee t = byId.get(id);
             if (t == null || t.lockTriedAt >= progressTurns) continue;
