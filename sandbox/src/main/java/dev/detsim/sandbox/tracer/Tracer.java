@@ -686,10 +686,13 @@ public final class Tracer {
             execStop.registers = regs;
             for (SyscallHandler h : options.handlers()) h.onExec(execStop);
             Tracee execing = t;
-            boolean fastClock = vdsoClock != null
-                    && vdsoClock.install(t.tid, t.tgid, (ip, args) -> injectSyscall(execing, ip, args));
+            java.util.OptionalLong vdsoSlot = AuxiliaryVector.valueAddress(memory, t.tid, regs.stackPointer(),
+                    AuxiliaryVector.AT_SYSINFO_EHDR);
+            Long vdsoBase = vdsoSlot.isEmpty() ? null : memory.readWord(t.tid, vdsoSlot.getAsLong());
+            boolean fastClock = vdsoClock != null && vdsoBase != null && vdsoBase != 0
+                    && vdsoClock.install(t.tid, t.tgid, vdsoBase, (ip, args) -> injectSyscall(execing, ip, args));
             if (threads.get(t.tid) != t) return; // killed while detsim mapped its clock page
-            if (!fastClock) hideVdso(t);
+            if (!fastClock && vdsoSlot.isPresent()) hideVdso(t, vdsoSlot.getAsLong());
         }
         int patched = arch.name().equals("x86_64") ? timeStampPatches.patchProgram(t.tgid) : 0;
         options.events().append(t.number(), "exec", programOf(t.tid) + writes.describe()
@@ -702,13 +705,10 @@ public final class Tracer {
      * Hides the vDSO from the new program (AT_SYSINFO_EHDR becomes AT_IGNORE in its auxiliary vector), so
      * libc and Go read the clocks (and getrandom, where the kernel has a vDSO one) with syscalls.
      */
-    private void hideVdso(Tracee t) {
-        java.util.OptionalLong slot = AuxiliaryVector.valueAddress(memory, t.tid, regs.stackPointer(),
-                AuxiliaryVector.AT_SYSINFO_EHDR);
-        if (slot.isEmpty()) return;
+    private void hideVdso(Tracee t, long slot) {
         byte[] ignore = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
                 .putLong(AuxiliaryVector.AT_IGNORE).array();
-        memory.write(t.tid, slot.getAsLong() - 8, ignore);
+        memory.write(t.tid, slot - 8, ignore);
     }
 
     /**
