@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.handlers;
 
+import dev.detsim.sandbox.os.ProcFiles;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Disposition;
 import dev.detsim.sandbox.tracer.SyscallHandler;
@@ -8,10 +9,6 @@ import dev.detsim.sandbox.tracer.TaskState;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -56,14 +53,21 @@ public final class ChildWaitHandler implements SyscallHandler {
     /** The children of every thread of process pid (/proc/PID/task/TID/children). */
     static List<Integer> childrenOf(int pid) {
         List<Integer> out = new ArrayList<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks) {
-                String list = Files.readString(task.resolve("children")).trim();
-                if (list.isEmpty()) continue;
-                for (String c : list.split("\\s+")) out.add(Integer.parseInt(c));
+        int[] tasks = ProcFiles.numberedEntries("/proc/" + pid + "/task");
+        if (tasks == null) return out; // the process is going away: let the kernel answer
+        for (int task : tasks) {
+            byte[] list = ProcFiles.read("/proc/" + pid + "/task/" + task + "/children");
+            if (list == null) return out; // a thread or the process is going away: what was found so far
+            int value = -1;
+            for (byte b : list) { // "pid pid ... " in decimal
+                if (b >= '0' && b <= '9') {
+                    value = (value < 0 ? 0 : value * 10) + (b - '0');
+                } else if (value >= 0) {
+                    out.add(value);
+                    value = -1;
+                }
             }
-        } catch (IOException | RuntimeException e) {
-            // the process is going away: let the kernel answer
+            if (value >= 0) out.add(value);
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.os.ProcFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,23 +12,22 @@ public final class TaskState {
 
     /** True once the task is a zombie or dead (state Z or X), or gone from /proc altogether. */
     public static boolean hasExited(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state == 'Z' || state == 'X';
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
+        int state = state(pid);
+        return state < 0 || state == 'Z' || state == 'X';
     }
 
     /** True while the task is running or runnable (state R), false when it sleeps, waits, stopped or is gone. */
     public static boolean isRunnable(int tid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + tid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) == 'R';
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return state(tid) == 'R';
+    }
+
+    /** The state letter in /proc/PID/stat (after the command name, which may hold anything), or -1. */
+    private static int state(int pid) {
+        byte[] stat = ProcFiles.read("/proc/" + pid + "/stat");
+        if (stat == null) return -1;
+        int close = stat.length - 1;
+        while (close >= 0 && stat[close] != ')') close--;
+        return close >= 0 && close + 2 < stat.length ? stat[close + 2] : -1;
     }
 
     /**
@@ -34,15 +35,17 @@ public final class TaskState {
      * line of /proc/PID/status (the host pid itself without a namespace), or -1 once the task is gone.
      */
     public static int pidInNamespace(int pid) {
+        byte[] status = ProcFiles.read("/proc/" + pid + "/status");
+        if (status == null) return -1;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            for (String line : new String(status, StandardCharsets.ISO_8859_1).split("\n")) {
                 if (line.startsWith("NSpid:")) {
                     String[] numbers = line.substring(6).trim().split("\\s+");
                     return Integer.parseInt(numbers[numbers.length - 1]);
                 }
             }
             return pid;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return -1;
         }
     }
