@@ -402,9 +402,12 @@ def cmd_markdown(results_path, out_path):
           "a ptrace design on this VM; detsim's ~100 µs is within 1.5× of that floor.")
         w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler "
           "(0.34 s of CPU in 0.49 s); under detsim those sleeps are virtual and cost nothing, but the run "
-          "pays the JVM's start (~0.5 s), 27 process starts (~15 ms each under detsim against ~4.5 ms: "
-          "exec-time set-up and the loader's stat/open stops), ~9,800 stops (4,004 pwrite64 for virtual "
-          "mtimes, 3,010 newfstatat, 1,205 openat) and the JIT warming up on a run this short.")
+          "pays the JVM's start (~0.45 s), 27 process starts, ~9,800 stops (4,004 pwrite64 for virtual "
+          "mtimes, 3,010 newfstatat, 1,205 openat) and the JIT warming up on a run this short. The programs "
+          "themselves do not run slower (per process: the same CPU samples and page faults as under the C "
+          "tracer); the extra is the tracer's own CPU on the shared CPU, mostly Java still being compiled. "
+          "With C1 only (`DETSIM_JAVA_OPTIONS=-XX:TieredStopAtLevel=1`) this row measured 3.44× on "
+          "2026-12-04, at the cost of every stop-heavy row (cross-thread ping-pong 17×).")
         w("")
     w("## Environment")
     w("")
