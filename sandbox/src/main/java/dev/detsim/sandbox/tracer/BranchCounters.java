@@ -27,7 +27,7 @@ public record BranchCounters(TickSource source, String reason) {
         TickSource source = TickSource.retiredBranchesOfThisCpu();
         Posix posix = Posix.forCurrentThread();
         try (Arena arena = Arena.ofConfined()) {
-            int fd = source.open(posix, arena, 0, Long.MAX_VALUE >> 1);
+            int fd = source.open(posix, 0, Long.MAX_VALUE >> 1);
             if (fd < 0) return new BranchCounters(null, "perf_event_open: " + Errno.name(-fd));
             try {
                 MemorySegment count = arena.allocate(ValueLayout.JAVA_LONG);

@@ -43,7 +43,6 @@ final class TickCounters {
     }
 
     private final Posix posix;
-    private final Arena arena;
     private final TickSource source;
     private final PrintStream warnings;
     private final MemorySegment word, owner;
@@ -51,7 +50,6 @@ final class TickCounters {
 
     TickCounters(Posix posix, Arena arena, TickSource source, PrintStream warnings) {
         this.posix = posix;
-        this.arena = arena;
         this.source = source;
         this.warnings = warnings;
         this.word = arena.allocate(ValueLayout.JAVA_LONG);
@@ -65,7 +63,7 @@ final class TickCounters {
     /** A new thread: its counter, signalling the thread itself at each overflow. A failure leaves it to the watchdog. */
     void open(Tracee t) {
         close(t);
-        int fd = source.open(posix, arena, t.tid, source.quantum() - source.skid());
+        int fd = source.open(posix, t.tid, source.quantum() - source.skid());
         if (fd < 0) {
             if (fd != -Errno.ESRCH) warnOpen(t, "perf_event_open: " + Errno.name(-fd));
             return;

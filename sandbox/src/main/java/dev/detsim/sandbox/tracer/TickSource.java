@@ -97,33 +97,33 @@ public record TickSource(String description, int type, long config, Path probeFi
      * Opens this counter for thread tid (0: the calling thread), counting, with an overflow every period
      * ticks. Returns the descriptor or -errno.
      */
-    int open(Posix posix, Arena arena, int tid, long period) {
-        MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
-        int perfType = type;
-        if (probeFile != null) {
-            perfType = uprobeType();
-            if (perfType < 0) return perfType;
-            attr.set(ValueLayout.JAVA_LONG, 56, arena.allocateFrom(probeFile.toString()).address()); // uprobe_path
-            attr.set(ValueLayout.JAVA_LONG, 64, probeOffset); // probe_offset
+    int open(Posix posix, int tid, long period) {
+        try (Arena arena = Arena.ofConfined()) { // the kernel copies the attributes and the path
+            MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
+            int perfType = type;
+            if (probeFile != null) {
+                perfType = uprobeType();
+                if (perfType < 0) return perfType;
+                attr.set(ValueLayout.JAVA_LONG, 56, arena.allocateFrom(probeFile.toString()).address()); // uprobe_path
+                attr.set(ValueLayout.JAVA_LONG, 64, probeOffset); // probe_offset
+            }
+            attr.set(ValueLayout.JAVA_INT, 0, perfType);
+            attr.set(ValueLayout.JAVA_INT, 4, ATTR_SIZE);
+            attr.set(ValueLayout.JAVA_LONG, 8, config);
+            attr.set(ValueLayout.JAVA_LONG, 16, period);
+            attr.set(ValueLayout.JAVA_LONG, 40, EXCLUDE_KERNEL | EXCLUDE_HV | EXCLUDE_GUEST | (hardware ? PINNED : 0));
+            attr.set(ValueLayout.JAVA_INT, 48, 1); // wakeup_events: a notice at every overflow
+            return (int) posix.call(Syscall.PERF_EVENT_OPEN, attr.address(), tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
         }
-        attr.set(ValueLayout.JAVA_INT, 0, perfType);
-        attr.set(ValueLayout.JAVA_INT, 4, ATTR_SIZE);
-        attr.set(ValueLayout.JAVA_LONG, 8, config);
-        attr.set(ValueLayout.JAVA_LONG, 16, period);
-        attr.set(ValueLayout.JAVA_LONG, 40, EXCLUDE_KERNEL | EXCLUDE_HV | EXCLUDE_GUEST | (hardware ? PINNED : 0));
-        attr.set(ValueLayout.JAVA_INT, 48, 1); // wakeup_events: a notice at every overflow
-        return (int) posix.call(Syscall.PERF_EVENT_OPEN, attr.address(), tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
     }
 
     /** Opens and closes this counter for the calling thread: 0 if that works, else the errno. */
     public int check() {
         Posix posix = Posix.forCurrentThread();
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = open(posix, arena, 0, quantum);
-            if (fd < 0) return -fd;
-            posix.close(fd);
-            return 0;
-        }
+        int fd = open(posix, 0, quantum);
+        if (fd < 0) return -fd;
+        posix.close(fd);
+        return 0;
     }
 
     /** The uprobe PMU's perf type (/sys/bus/event_source/devices/uprobe/type), or -ENOENT. */
