@@ -17,8 +17,7 @@ final class SelfLauncher {
         cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-Xlog:cds=off,aot=off")); // as ./detsim
         String extra = System.getenv("DETSIM_JAVA_OPTIONS");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
-        Path aot = jar.resolveSibling("detsim.aot"); // trained by ./detsim with these same flags
-        if (Files.isRegularFile(aot)) cmd.add("-XX:AOTCache=" + aot);
+        aotCacheFor(jar).ifPresent(aot -> cmd.add("-XX:AOTCache=" + aot));
         if (Files.isDirectory(jar)) {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()));
@@ -26,5 +25,22 @@ final class SelfLauncher {
             cmd.addAll(List.of("-jar", jar.toString()));
         }
         return cmd;
+    }
+
+    /**
+     * The AOT cache ./detsim trained next to jar with these same flags, unless the jar was rebuilt since (as the
+     * launcher checks): the JVM accepted such a stale cache here, and a run then loaded classes of the older
+     * build and hung.
+     */
+    static java.util.Optional<Path> aotCacheFor(Path jar) {
+        Path aot = jar.resolveSibling("detsim.aot");
+        try {
+            if (Files.isRegularFile(aot) && Files.getLastModifiedTime(aot).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+                return java.util.Optional.of(aot);
+            }
+        } catch (java.io.IOException e) {
+            // unreadable: run without it
+        }
+        return java.util.Optional.empty();
     }
 }
