@@ -102,6 +102,22 @@ class TickPreemptionTest {
     }
 
     @Test
+    void aProbeOnAFiveByteNopInGoCodeStillLetsSysmonPreempt() throws Exception {
+        // Linux 6.18 turns a uprobe on a 5-byte nop into a call to its [uprobes-trampoline] page. A boundary
+        // reached there must not preempt there: Go's SIGURG handler will not preempt a thread whose PC is not
+        // Go code, so the goroutine spun on forever (found in CI). detsim steps back into the program first.
+        var dis = Programs.nativeRun(List.of("objdump", "-d", "--disassemble=main.spin.func1", guest("goconc").toString()), null);
+        assertEquals(0, dis.status(), dis.err());
+        Matcher nop = Pattern.compile("(?m)^\\s*([0-9a-f]+):\\s+0f 1f 44 00 00\\s").matcher(dis.out());
+        assertTrue(nop.find(), "no 5-byte nop in main.spin.func1:\n" + dis.out());
+        long offset = Long.parseLong(nop.group(1), 16) - 0x400000; // Go's text: file offset = address - 0x400000
+        String goProbe = "--preempt-by=probe:" + guest("goconc") + ":0x" + Long.toHexString(offset);
+        var v = verify("--runs", "3", goProbe, "--", guest("goconc").toString(), "spin");
+        assertEquals(0, v.status(), v.err());
+        assertFalse(v.err().contains("not deterministic"), v.err());
+    }
+
+    @Test
     void withNobodyElseToRunTheCounterAimsAtTheNextBoundaryThroughSyscalls() throws Exception {
         // One thread, 20 boundaries' worth of spins, a syscall every 999 spins (so one lands while detsim
         // single-steps toward a boundary): it runs to the end and nothing is preempted.

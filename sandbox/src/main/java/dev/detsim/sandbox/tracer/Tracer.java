@@ -573,6 +573,10 @@ public final class Tracer {
         endTurn(t, 0);
     }
 
+    private boolean inUprobeTrampoline(Tracee t) {
+        return arch.fetch(posix, t.tid, regs.forFetch()) >= 0 && CodeSite.inUprobeTrampoline(t.tid, regs.instructionPointer());
+    }
+
     /** Whether this SIGSTKFLT stop is t's tick counter overflowing (then the signal is detsim's, not the program's). */
     private boolean isTickOverflow(Tracee t) {
         return ticks != null && t.tickFd >= 0 && posix.ptrace(PTRACE_GETSIGINFO, t.tid, 0, siginfo.address()) >= 0
@@ -588,7 +592,10 @@ public final class Tracer {
                 continueTurn(t, 0);
             }
             case BOUNDARY, OVERSHOT -> {
-                if (!othersCouldRun(t)) {
+                if (tick == TickCounters.Tick.BOUNDARY && ticks.source().probeFile() != null && inUprobeTrampoline(t)) {
+                    t.tickStepping = true; // no probe hit before it is back: step into the program's code, then preempt
+                    continueTurn(t, 0);
+                } else if (!othersCouldRun(t)) {
                     ticks.nextBoundary(t); // steps on, or runs until the counter's next notice
                     continueTurn(t, 0);
                 } else if (tick == TickCounters.Tick.BOUNDARY) {
