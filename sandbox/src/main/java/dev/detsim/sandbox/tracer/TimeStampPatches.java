@@ -141,15 +141,8 @@ final class TimeStampPatches {
     private static long loadBias(int tgid, Path exe, List<long[]> loads) {
         if (loads.isEmpty()) return -1;
         long firstVaddr = loads.getFirst()[1] & ~0xfffL;
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + tgid + "/maps"))) {
-                if (!line.endsWith(" " + exe)) continue;
-                String[] f = line.split("\\s+");
-                if (Long.parseLong(f[2], 16) != 0) continue;
-                return Long.parseUnsignedLong(f[0].substring(0, f[0].indexOf('-')), 16) - firstVaddr;
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
+        for (dev.detsim.sandbox.os.MemoryMap.Mapping m : dev.detsim.sandbox.os.MemoryMap.of(tgid)) {
+            if (m.offset() == 0 && m.name().equals(exe.toString())) return m.start() - firstVaddr;
         }
         return -1;
     }

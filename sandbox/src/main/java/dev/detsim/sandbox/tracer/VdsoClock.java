@@ -8,8 +8,6 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -214,16 +212,8 @@ final class VdsoClock {
 
     /** [start, end) of the [vdso] mapping of tid, or null. */
     private static long[] vdsoRange(int tid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + tid + "/maps"))) {
-                if (!line.endsWith("[vdso]")) continue;
-                String[] r = line.substring(0, line.indexOf(' ')).split("-");
-                return new long[] {Long.parseUnsignedLong(r[0], 16), Long.parseUnsignedLong(r[1], 16)};
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return null;
+        dev.detsim.sandbox.os.MemoryMap.Mapping m = dev.detsim.sandbox.os.MemoryMap.named(tid, "[vdso]");
+        return m == null ? null : new long[] {m.start(), m.end()};
     }
 
     /** Function symbols of an ELF64 image (the vDSO): name to {offset, size}. */
