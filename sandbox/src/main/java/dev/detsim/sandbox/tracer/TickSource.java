@@ -30,7 +30,7 @@ import java.nio.file.Path;
  * @param probeOffset the probed instruction's offset in probeFile
  */
 public record TickSource(String description, int type, long config, Path probeFile, long probeOffset, long skid,
-                         long quantum, boolean hardware) {
+                         long quantum) {
     private static final int PERF_TYPE_HARDWARE = 0, PERF_TYPE_RAW = 4, PERF_COUNT_HW_BRANCH_INSTRUCTIONS = 4;
     private static final int ATTR_SIZE = 128; // PERF_ATTR_SIZE_VER8
     static final long DISABLED = 1L, PINNED = 1L << 2, EXCLUDE_KERNEL = 1L << 5, EXCLUDE_HV = 1L << 6,
@@ -50,14 +50,19 @@ public record TickSource(String description, int type, long config, Path probeFi
         if (vendor.equals("GenuineIntel") && family == 6) {
             long config = ICE_LAKE_AND_LATER.contains(model) ? 0x5111c4 : 0x5101c4;
             return new TickSource("retired conditional branches (Intel raw 0x" + Long.toHexString(config) + ")",
-                    PERF_TYPE_RAW, config, null, 0, 125, BRANCH_QUANTUM, true);
+                    PERF_TYPE_RAW, config, null, 0, 125, BRANCH_QUANTUM);
         }
         if (vendor.equals("AuthenticAMD") && family >= 0x17) {
             return new TickSource("retired conditional branches (AMD Zen raw 0x5100d1)", PERF_TYPE_RAW, 0x5100d1,
-                    null, 0, 10_000, BRANCH_QUANTUM, true);
+                    null, 0, 10_000, BRANCH_QUANTUM);
         }
         return new TickSource("retired branches (generic hardware event)", PERF_TYPE_HARDWARE,
-                PERF_COUNT_HW_BRANCH_INSTRUCTIONS, null, 0, 10_000, BRANCH_QUANTUM, true);
+                PERF_COUNT_HW_BRANCH_INSTRUCTIONS, null, 0, 10_000, BRANCH_QUANTUM);
+    }
+
+    /** A hardware counter (pinned to the PMU), not a probe. */
+    boolean hardware() {
+        return probeFile == null;
     }
 
     /** Ice Lake and later Intel cores, which encode conditional branches as 0x5111c4 (rr's table). */
@@ -90,7 +95,7 @@ public record TickSource(String description, int type, long config, Path probeFi
     /** Hits of the instruction at offset in file (a uprobe), a tick each; the file must exist. */
     public static TickSource probe(Path file, long offset) {
         return new TickSource("hits of " + file + "+0x" + Long.toHexString(offset), -1, 0, file, offset, 2,
-                PROBE_QUANTUM, false);
+                PROBE_QUANTUM);
     }
 
     /**
@@ -111,7 +116,7 @@ public record TickSource(String description, int type, long config, Path probeFi
             attr.set(ValueLayout.JAVA_INT, 4, ATTR_SIZE);
             attr.set(ValueLayout.JAVA_LONG, 8, config);
             attr.set(ValueLayout.JAVA_LONG, 16, period);
-            attr.set(ValueLayout.JAVA_LONG, 40, EXCLUDE_KERNEL | EXCLUDE_HV | EXCLUDE_GUEST | (hardware ? PINNED : 0));
+            attr.set(ValueLayout.JAVA_LONG, 40, EXCLUDE_KERNEL | EXCLUDE_HV | EXCLUDE_GUEST | (hardware() ? PINNED : 0));
             attr.set(ValueLayout.JAVA_INT, 48, 1); // wakeup_events: a notice at every overflow
             return (int) posix.call(Syscall.PERF_EVENT_OPEN, attr.address(), tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
         }
