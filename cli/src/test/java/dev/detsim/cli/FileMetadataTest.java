@@ -153,6 +153,40 @@ class FileMetadataTest {
         assertEquals("stat of a missing path: No such file or directory", line(out, "stat of a missing"));
     }
 
+    /**
+     * pwrite64 and the other calls that only put data into a file do not stop (detsim watches the files the
+     * program opens for writing with inotify and reads the watch at its next stop), yet each still moves the
+     * file's times, whichever thread or process writes and however the file was opened; a read does not.
+     */
+    @Test
+    void everyWayOfWritingMovesTheTimesWithoutStoppingTheWrites() throws IOException {
+        String out = verifyFiveRuns(List.of(guest("file_writes").toString(), dir.toString()));
+        List<String> ways = List.of("pwrite64", "pwritev", "pwritev2", "write", "ftruncate", "fallocate",
+                "copy_file_range", "sendfile", "splice", "thread-pwrite64", "child-pwrite64", "reopened-pwrite64",
+                "tmpfile-pwrite64");
+        for (String way : ways) assertEquals(way + " mtime-advanced=yes ctime-is-mtime=yes", line(out, way + " "));
+        assertEquals("pread mtime-advanced=no ctime-is-mtime=yes", line(out, "pread "));
+        // verify's runs write stdout into files it opened: a regular file the program inherited, watched too.
+        assertEquals("stdout-write mtime-advanced=yes ctime-is-mtime=yes", line(out, "stdout-write"));
+
+        // The event log shows which calls stopped: none of the data writes but write (it stops for pipes,
+        // which may block).
+        Path stdout = dir.resolve("stdout.txt"), events = dir.resolve("events.log");
+        List<String> cmd = new ArrayList<>(detsimCommand(List.of("run", "--events=" + events, "--")));
+        cmd.addAll(List.of(guest("file_writes").toString(), dir.toString()));
+        var r = Programs.run(new ProcessBuilder(cmd).redirectOutput(stdout.toFile()), null, Programs.DEFAULT_TIMEOUT);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+        assertEquals(out, Files.readString(stdout));
+        List<String> stopped = Files.readAllLines(events).stream().filter(l -> l.contains("\tsyscall\t"))
+                .map(l -> l.split("\t")[3].replaceAll("\\(.*", "")).distinct().toList();
+        for (String quiet : List.of("pwrite64", "pwritev", "pwritev2", "ftruncate", "fallocate", "copy_file_range",
+                "sendfile", "splice")) {
+            assertTrue(!stopped.contains(quiet), quiet + " stopped: " + stopped);
+        }
+        assertTrue(stopped.contains("write") && stopped.contains("newfstatat"), stopped.toString());
+    }
+
     @Test
     void lsShowsVirtualInodesAndTimes() throws IOException {
         String script = """

@@ -7,7 +7,10 @@ import static dev.detsim.sandbox.handlers.GuestFiles.AT_SYMLINK_NOFOLLOW;
 
 import dev.detsim.sandbox.handlers.GuestFiles.HostInode;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.os.ProcFiles;
 import dev.detsim.sandbox.tracer.Disposition;
+import dev.detsim.sandbox.tracer.ExecStop;
+import dev.detsim.sandbox.tracer.StopObserver;
 import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.SyscallStop;
 import java.nio.ByteBuffer;
@@ -20,16 +23,25 @@ import java.util.Set;
  * owner changes, and the program's own utimensat — and records each change in {@link FileChanges} at the
  * virtual time of the call. Every call runs unchanged (PASSTHROUGH); when detsim cannot find the file a
  * call names, the change is simply not recorded and the kernel gives the call's error.
+ *
+ * <p>Where {@link FileChanges#watchesWrites()}, the data-writing calls (write, pwrite64, ftruncate, ...) do
+ * not stop for this handler: the regular files the program opens for writing, creates, or inherits open are
+ * watched instead, and what it wrote to is learnt at its next stop ({@link WriteWatch}).
  */
-public final class FileChangeHandler implements SyscallHandler {
+public final class FileChangeHandler implements SyscallHandler, StopObserver {
     // x86_64's values. aarch64 shares O_CREAT, O_EXCL and O_TRUNC but not O_NOFOLLOW or O_TMPFILE (nor
     // O_DIRECTORY inside it): those belong in the arch layer once detsim runs there.
     static final int O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000, O_NOFOLLOW = 0400000, O_TMPFILE = 020200000;
-    private static final int O_WRONLY = 01, RENAME_EXCHANGE = 2;
+    private static final int O_WRONLY = 01, O_ACCMODE = 03, RENAME_EXCHANGE = 2;
+    /** The calls that write data into an open file: with a write watch they need not stop. */
+    private static final Set<Syscall> DATA_WRITES = EnumSet.of(Syscall.WRITE, Syscall.PWRITE64, Syscall.WRITEV,
+            Syscall.PWRITEV, Syscall.PWRITEV2, Syscall.COPY_FILE_RANGE, Syscall.SENDFILE, Syscall.SPLICE,
+            Syscall.FTRUNCATE, Syscall.FALLOCATE);
     private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
 
     private final FileChanges changes;
     private final GuestFiles files;
+    private boolean inheritedWatched;
 
     public FileChangeHandler(FileChanges changes) {
         this.changes = changes;
@@ -39,13 +51,41 @@ public final class FileChangeHandler implements SyscallHandler {
     @Override
     public Set<Syscall> subscriptions() {
         // Some exist only on x86_64 (open, creat, mkdir, rename, utime, ...): the filter skips them elsewhere.
-        return EnumSet.of(Syscall.WRITE, Syscall.PWRITE64, Syscall.WRITEV, Syscall.PWRITEV, Syscall.PWRITEV2,
-                Syscall.COPY_FILE_RANGE, Syscall.SENDFILE, Syscall.SPLICE, Syscall.FTRUNCATE, Syscall.FALLOCATE,
-                Syscall.TRUNCATE, Syscall.OPEN, Syscall.OPENAT, Syscall.OPENAT2, Syscall.CREAT, Syscall.MKDIR,
-                Syscall.MKDIRAT, Syscall.MKNOD, Syscall.MKNODAT, Syscall.SYMLINK, Syscall.SYMLINKAT, Syscall.LINK,
-                Syscall.LINKAT, Syscall.UNLINK, Syscall.UNLINKAT, Syscall.RMDIR, Syscall.RENAME, Syscall.RENAMEAT,
-                Syscall.RENAMEAT2, Syscall.CHMOD, Syscall.FCHMOD, Syscall.FCHMODAT, Syscall.CHOWN, Syscall.LCHOWN,
-                Syscall.FCHOWN, Syscall.FCHOWNAT, Syscall.UTIMENSAT, Syscall.FUTIMESAT, Syscall.UTIMES, Syscall.UTIME);
+        Set<Syscall> s = EnumSet.of(Syscall.TRUNCATE, Syscall.OPEN, Syscall.OPENAT, Syscall.OPENAT2, Syscall.CREAT,
+                Syscall.MKDIR, Syscall.MKDIRAT, Syscall.MKNOD, Syscall.MKNODAT, Syscall.SYMLINK, Syscall.SYMLINKAT,
+                Syscall.LINK, Syscall.LINKAT, Syscall.UNLINK, Syscall.UNLINKAT, Syscall.RMDIR, Syscall.RENAME,
+                Syscall.RENAMEAT, Syscall.RENAMEAT2, Syscall.CHMOD, Syscall.FCHMOD, Syscall.FCHMODAT, Syscall.CHOWN,
+                Syscall.LCHOWN, Syscall.FCHOWN, Syscall.FCHOWNAT, Syscall.UTIMENSAT, Syscall.FUTIMESAT,
+                Syscall.UTIMES, Syscall.UTIME);
+        if (!changes.watchesWrites()) s.addAll(DATA_WRITES);
+        return s;
+    }
+
+    @Override
+    public void runningThreadStopped(int tid) {
+        changes.runningThreadStopped(tid);
+    }
+
+    /** The first program: the regular files it inherited open for writing (a redirected stdout) are watched. */
+    @Override
+    public void onExec(ExecStop exec) {
+        if (inheritedWatched || !changes.watchesWrites()) return;
+        inheritedWatched = true;
+        int[] fds = ProcFiles.numberedEntries("/proc/" + exec.tid() + "/fd");
+        if (fds == null) return;
+        for (int fd : fds) {
+            byte[] info = ProcFiles.read("/proc/" + exec.tid() + "/fdinfo/" + fd);
+            if (info != null && (openFlags(info) & O_ACCMODE) != 0) changes.watchDescriptor(exec.tid(), fd);
+        }
+    }
+
+    /** The octal "flags:" line of a /proc/PID/fdinfo/FD file; 0 if absent. */
+    static int openFlags(byte[] fdinfo) {
+        String text = new String(fdinfo, java.nio.charset.StandardCharsets.US_ASCII);
+        for (String line : text.split("\n")) {
+            if (line.startsWith("flags:")) return Integer.parseInt(line.substring(6).trim(), 8);
+        }
+        return 0;
     }
 
     @Override
@@ -117,17 +157,27 @@ public final class FileChangeHandler implements SyscallHandler {
     }
 
     private void open(SyscallStop stop, int dirfd, int pathArgument, int flags) {
-        if ((flags & (O_CREAT | O_TRUNC)) == 0 || (flags & O_TMPFILE) == O_TMPFILE) return;
+        boolean watchWritable = (flags & O_ACCMODE) != 0 && changes.watchesWrites();
+        if ((flags & O_TMPFILE) == O_TMPFILE) { // a new file without a name: watched through its descriptor
+            int tid = stop.tid();
+            if (watchWritable) stop.onReturn(fd -> {
+                if (fd >= 0) changes.watchDescriptor(tid, (int) fd);
+            });
+            return;
+        }
+        if ((flags & (O_CREAT | O_TRUNC)) == 0 && !watchWritable) return;
         byte[] path = path(stop, pathArgument, 0);
         if (path == null) return;
         boolean create = (flags & O_CREAT) != 0, exclusive = create && (flags & O_EXCL) != 0;
         boolean nofollow = exclusive || (flags & O_NOFOLLOW) != 0; // O_EXCL never follows a final symlink
         HostInode existing = files.identify(stop.tid(), dirfd, path, nofollow ? AT_SYMLINK_NOFOLLOW : 0);
         if (existing == null) {
-            if (create) changes.expectCreation(stop.tid(), dirfd, path, nofollow);
-        } else if ((flags & O_TRUNC) != 0 && !exclusive && existing.regular()) {
-            changes.modified(existing);
+            if (create) changes.expectCreation(stop.tid(), dirfd, path, nofollow, watchWritable);
+            return;
         }
+        if (exclusive) return; // EEXIST
+        if ((flags & O_TRUNC) != 0 && existing.regular()) changes.modified(existing);
+        if (watchWritable) changes.watchOpened(existing, stop.tid(), dirfd, path, nofollow);
     }
 
     private void create(SyscallStop stop, int dirfd, int pathArgument) {

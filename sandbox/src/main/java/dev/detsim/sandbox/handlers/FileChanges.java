@@ -26,9 +26,72 @@ public final class FileChanges {
     private final FileMetadata world;
     private final GuestFiles files = new GuestFiles();
     private final List<Expectation> pending = new ArrayList<>();
+    private final WriteWatch writes;
+    private final java.io.PrintStream warnings;
+    private boolean warnedUnwatched, warnedOverflow;
+    private long previousStop = Long.MIN_VALUE;
 
+    /** Changes recorded at the calls that make them, writes included (every write stops). */
     public FileChanges(FileMetadata world) {
+        this(world, false, null);
+    }
+
+    /**
+     * With watchWrites, writes to regular files are learnt from an inotify watch at the program's next stop
+     * instead (see {@link WriteWatch}); where inotify is unavailable every write stops, as without it.
+     * Files that cannot be watched are reported once on warnings.
+     */
+    public FileChanges(FileMetadata world, boolean watchWrites, java.io.PrintStream warnings) {
         this.world = world;
+        this.writes = watchWrites ? WriteWatch.open(files) : null;
+        this.warnings = warnings;
+    }
+
+    /** Whether writes are learnt from the watch: then the write calls need not stop. */
+    public boolean watchesWrites() {
+        return writes != null;
+    }
+
+    /**
+     * The running thread stopped (any stop, before its handlers run): the files it wrote to since its previous
+     * stop get a time just before this stop's (1 ns: the writes came before the call it stopped at, and after
+     * the previous stop, which was at least a turn, 1 µs, earlier), and the files its earlier calls created
+     * start being watched.
+     */
+    void runningThreadStopped(int tid) {
+        if (writes == null) return;
+        long now = now();
+        if (writes.watching()) {
+            long before = Math.max(now - 1, previousStop);
+            for (HostInode f : writes.modifiedSince()) world.times().modified(f.device(), f.inode(), before);
+            if (writes.overflowed() && !warnedOverflow && warnings != null) {
+                warnedOverflow = true;
+                warnings.println("detsim: warning: the kernel's inotify queue overflowed; some files' modification"
+                        + " times may not be deterministic in this run");
+            }
+        }
+        previousStop = now;
+        settle(tid);
+    }
+
+    /** The thread opens (dirfd, path), an existing regular file, for writing: watch it for writes. */
+    void watchOpened(HostInode file, int tid, int dirfd, byte[] path, boolean nofollow) {
+        if (writes != null && file.regular()) reportUnwatched(writes.watch(file, tid, dirfd, path, nofollow), path);
+    }
+
+    /** The thread has descriptor fd open for writing (inherited from outside the run): watch it if a regular file. */
+    void watchDescriptor(int tid, int fd) {
+        if (writes == null) return;
+        HostInode f = files.identifyDescriptor(tid, fd);
+        if (f != null && f.regular()) reportUnwatched(writes.watchDescriptor(f, tid, fd), ("descriptor " + fd).getBytes());
+    }
+
+    private void reportUnwatched(int result, byte[] what) {
+        if (result >= 0 || warnedUnwatched || warnings == null) return;
+        warnedUnwatched = true;
+        warnings.println("detsim: warning: cannot watch " + new String(what, java.nio.charset.StandardCharsets.UTF_8)
+                + " for writes (" + Errno.name(-result) + "); the modification times of files detsim cannot watch"
+                + " do not change when the program writes to them");
     }
 
     FileMetadata world() {
@@ -61,7 +124,8 @@ public final class FileChanges {
         boolean applyIfHappened(FileMetadata world, GuestFiles files);
     }
 
-    private record Creation(int tid, long time, Place at, boolean nofollow, HostInode parent) implements Expectation {
+    private record Creation(int tid, long time, Place at, boolean nofollow, HostInode parent, boolean writable)
+            implements Expectation {
         public List<Place> places() {
             return List.of(at);
         }
@@ -128,10 +192,20 @@ public final class FileChanges {
         for (Iterator<Expectation> it = pending.iterator(); it.hasNext(); ) {
             Expectation e = it.next();
             boolean happened = e.applyIfHappened(world, files);
+            if (happened && e instanceof Creation c && c.writable()) watchCreated(c);
             if (happened || e.tid() == tid || !alive(e.tid())) {
                 it.remove();
                 close(e);
             }
+        }
+    }
+
+    /** A file an open just created for writing: watched from now on (its creation gave it this turn's times). */
+    private void watchCreated(Creation c) {
+        if (writes == null) return;
+        HostInode born = c.at().identify(files, c.nofollow());
+        if (born != null && born.regular()) {
+            reportUnwatched(writes.watchAt(born, c.at().base(), c.at().path(), c.nofollow()), c.at().path());
         }
     }
 
@@ -177,10 +251,15 @@ public final class FileChanges {
 
     /** The thread is about to create (dirfd, path), which does not exist now. */
     void expectCreation(int tid, int dirfd, byte[] path, boolean nofollow) {
+        expectCreation(tid, dirfd, path, nofollow, false);
+    }
+
+    /** The same for an open that creates a file, writable: the new file is watched for writes once it exists. */
+    void expectCreation(int tid, int dirfd, byte[] path, boolean nofollow, boolean writable) {
         HostInode parent = parentOf(tid, dirfd, path);
         if (parent == null) return; // no such directory: the call will fail
         Place at = place(tid, dirfd, path);
-        if (at != null) expect(new Creation(tid, now(), at, nofollow, parent));
+        if (at != null) expect(new Creation(tid, now(), at, nofollow, parent, writable));
     }
 
     /** The thread is about to remove (dirfd, path) (unlink or rmdir). */

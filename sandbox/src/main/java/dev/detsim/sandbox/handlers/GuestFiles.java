@@ -250,7 +250,7 @@ final class GuestFiles {
     }
 
     /** Copies a (+ b) and a NUL into the path buffer (a "/" between them when b is given); its address. */
-    private long cString(byte[] a, byte[] b) {
+    long cString(byte[] a, byte[] b) {
         MemorySegment.copy(a, 0, path, JAVA_BYTE, 0, a.length);
         int n = a.length;
         if (b != null) {

@@ -9,7 +9,7 @@ import java.util.Map;
 public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, ECHILD = 10,
             EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17, ENOTDIR = 20, EISDIR = 21,
-            EINVAL = 22, ENOEXEC = 8, ENOSYS = 38, ETXTBSY = 26, EALREADY = 114, EINPROGRESS = 115;
+            EINVAL = 22, ENOEXEC = 8, ENOSYS = 38, ENAMETOOLONG = 36, ETXTBSY = 26, EALREADY = 114, EINPROGRESS = 115;
 
     private static final Map<Integer, String[]> TABLE = NumberedNames.load("/dev/detsim/sandbox/syscall/errno.tsv");
 

@@ -77,6 +77,7 @@ public final class Tracer {
     private final Set<String> warned = new HashSet<>();
     /** Per syscall, the handlers that subscribed to it, in priority order (null: none). */
     private final SyscallHandler[][] bySyscall = new SyscallHandler[Syscall.values().length][];
+    private final List<StopObserver> stopObservers = new ArrayList<>();
 
     // Owned by the tracer thread once run() starts there.
     private Posix posix;
@@ -143,6 +144,7 @@ public final class Tracer {
                 now[now.length - 1] = h;
                 bySyscall[s.ordinal()] = now;
             }
+            if (h instanceof StopObserver o) stopObservers.add(o);
         }
     }
 
@@ -293,6 +295,9 @@ public final class Tracer {
 
     /** One waitpid report: an exit, or a stop of the running thread or of one detsim holds. */
     private void report(int tid, int status) throws SpawnException {
+        if (current != null && tid == current.tid) {
+            for (StopObserver o : stopObservers) o.runningThreadStopped(tid);
+        }
         if (!stopped(status)) {
             onExit(tid, status);
             return;
