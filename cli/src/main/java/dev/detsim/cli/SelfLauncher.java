@@ -14,7 +14,7 @@ final class SelfLauncher {
         Path jar = Path.of(SelfLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-Xlog:cds=off,aot=off")); // as ./detsim
+        cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-Xmn16m", "-Xlog:cds=off,aot=off")); // as ./detsim
         String extra = System.getenv("DETSIM_JAVA_OPTIONS");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
         aotCacheFor(jar).ifPresent(aot -> cmd.add("-XX:AOTCache=" + aot));

@@ -48,7 +48,7 @@ final class Programs {
     static List<String> detsimCommand(List<String> runOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-jar", System.getProperty("detsim.jar", "target/detsim-cli.jar")));
+        cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-Xmn16m", "-jar", System.getProperty("detsim.jar", "target/detsim-cli.jar")));
         cmd.addAll(runOptions);
         return cmd;
     }
