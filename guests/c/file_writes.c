@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void die(const char *what) {
@@ -66,9 +67,16 @@ int main(int argc, char **argv) {
     if (fd < 0) die("open data");
     char byte;
 
+    struct timespec clock_before, clock_after;
+    if (clock_gettime(CLOCK_REALTIME, &clock_before) != 0) die("clock_gettime");
     start(fd);
     if (pwrite(fd, "abcdefgh", 8, 0) != 8) die("pwrite");
     report("pwrite64", fd);
+    struct stat written;
+    if (fstat(fd, &written) != 0 || clock_gettime(CLOCK_REALTIME, &clock_after) != 0) die("clock order");
+    /* The clock read before the write is no later than the new mtime, the one after it no earlier. */
+    printf("clock-order %s\n", !later(&clock_before, &written.st_mtim) && !later(&written.st_mtim, &clock_after)
+           ? "before<=mtime<=after" : "out of order");
 
     start(fd);
     struct iovec iov[2] = {{"ij", 2}, {"kl", 2}};

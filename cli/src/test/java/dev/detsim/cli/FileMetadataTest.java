@@ -166,6 +166,7 @@ class FileMetadataTest {
                 "tmpfile-pwrite64");
         for (String way : ways) assertEquals(way + " mtime-advanced=yes ctime-is-mtime=yes", line(out, way + " "));
         assertEquals("pread mtime-advanced=no ctime-is-mtime=yes", line(out, "pread "));
+        assertEquals("clock-order before<=mtime<=after", line(out, "clock-order"), "times agree with the clock");
         // verify's runs write stdout into files it opened: a regular file the program inherited, watched too.
         assertEquals("stdout-write mtime-advanced=yes ctime-is-mtime=yes", line(out, "stdout-write"));
 

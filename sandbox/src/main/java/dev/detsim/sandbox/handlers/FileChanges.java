@@ -54,23 +54,22 @@ public final class FileChanges {
 
     /**
      * The running thread stopped (any stop, before its handlers run): the files it wrote to since its previous
-     * stop get a time just before this stop's (1 ns: the writes came before the call it stopped at, and after
-     * the previous stop, which was at least a turn, 1 µs, earlier), and the files its earlier calls created
-     * start being watched.
+     * stop get this stop's virtual time, the time of the turn the writes ran in (and no earlier than the calls
+     * of the previous stop), and the files its earlier calls created start being watched.
      */
     void runningThreadStopped(int tid) {
         if (writes == null) return;
-        long now = now();
+        long turn = world.now();
         if (writes.watching()) {
-            long before = Math.max(now - 1, previousStop);
-            for (HostInode f : writes.modifiedSince()) world.times().modified(f.device(), f.inode(), before);
+            long at = Math.max(turn, previousStop + 1);
+            for (HostInode f : writes.modifiedSince()) world.times().modified(f.device(), f.inode(), at);
             if (writes.overflowed() && !warnedOverflow && warnings != null) {
                 warnedOverflow = true;
                 warnings.println("detsim: warning: the kernel's inotify queue overflowed; some files' modification"
                         + " times may not be deterministic in this run");
             }
         }
-        previousStop = now;
+        previousStop = turn;
         settle(tid);
     }
 
@@ -102,8 +101,13 @@ public final class FileChanges {
         return files;
     }
 
+    /**
+     * The time of a change made by the call the thread is stopped at: 1 ns after this stop's virtual time. The
+     * call runs after the stop, when the thread runs again; data written since the previous stop has this
+     * stop's time itself, so it comes before the call, and after the clock the program read before writing.
+     */
     long now() {
-        return world.now();
+        return world.now() + 1;
     }
 
     /** A path as an expectation keeps it: relative to detsim's O_PATH descriptor of the thread's dirfd. */

@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * The times files show under detsim, kept per host inode. A file the run has not changed shows the run's
  * start (the epoch) for every time; a change made during the run stamps the virtual time of the call that
- * made it, recorded here when the call is made (never read back from the host, whose timestamps are coarse
- * and real). Times the program sets itself (utimensat and friends) are shown exactly as it set them.
+ * made it (1 ns after the stop at its entry; data written without a stop: the time of the turn it was
+ * written in), recorded by detsim (never read back from the host, whose timestamps are coarse and real).
+ * Times the program sets itself (utimensat and friends) are shown exactly as it set them.
  *
  * <p>Access times behave as on a noatime mount: set when a file is created or by the program, never by
  * reading. All times are nanoseconds since the Unix epoch.
