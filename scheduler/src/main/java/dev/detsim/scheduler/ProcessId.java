@@ -14,6 +14,18 @@ public record ProcessId(int value) implements Comparable<ProcessId> {
         return new ProcessId(value);
     }
 
+    // Written out: a record's generated equals/hashCode is bootstrapped through invokedynamic at its first
+    // call in every run (the AOT cache does not keep it), which cost the tracer's first turns milliseconds.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProcessId other && value == other.value;
+    }
+
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(value);
+    }
+
     @Override
     public int compareTo(ProcessId other) {
         return Integer.compare(value, other.value);

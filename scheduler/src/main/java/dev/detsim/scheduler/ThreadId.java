@@ -14,6 +14,18 @@ public record ThreadId(int value) implements Comparable<ThreadId> {
         return new ThreadId(value);
     }
 
+    // Written out: a record's generated equals/hashCode is bootstrapped through invokedynamic at its first
+    // call in every run (the AOT cache does not keep it), which cost the tracer's first turns milliseconds.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ThreadId other && value == other.value;
+    }
+
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(value);
+    }
+
     @Override
     public int compareTo(ThreadId other) {
         return Integer.compare(value, other.value);

@@ -659,8 +659,9 @@ public final class Tracer {
         byId.put(t.id, t);
         scheduler.spawn(t.id, t.process);
         if (ticks != null) ticks.open(t);
-        long live = threads.values().stream().filter(x -> !x.gone).count();
-        peakLive = (int) Math.max(peakLive, live);
+        int live = 0;
+        for (Tracee x : threads.values()) if (!x.gone) live++; // a loop: a stream's lambda is linked at first use
+        peakLive = Math.max(peakLive, live);
     }
 
     private void onExec(Tracee t) {
