@@ -360,7 +360,10 @@ def cmd_markdown(results_path, out_path):
       "(fork, seize, exec, the loader's opens stopping at the tracer) ~30 ms, the launcher script ~25 ms. "
       "Already taken: one `syscall()` binding instead of a dozen downcalls, a JDK 25 AOT cache trained "
       "once per build, picocli compiled from source (its Java 5 class files cannot be archived); 656 ms "
-      "before. Going further would take picocli's programmatic API and fewer downcall shapes.")
+      "before. On 2026-12-05 a JFR profile (1 ms samples) of `run -- /bin/true` found half the tracer "
+      "thread's start-up CPU in method-handle bootstraps the AOT cache does not keep (string concatenation, "
+      "records' equals/hashCode, a stream's lambda): removed (-XDstringConcat=inline, written-out methods), "
+      "~27 ms. Going further would take picocli's programmatic API and fewer downcall shapes.")
     w("")
     workloads_path = os.path.join(os.path.dirname(results_path), "workloads.json")
     if os.path.exists(workloads_path):
