@@ -216,6 +216,19 @@ def verdict(passed, skipped_reason=None):
     return "**PASS**" if passed else "**MISS**"
 
 
+def read_handoff(path):
+    """Median ns per round trip by mode from bench/target/handoff.tsv (mode, pass, ns); {} if absent."""
+    if not os.path.exists(path):
+        return {}
+    by_mode = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 3:
+                by_mode.setdefault(parts[0], []).append(float(parts[2]))
+    return {mode: statistics.median(v) for mode, v in by_mode.items() if v}
+
+
 def cmd_markdown(results_path, out_path):
     with open(results_path) as f:
         r = json.load(f)
@@ -342,6 +355,32 @@ def cmd_markdown(results_path, out_path):
         x = ra[name]
         w(f"* {x['description']}: {fmt_x(x['value']) if x['value'] is not None else 'not measured'}")
     w("")
+    handoff = read_handoff(os.path.join(os.path.dirname(results_path), "handoff.tsv"))
+    if handoff:
+        w("### The hand-off floor")
+        w("")
+        w("Every stop hands the one CPU from the program to the tracer and back. `bench/c/handoff.c` times "
+          "that without ptrace, for two processes pinned to one CPU (median of the passes):")
+        w("")
+        w("| Round trip between two processes on one CPU | ns | ÷ C tracer stop (GETREGS + CONT) |")
+        w("|---|---:|---:|")
+        labels = {"pipe": "a byte over a pipe and back (two context switches, four syscalls)",
+                  "notif": "a seccomp user notification (`SECCOMP_RET_USER_NOTIF`, RECV + SEND)",
+                  "notif-sync": "the same with `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP`"}
+        stop = ns("ctracer_regs_pin")
+        for mode in ("pipe", "notif", "notif-sync"):
+            if mode not in handoff:
+                w(f"| {labels[mode]} | not measured | — |")
+                continue
+            w(f"| {labels[mode]} | {fmt_ns(handoff[mode])} | {fmt_x(handoff[mode] / stop) if stop else '—'} |")
+        w("")
+        if stop and "notif" in handoff and "pipe" in handoff:
+            w(f"A user notification round trip costs {fmt_x(handoff['notif'] / stop)} of a ptrace stop here, and "
+              f"both cost about what the pipe round trip does: two context switches, which a supervisor in "
+              f"another process pays at every stop whatever the mechanism. Cross-thread ping-pong needs ~4.2 "
+              f"stops per round trip (below), so its floor here is ~{fmt_ns(4.2 * min(handoff['notif'], stop))} "
+              f"ns even for a supervisor on user notifications.")
+            w("")
     w("### Start-up")
     w("")
     w("| Command | runs | median ms | p90 ms | min ms | max ms |")
@@ -387,30 +426,33 @@ def cmd_markdown(results_path, out_path):
             res = verdict(x["passed"]) if x.get("passed") is not None else "—"
             w(f"| {x['label']} | {nat} | {det} | {ratio} | ≤ {x['target_max']:.1f}× | {res} |")
         w("")
-        w("Where the time goes (measured 2026-12-04 with `perf`, JFR and per-thread /proc times):")
+        w("Where the time goes (measured 2026-12-04/05 with `perf`, JFR and per-thread /proc times):")
         w("")
         w("* **A stop.** An intercepted syscall is a ptrace stop: three syscalls in the tracer "
           "(PTRACE_GET_SYSCALL_INFO, PTRACE_CONT, wait4) and two context switches, as in the C tracer; the "
-          "rest of detsim's cost is its own Java code per stop. Three host costs were found and removed: "
-          "PR_SET_TSC (the kernel rewrites CR4.TSD at every switch into and out of the program: ~7 µs of a "
-          "~22 µs stop on this PVM guest, where rdtsc does not even fault — now requested only where it "
-          "faults), a process_vm_writev of the clock page per turn (now a page shared with the program) and "
-          "an eventfd read per dispatch (now a counter in memory).")
+          "rest of detsim's cost is its own Java code per stop, plus one `read` of the write watch's inotify "
+          "descriptor (usually empty) at each stop while the program has a regular file open for writing "
+          "(below). Three host costs were found and removed earlier: PR_SET_TSC (~7 µs of a ~22 µs stop on "
+          "this PVM guest, now requested only where rdtsc faults), a process_vm_writev of the clock page per "
+          "turn (now a shared page) and an eventfd read per dispatch (now a counter in memory).")
         w("* **Clock reads.** The vDSO stubs answer 512 reads per turn from the shared page; the Go "
           "runtime's nanotime made ~8 stops per 1000 goroutine switches with 64. Same-thread ping-pong and "
-          "cgo now run at native speed.")
+          "cgo run at native speed.")
         w("* **Cross-thread ping-pong** needs ~4.2 stops per round trip (two futex wakes, two futex waits, "
-          "each a scheduling point that hands the one CPU to the other thread). At the C tracer's floor of "
-          "~15–17 µs per stop that is ≥ 65 µs against a 7–10 µs native round trip: ≤ 5× is out of reach for "
-          "a ptrace design on this VM; detsim's ~100 µs is within 1.5× of that floor.")
-        w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler "
-          "(0.34 s of CPU in 0.49 s); under detsim those sleeps are virtual and cost nothing, but the run "
-          "pays the JVM's start (~0.45 s), 27 process starts, ~9,800 stops (4,004 pwrite64 for virtual "
-          "mtimes, 3,010 newfstatat, 1,205 openat) and the JIT warming up on a run this short. The programs "
-          "themselves do not run slower (per process: the same CPU samples and page faults as under the C "
-          "tracer); the extra is the tracer's own CPU on the shared CPU, mostly Java still being compiled. "
-          "With C1 only (`DETSIM_JAVA_OPTIONS=-XX:TieredStopAtLevel=1`) this row measured 3.44× on "
-          "2026-12-04, at the cost of every stop-heavy row (cross-thread ping-pong 17×).")
+          "each a scheduling point that hands the one CPU to the other thread). With the hand-off floor "
+          "measured above that is far more than 5× a 7–10 µs native round trip, for ptrace and for seccomp "
+          "user notifications alike; only fewer stops per hand-off (an in-process fast path for futex "
+          "wakes) could reach it.")
+        w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler, and "
+          "how long varies from run to run (0.46–0.74 s medians on this machine, 0.51–0.68 s within one run "
+          "of 5); under detsim those sleeps are virtual. The run pays the JVM's start (~0.45 s), 27 process "
+          "starts, ~5,800 stops (3,000 newfstatat, 1,205 openat, 410 write, 401 unlink, 401 fchown) and the "
+          "JIT warming up on a run this short. Taken on 2026-12-05: pwrite64 and the other calls that only "
+          "put data into a file no longer stop (4,004 stops of 9,832: an inotify watch on the files the "
+          "program writes, read at every stop), a 16 MB young generation (the default ~130 MB was first-"
+          "touched page by page: −7%), an AOT cache trained on a shell workload (JIT profiles of the stop "
+          "paths: −4 to −8%) and no invokedynamic bootstraps on the tracer's first turns (−27 ms). C1 only "
+          "(`DETSIM_JAVA_OPTIONS=-XX:TieredStopAtLevel=1`) no longer measured faster in interleaved runs.")
         w("")
     w("## Environment")
     w("")
