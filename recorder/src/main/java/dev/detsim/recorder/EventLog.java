@@ -37,12 +37,20 @@ public final class EventLog {
 
     /** Appends an event; returns it with its chain value. */
     public Event append(int thread, String kind, String detail) {
+        record(thread, kind, detail);
+        return new Event(count - 1, thread, kind, detail, digest());
+    }
+
+    /**
+     * Appends an event without making an {@link Event} of it: the tracer's way, at every stop (the chain value
+     * is spelled out in hex only when the log is written to a file).
+     */
+    public void record(int thread, String kind, String detail) {
         String line = EventLogFormat.canonical(count, thread, kind, detail);
         sha256.update(chain);
         chain = sha256.digest(line.getBytes(StandardCharsets.UTF_8));
-        Event e = new Event(count++, thread, kind, detail, HexFormat.of().formatHex(chain));
-        if (out != null) write(EventLogFormat.line(e));
-        return e;
+        count++;
+        if (out != null) write(EventLogFormat.line(line, digest()));
     }
 
     /** The chain value after the last event (32 zero bytes, hex, before any). */

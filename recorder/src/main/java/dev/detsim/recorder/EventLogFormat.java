@@ -31,8 +31,9 @@ public final class EventLogFormat {
         return seq + "\t" + thread + "\t" + escape(kind) + "\t" + escape(detail);
     }
 
-    static String line(Event e) {
-        return canonical(e.seq(), e.thread(), e.kind(), e.detail()) + "\t" + e.chain();
+    /** A line of the file: the canonical form the chain hashes, then the chain value after it. */
+    static String line(String canonical, String chain) {
+        return canonical + "\t" + chain;
     }
 
     static String escape(String s) {

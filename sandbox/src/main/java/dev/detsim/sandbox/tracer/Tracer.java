@@ -346,11 +346,11 @@ public final class Tracer {
             Decision d = scheduler.next();
             switch (d) {
                 case Decision.Run r -> startTurn(byId.get(r.thread()), r.wakeUp().orElse(null));
-                case Decision.AdvanceClock a -> options.events().append(0, "clock", Long.toString(a.now()));
+                case Decision.AdvanceClock a -> options.events().record(0, "clock", Long.toString(a.now()));
                 case Decision.Deadlock dl -> {
                     if (waitForOutside(dl.report())) continue;
                     deadlock = dl.report();
-                    options.events().append(0, "deadlock", dl.report().toString().replace("\n", ";"));
+                    options.events().record(0, "deadlock", dl.report().toString().replace("\n", ";"));
                     killEverything();
                     return;
                 }
@@ -366,7 +366,7 @@ public final class Tracer {
         if (scheduler.timers().isEmpty()) return;
         for (TimerQueue.Expired e : scheduler.timers().takeExpired(scheduler.now())) {
             TimerKey key = e.key();
-            options.events().append(0, "timer", key.family() + " " + key.number() + " of process " + key.owner().value());
+            options.events().record(0, "timer", key.family() + " " + key.number() + " of process " + key.owner().value());
             for (SyscallHandler h : options.handlers()) h.onTimer(key, e.at(), timerSignals);
         }
         if (timerSignals.takeSent()) signalCheckDue = true;
@@ -508,7 +508,7 @@ public final class Tracer {
                 } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL) && timeStampCounter(t, signal)) {
                     continueTurn(t, 0); // rdtsc answered
                 } else {
-                    options.events().append(t.number(), "signal", SignalNames.name(signal));
+                    options.events().record(t.number(), "signal", SignalNames.name(signal));
                     continueTurn(t, signal); // signal-delivery-stop: deliver it unchanged
                 }
             }
@@ -574,7 +574,7 @@ public final class Tracer {
             firstWatchdogSite = CodeSite.of(t.tid, regs.instructionPointer());
         }
         scheduler.preempt(t.id, watchdog.elapsedNanos());
-        options.events().append(t.number(), "preempt", "watchdog (not deterministic)");
+        options.events().record(t.number(), "preempt", "watchdog (not deterministic)");
         endTurn(t, 0);
     }
 
@@ -605,11 +605,11 @@ public final class Tracer {
                     continueTurn(t, 0);
                 } else if (tick == TickCounters.Tick.BOUNDARY) {
                     scheduler.preemptAtTick(t.id, TICK_SLICE_NANOS);
-                    options.events().append(t.number(), "preempt", "tick " + t.tickTarget);
+                    options.events().record(t.number(), "preempt", "tick " + t.tickTarget);
                     endTurn(t, 0);
                 } else { // the interrupt came too late: where the turn ends depends on the hardware
                     scheduler.preempt(t.id, 0);
-                    options.events().append(t.number(), "preempt", "tick counter overshot (not deterministic)");
+                    options.events().record(t.number(), "preempt", "tick counter overshot (not deterministic)");
                     endTurn(t, 0);
                 }
             }
@@ -640,7 +640,7 @@ public final class Tracer {
         }
         t.cloneFlags = 0;
         t.cloneChildTid = 0;
-        options.events().append(t.number(), thread ? "clone" : "fork", "thread " + child.number()
+        options.events().record(t.number(), thread ? "clone" : "fork", "thread " + child.number()
                 + (thread ? "" : " process " + child.process.value()));
         watchdog.arm(turnSerial, t.tgid, t.tid); // the new thread could run now, should this one spin
         if (event == EVENT_VFORK) { // the parent waits in the kernel until the child execs or exits
@@ -708,7 +708,7 @@ public final class Tracer {
             if (!fastClock && vdsoSlot.isPresent()) hideVdso(t, vdsoSlot.getAsLong());
         }
         int patched = arch.name().equals("x86_64") ? timeStampPatches.patchProgram(t.tgid) : 0;
-        options.events().append(t.number(), "exec", programOf(t.tid) + writes.describe()
+        options.events().record(t.number(), "exec", programOf(t.tid) + writes.describe()
                 + (patched > 0 ? " rdtsc-sites-patched=" + patched : ""));
         releaseVforkParent(t.process);
         continueTurn(t, t.resumeSignal); // a signal that came while detsim set up the clock page, if any
@@ -802,7 +802,7 @@ public final class Tracer {
                 return true;
             }
             case EXIT_GROUP -> {
-                options.events().append(t.number(), "exit_group", Long.toString(regs.argument(0)));
+                options.events().record(t.number(), "exit_group", Long.toString(regs.argument(0)));
                 markSiblingsGone(t);
                 if (printer != null) printer.begin(t, s, regs);
                 continueTurn(t, 0); // its death is reported next
@@ -837,7 +837,7 @@ public final class Tracer {
      * that word in detsim's queues, not the kernel's).
      */
     private void threadExits(Tracee t) {
-        options.events().append(t.number(), "exit", "thread " + regs.argument(0));
+        options.events().record(t.number(), "exit", "thread " + regs.argument(0));
         if (printer != null) printer.begin(t, Syscall.EXIT, regs);
         markGone(t);
         watchdog.disarm();
@@ -904,12 +904,12 @@ public final class Tracer {
             case Disposition.Passthrough p -> {
                 if (stop.argumentsChanged) arch.store(posix, t.tid, regs.raw());
                 t.onReturn = stop.onReturn;
-                if (h != null) options.events().append(t.number(), "syscall", describe(s, d) + writes.describe());
+                if (h != null) options.events().record(t.number(), "syscall", describe(s, d) + writes.describe());
                 if (printer != null) printer.begin(t, s, regs);
                 endTurn(t, 0);
             }
             case Disposition.Emulate e -> {
-                options.events().append(t.number(), "syscall", describe(s, d) + writes.describe());
+                options.events().record(t.number(), "syscall", describe(s, d) + writes.describe());
                 emulate(t, s, e.value());
             }
             case Disposition.Yield y -> {
@@ -919,7 +919,7 @@ public final class Tracer {
             case Disposition.Futex f -> {
                 FutexOutcome o = scheduler.futex(t.id, f.op());
                 if (o instanceof FutexOutcome.Completed c) {
-                    options.events().append(t.number(), "syscall", describe(s, Disposition.emulate(c.returnValue())));
+                    options.events().record(t.number(), "syscall", describe(s, Disposition.emulate(c.returnValue())));
                     emulate(t, s, c.returnValue());
                 } else {
                     park(t, s, null);
@@ -1025,7 +1025,7 @@ public final class Tracer {
         if (t == null) return null;
         if (ticks != null) ticks.close(t);
         if (!t.gone) {
-            options.events().append(t.number(), "exit", signaled(status)
+            options.events().record(t.number(), "exit", signaled(status)
                     ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));
             markGone(t);
             if (signaled(status)) markSiblingsGone(t); // a fatal signal takes the whole process
