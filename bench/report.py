@@ -397,7 +397,7 @@ def cmd_markdown(results_path, out_path):
       "not re-measured by this script): the JVM itself ~90 ms (`java -version` alone), picocli's "
       "annotation proxies ~45 ms (dynamic proxies cannot be archived), FFM downcall set-up ~60 ms, the run "
       "(fork, seize, exec, the loader's opens stopping at the tracer) ~30 ms, the launcher script ~25 ms. "
-      "Already taken: one `syscall()` binding instead of a dozen downcalls, a JDK 25 AOT cache trained "
+      "Already taken: one raw-syscall binding instead of a dozen downcalls, a JDK 25 AOT cache trained "
       "once per build, picocli compiled from source (its Java 5 class files cannot be archived); 656 ms "
       "before. On 2026-12-05 a JFR profile (1 ms samples) of `run -- /bin/true` found half the tracer "
       "thread's start-up CPU in method-handle bootstraps the AOT cache does not keep (string concatenation, "

@@ -68,6 +68,10 @@ pid_t detsim_spawn(const struct detsim_spawn_request *req, struct detsim_spawned
 int detsim_forward_signals(pid_t target);
 extern volatile uint32_t detsim_signals_seen;
 
+/* System call number with six arguments; the kernel's result (-errno on failure). Every syscall detsim's Java
+ * makes goes through here. */
+long detsim_syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+
 /* Sizes and offsets of the C structures detsim reads, so Java layouts can be checked against C.
  * Returns -1 for an unknown name. */
 long detsim_layout(const char *name);

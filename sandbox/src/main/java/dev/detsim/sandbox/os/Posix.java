@@ -8,42 +8,34 @@ import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
- * The libc calls detsim makes, through java.lang.foreign.
+ * The system calls detsim makes, through java.lang.foreign and libdetsim's raw {@code detsim_syscall}.
  *
- * <p>Every method returns the call's result, or {@code -errno} when it failed: errors are values. errno
- * is captured by the linker ({@code captureCallState}) into a segment owned by the thread that made this
- * instance, so get one per thread with {@link #forCurrentThread()} and do not share it. Short calls that
- * never block are linked {@code critical}, which saves a thread-state transition on every ptrace stop.
+ * <p>Every method returns the call's result, or {@code -errno} when it failed: errors are values, as the
+ * kernel returns them. An instance owns small buffers (the wait status, iovecs) for the thread that made it,
+ * so get one per thread with {@link #forCurrentThread()} and do not share it. Short calls that never block
+ * are linked {@code critical}, which saves a thread-state transition on every ptrace stop.
  */
 public final class Posix {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    // Every call goes through glibc's variadic long syscall(long number, ...): one binding instead of one per
-    // function keeps start-up short (each distinct downcall costs milliseconds to generate). Numbers come
-    // from the arch layer. Two variants: critical (no thread-state transition) for calls that never block,
-    // and a plain one for wait4, which blocks.
+    // Every call goes through one function of libdetsim.so, detsim_syscall(number, a1..a6), which makes the raw
+    // system call and returns the kernel's result, -errno on failure: one binding instead of one per function
+    // keeps start-up short (each distinct downcall costs milliseconds to generate), and no errno has to be
+    // captured after each call (glibc's syscall() sets it; capturing it was ~3% of the tracer's time per
+    // stop). Numbers come from the arch layer. Two variants: critical (no thread-state transition) for calls
+    // that never block, and a plain one for wait4, which blocks.
     private static final FunctionDescriptor SYSCALL = FunctionDescriptor.of(JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle SHORT_CALL = libcSyscall(Linker.Option.critical(false));
-    private static final MethodHandle BLOCKING_CALL = libcSyscall();
+    private static final MethodHandle SHORT_CALL = rawSyscall(Linker.Option.critical(false));
+    private static final MethodHandle BLOCKING_CALL = rawSyscall();
 
-    private static MethodHandle libcSyscall(Linker.Option... extra) {
-        MemorySegment symbol = LINKER.defaultLookup().find("syscall")
-                .orElseThrow(() -> new IllegalStateException("libc has no syscall()"));
-        Linker.Option[] options = new Linker.Option[2 + extra.length];
-        options[0] = Linker.Option.captureCallState("errno");
-        options[1] = Linker.Option.firstVariadicArg(1);
-        System.arraycopy(extra, 0, options, 2, extra.length);
+    private static MethodHandle rawSyscall(Linker.Option... options) {
+        MemorySegment symbol = NativeLibrary.lookup().find("detsim_syscall")
+                .orElseThrow(() -> new IllegalStateException("libdetsim.so has no detsim_syscall"));
         return LINKER.downcallHandle(symbol, SYSCALL, options);
     }
 
@@ -53,7 +45,6 @@ public final class Posix {
     private static final ThreadLocal<Posix> PER_THREAD = ThreadLocal.withInitial(() -> new Posix(Arch.current()));
 
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment callState = arena.allocate(CALL_STATE);
     private final MemorySegment status = arena.allocate(JAVA_INT);
     private final MemorySegment localIov = arena.allocate(16, 8);
     private final MemorySegment remoteIov = arena.allocate(16, 8);
@@ -90,8 +81,7 @@ public final class Posix {
 
     private long shortCall(long nr, long a, long b, long c, long d, long e, long f) {
         try {
-            long r = (long) SHORT_CALL.invokeExact(callState, nr, a, b, c, d, e, f);
-            return r == -1 ? -errno() : r;
+            return (long) SHORT_CALL.invokeExact(nr, a, b, c, d, e, f);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -99,15 +89,10 @@ public final class Posix {
 
     private long blockingCall(long nr, long a, long b, long c, long d) {
         try {
-            long r = (long) BLOCKING_CALL.invokeExact(callState, nr, a, b, c, d, 0L, 0L);
-            return r == -1 ? -errno() : r;
+            return (long) BLOCKING_CALL.invokeExact(nr, a, b, c, d, 0L, 0L);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
-    }
-
-    private int errno() {
-        return (int) ERRNO.get(callState, 0L);
     }
 
     /** ptrace(2); -errno on failure. Not for PTRACE_PEEK*, whose data may legitimately be -1. */
