@@ -17,19 +17,6 @@ public final class FileTimes {
     /** atime, mtime, ctime and btime (birth) of one file, in nanoseconds since the Unix epoch. */
     public record Times(long access, long modify, long change, long birth) {}
 
-    private record HostInode(long device, long inode) {
-        // Written out: see ThreadId (a record's generated methods are bootstrapped at their first call).
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof HostInode other && device == other.device && inode == other.inode;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(device) * 31 + Long.hashCode(inode);
-        }
-    }
-
     private final Times unchanged;
     private final Map<HostInode, Times> changed = new HashMap<>();
 

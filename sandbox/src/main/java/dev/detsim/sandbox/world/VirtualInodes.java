@@ -17,19 +17,6 @@ import java.util.Map;
  * {@link #minor}), the form struct stat carries; statx's separate major/minor go through {@link #makedev}.
  */
 public final class VirtualInodes {
-    private record HostInode(long device, long inode) {
-        // Written out: see ThreadId (a record's generated methods are bootstrapped at their first call).
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof HostInode other && device == other.device && inode == other.inode;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(device) * 31 + Long.hashCode(inode);
-        }
-    }
-
     private final Map<HostInode, Long> inodes = new HashMap<>();
     private final Map<Long, Long> devices = new HashMap<>();
     private long lastInode;
