@@ -11,6 +11,10 @@
  * kernel sends no inotify events for them, and under detsim their times stay the run's start.)
  *
  *   file_writes DIR    works in DIR/fw (made at the start, removed at the end)
+ *   file_writes DIR alternate N
+ *                      writes to two files in turn N times each without another syscall, then once to a
+ *                      third, and reports the third: more distinct writes than the kernel's inotify queue holds
+ *                      (fs.inotify.max_queued_events, 16384 by default) make it drop the last events
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,12 +61,33 @@ static void *thread_writes(void *arg) {
     return NULL;
 }
 
+/* Many writes between two stops: the third file's write comes after the inotify queue is full. */
+static int alternate(long n) {
+    int a = open("a", O_CREAT | O_RDWR | O_TRUNC, 0644), b = open("b", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    int c = open("c", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    if (a < 0 || b < 0 || c < 0) die("open a, b, c");
+    start(c); /* a stop: from here on all three files are watched */
+    for (long i = 0; i < n; i++) {
+        if (pwrite(a, "a", 1, 0) != 1 || pwrite(b, "b", 1, 0) != 1) die("pwrite a, b");
+    }
+    if (pwrite(c, "c", 1, 0) != 1) die("pwrite c");
+    report("after-alternating", c);
+    close(a);
+    close(b);
+    close(c);
+    if (unlink("a") != 0 || unlink("b") != 0 || unlink("c") != 0 || chdir("..") != 0 || rmdir("fw") != 0) {
+        die("clean up");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: file_writes DIR\n");
+    if (argc != 2 && !(argc == 4 && strcmp(argv[2], "alternate") == 0)) {
+        fprintf(stderr, "usage: file_writes DIR [alternate N]\n");
         return 2;
     }
     if (chdir(argv[1]) != 0 || mkdir("fw", 0700) != 0 || chdir("fw") != 0) die("fw");
+    if (argc == 4) return alternate(atol(argv[3]));
     int fd = open("data", O_CREAT | O_RDWR | O_TRUNC, 0644);
     if (fd < 0) die("open data");
     char byte;

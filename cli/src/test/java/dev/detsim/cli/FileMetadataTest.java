@@ -188,6 +188,27 @@ class FileMetadataTest {
         assertTrue(stopped.contains("write") && stopped.contains("newfstatat"), stopped.toString());
     }
 
+    /**
+     * More distinct writes between two stops than the kernel's inotify queue holds: the kernel drops the later
+     * events, so detsim takes every watched file as written, and says so; the same run below the limit does
+     * not warn.
+     */
+    @Test
+    void anOverflowingWriteWatchCountsEveryWatchedFileAsWritten() throws IOException {
+        // readAllLines, not readString: on this JDK readString of a /proc/sys file returned its first byte only.
+        long limit = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/inotify/max_queued_events")).get(0).trim());
+        String guest = guest("file_writes").toString();
+        var over = detsimRun(List.of(guest, dir.toString(), "alternate", Long.toString(limit)), null);
+        assertEquals(0, over.status(), over.err());
+        assertEquals("after-alternating mtime-advanced=yes ctime-is-mtime=yes", over.out().strip(), over.err());
+        assertTrue(over.err().contains("detsim: warning: a thread wrote to files more often between two stops than"
+                + " the kernel's inotify queue holds"), "limit " + limit + ": " + over.err());
+        var under = detsimRun(List.of(guest, dir.toString(), "alternate", "100"), null);
+        assertEquals(0, under.status(), under.err());
+        assertEquals("after-alternating mtime-advanced=yes ctime-is-mtime=yes", under.out().strip());
+        assertEquals("", under.err());
+    }
+
     @Test
     void lsShowsVirtualInodesAndTimes() throws IOException {
         String script = """

@@ -65,8 +65,9 @@ public final class FileChanges {
             for (HostInode f : writes.modifiedSince()) world.times().modified(f.device(), f.inode(), at);
             if (writes.overflowed() && !warnedOverflow && warnings != null) {
                 warnedOverflow = true;
-                warnings.println("detsim: warning: the kernel's inotify queue overflowed; some files' modification"
-                        + " times may not be deterministic in this run");
+                warnings.println("detsim: warning: a thread wrote to files more often between two stops than the"
+                        + " kernel's inotify queue holds (fs.inotify.max_queued_events): every file the program had"
+                        + " open for writing was taken as written then, and runs on hosts with another limit differ");
             }
         }
         previousStop = turn;

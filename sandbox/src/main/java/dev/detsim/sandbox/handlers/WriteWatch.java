@@ -93,24 +93,33 @@ final class WriteWatch {
         return !watched.isEmpty();
     }
 
-    /** The watched files written to since the last call, each once, in the order of their first event. */
+    /**
+     * The watched files written to since the last call, each once, in the order of their first event. If the
+     * kernel's queue overflowed (more than fs.inotify.max_queued_events distinct events between two stops:
+     * later events were dropped), every watched file counts as written.
+     */
     List<HostInode> modifiedSince() {
         List<HostInode> modified = new ArrayList<>(2);
+        boolean lost = false;
         for (;;) {
             long n = files.posix().call(Syscall.READ, fd, buffer.address(), buffer.byteSize());
-            if (n <= 0) return modified; // EAGAIN: the queue is empty
+            if (n <= 0) break; // EAGAIN: the queue is empty
             for (int at = 0; at + EVENT_HEADER <= n; at += EVENT_HEADER + buffer.get(JAVA_INT, at + 12)) {
                 int wd = buffer.get(JAVA_INT, at), mask = buffer.get(JAVA_INT, at + 4);
-                if ((mask & IN_Q_OVERFLOW) != 0) overflowed = true;
+                if ((mask & IN_Q_OVERFLOW) != 0) lost = true;
                 HostInode file = watched.get(wd);
                 if (file == null) continue;
                 if ((mask & IN_MODIFY) != 0 && !modified.contains(file)) modified.add(file);
                 if ((mask & IN_IGNORED) != 0) watched.remove(wd); // the file is gone (or unmounted)
             }
         }
+        if (!lost) return modified;
+        overflowed = true;
+        for (HostInode f : watched.values()) if (!modified.contains(f)) modified.add(f);
+        return modified;
     }
 
-    /** Whether the kernel's event queue ever overflowed: writes may then have gone unrecorded. */
+    /** Whether the kernel's event queue ever overflowed (and every watched file was taken as written). */
     boolean overflowed() {
         return overflowed;
     }
