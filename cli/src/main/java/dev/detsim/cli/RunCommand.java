@@ -186,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
                                           Scheduler scheduler, PrintStream warnings) {
         MachineFiles machineFiles = new MachineFiles(machine);
         machineFiles.materialize();
-        FileChanges changes = new FileChanges(new FileMetadata(clocks), true, warnings);
+        FileChanges changes = new FileChanges(new FileMetadata(clocks), warnings);
         // The change watcher comes after the redirect, which may rewrite an open's path (and answers nothing).
         return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
                 new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),

@@ -31,19 +31,14 @@ public final class FileChanges {
     private boolean warnedUnwatched, warnedOverflow;
     private long previousStop = Long.MIN_VALUE;
 
-    /** Changes recorded at the calls that make them, writes included (every write stops). */
-    public FileChanges(FileMetadata world) {
-        this(world, false, null);
-    }
-
     /**
-     * With watchWrites, writes to regular files are learnt from an inotify watch at the program's next stop
-     * instead (see {@link WriteWatch}); where inotify is unavailable every write stops, as without it.
-     * Files that cannot be watched are reported once on warnings.
+     * Writes to regular files are learnt from an inotify watch at the program's next stop (see
+     * {@link WriteWatch}); where inotify is unavailable every write stops instead. Files that cannot be
+     * watched, and an overflowing watch, are reported once on warnings.
      */
-    public FileChanges(FileMetadata world, boolean watchWrites, java.io.PrintStream warnings) {
+    public FileChanges(FileMetadata world, java.io.PrintStream warnings) {
         this.world = world;
-        this.writes = watchWrites ? WriteWatch.open(files) : null;
+        this.writes = WriteWatch.open(files);
         this.warnings = warnings;
     }
 
@@ -63,7 +58,7 @@ public final class FileChanges {
         if (writes.watching()) {
             long at = Math.max(turn, previousStop + 1);
             for (HostInode f : writes.modifiedSince()) world.times().modified(f.device(), f.inode(), at);
-            if (writes.overflowed() && !warnedOverflow && warnings != null) {
+            if (writes.overflowed() && !warnedOverflow) {
                 warnedOverflow = true;
                 warnings.println("detsim: warning: a thread wrote to files more often between two stops than the"
                         + " kernel's inotify queue holds (fs.inotify.max_queued_events): every file the program had"
@@ -87,7 +82,7 @@ public final class FileChanges {
     }
 
     private void reportUnwatched(int result, byte[] what) {
-        if (result >= 0 || warnedUnwatched || warnings == null) return;
+        if (result >= 0 || warnedUnwatched) return;
         warnedUnwatched = true;
         warnings.println("detsim: warning: cannot watch " + new String(what, java.nio.charset.StandardCharsets.UTF_8)
                 + " for writes (" + Errno.name(-result) + "); the modification times of files detsim cannot watch"
@@ -125,8 +120,8 @@ public final class FileChanges {
 
         List<Place> places();
 
-        /** Whether the call happened, as far as the files show now; if so its changes are recorded. */
-        boolean applyIfHappened(FileMetadata world, GuestFiles files);
+        /** Whether the call happened, as far as the files show now; if so its changes are recorded in changes. */
+        boolean applyIfHappened(FileChanges changes);
     }
 
     private record Creation(int tid, long time, Place at, boolean nofollow, HostInode parent, boolean writable)
@@ -135,12 +130,14 @@ public final class FileChanges {
             return List.of(at);
         }
 
-        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
-            HostInode born = at.identify(files, nofollow);
+        public boolean applyIfHappened(FileChanges changes) {
+            HostInode born = at.identify(changes.files, nofollow);
             if (born == null) return false;
+            FileMetadata world = changes.world;
             world.inodes().renumber(born.device(), born.inode());
             world.times().created(born.device(), born.inode(), time);
             world.times().modified(parent.device(), parent.inode(), time);
+            if (writable) changes.watchCreated(born, at, nofollow);
             return true;
         }
     }
@@ -150,8 +147,9 @@ public final class FileChanges {
             return List.of(at);
         }
 
-        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
-            if (removed.same(at.identify(files, true))) return false;
+        public boolean applyIfHappened(FileChanges changes) {
+            if (removed.same(at.identify(changes.files, true))) return false;
+            FileMetadata world = changes.world;
             world.times().modified(parent.device(), parent.inode(), time);
             world.times().statusChanged(removed.device(), removed.inode(), time); // it may live on (links, open)
             return true;
@@ -164,9 +162,10 @@ public final class FileChanges {
             return List.of(from, to);
         }
 
-        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
-            if (!moved.same(to.identify(files, true))) return false;
-            if (exchange && !replaced.same(from.identify(files, true))) return false;
+        public boolean applyIfHappened(FileChanges changes) {
+            if (!moved.same(to.identify(changes.files, true))) return false;
+            if (exchange && !replaced.same(from.identify(changes.files, true))) return false;
+            FileMetadata world = changes.world;
             world.times().modified(fromParent.device(), fromParent.inode(), time);
             world.times().modified(toParent.device(), toParent.inode(), time);
             world.times().statusChanged(moved.device(), moved.inode(), time);
@@ -180,8 +179,9 @@ public final class FileChanges {
             return List.of(at);
         }
 
-        public boolean applyIfHappened(FileMetadata world, GuestFiles files) {
-            if (!target.same(at.identify(files, true))) return false;
+        public boolean applyIfHappened(FileChanges changes) {
+            if (!target.same(at.identify(changes.files, true))) return false;
+            FileMetadata world = changes.world;
             world.times().statusChanged(target.device(), target.inode(), time);
             world.times().modified(parent.device(), parent.inode(), time);
             return true;
@@ -196,8 +196,7 @@ public final class FileChanges {
         if (pending.isEmpty()) return;
         for (Iterator<Expectation> it = pending.iterator(); it.hasNext(); ) {
             Expectation e = it.next();
-            boolean happened = e.applyIfHappened(world, files);
-            if (happened && e instanceof Creation c && c.writable()) watchCreated(c);
+            boolean happened = e.applyIfHappened(this);
             if (happened || e.tid() == tid || !alive(e.tid())) {
                 it.remove();
                 close(e);
@@ -205,13 +204,9 @@ public final class FileChanges {
         }
     }
 
-    /** A file an open just created for writing: watched from now on (its creation gave it this turn's times). */
-    private void watchCreated(Creation c) {
-        if (writes == null) return;
-        HostInode born = c.at().identify(files, c.nofollow());
-        if (born != null && born.regular()) {
-            reportUnwatched(writes.watchAt(born, c.at().base(), c.at().path(), c.nofollow()), c.at().path());
-        }
+    /** A file an open just created for writing, born at place: watched from now on (its creation gave it its times). */
+    private void watchCreated(HostInode born, Place at, boolean nofollow) {
+        if (writes != null && born.regular()) reportUnwatched(writes.watchAt(born, at.base(), at.path(), nofollow), at.path());
     }
 
     private boolean alive(int tid) {

@@ -70,15 +70,14 @@ final class WriteWatch {
 
     /** Watches file, which relative names from detsim's own directory descriptor dirfd (AT_FDCWD: absolute). */
     int watchAt(HostInode file, int dirfd, byte[] relative, boolean nofollow) {
-        byte[] path = relative;
-        if (dirfd != GuestFiles.AT_FDCWD) {
-            byte[] base = ("/proc/self/fd/" + dirfd + "/").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            path = java.util.Arrays.copyOf(base, base.length + relative.length);
-            System.arraycopy(relative, 0, path, base.length, relative.length);
+        // inotify_add_watch has no *at form: a descriptor of detsim's is reached through /proc/self/fd.
+        byte[] base = dirfd == GuestFiles.AT_FDCWD ? null
+                : ("/proc/self/fd/" + dirfd).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if ((base == null ? 0 : base.length + 1) + relative.length >= GuestFiles.PATH_MAX) {
+            return added(file, -Errno.ENAMETOOLONG);
         }
-        if (path.length >= GuestFiles.PATH_MAX) return added(file, -Errno.ENAMETOOLONG);
-        long wd = files.posix().call(Syscall.INOTIFY_ADD_WATCH, fd, files.cString(path, null),
-                IN_MODIFY | (nofollow ? IN_DONT_FOLLOW : 0));
+        long path = base == null ? files.cString(relative, null) : files.cString(base, relative);
+        long wd = files.posix().call(Syscall.INOTIFY_ADD_WATCH, fd, path, IN_MODIFY | (nofollow ? IN_DONT_FOLLOW : 0));
         return added(file, wd);
     }
 
