@@ -377,8 +377,8 @@ def cmd_markdown(results_path, out_path):
         if stop and "notif" in handoff and "pipe" in handoff:
             w(f"A user notification round trip costs {fmt_x(handoff['notif'] / stop)} of a ptrace stop here, and "
               f"both cost about what the pipe round trip does: two context switches, which a supervisor in "
-              f"another process pays at every stop whatever the mechanism. Cross-thread ping-pong needs ~4.2 "
-              f"stops per round trip (below), so its floor here is ~{fmt_ns(4.2 * min(handoff['notif'], stop))} "
+              f"another process pays at every stop whatever the mechanism. Cross-thread ping-pong needs 2 "
+              f"stops per round trip (below), so its floor here is ~{fmt_ns(2 * min(handoff['notif'], stop))} "
               f"ns even for a supervisor on user notifications.")
             w("")
     w("### Start-up")
@@ -438,11 +438,13 @@ def cmd_markdown(results_path, out_path):
         w("* **Clock reads.** The vDSO stubs answer 512 reads per turn from the shared page; the Go "
           "runtime's nanotime made ~8 stops per 1000 goroutine switches with 64. Same-thread ping-pong and "
           "cgo run at native speed.")
-        w("* **Cross-thread ping-pong** needs ~4.2 stops per round trip (two futex wakes, two futex waits, "
-          "each a scheduling point that hands the one CPU to the other thread). With the hand-off floor "
-          "measured above that is far more than 5× a 7–10 µs native round trip, for ptrace and for seccomp "
-          "user notifications alike; only fewer stops per hand-off (an in-process fast path for futex "
-          "wakes) could reach it.")
+        w("* **Cross-thread ping-pong** took ~4.2 stops per round trip (two futex wakes, two futex waits) "
+          "until 2026-12-05; now the Go runtime's futex wakes run in the kernel unstopped and the waiters "
+          "whose futex word changed are woken at the waker's next stop (README, FutexWordWatch), so a round "
+          "trip is its two waits, each a scheduling point that hands the one CPU to the other thread. A woken "
+          "wait is finished with one register write and no register read. That is at best two hand-offs at the "
+          "floor measured above (~2 × a C tracer stop against a 7–10 µs native round trip): 5× needs each "
+          "stop within about 1.2× of the C tracer's, the stop row's own target.")
         w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler, and "
           "how long varies from run to run (0.46–0.74 s medians on this machine, 0.51–0.68 s within one run "
           "of 5); under detsim those sleeps are virtual. The run pays the JVM's start (~0.45 s), 27 process "

@@ -6,6 +6,8 @@
 //
 //	goconc          all parts
 //	goconc spin     a goroutine in a tight loop (no calls) while another must run: needs async preemption
+//	goconc handoff N  N round trips to a goroutine locked to its own thread, with GOMAXPROCS=1: every trip
+//	                  hands the P to the other thread and back (a futex wake and a futex wait on each side)
 package main
 
 // #include <stdint.h>
@@ -18,6 +20,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +30,16 @@ func main() {
 	fmt.Println("gomaxprocs", runtime.GOMAXPROCS(0))
 	if len(os.Args) > 1 && os.Args[1] == "spin" {
 		spin()
+		return
+	}
+	if len(os.Args) > 2 && os.Args[1] == "handoff" {
+		n, err := strconv.Atoi(os.Args[2])
+		if err != nil || n < 1 {
+			fmt.Fprintln(os.Stderr, "usage: goconc handoff N (N >= 1)")
+			os.Exit(2)
+		}
+		runtime.GOMAXPROCS(1)
+		handoffs(n)
 		return
 	}
 	pipeline()
@@ -113,6 +126,11 @@ func timers() {
 
 // lockedThread: a goroutine locked to its OS thread answers 100 requests: every answer hands off threads.
 func lockedThread() {
+	fmt.Println("locked thread: sum", handoffs(100))
+}
+
+// handoffs sends 0..n-1 to a goroutine locked to its OS thread, which answers each with v+1; the sum.
+func handoffs(n int) int {
 	req, resp := make(chan int), make(chan int)
 	go func() {
 		runtime.LockOSThread()
@@ -123,13 +141,16 @@ func lockedThread() {
 		close(resp)
 	}()
 	sum := 0
-	for i := 0; i < 100; i++ {
+	for i := 0; i < n; i++ {
 		req <- i
 		sum += <-resp
 	}
 	close(req)
 	<-resp
-	fmt.Println("locked thread: sum", sum)
+	if len(os.Args) > 1 && os.Args[1] == "handoff" {
+		fmt.Println("handoffs", n, "sum", sum)
+	}
+	return sum
 }
 
 // tcpEcho: an echo server on loopback and four clients through the netpoller; the order clients finish is

@@ -268,6 +268,24 @@ public final class Scheduler {
         return new FutexOutcome.Completed(woken + result.moved().size());
     }
 
+    /** Whether thread is blocked in a futex wait on key. */
+    public boolean waitsOnFutex(ThreadId thread, FutexKey key) {
+        ThreadRecord r = known(thread);
+        return r.state == ThreadState.BLOCKED && r.condition instanceof WaitCondition.FutexWait f && f.key().equals(key);
+    }
+
+    /**
+     * Ends thread's futex wait as a FUTEX_WAKE would (the wait returns 0), wherever it is in its queue: for
+     * wakes the tracer did not see, when the futex word no longer holds the value the thread waited for
+     * (futex(2) allows a wait to end so at any time). False, changing nothing, if it is not in a futex wait.
+     */
+    public boolean wakeFutexWaiter(ThreadId thread) {
+        ThreadRecord r = known(thread);
+        if (r.state != ThreadState.BLOCKED || !(r.condition instanceof WaitCondition.FutexWait)) return false;
+        wake(r, WakeUp.Cause.WOKEN);
+        return true;
+    }
+
     /** The threads waiting on a futex, head of the queue first (the order wakes take them in). */
     public List<ThreadId> futexWaiters(FutexKey key) {
         return futexes.waiters(key);

@@ -80,6 +80,37 @@ class FutexTest {
     }
 
     @Test
+    void aWaiterWokenByItselfLeavesItsPlaceAndReturnsZero() {
+        List<ThreadId> w = waiters(3, A);
+        assertTrue(s.waitsOnFutex(w.get(1), A));
+        assertTrue(!s.waitsOnFutex(w.get(1), B), "it waits on A, not B");
+        assertTrue(s.wakeFutexWaiter(w.get(1)), "the middle of the queue, not its head");
+        assertEquals(List.of(w.get(1)), runnable());
+        assertEquals(List.of(w.get(0), w.get(2)), s.futexWaiters(A));
+        assertTrue(!s.waitsOnFutex(w.get(1), A));
+        assertTrue(!s.wakeFutexWaiter(w.get(1)), "no longer waiting: nothing changes");
+        assertTrue(!s.wakeFutexWaiter(WAKER), "the running thread waits on nothing");
+        s.exited(WAKER);
+        Decision.Run run = assertInstanceOf(Decision.Run.class, s.next());
+        assertEquals(w.get(1), run.thread());
+        assertEquals(OptionalLong.of(0), run.wakeUp().orElseThrow().syscallReturn());
+        assertEquals(1, completed(s.futex(w.get(1), new FutexOp.Wake(A, 1))), "the others are still queued");
+        assertEquals(List.of(w.get(2)), s.futexWaiters(A));
+    }
+
+    @Test
+    void onlyFutexWaitsAreWokenByThemselves() {
+        s.spawn(WAKER, P);
+        ThreadId sleeper = ThreadId.of(2);
+        s.spawn(sleeper, P);
+        runOnly(sleeper);
+        s.block(sleeper, new WaitCondition.Sleep(), Deadline.at(1_000_000));
+        assertTrue(!s.waitsOnFutex(sleeper, A));
+        assertTrue(!s.wakeFutexWaiter(sleeper), "a sleep is not a futex wait");
+        assertEquals(ThreadState.BLOCKED, s.state(sleeper));
+    }
+
+    @Test
     void aZeroWakeCountStillWakesOneAsInLinux() {
         waiters(2, A);
         assertEquals(1, completed(s.futex(WAKER, new FutexOp.Wake(A, 0))));

@@ -105,6 +105,19 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
      */
     public abstract long storeSyscallNumber(Posix posix, int tid, MemorySegment regs, long nr);
 
+    /** Whether the full register set regs (PTRACE_GETREGS) is of a thread running 32-bit code (an i386 program). */
+    public boolean compatMode(MemorySegment regs) {
+        return false;
+    }
+
+    /**
+     * Writes argument index of a thread at a syscall or seccomp stop, alone (the kernel runs the call with
+     * it); 0 or -errno, -ENOSYS where the architecture can only write the whole register set.
+     */
+    public long storeArgument(Posix posix, int tid, int index, long value) {
+        return -38; // ENOSYS
+    }
+
     public static final class UnsupportedArchitectureException extends RuntimeException {
         UnsupportedArchitectureException(String arch) {
             super("detsim supports Linux on x86_64 and aarch64; this machine is " + arch);

@@ -37,6 +37,11 @@ public final class Registers {
         this.rest = rest;
     }
 
+    /** Whether only what a struct ptrace_syscall_info holds is loaded (and nothing was changed since). */
+    public boolean partial() {
+        return rest != null;
+    }
+
     /** The buffer for a full fetch (PTRACE_GETREGS): what a partial load still owed is no longer wanted. */
     public MemorySegment forFetch() {
         rest = null;

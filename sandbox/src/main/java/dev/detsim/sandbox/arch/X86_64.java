@@ -11,10 +11,13 @@ public final class X86_64 extends Arch {
 
     private static final int PTRACE_GETREGS = 12;
     private static final int PTRACE_SETREGS = 13;
+    private static final int PTRACE_POKEUSER = 6;
 
     // Offsets in struct user_regs_struct (sys/user.h); NativeLayoutTest checks them against C.
     static final int R10 = 56, R9 = 64, R8 = 72, RAX = 80, RCX = 88, RDX = 96, RSI = 104, RDI = 112, ORIG_RAX = 120,
-            RIP = 128, RSP = 152, SIZE = 216;
+            RIP = 128, CS = 136, RSP = 152, SIZE = 216;
+    /** The code segment of 32-bit (compat mode) code: its syscalls are i386's. */
+    private static final long COMPAT_CS = 0x23;
     private static final int[] ARGUMENTS = {RDI, RSI, RDX, R10, R8, R9};
 
     private X86_64() {
@@ -87,6 +90,17 @@ public final class X86_64 extends Arch {
     @Override
     public long store(Posix posix, int tid, MemorySegment regs) {
         return posix.ptrace(PTRACE_SETREGS, tid, 0, regs.address());
+    }
+
+    @Override
+    public boolean compatMode(MemorySegment regs) {
+        return regs.get(JAVA_LONG, CS) == COMPAT_CS;
+    }
+
+    /** PTRACE_POKEUSER at the register's offset in struct user (which begins with user_regs_struct). */
+    @Override
+    public long storeArgument(Posix posix, int tid, int index, long value) {
+        return posix.ptrace(PTRACE_POKEUSER, tid, argumentOffset(index), value);
     }
 
     @Override

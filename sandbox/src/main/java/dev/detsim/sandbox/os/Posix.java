@@ -119,6 +119,16 @@ public final class Posix {
         return transfer(writevNr, pid, addr, src, len);
     }
 
+    /**
+     * Copies the remote ranges of process pid that remoteIovs (count struct iovec) lists, one after the other,
+     * into dst; bytes copied (fewer if a range could not be read: the copy stops there) or -errno.
+     */
+    public long readMemoryScattered(int pid, MemorySegment remoteIovs, int count, MemorySegment dst, long len) {
+        localIov.set(JAVA_LONG, 0, dst.address());
+        localIov.set(JAVA_LONG, 8, len);
+        return shortCall(readvNr, pid, localIov.address(), 1, remoteIovs.address(), count, 0);
+    }
+
     /** process_vm_readv or process_vm_writev (nr) of one local and one remote range of len bytes. */
     private long transfer(long nr, int pid, long addr, MemorySegment local, long len) {
         localIov.set(JAVA_LONG, 0, local.address());

@@ -22,7 +22,7 @@ public final class SeccompFilter {
     // Classic BPF opcodes (linux/filter.h, linux/bpf_common.h).
     private static final short LD_W_ABS = 0x20, JEQ_K = 0x15, JGE_K = 0x35, JGT_K = 0x25, RET_K = 0x06;
     // seccomp_data offsets and return values (linux/seccomp.h).
-    private static final int NR = 0, ARCH = 4, ARGS = 16;
+    private static final int NR = 0, ARCH = 4, IP = 8, ARGS = 16;
     public static final int RET_ALLOW = 0x7fff0000, RET_TRACE = 0x7ff00000;
     /**
      * SECCOMP_RET_DATA of a stop for a foreign-ABI syscall (i386 int 0x80): its number is not this arch's
@@ -33,18 +33,31 @@ public final class SeccompFilter {
 
     /**
      * A syscall that stops only when argument index (its low 32 bits, as seccomp_data holds it) is one of
-     * values: fcntl only for F_SETLKW, say, so the many other fcntl commands run at full speed.
+     * values: fcntl only for F_SETLKW, say, so the many other fcntl commands run at full speed. With except,
+     * the other way round: it stops unless the argument is one of values.
      */
-    public record ArgumentFilter(int index, java.util.Set<Integer> values) {
+    public record ArgumentFilter(int index, java.util.Set<Integer> values, boolean except) {
         public ArgumentFilter {
             if (index < 0 || index > 5) throw new IllegalArgumentException("argument index " + index);
             values = java.util.Set.copyOf(values);
             if (values.isEmpty()) throw new IllegalArgumentException("an argument filter needs values");
         }
 
-        /** Both filters' values, if on the same argument; null otherwise (then the syscall always stops). */
+        public ArgumentFilter(int index, java.util.Set<Integer> values) {
+            this(index, values, false);
+        }
+
+        /** Stops the syscall unless argument index is one of values. */
+        public static ArgumentFilter except(int index, java.util.Set<Integer> values) {
+            return new ArgumentFilter(index, values, true);
+        }
+
+        /**
+         * Both filters' values, if on the same argument and both list the values that stop; null otherwise
+         * (then the syscall always stops).
+         */
         public ArgumentFilter union(ArgumentFilter other) {
-            if (other.index != index) return null;
+            if (other.index != index || except || other.except) return null;
             java.util.Set<Integer> all = new java.util.HashSet<>(values);
             all.addAll(other.values);
             return new ArgumentFilter(index, all);
@@ -118,16 +131,40 @@ public final class SeccompFilter {
                 if (block > 255) throw new IllegalStateException("argument filter too long: " + values.size() + " values");
                 p.add(new Instruction(JGT_K, (byte) block, (byte) 0, lo));
                 p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, ARGS + 8 * f.index()));
-                for (int i = 0; i < values.size(); i++) {
+                for (int i = 0; i < values.size(); i++) { // a match jumps to the last return
                     p.add(new Instruction(JEQ_K, (byte) (values.size() - i), (byte) 0, values.get(i)));
                 }
-                p.add(ret(RET_ALLOW));
-                p.add(ret(RET_TRACE));
+                p.add(ret(f.except() ? RET_TRACE : RET_ALLOW));
+                p.add(ret(f.except() ? RET_ALLOW : RET_TRACE));
             }
             lo = all.nextSetBit(hi + 1);
         }
         p.add(ret(traceEverything ? RET_TRACE : RET_ALLOW));
         if (p.size() > 4096) throw new IllegalStateException("seccomp program too long: " + p.size());
+        return new SeccompFilter(p);
+    }
+
+    /**
+     * The filter detsim adds to each new program (at its exec) where the first filter let FUTEX_WAKE_PRIVATE
+     * run (see {@link #tracing} with an except filter on futex's op): such a wake stops unless it comes from
+     * the syscall instruction that ends at site (the instruction pointer seccomp sees), the Go runtime's
+     * futex call. A site of 0 stops them all. Every other syscall is left to the first filter: seccomp takes
+     * the strictest answer of all the filters a thread has.
+     */
+    public static SeccompFilter futexWakesExceptAt(Arch arch, int futexNumber, int wakePrivateOp, long site) {
+        List<Instruction> p = new ArrayList<>();
+        p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, ARCH));
+        p.add(new Instruction(JEQ_K, (byte) 0, (byte) 9, arch.auditArch()));      // another arch: allow
+        p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, NR));
+        p.add(new Instruction(JEQ_K, (byte) 0, (byte) 7, futexNumber));           // not futex: allow
+        p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, ARGS + 8));
+        p.add(new Instruction(JEQ_K, (byte) 0, (byte) 5, wakePrivateOp));         // another op: allow
+        p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, IP));
+        p.add(new Instruction(JEQ_K, (byte) 0, (byte) 2, (int) site));            // low half differs: trace
+        p.add(new Instruction(LD_W_ABS, (byte) 0, (byte) 0, IP + 4));
+        p.add(new Instruction(JEQ_K, (byte) 1, (byte) 0, (int) (site >>> 32)));   // both halves match: allow
+        p.add(ret(RET_TRACE));
+        p.add(ret(RET_ALLOW));
         return new SeccompFilter(p);
     }
 
@@ -163,11 +200,22 @@ public final class SeccompFilter {
 
     /** As {@link #evaluate(int, int)}, with the syscall's arguments (low 32 bits are what the program checks). */
     public int evaluate(int auditArch, int nr, long[] args) {
+        return evaluate(auditArch, nr, args, 0);
+    }
+
+    /** As {@link #evaluate(int, int, long[])}, for a syscall instruction that ends at ip. */
+    public int evaluate(int auditArch, int nr, long[] args, long ip) {
         int acc = 0;
         for (int pc = 0; pc < program.size(); pc++) {
             Instruction in = program.get(pc);
             switch (in.code()) {
-                case LD_W_ABS -> acc = in.k() == ARCH ? auditArch : in.k() == NR ? nr : (int) args[(in.k() - ARGS) / 8];
+                case LD_W_ABS -> acc = switch (in.k()) {
+                    case ARCH -> auditArch;
+                    case NR -> nr;
+                    case IP -> (int) ip;
+                    case IP + 4 -> (int) (ip >>> 32);
+                    default -> (int) args[(in.k() - ARGS) / 8];
+                };
                 case JEQ_K -> pc += acc == in.k() ? in.jt() : in.jf();
                 case JGE_K -> pc += Integer.compareUnsigned(acc, in.k()) >= 0 ? in.jt() : in.jf();
                 case JGT_K -> pc += Integer.compareUnsigned(acc, in.k()) > 0 ? in.jt() : in.jf();

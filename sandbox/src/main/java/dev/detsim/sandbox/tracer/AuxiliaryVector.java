@@ -7,7 +7,7 @@ import java.util.OptionalLong;
  * points at argc, then argv[argc] and a NULL, envp and a NULL, then (type, value) pairs up to AT_NULL.
  */
 public final class AuxiliaryVector {
-    public static final long AT_NULL = 0, AT_IGNORE = 1, AT_RANDOM = 25, AT_SYSINFO_EHDR = 33;
+    public static final long AT_NULL = 0, AT_IGNORE = 1, AT_ENTRY = 9, AT_RANDOM = 25, AT_SYSINFO_EHDR = 33;
     private static final int MAX_WORDS = 1 << 20; // 8 MiB of stack: far past any real argv + envp
 
     private AuxiliaryVector() {}

@@ -12,11 +12,14 @@ public final class GuestMemory {
     private static final int PAGE = 4096;
     private final Posix posix;
     private final MemorySegment buffer;
+    /** struct iovec[] of remote ranges, for {@link #readInts}. */
+    private final MemorySegment iovecs;
     private final MemoryWrites writes;
 
     GuestMemory(Posix posix, Arena arena, MemoryWrites writes) {
         this.posix = posix;
         this.buffer = arena.allocate(PAGE, 8);
+        this.iovecs = arena.allocate(PAGE, 8);
         this.writes = writes;
     }
 
@@ -58,6 +61,32 @@ public final class GuestMemory {
         if (bytes.length > PAGE) throw new IllegalArgumentException("write at most " + PAGE + " bytes at once");
         MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
         return posix.writeMemory(tid, addr, buffer, bytes.length) == bytes.length;
+    }
+
+    /**
+     * The 4-byte words at addresses[0..n) of thread tid into words[0..n), and whether each could be read into
+     * readable: one process_vm_readv for all of them (more only past an unreadable one).
+     */
+    public void readInts(int tid, long[] addresses, int n, int[] words, boolean[] readable) {
+        int done = 0;
+        while (done < n) {
+            int batch = Math.min(n - done, PAGE / 16);
+            for (int i = 0; i < batch; i++) {
+                iovecs.set(ValueLayout.JAVA_LONG, 16L * i, addresses[done + i]);
+                iovecs.set(ValueLayout.JAVA_LONG, 16L * i + 8, 4);
+            }
+            long got = posix.readMemoryScattered(tid, iovecs, batch, buffer, 4L * batch);
+            int whole = got < 0 ? 0 : (int) (got / 4);
+            for (int i = 0; i < whole; i++) {
+                words[done + i] = buffer.get(ValueLayout.JAVA_INT, 4L * i);
+                readable[done + i] = true;
+            }
+            done += whole;
+            if (whole < batch) { // the next one is unreadable: skip it
+                readable[done] = false;
+                done++;
+            }
+        }
     }
 
     /** The 8-byte word at addr, or empty-handed (null) if unreadable. */

@@ -23,6 +23,12 @@ final class Tracee {
     int resumeSignal;
     /** The syscall it is parked in at its entry stop, or null. */
     Syscall blockedIn;
+    /**
+     * The struct ptrace_syscall_info of the stop it is parked at (its registers cannot change while it waits),
+     * so that resuming it needs no ptrace call to read them again; valid while parkedInfoValid.
+     */
+    java.lang.foreign.MemorySegment parkedInfo;
+    boolean parkedInfoValid;
     /** Descriptor copies detsim polls while the thread waits for readiness (closed when it runs again). */
     int[] waitCopies;
     int[] waitEvents;

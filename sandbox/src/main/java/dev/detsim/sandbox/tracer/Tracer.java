@@ -101,6 +101,8 @@ public final class Tracer {
     /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
     private VdsoClock vdsoClock;
     private SharedClockPage clockPage;
+    /** Go futex wakes that run unstopped, and the waiters whose words detsim watches instead; null: all stop. */
+    private FutexWordWatch wordWatch;
     /** struct ptrace_syscall_info of the current seccomp stop, and its SECCOMP_RET_DATA (-1: not read that way). */
     private MemorySegment syscallInfo;
     private long seccompData = -1;
@@ -229,6 +231,15 @@ public final class Tracer {
             java.util.Map<Syscall, SeccompFilter.ArgumentFilter> onlyWhen = conditionalSyscalls();
             Set<Syscall> always = EnumSet.copyOf(tracedSyscalls());
             always.removeAll(onlyWhen.keySet());
+            if (vdsoStubs != null && options.trace() == null && always.contains(Syscall.FUTEX)
+                    && !onlyWhen.containsKey(Syscall.FUTEX) && !options.intercept().contains(Syscall.FUTEX)) {
+                wordWatch = new FutexWordWatch(arch, vdsoStubs, scheduler, memory);
+                always.remove(Syscall.FUTEX);
+                var withFutex = new java.util.EnumMap<Syscall, SeccompFilter.ArgumentFilter>(Syscall.class);
+                withFutex.putAll(onlyWhen);
+                withFutex.put(Syscall.FUTEX, FutexWordWatch.FIRST_FILTER_RULE);
+                onlyWhen = withFutex;
+            }
             SeccompFilter filter = options.trace() != null
                     ? SeccompFilter.tracingAll(arch) : SeccompFilter.tracing(arch, always, onlyWhen);
             LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds(),
@@ -296,6 +307,7 @@ public final class Tracer {
     /** One waitpid report: an exit, or a stop of the running thread or of one detsim holds. */
     private void report(int tid, int status) throws SpawnException {
         if (current != null && tid == current.tid) {
+            if (wordWatch != null) wordWatch.runningThreadStopped(current);
             for (StopObserver o : stopObservers) o.runningThreadStopped(tid);
         }
         if (!stopped(status)) {
@@ -405,7 +417,13 @@ public final class Tracer {
         if (t.blockedIn != null) {
             Syscall s = t.blockedIn;
             t.blockedIn = null;
-            if (fetchAtSeccomp(t) < 0) return; // killed meanwhile; its exit follows
+            if (t.parkedInfoValid) { // as it was when it parked
+                t.parkedInfoValid = false;
+                MemorySegment.copy(t.parkedInfo, 0, syscallInfo, 0, SYSCALL_INFO_BYTES);
+                loadSyscallInfo(t);
+            } else if (fetchAtSeccomp(t) < 0) {
+                return; // killed meanwhile; its exit follows
+            }
             decide(t, s, wake);
             return;
         }
@@ -452,6 +470,7 @@ public final class Tracer {
     /** Whether another thread could use the CPU if this one spun forever: runnable, or waiting with a deadline. */
     private boolean othersCouldRun(Tracee t) {
         if (!scheduler.timers().isEmpty()) return true; // a timer's signal may be what the spinning thread waits for
+        if (wordWatch != null && wordWatch.watches(t.tgid)) return true; // it may have woken one, unseen
         for (ThreadId other : scheduler.liveThreads()) {
             if (other.equals(t.id)) continue;
             ThreadState s = scheduler.state(other);
@@ -637,6 +656,7 @@ public final class Tracer {
             child.parent = t.process;
             timeStampPatches.forked(t.tgid, child.tgid);
             if (vdsoClock != null) vdsoClock.forked(t.tgid, child.tgid);
+            if (wordWatch != null) wordWatch.forked(t.tgid, child.tgid);
         }
         t.cloneFlags = 0;
         t.cloneChildTid = 0;
@@ -699,6 +719,18 @@ public final class Tracer {
             execStop.registers = regs;
             for (SyscallHandler h : options.handlers()) h.onExec(execStop);
             Tracee execing = t;
+            if (wordWatch != null && !arch.compatMode(regs.raw())) { // an i386 program's futex calls all stop
+                String failure = wordWatch.programStarts(t.tid, t.tgid, regs.instructionPointer(), regs.stackPointer(),
+                        (ip, args) -> injectSyscall(execing, ip, args));
+                if (threads.get(t.tid) != t) return; // killed meanwhile
+                if (failure != null) {
+                    options.warnings().println("detsim: cannot add the futex filter to " + programOf(t.tid) + " ("
+                            + failure + "); killed it, since its futex wakes would go unseen");
+                    posix.kill(t.tgid, SignalNames.SIGKILL);
+                    continueTurn(t, 0);
+                    return;
+                }
+            }
             java.util.OptionalLong vdsoSlot = AuxiliaryVector.valueAddress(memory, t.tid, regs.stackPointer(),
                     AuxiliaryVector.AT_SYSINFO_EHDR);
             Long vdsoBase = vdsoSlot.isEmpty() ? null : memory.readWord(t.tid, vdsoSlot.getAsLong());
@@ -922,6 +954,9 @@ public final class Tracer {
                     options.events().record(t.number(), "syscall", describe(s, Disposition.emulate(c.returnValue())));
                     emulate(t, s, c.returnValue());
                 } else {
+                    if (wordWatch != null && f.op() instanceof FutexOp.Wait w) {
+                        wordWatch.parked(t, w.key(), regs.argument(0), (int) regs.argument(2), regs.instructionPointer());
+                    }
                     park(t, s, null);
                 }
             }
@@ -937,6 +972,13 @@ public final class Tracer {
     }
 
     private void emulate(Tracee t, Syscall s, long value) {
+        if (s == Syscall.FUTEX && value == 0 && printer == null && regs.partial()
+                && arch.storeArgument(posix, t.tid, 1, FutexWordWatch.FUTEX_WAKE_PRIVATE) >= 0) {
+            // A futex call whose answer is 0 (a woken wait, above all) becomes a wake of nobody (every waiter is
+            // detsim's), which returns the same 0: one register written instead of all of them read and written.
+            endTurn(t, 0);
+            return;
+        }
         regs.setReturnValue(value);
         arch.storeSyscallNumber(posix, t.tid, regs.raw(), -1);
         if (printer != null) printer.emulated(t, s, regs, value);
@@ -946,6 +988,11 @@ public final class Tracer {
     /** The thread waits at its syscall's entry; readiness waits keep copies of its fds to poll. */
     private void park(Tracee t, Syscall s, WaitCondition condition) {
         t.blockedIn = s;
+        if (seccompData >= 0 && regs.partial()) { // loaded from syscallInfo, and not changed since
+            if (t.parkedInfo == null) t.parkedInfo = arena.allocate(SYSCALL_INFO_BYTES, 8);
+            MemorySegment.copy(syscallInfo, 0, t.parkedInfo, 0, SYSCALL_INFO_BYTES);
+            t.parkedInfoValid = true;
+        }
         waiters.parked(t, condition);
         endTurn(t, 0);
     }
@@ -1039,6 +1086,7 @@ public final class Tracer {
             signalCheckDue = true;
             timeStampPatches.processExited(t.tgid);
             if (vdsoClock != null) vdsoClock.exited(t.tgid);
+            if (wordWatch != null) wordWatch.exited(t.tgid);
             scheduler.timers().disarmAll(t.process); // its timers die with it
             if (t.parent != null) scheduler.childExited(t.parent, t.process);
             releaseVforkParent(t.process);
@@ -1104,10 +1152,16 @@ public final class Tracer {
             seccompData = -1;
             return arch.fetch(posix, tid, regs.forFetch());
         }
+        loadSyscallInfo(t);
+        return 0;
+    }
+
+    /** Loads the registers from syscallInfo, a seccomp stop's struct ptrace_syscall_info of thread t. */
+    private void loadSyscallInfo(Tracee t) {
+        int tid = t.tid;
         regs.loadSyscallInfo(syscallInfo, SYSCALL_INFO_NR, SYSCALL_INFO_ARGS, SYSCALL_INFO_IP, SYSCALL_INFO_SP,
                 raw -> arch.fetch(posix, tid, raw));
         seccompData = syscallInfo.get(ValueLayout.JAVA_INT, SYSCALL_INFO_RET_DATA);
-        return 0;
     }
 
     /** Whether the filter tagged this seccomp stop as a foreign-ABI syscall (SECCOMP_RET_DATA). */

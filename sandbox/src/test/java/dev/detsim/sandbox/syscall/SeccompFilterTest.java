@@ -278,6 +278,46 @@ class SeccompFilterTest {
         }
     }
 
+    @Test
+    void anExceptFilterStopsEveryValueButItsOwn() {
+        Arch arch = Arch.forName("amd64");
+        var futexUnlessWake = java.util.Map.of(Syscall.FUTEX, SeccompFilter.ArgumentFilter.except(1, Set.of(129)));
+        SeccompFilter f = SeccompFilter.tracing(arch, Set.of(Syscall.GETPID), futexUnlessWake);
+        int a = arch.auditArch(), futex = arch.number(Syscall.FUTEX);
+        for (long op : new long[] {0, 1, 9, 10, 128, 129, 130, 393, 129 + (1L << 32)}) {
+            long[] args = {0x1000, op, 1, 0, 0, 0};
+            int expected = (int) op == 129 ? RET_ALLOW : RET_TRACE;
+            assertEquals(expected, f.evaluate(a, futex, args), "futex op " + op);
+            assertEquals(expected, Bpf.run(f, a, futex, args), "futex op " + op);
+        }
+        assertEquals(RET_TRACE, Bpf.run(f, a, arch.number(Syscall.GETPID), new long[6]));
+        assertEquals(RET_ALLOW, Bpf.run(f, a, arch.number(Syscall.GETUID), new long[6]));
+        assertEquals(null, SeccompFilter.ArgumentFilter.except(1, Set.of(129))
+                .union(new SeccompFilter.ArgumentFilter(1, Set.of(0))), "an except filter does not merge: always stop");
+    }
+
+    @Test
+    void theExecFilterLetsFutexWakesRunOnlyFromTheGoSite() {
+        Arch arch = Arch.forName("amd64");
+        int a = arch.auditArch(), futex = arch.number(Syscall.FUTEX);
+        long site = 0x7fff_1234_5678L;
+        SeccompFilter f = SeccompFilter.futexWakesExceptAt(arch, futex, 129, site);
+        long[] wake = {0xc000_0000L, 129, 1, 0, 0, 0}, wait = {0xc000_0000L, 128, 0, 0, 0, 0};
+        long[][] sites = {{site, RET_ALLOW}, {site + 2, RET_TRACE}, {site - (1L << 32), RET_TRACE},
+                {site + (1L << 32), RET_TRACE}, {0x401000, RET_TRACE}};
+        for (long[] c : sites) {
+            assertEquals((int) c[1], f.evaluate(a, futex, wake, c[0]), "wake from 0x" + Long.toHexString(c[0]));
+            assertEquals((int) c[1], Bpf.run(f, a, futex, wake, c[0]), "wake from 0x" + Long.toHexString(c[0]));
+            // Everything else is the first filter's to decide.
+            assertEquals(RET_ALLOW, Bpf.run(f, a, futex, wait, c[0]));
+            assertEquals(RET_ALLOW, Bpf.run(f, a, arch.number(Syscall.GETPID), wake, c[0]));
+            assertEquals(RET_ALLOW, Bpf.run(f, 0x40000003, futex, wake, c[0]), "i386");
+        }
+        SeccompFilter none = SeccompFilter.futexWakesExceptAt(arch, futex, 129, 0);
+        assertEquals(RET_TRACE, Bpf.run(none, a, futex, wake, 0x401000), "no Go site: every wake stops");
+        assertEquals(RET_TRACE, Bpf.run(none, a, futex, wake, 0x7fff_f7e0_0000L));
+    }
+
     private static void assertArrayEquals(byte[] expected, byte[] actual) {
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
     }
@@ -317,6 +357,10 @@ class SeccompFilterTest {
         }
 
         static int run(SeccompFilter f, int auditArch, int nr, long[] args) {
+            return run(f, auditArch, nr, args, 0x401000L);
+        }
+
+        static int run(SeccompFilter f, int auditArch, int nr, long[] args, long ip) {
             byte[] code = CACHE.computeIfAbsent(f, k -> {
                 try (Arena arena = Arena.ofConfined()) {
                     return k.toNative(arena).toArray(ValueLayout.JAVA_BYTE);
@@ -325,7 +369,7 @@ class SeccompFilterTest {
             ByteBuffer prog = ByteBuffer.wrap(code).order(ByteOrder.LITTLE_ENDIAN);
             // struct seccomp_data: int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6];
             ByteBuffer data = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-            data.putInt(0, nr).putInt(4, auditArch).putLong(8, 0x401000L);
+            data.putInt(0, nr).putInt(4, auditArch).putLong(8, ip);
             for (int i = 0; i < 6; i++) data.putLong(16 + 8 * i, args[i]);
             int n = code.length / 8;
             int acc = 0;

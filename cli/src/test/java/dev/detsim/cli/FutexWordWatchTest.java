@@ -1,0 +1,55 @@
+package dev.detsim.cli;
+
+import static dev.detsim.cli.Programs.detsimRun;
+import static dev.detsim.cli.Programs.guest;
+import static dev.detsim.cli.Programs.verify;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Go runtime's futex wakes run without a stop (its waiters are woken when their futex word changes),
+ * every other program's still stop: a locked-thread hand-off costs two stops instead of four, and still
+ * repeats exactly.
+ */
+class FutexWordWatchTest {
+    private static final int TRIPS = 2000;
+    /** The event log's futex op column for FUTEX_WAKE_PRIVATE. */
+    private static final String WAKE_PRIVATE = ",0x81,";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void goHandOffsStopOnlyAtTheirWaitsAndRepeat() throws Exception {
+        Path stats = dir.resolve("stats.json"), events = dir.resolve("events.log");
+        String goconc = guest("goconc").toString();
+        var r = detsimRun(List.of("--stats=" + stats, "--events=" + events), List.of(goconc, "handoff", "" + TRIPS), null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("gomaxprocs 1\nhandoffs " + TRIPS + " sum " + (TRIPS * (TRIPS + 1) / 2) + "\n", r.out());
+        long stops = Long.parseLong(Files.readString(stats).replaceAll("(?s).*\"syscallStops\":(\\d+).*", "$1"));
+        // Four futex calls per round trip; with the wakes unstopped, two (and start-up's few dozen).
+        assertTrue(stops < 2 * TRIPS + 300, TRIPS + " hand-offs took " + stops + " stops");
+        assertTrue(stops >= 2 * TRIPS, "each hand-off still stops at its waits: " + stops);
+        long wakes = Files.readAllLines(events).stream().filter(l -> l.contains("futex(") && l.contains(WAKE_PRIVATE)).count();
+        assertTrue(wakes < 20, wakes + " Go futex wakes stopped");
+
+        var v = verify("--runs", "3", "--", goconc, "handoff", "" + TRIPS);
+        assertEquals(0, v.status(), v.err());
+        assertTrue(v.err().contains("3 runs identical"), v.err());
+    }
+
+    @Test
+    void cProgramsFutexWakesStillStop() throws Exception {
+        Path events = dir.resolve("events.log");
+        var r = detsimRun(List.of("--events=" + events), List.of(guest("pthreads").toString(), "4", "20000"), null);
+        assertEquals(0, r.status(), r.err());
+        long wakes = Files.readAllLines(events).stream().filter(l -> l.contains("futex(") && l.contains(WAKE_PRIVATE)).count();
+        assertTrue(wakes > 0, "glibc's FUTEX_WAKE_PRIVATE (condvar, barrier, mutex) must stop: " + wakes);
+    }
+}

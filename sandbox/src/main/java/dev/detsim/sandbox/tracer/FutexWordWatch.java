@@ -1,0 +1,220 @@
+package dev.detsim.sandbox.tracer;
+
+import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.arch.VdsoStubs;
+import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.syscall.SeccompFilter;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.scheduler.FutexKey;
+import dev.detsim.scheduler.Scheduler;
+import dev.detsim.scheduler.ThreadId;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Futex wakes that do not stop, and the waits they end. A Go program hands its P from thread to thread with
+ * a futex wake and a futex wait on each side; stopping at all four made a cross-thread hand-off cost four
+ * stops. The Go runtime changes a futex word before it wakes it ({@link GoFutexSite}), so the wake itself
+ * need not stop: detsim's filters let FUTEX_WAKE_PRIVATE from the runtime's futex call run in the kernel
+ * (where nobody waits: every wait is detsim's), and whenever the running thread stops, this class reads the
+ * words of the process's waiters that waited at that same call and wakes those whose word no longer holds
+ * the value they waited on. A hand-off then costs the two waits.
+ *
+ * <p>Deterministic: only the running thread changed memory since its previous stop, and the words are read
+ * at each of its stops, so who wakes depends only on what the program did. Waking a waiter whose word changed
+ * is always allowed (futex(2) lets a wait return 0 at any time). What changes: the wake returns 0 (Go
+ * ignores it); the woken thread can run from the waker's next stop on, not from the wake; and a word
+ * changed and changed back between two stops wakes nobody (the Go runtime does not do that: a note is
+ * cleared by its sleeper, and an unlocked runtime lock is relocked as "locked", never as "sleeping").
+ *
+ * <p>The filters: the first one (installed before the program starts) lets FUTEX_WAKE_PRIVATE run; at every
+ * exec, before the new program runs an instruction, detsim adds a filter that stops every FUTEX_WAKE_PRIVATE
+ * except one from the new program's Go futex site (or all of them, in a program without one). Filters are
+ * inherited by threads and children and only ever add stops, so a wake runs unstopped only when it comes from
+ * the Go site of the program that runs. If that filter cannot be added, the process is killed rather than
+ * left with wakes detsim cannot see.
+ */
+final class FutexWordWatch {
+    static final int FUTEX_WAKE_PRIVATE = 129;
+    private static final int SECCOMP_SET_MODE_FILTER = 1;
+    /** Stack bytes below the exec-time stack pointer that hold the filter while it is installed. */
+    private static final long STACK_GAP = 8192;
+
+    /** The first filter's rule for futex: stop unless the op is FUTEX_WAKE_PRIVATE. */
+    static final SeccompFilter.ArgumentFilter FIRST_FILTER_RULE =
+            SeccompFilter.ArgumentFilter.except(1, Set.of(FUTEX_WAKE_PRIVATE));
+
+    private record Waiter(FutexKey key, long address, int value) {}
+
+    private final Arch arch;
+    private final VdsoStubs stubs;
+    private final Scheduler scheduler;
+    private final GuestMemory memory;
+    private final GoFutexSite sites = new GoFutexSite();
+    /** Per process (host tgid) whose program has one: the loaded address of its Go futex site. */
+    private final Map<Integer, Long> siteOf = new HashMap<>();
+    /** Per process: the threads parked at its Go futex site, and the word and value each waits on. */
+    private final Map<Integer, Map<ThreadId, Waiter>> waiters = new HashMap<>();
+    private final List<ThreadId> changed = new ArrayList<>();
+    /** The words to read at a stop, whose, and what was read. */
+    private long[] addresses = new long[8];
+    private ThreadId[] ids = new ThreadId[8];
+    private int[] words = new int[8];
+    private boolean[] readable = new boolean[8];
+    private long wakes;
+
+    FutexWordWatch(Arch arch, VdsoStubs stubs, Scheduler scheduler, GuestMemory memory) {
+        this.arch = arch;
+        this.stubs = stubs;
+        this.scheduler = scheduler;
+        this.memory = memory;
+    }
+
+    /** Runs, in the thread stopped at its exec, the syscall whose stub is at ip: its result (-errno on failure). */
+    interface SyscallInjector {
+        long inject(long ip, long... args);
+    }
+
+    /**
+     * At the exec of thread tid of process tgid, stopped with its instruction pointer at ip and stack pointer at
+     * sp (before the new program runs): adds the filter described above. Null when done, else why not.
+     */
+    String programStarts(int tid, int tgid, long ip, long sp, SyscallInjector injector) {
+        siteOf.remove(tgid);
+        waiters.remove(tgid);
+        GoFutexSite.Site site = sites.find(Path.of("/proc/" + tid + "/exe"));
+        long loaded = 0;
+        if (site != null) {
+            long atEntry = 0;
+            if (site.positionIndependent()) {
+                var slot = AuxiliaryVector.valueAddress(memory, tid, sp, AuxiliaryVector.AT_ENTRY);
+                Long v = slot.isEmpty() ? null : memory.readWord(tid, slot.getAsLong());
+                atEntry = v == null ? 0 : v;
+            }
+            if (!site.positionIndependent() || atEntry != 0) loaded = site.loadedAt(atEntry);
+        }
+        SeccompFilter filter = SeccompFilter.futexWakesExceptAt(arch, arch.number(Syscall.FUTEX), FUTEX_WAKE_PRIVATE, loaded);
+        long result = install(tid, ip, sp, filter, injector);
+        if (result < 0) return "seccomp: " + Errno.name((int) -result);
+        if (loaded != 0) siteOf.put(tgid, loaded);
+        return null;
+    }
+
+    /** Writes the program below sp and a syscall stub at ip, runs seccomp(2) there, puts both back. */
+    private long install(int tid, long ip, long sp, SeccompFilter filter, SyscallInjector injector) {
+        byte[] program;
+        try (Arena a = Arena.ofConfined()) {
+            program = filter.toNative(a).toArray(ValueLayout.JAVA_BYTE);
+        }
+        long data = (sp - STACK_GAP - 16 - program.length) & ~15L;
+        byte[] fprog = new byte[16 + program.length]; // struct sock_fprog, then the instructions
+        MemorySegment f = MemorySegment.ofArray(fprog);
+        f.set(ValueLayout.JAVA_SHORT_UNALIGNED, 0, (short) filter.instructions().size());
+        f.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, data + 16);
+        System.arraycopy(program, 0, fprog, 16, program.length);
+        byte[] stub = stubs.syscallThenTrap(Syscall.SECCOMP);
+        try (RandomAccessFile mem = new RandomAccessFile("/proc/" + tid + "/mem", "rw")) {
+            byte[] code = new byte[stub.length];
+            mem.seek(ip);
+            mem.readFully(code);
+            byte[] stack = new byte[fprog.length];
+            mem.seek(data);
+            mem.readFully(stack);
+            mem.seek(data);
+            mem.write(fprog);
+            mem.seek(ip);
+            mem.write(stub);
+            long result = injector.inject(ip, SECCOMP_SET_MODE_FILTER, 0, data);
+            mem.seek(ip);
+            mem.write(code);
+            mem.seek(data);
+            mem.write(stack);
+            return result;
+        } catch (IOException e) {
+            return -Errno.EFAULT;
+        }
+    }
+
+    /** A forked child runs its parent's program, with its filters. */
+    void forked(int parentTgid, int childTgid) {
+        Long site = siteOf.get(parentTgid);
+        if (site != null) siteOf.put(childTgid, site);
+    }
+
+    void exited(int tgid) {
+        siteOf.remove(tgid);
+        waiters.remove(tgid);
+    }
+
+    /** Whether threads of process tgid wait on words detsim watches (the running thread may wake them). */
+    boolean watches(int tgid) {
+        Map<ThreadId, Waiter> w = waiters.get(tgid);
+        return w != null && !w.isEmpty();
+    }
+
+    /**
+     * Thread t parked in a futex wait on key (word at address, expected value) made by the syscall that ends
+     * at ip: if that is its program's Go site, its wake will not stop, so its word is watched.
+     */
+    void parked(Tracee t, FutexKey key, long address, int value, long ip) {
+        Long site = siteOf.get(t.tgid);
+        if (site == null || site != ip) return;
+        waiters.computeIfAbsent(t.tgid, k -> new HashMap<>()).put(t.id, new Waiter(key, address, value));
+    }
+
+    /**
+     * The running thread t stopped: each watched waiter of its process whose word no longer holds its value
+     * is woken, as by the wake the kernel ran, in the order the threads were created.
+     */
+    void runningThreadStopped(Tracee t) {
+        Map<ThreadId, Waiter> watched = waiters.get(t.tgid);
+        if (watched == null || watched.isEmpty()) return;
+        changed.clear();
+        int n = 0;
+        for (Iterator<Map.Entry<ThreadId, Waiter>> it = watched.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<ThreadId, Waiter> e = it.next();
+            if (!scheduler.waitsOnFutex(e.getKey(), e.getValue().key())) { // woken otherwise: a timeout, a signal...
+                it.remove();
+                continue;
+            }
+            if (n == addresses.length) grow();
+            addresses[n] = e.getValue().address();
+            ids[n++] = e.getKey();
+        }
+        memory.readInts(t.tid, addresses, n, words, readable);
+        for (int i = 0; i < n; i++) {
+            if (readable[i] && words[i] == watched.get(ids[i]).value()) continue;
+            changed.add(ids[i]);
+            watched.remove(ids[i]);
+        }
+        if (changed.isEmpty()) return;
+        changed.sort(null);
+        for (ThreadId id : changed) {
+            scheduler.wakeFutexWaiter(id);
+            wakes++;
+        }
+    }
+
+    private void grow() {
+        int size = addresses.length * 2;
+        addresses = java.util.Arrays.copyOf(addresses, size);
+        ids = java.util.Arrays.copyOf(ids, size);
+        words = java.util.Arrays.copyOf(words, size);
+        readable = java.util.Arrays.copyOf(readable, size);
+    }
+
+    /** Waits ended because their word changed, over the run. */
+    long wakes() {
+        return wakes;
+    }
+}
