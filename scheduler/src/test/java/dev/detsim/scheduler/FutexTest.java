@@ -38,6 +38,15 @@ class FutexTest {
         return ids;
     }
 
+    /** Spawns the waker and thread 2 of process P, and makes thread 2 the running one. */
+    ThreadId besideTheWaker() {
+        s.spawn(WAKER, P);
+        ThreadId t = ThreadId.of(2);
+        s.spawn(t, P);
+        runOnly(t);
+        return t;
+    }
+
     /** Makes t the running thread by ending turns until the policy picks it. */
     void runOnly(ThreadId t) {
         for (int i = 0; i < 100; i++) {
@@ -100,10 +109,7 @@ class FutexTest {
 
     @Test
     void onlyFutexWaitsAreWokenByThemselves() {
-        s.spawn(WAKER, P);
-        ThreadId sleeper = ThreadId.of(2);
-        s.spawn(sleeper, P);
-        runOnly(sleeper);
+        ThreadId sleeper = besideTheWaker();
         s.block(sleeper, new WaitCondition.Sleep(), Deadline.at(1_000_000));
         assertTrue(!s.waitsOnFutex(sleeper, A));
         assertTrue(!s.wakeFutexWaiter(sleeper), "a sleep is not a futex wait");
@@ -231,10 +237,7 @@ class FutexTest {
 
     @Test
     void aTimeoutWakesAtTheDeadlineWithEtimedoutAndTheClockJumpsExactlyThere() {
-        s.spawn(WAKER, P);
-        ThreadId w = ThreadId.of(2);
-        s.spawn(w, P);
-        runOnly(w);
+        ThreadId w = besideTheWaker();
         long start = s.now();
         s.futex(w, new FutexOp.Wait(A, true, Deadline.after(start, 5_000_000)));
         runOnly(WAKER);
