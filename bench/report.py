@@ -451,7 +451,7 @@ def cmd_markdown(results_path, out_path):
           "starts, ~5,800 stops (3,000 newfstatat, 1,205 openat, 410 write, 401 unlink, 401 fchown) and the "
           "JIT warming up on a run this short. Taken on 2026-12-05: pwrite64 and the other calls that only "
           "put data into a file no longer stop (4,004 stops of 9,832: an inotify watch on the files the "
-          "program writes, read at every stop), a 16 MB young generation (the default ~130 MB was first-"
+          "program writes, read at a stop only when an io_uring flag the kernel raises in the write says there is an event), a 16 MB young generation (the default ~130 MB was first-"
           "touched page by page: −7%), an AOT cache trained on a shell workload (JIT profiles of the stop "
           "paths: −4 to −8%) and no invokedynamic bootstraps on the tracer's first turns (−27 ms). C1 only "
           "(`DETSIM_JAVA_OPTIONS=-XX:TieredStopAtLevel=1`) no longer measured faster in interleaved runs.")
