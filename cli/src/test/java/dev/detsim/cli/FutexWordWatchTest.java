@@ -45,6 +45,28 @@ class FutexWordWatchTest {
     }
 
     @Test
+    void aGoProgramStartedThroughAnotherProgramIsRightButItsWakesStop() throws Exception {
+        // env's filter has no Go site, and its child inherits it: every wake stops (README: the limits).
+        Path stats = dir.resolve("stats.json");
+        var r = detsimRun(List.of("--stats=" + stats), List.of("env", guest("goconc").toString(), "handoff", "" + TRIPS), null);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().endsWith("handoffs " + TRIPS + " sum " + (TRIPS * (TRIPS + 1) / 2) + "\n"), r.out());
+        long stops = Long.parseLong(Files.readString(stats).replaceAll("(?s).*\"syscallStops\":(\\d+).*", "$1"));
+        assertTrue(stops >= 4 * TRIPS, TRIPS + " hand-offs under env took only " + stops + " stops");
+    }
+
+    @Test
+    void aProgramThatExecsItselfThousandsOfTimesAddsOneFilter() throws Exception {
+        // A filter per exec would pass the kernel's 32,768 filter instructions per thread after ~2,000 execs.
+        Path script = dir.resolve("reexec.sh");
+        Files.writeString(script, "#!/bin/sh\nn=$1\nif [ \"$n\" -gt 0 ]; then exec \"$0\" $((n - 1)); fi\necho done\n");
+        script.toFile().setExecutable(true);
+        var r = detsimRun(List.of(), List.of(script.toString(), "2100"), null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("done\n", r.out());
+    }
+
+    @Test
     void cProgramsFutexWakesStillStop() throws Exception {
         Path events = dir.resolve("events.log");
         var r = detsimRun(List.of("--events=" + events), List.of(guest("pthreads").toString(), "4", "20000"), null);

@@ -39,10 +39,12 @@ import java.util.Set;
  *
  * <p>The filters: the first one (installed before the program starts) lets FUTEX_WAKE_PRIVATE run; at every
  * exec, before the new program runs an instruction, detsim adds a filter that stops every FUTEX_WAKE_PRIVATE
- * except one from the new program's Go futex site (or all of them, in a program without one). Filters are
- * inherited by threads and children and only ever add stops, so a wake runs unstopped only when it comes from
- * the Go site of the program that runs. If that filter cannot be added, the process is killed rather than
- * left with wakes detsim cannot see.
+ * except one from the new program's Go futex site (or all of them, in a program without one), unless the
+ * filters the process inherited already stop them all. Filters are inherited by threads and children and can
+ * only add stops, so a wake runs unstopped only when it comes from the Go site of the program that runs and
+ * of every program exec'd before it in its lineage: a Go program started directly by detsim (or by Go
+ * programs) gets the fast wakes, one started by a shell or env does not. If that filter cannot be added, the
+ * process is killed rather than left with wakes detsim cannot see.
  */
 final class FutexWordWatch {
     static final int FUTEX_WAKE_PRIVATE = 129;
@@ -63,6 +65,12 @@ final class FutexWordWatch {
     private final GoFutexSite sites = new GoFutexSite();
     /** Per process (host tgid) whose program has one: the loaded address of its Go futex site. */
     private final Map<Integer, Long> siteOf = new HashMap<>();
+    /**
+     * Per process: the sites of the filters detsim added at the execs of its lineage (inherited, never removed;
+     * 0: stops every wake). A wake runs unstopped only if its address is every one of them: a Go program
+     * started by a shell keeps every wake stopping, since the shell's filter has no site.
+     */
+    private final Map<Integer, List<Long>> filtersOf = new HashMap<>();
     /** Per process: the threads parked at its Go futex site, and the word and value each waits on. */
     private final Map<Integer, Map<ThreadId, Waiter>> waiters = new HashMap<>();
     private final List<ThreadId> changed = new ArrayList<>();
@@ -103,10 +111,19 @@ final class FutexWordWatch {
             }
             if (!site.positionIndependent() || atEntry != 0) loaded = site.loadedAt(atEntry);
         }
-        SeccompFilter filter = SeccompFilter.futexWakesExceptAt(arch, arch.number(Syscall.FUTEX), FUTEX_WAKE_PRIVATE, loaded);
-        long result = install(tid, ip, sp, filter, injector);
-        if (result < 0) return "seccomp: " + Errno.name((int) -result);
-        if (loaded != 0) siteOf.put(tgid, loaded);
+        List<Long> chain = filtersOf.getOrDefault(tgid, List.of());
+        if (chain.contains(0L)) return null; // an earlier program's filter stops every wake already
+        if (!chain.contains(loaded)) {
+            SeccompFilter filter = SeccompFilter.futexWakesExceptAt(arch, arch.number(Syscall.FUTEX), FUTEX_WAKE_PRIVATE, loaded);
+            long result = install(tid, ip, sp, filter, injector);
+            if (result < 0) return "seccomp: " + Errno.name((int) -result);
+            chain = new ArrayList<>(chain);
+            chain.add(loaded);
+            filtersOf.put(tgid, List.copyOf(chain));
+        }
+        boolean everyFilterLetsItRun = loaded != 0;
+        for (long other : chain) everyFilterLetsItRun &= other == loaded;
+        if (everyFilterLetsItRun) siteOf.put(tgid, loaded);
         return null;
     }
 
@@ -149,10 +166,13 @@ final class FutexWordWatch {
     void forked(int parentTgid, int childTgid) {
         Long site = siteOf.get(parentTgid);
         if (site != null) siteOf.put(childTgid, site);
+        List<Long> chain = filtersOf.get(parentTgid);
+        if (chain != null) filtersOf.put(childTgid, chain);
     }
 
     void exited(int tgid) {
         siteOf.remove(tgid);
+        filtersOf.remove(tgid);
         waiters.remove(tgid);
     }
 
