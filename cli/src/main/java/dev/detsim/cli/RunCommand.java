@@ -95,7 +95,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--stats", paramLabel = "FILE",
             description = "At exit, write what the tracer counted to FILE as one JSON object: threadsCreated,"
-                    + " processesCreated, peakLiveThreads, syscallStops, nondeterministicPreemptions,"
+                    + " processesCreated, peakLiveThreads, syscallStops, futexWordWakes (futex waits ended by a Go"
+                    + " wake that did not stop), nondeterministicPreemptions,"
                     + " deterministicPreemptions, virtualNanos, branchCounters (what the probe found), preemption"
                     + " (what preempted) and watchdogSite (FILE:0xOFFSET where the watchdog first stopped a thread).")
     Path statsFile;

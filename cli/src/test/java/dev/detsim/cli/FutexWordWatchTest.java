@@ -32,12 +32,14 @@ class FutexWordWatchTest {
         var r = detsimRun(List.of("--stats=" + stats, "--events=" + events), List.of(goconc, "handoff", "" + TRIPS), null);
         assertEquals(0, r.status(), r.err());
         assertEquals("gomaxprocs 1\nhandoffs " + TRIPS + " sum " + (TRIPS * (TRIPS + 1) / 2) + "\n", r.out());
-        long stops = Long.parseLong(Files.readString(stats).replaceAll("(?s).*\"syscallStops\":(\\d+).*", "$1"));
+        long stops = stat(stats, "syscallStops");
         // Four futex calls per round trip; with the wakes unstopped, two (and start-up's few dozen).
         assertTrue(stops < 2 * TRIPS + 300, TRIPS + " hand-offs took " + stops + " stops");
         assertTrue(stops >= 2 * TRIPS, "each hand-off still stops at its waits: " + stops);
         long wakes = Files.readAllLines(events).stream().filter(l -> l.contains("futex(") && l.contains(WAKE_PRIVATE)).count();
         assertTrue(wakes < 20, wakes + " Go futex wakes stopped");
+        long wordWakes = stat(stats, "futexWordWakes");
+        assertTrue(wordWakes >= 2 * TRIPS, "each hand-off's waits end by their word: " + wordWakes);
 
         var v = verify("--runs", "3", "--", goconc, "handoff", "" + TRIPS);
         assertEquals(0, v.status(), v.err());
@@ -51,8 +53,9 @@ class FutexWordWatchTest {
         var r = detsimRun(List.of("--stats=" + stats), List.of("env", guest("goconc").toString(), "handoff", "" + TRIPS), null);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().endsWith("handoffs " + TRIPS + " sum " + (TRIPS * (TRIPS + 1) / 2) + "\n"), r.out());
-        long stops = Long.parseLong(Files.readString(stats).replaceAll("(?s).*\"syscallStops\":(\\d+).*", "$1"));
+        long stops = stat(stats, "syscallStops");
         assertTrue(stops >= 4 * TRIPS, TRIPS + " hand-offs under env took only " + stops + " stops");
+        assertEquals(0, stat(stats, "futexWordWakes"));
     }
 
     @Test
@@ -64,6 +67,10 @@ class FutexWordWatchTest {
         var r = detsimRun(List.of(), List.of(script.toString(), "2100"), null);
         assertEquals(0, r.status(), r.err());
         assertEquals("done\n", r.out());
+    }
+
+    private static long stat(Path stats, String key) throws java.io.IOException {
+        return Long.parseLong(Files.readString(stats).replaceAll("(?s).*\"" + key + "\":(\\d+).*", "$1"));
     }
 
     @Test

@@ -29,6 +29,7 @@ class RunStatsTest {
         assertEquals(1, field(json, "processesCreated"), json);
         assertEquals(7, field(json, "peakLiveThreads"), json);
         assertTrue(field(json, "syscallStops") > 0, json);
+        assertEquals(0, field(json, "futexWordWakes"), "glibc's futex wakes stop: " + json);
 
         // fork_exec_chain 3: three processes in a chain below the first, one thread each.
         r = detsimRun(List.of("--stats=" + stats), List.of(guest("fork_exec_chain").toString(), "3"), null);

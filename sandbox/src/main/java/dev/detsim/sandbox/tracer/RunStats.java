@@ -7,6 +7,8 @@ package dev.detsim.sandbox.tracer;
  * @param processesCreated every process (thread group) the program had, the first one included
  * @param peakLiveThreads the most threads alive at once, as the tracer saw them
  * @param syscallStops syscalls that stopped at the tracer
+ * @param futexWordWakes futex waits ended because their word changed after a wake that did not stop (the Go
+ *     runtime's, see FutexWordWatch)
  * @param nondeterministicPreemptions threads the wall-clock watchdog (or a tick counter's late interrupt) had
  *     to stop: each makes the run unrepeatable
  * @param deterministicPreemptions preemptions at a tick boundary, the same in every run
@@ -15,13 +17,14 @@ package dev.detsim.sandbox.tracer;
  * @param preemption what preempted threads ({@link Preemption#describe})
  * @param watchdogSite where the watchdog first stopped a thread ("FILE:0xOFFSET", {@link CodeSite}), or null
  */
-public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops,
+public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops, long futexWordWakes,
                        int nondeterministicPreemptions, int deterministicPreemptions, long virtualNanos,
                        String branchCounters, String preemption, String watchdogSite) {
     /** One JSON object, keys in this record's order. */
     public String toJson() {
         return "{\"threadsCreated\":" + threadsCreated + ",\"processesCreated\":" + processesCreated
                 + ",\"peakLiveThreads\":" + peakLiveThreads + ",\"syscallStops\":" + syscallStops
+                + ",\"futexWordWakes\":" + futexWordWakes
                 + ",\"nondeterministicPreemptions\":" + nondeterministicPreemptions
                 + ",\"deterministicPreemptions\":" + deterministicPreemptions
                 + ",\"virtualNanos\":" + virtualNanos + ",\"branchCounters\":" + string(branchCounters)

@@ -266,6 +266,7 @@ public final class Tracer {
             loop();
             if (printer != null) printer.flush();
             RunStats stats = new RunStats(threadsSeen, processesSeen, peakLive, syscallStops,
+                    wordWatch == null ? 0 : wordWatch.wakes(),
                     scheduler.nondeterministicPreemptions(), scheduler.deterministicPreemptions(), scheduler.now(),
                     preemption.branchCounters().describe(), preemption.describe(),
                     firstWatchdogSite == null ? null : firstWatchdogSite.toString());
