@@ -47,6 +47,21 @@ class FutexWordWatchTest {
     }
 
     @Test
+    void aStrippedGoBinaryIsFoundThroughGosOwnFunctionTable() throws Exception {
+        Path stripped = dir.resolve("goconc-stripped"), stats = dir.resolve("stats.json");
+        Process strip = new ProcessBuilder("strip", "--strip-all", "-o", stripped.toString(), guest("goconc").toString())
+                .inheritIO().start();
+        assertEquals(0, strip.waitFor());
+        var symbols = new ProcessBuilder("readelf", "-S", stripped.toString()).start();
+        String sections = new String(symbols.getInputStream().readAllBytes());
+        assertTrue(!sections.contains(".symtab") && sections.contains(".gopclntab"), sections);
+        var r = detsimRun(List.of("--stats=" + stats), List.of(stripped.toString(), "handoff", "" + TRIPS), null);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(stat(stats, "syscallStops") < 2 * TRIPS + 300, Files.readString(stats));
+        assertTrue(stat(stats, "futexWordWakes") >= 2 * TRIPS, Files.readString(stats));
+    }
+
+    @Test
     void aGoProgramStartedThroughAnotherProgramIsRightButItsWakesStop() throws Exception {
         // env's filter has no Go site, and its child inherits it: every wake stops (README: the limits).
         Path stats = dir.resolve("stats.json");

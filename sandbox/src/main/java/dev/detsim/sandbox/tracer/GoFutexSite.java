@@ -19,8 +19,8 @@ import java.util.Map;
  * runtime wakes a futex only after changing its word (notewakeup stores 1, unlock stores 0) and ignores the
  * count of threads woken, which is what lets {@link FutexWordWatch} leave those wakes to the kernel.
  *
- * <p>Found through the ELF symbol table, so stripped Go binaries (Debian's etcd) and programs that are not Go
- * have none: their futex wakes stop as every other futex call does. Results are kept per file (path, size,
+ * <p>Found through the ELF symbol table, or in a stripped Go binary (Debian's etcd) through Go's own function
+ * table; programs that are not Go have none: their futex wakes stop as every other futex call does. Results are kept per file (path, size,
  * modification time): a shell loop of the same programs reads each one once.
  */
 final class GoFutexSite {
@@ -76,6 +76,18 @@ final class GoFutexSite {
         if (shoff <= 0 || shentsize < 64 || shnum == 0) return null;
         ByteBuffer sh = bytes(f, shoff, (long) shentsize * shnum);
         if (sh == null) return null;
+        long[] function = fromSymbolTable(f, sh, shentsize, shnum);
+        if (function == null) function = fromPcLineTable(f, sh, shentsize, shnum, Short.toUnsignedInt(h.getShort(62)));
+        if (function == null) return null;
+        long value = function[0], size = function[1];
+        long fileOffset = fileOffsetOf(sh, shentsize, shnum, value, size);
+        ByteBuffer code = fileOffset < 0 || size <= 0 || size > 4096 ? null : bytes(f, fileOffset, size);
+        int syscall = code == null ? -1 : onlyOccurrence(code, SYSCALL);
+        return syscall < 0 ? null : new Site(value + syscall + SYSCALL.length, pie, entry);
+    }
+
+    /** {address, size} of runtime.futex from the ELF symbol table (.symtab), or null. */
+    private static long[] fromSymbolTable(FileChannel f, ByteBuffer sh, int shentsize, int shnum) throws IOException {
         for (int i = 0; i < shnum; i++) {
             int at = i * shentsize;
             if (sh.getInt(at + 4) != SHT_SYMTAB) continue;
@@ -92,11 +104,50 @@ final class GoFutexSite {
             if (name < 0) return null;
             for (int s = 0; s + 24 <= symbols.limit(); s += 24) {
                 if (symbols.getInt(s) != name || (symbols.get(s + 4) & 0xf) != STT_FUNC) continue;
-                long value = symbols.getLong(s + 8), size = symbols.getLong(s + 16);
-                long fileOffset = fileOffsetOf(sh, shentsize, shnum, value, size);
-                ByteBuffer code = fileOffset < 0 || size <= 0 || size > 4096 ? null : bytes(f, fileOffset, size);
-                int syscall = code == null ? -1 : onlyOccurrence(code, SYSCALL);
-                return syscall < 0 ? null : new Site(value + syscall + SYSCALL.length, pie, entry);
+                return new long[] {symbols.getLong(s + 8), symbols.getLong(s + 16)};
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * {address, size} of runtime.futex from Go's own function table (.gopclntab, which strip keeps: Debian's
+     * etcd has no .symtab), in the layout of Go 1.18 and later (magic 0xfffffff0, 0xfffffff1): a header of
+     * 8-byte words (nfunc, nfiles, textStart, funcnametab, cutab, filetab, pctab, functab offsets), then at
+     * functab nfunc+1 pairs (entry offset from textStart, offset of the func record), each record starting
+     * with its entry offset and the offset of its name in funcnametab. Null if absent or of another version,
+     * or if the table's text address is left to a relocation (a position-independent build).
+     */
+    private static long[] fromPcLineTable(FileChannel f, ByteBuffer sh, int shentsize, int shnum, int shstrndx)
+            throws IOException {
+        if (shstrndx >= shnum) return null;
+        ByteBuffer names = bytes(f, sh.getLong(shstrndx * shentsize + 24), sh.getLong(shstrndx * shentsize + 32));
+        if (names == null) return null;
+        int wanted = nameOffset(names, ".gopclntab");
+        for (int i = 0; i < shnum && wanted >= 0; i++) {
+            int at = i * shentsize;
+            if (sh.getInt(at) != wanted) continue;
+            long size = sh.getLong(at + 32);
+            if (size > MAX_TABLE_BYTES) return null;
+            ByteBuffer t = bytes(f, sh.getLong(at + 24), size);
+            if (t == null || t.limit() < 72 || (t.getInt(0) != 0xfffffff0 && t.getInt(0) != 0xfffffff1) || t.get(7) != 8) {
+                return null;
+            }
+            long nfunc = t.getLong(8), textStart = t.getLong(24), funcNames = t.getLong(32), functab = t.getLong(64);
+            if (textStart == 0 || nfunc <= 0 || functab + 8 * (nfunc + 1) > t.limit() || funcNames >= t.limit()) return null;
+            long namesEnd = t.getLong(40) > funcNames && t.getLong(40) <= t.limit() ? t.getLong(40) : t.limit(); // cutab
+            ByteBuffer funcnametab = t.duplicate().position((int) funcNames).limit((int) namesEnd).slice();
+            for (String symbol : SYMBOLS) {
+                int name = nameOffset(funcnametab, symbol);
+                if (name < 0) continue;
+                for (long k = 0; k < nfunc; k++) {
+                    int pair = (int) (functab + 8 * k);
+                    long record = functab + Integer.toUnsignedLong(t.getInt(pair + 4));
+                    if (record + 8 > t.limit() || t.getInt((int) record + 4) != name) continue;
+                    long start = Integer.toUnsignedLong(t.getInt(pair)), end = Integer.toUnsignedLong(t.getInt(pair + 8));
+                    return new long[] {textStart + start, end - start};
+                }
             }
             return null;
         }
