@@ -21,9 +21,9 @@ import java.util.Map;
  * <p>Why this is deterministic: one thread runs at a time, and the kernel queues a file's event inside the
  * write call itself, so what {@link #modifiedSince} returns at a stop is exactly the set of watched files the
  * thread wrote to since its last stop — in its current turn, whose virtual time is the time they get. A
- * {@link ReadinessFlag} the kernel raises in the same call spares the read at stops after which nothing was
- * written. A
  * sqlite3 transaction's pwrite64 calls, 40% of the stops of a run of database writers, no longer stop at all.
+ * A {@link ReadinessFlag} the kernel raises in the same write call spares the read at stops after which
+ * nothing was written.
  *
  * <p>What it cannot see: writes through a shared memory mapping (as before: no syscall); writes into a
  * memfd_create file (the kernel sends no inotify events for such pseudo files: their times stay the epoch);

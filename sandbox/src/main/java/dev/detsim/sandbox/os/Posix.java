@@ -124,18 +124,21 @@ public final class Posix {
      * into dst; bytes copied (fewer if a range could not be read: the copy stops there) or -errno.
      */
     public long readMemoryScattered(int pid, MemorySegment remoteIovs, int count, MemorySegment dst, long len) {
-        localIov.set(JAVA_LONG, 0, dst.address());
-        localIov.set(JAVA_LONG, 8, len);
-        return shortCall(readvNr, pid, localIov.address(), 1, remoteIovs.address(), count, 0);
+        return vectored(readvNr, pid, dst, len, remoteIovs, count);
     }
 
     /** process_vm_readv or process_vm_writev (nr) of one local and one remote range of len bytes. */
     private long transfer(long nr, int pid, long addr, MemorySegment local, long len) {
-        localIov.set(JAVA_LONG, 0, local.address());
-        localIov.set(JAVA_LONG, 8, len);
         remoteIov.set(JAVA_LONG, 0, addr);
         remoteIov.set(JAVA_LONG, 8, len);
-        return shortCall(nr, pid, localIov.address(), 1, remoteIov.address(), 1, 0);
+        return vectored(nr, pid, local, len, remoteIov, 1);
+    }
+
+    /** process_vm_readv or process_vm_writev (nr) between len local bytes and count remote struct iovecs. */
+    private long vectored(long nr, int pid, MemorySegment local, long len, MemorySegment remoteIovs, int count) {
+        localIov.set(JAVA_LONG, 0, local.address());
+        localIov.set(JAVA_LONG, 8, len);
+        return shortCall(nr, pid, localIov.address(), 1, remoteIovs.address(), count, 0);
     }
 
     public int kill(int pid, int signal) {

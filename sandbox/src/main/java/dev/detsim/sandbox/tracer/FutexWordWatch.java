@@ -56,7 +56,8 @@ final class FutexWordWatch {
     static final SeccompFilter.ArgumentFilter FIRST_FILTER_RULE =
             SeccompFilter.ArgumentFilter.except(1, Set.of(FUTEX_WAKE_PRIVATE));
 
-    private record Waiter(FutexKey key, long address, int value) {}
+    /** A watched wait: on the word at key's address, for as long as it holds value. */
+    private record Waiter(FutexKey key, int value) {}
 
     private final Arch arch;
     private final VdsoStubs stubs;
@@ -86,11 +87,6 @@ final class FutexWordWatch {
         this.stubs = stubs;
         this.scheduler = scheduler;
         this.memory = memory;
-    }
-
-    /** Runs, in the thread stopped at its exec, the syscall whose stub is at ip: its result (-errno on failure). */
-    interface SyscallInjector {
-        long inject(long ip, long... args);
     }
 
     /**
@@ -183,13 +179,13 @@ final class FutexWordWatch {
     }
 
     /**
-     * Thread t parked in a futex wait on key (word at address, expected value) made by the syscall that ends
+     * Thread t parked in a futex wait on key for as long as its word holds value, made by the syscall that ends
      * at ip: if that is its program's Go site, its wake will not stop, so its word is watched.
      */
-    void parked(Tracee t, FutexKey key, long address, int value, long ip) {
+    void parked(Tracee t, FutexKey key, int value, long ip) {
         Long site = siteOf.get(t.tgid);
         if (site == null || site != ip) return;
-        waiters.computeIfAbsent(t.tgid, k -> new HashMap<>()).put(t.id, new Waiter(key, address, value));
+        waiters.computeIfAbsent(t.tgid, k -> new HashMap<>()).put(t.id, new Waiter(key, value));
     }
 
     /**
@@ -208,7 +204,7 @@ final class FutexWordWatch {
                 continue;
             }
             if (n == addresses.length) grow();
-            addresses[n] = e.getValue().address();
+            addresses[n] = e.getValue().key().address();
             ids[n++] = e.getKey();
         }
         memory.readInts(t.tid, addresses, n, words, readable);

@@ -39,8 +39,8 @@ final class GoFutexSite {
         }
     }
 
+    /** Per file read: its site, or null for a file without one. */
     private final Map<String, Site> known = new HashMap<>();
-    private final Map<String, Boolean> absent = new HashMap<>();
 
     /** The site in the executable at path (the tracee's /proc/PID/exe), or null if it has none. */
     Site find(Path exe) {
@@ -51,15 +51,14 @@ final class GoFutexSite {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        Site s = known.get(key);
-        if (s != null || absent.containsKey(key)) return s;
+        if (known.containsKey(key)) return known.get(key);
+        Site s;
         try (FileChannel f = FileChannel.open(exe, StandardOpenOption.READ)) {
             s = read(f);
         } catch (IOException | RuntimeException e) {
             s = null;
         }
-        if (s == null) absent.put(key, true);
-        else known.put(key, s);
+        known.put(key, s);
         return s;
     }
 

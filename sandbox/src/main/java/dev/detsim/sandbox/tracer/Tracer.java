@@ -720,9 +720,10 @@ public final class Tracer {
             execStop.registers = regs;
             for (SyscallHandler h : options.handlers()) h.onExec(execStop);
             Tracee execing = t;
+            SyscallInjector injector = (ip, args) -> injectSyscall(execing, ip, args);
             if (wordWatch != null && !arch.compatMode(regs.raw())) { // an i386 program's futex calls all stop
                 String failure = wordWatch.programStarts(t.tid, t.tgid, regs.instructionPointer(), regs.stackPointer(),
-                        (ip, args) -> injectSyscall(execing, ip, args));
+                        injector);
                 if (threads.get(t.tid) != t) return; // killed meanwhile
                 if (failure != null) {
                     options.warnings().println("detsim: cannot add the futex filter to " + programOf(t.tid) + " ("
@@ -736,7 +737,7 @@ public final class Tracer {
                     AuxiliaryVector.AT_SYSINFO_EHDR);
             Long vdsoBase = vdsoSlot.isEmpty() ? null : memory.readWord(t.tid, vdsoSlot.getAsLong());
             boolean fastClock = vdsoClock != null && vdsoBase != null && vdsoBase != 0
-                    && vdsoClock.install(t.tid, t.tgid, vdsoBase, (ip, args) -> injectSyscall(execing, ip, args));
+                    && vdsoClock.install(t.tid, t.tgid, vdsoBase, injector);
             if (threads.get(t.tid) != t) return; // killed while detsim mapped its clock page
             if (!fastClock && vdsoSlot.isPresent()) hideVdso(t, vdsoSlot.getAsLong());
         }
@@ -956,7 +957,7 @@ public final class Tracer {
                     emulate(t, s, c.returnValue());
                 } else {
                     if (wordWatch != null && f.op() instanceof FutexOp.Wait w) {
-                        wordWatch.parked(t, w.key(), regs.argument(0), (int) regs.argument(2), regs.instructionPointer());
+                        wordWatch.parked(t, w.key(), (int) regs.argument(2), regs.instructionPointer());
                     }
                     park(t, s, null);
                 }

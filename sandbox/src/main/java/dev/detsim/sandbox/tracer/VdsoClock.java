@@ -66,11 +66,6 @@ final class VdsoClock {
         if (shared != null) shared.write(pageStart(0, 0, 0, 0)); // a limit of 0 reads until the first turn
     }
 
-    /** Runs, in the process at its exec, the syscall whose {@link VdsoStubs#syscallThenTrap} is at ip: its result. */
-    interface SyscallInjector {
-        long inject(long ip, long... args);
-    }
-
     /**
      * After an exec of thread tid (process tgid), whose vDSO starts at base (its AT_SYSINFO_EHDR): installs the
      * clock page and the stubs. False if the vDSO could not be patched (then the caller hides it, and clock
