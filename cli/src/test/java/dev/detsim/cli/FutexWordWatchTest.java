@@ -2,6 +2,7 @@ package dev.detsim.cli;
 
 import static dev.detsim.cli.Programs.detsimRun;
 import static dev.detsim.cli.Programs.guest;
+import static dev.detsim.cli.Programs.statsField;
 import static dev.detsim.cli.Programs.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,13 +33,13 @@ class FutexWordWatchTest {
         var r = detsimRun(List.of("--stats=" + stats, "--events=" + events), List.of(goconc, "handoff", "" + TRIPS), null);
         assertEquals(0, r.status(), r.err());
         assertEquals("gomaxprocs 1\nhandoffs " + TRIPS + " sum " + (TRIPS * (TRIPS + 1) / 2) + "\n", r.out());
-        long stops = stat(stats, "syscallStops");
+        long stops = statsField(Files.readString(stats), "syscallStops");
         // Four futex calls per round trip; with the wakes unstopped, two (and start-up's few dozen).
         assertTrue(stops < 2 * TRIPS + 300, TRIPS + " hand-offs took " + stops + " stops");
         assertTrue(stops >= 2 * TRIPS, "each hand-off still stops at its waits: " + stops);
         long wakes = Files.readAllLines(events).stream().filter(l -> l.contains("futex(") && l.contains(WAKE_PRIVATE)).count();
         assertTrue(wakes < 20, wakes + " Go futex wakes stopped");
-        long wordWakes = stat(stats, "futexWordWakes");
+        long wordWakes = statsField(Files.readString(stats), "futexWordWakes");
         assertTrue(wordWakes >= 2 * TRIPS, "each hand-off's waits end by their word: " + wordWakes);
 
         var v = verify("--runs", "3", "--", goconc, "handoff", "" + TRIPS);
@@ -57,8 +58,8 @@ class FutexWordWatchTest {
         assertTrue(!sections.contains(".symtab") && sections.contains(".gopclntab"), sections);
         var r = detsimRun(List.of("--stats=" + stats), List.of(stripped.toString(), "handoff", "" + TRIPS), null);
         assertEquals(0, r.status(), r.err());
-        assertTrue(stat(stats, "syscallStops") < 2 * TRIPS + 300, Files.readString(stats));
-        assertTrue(stat(stats, "futexWordWakes") >= 2 * TRIPS, Files.readString(stats));
+        assertTrue(statsField(Files.readString(stats), "syscallStops") < 2 * TRIPS + 300, Files.readString(stats));
+        assertTrue(statsField(Files.readString(stats), "futexWordWakes") >= 2 * TRIPS, Files.readString(stats));
     }
 
     @Test
@@ -68,9 +69,9 @@ class FutexWordWatchTest {
         var r = detsimRun(List.of("--stats=" + stats), List.of("env", guest("goconc").toString(), "handoff", "" + TRIPS), null);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().endsWith("handoffs " + TRIPS + " sum " + (TRIPS * (TRIPS + 1) / 2) + "\n"), r.out());
-        long stops = stat(stats, "syscallStops");
+        long stops = statsField(Files.readString(stats), "syscallStops");
         assertTrue(stops >= 4 * TRIPS, TRIPS + " hand-offs under env took only " + stops + " stops");
-        assertEquals(0, stat(stats, "futexWordWakes"));
+        assertEquals(0, statsField(Files.readString(stats), "futexWordWakes"));
     }
 
     @Test
@@ -84,9 +85,6 @@ class FutexWordWatchTest {
         assertEquals("done\n", r.out());
     }
 
-    private static long stat(Path stats, String key) throws java.io.IOException {
-        return Long.parseLong(Files.readString(stats).replaceAll("(?s).*\"" + key + "\":(\\d+).*", "$1"));
-    }
 
     @Test
     void cProgramsFutexWakesStillStop() throws Exception {

@@ -54,6 +54,13 @@ final class Programs {
     }
 
     /** detsim verify with these arguments (options, --, the command), stdin empty. */
+    /** The number under key in the JSON object run --stats wrote (fails the test if it is missing). */
+    static long statsField(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":(\\d+)").matcher(json);
+        if (!m.find()) fail(key + " missing from " + json);
+        return Long.parseLong(m.group(1));
+    }
+
     static Result verify(String... args) {
         List<String> cmd = new ArrayList<>(detsimCommand(List.of("verify")));
         cmd.addAll(List.of(args));

@@ -2,14 +2,13 @@ package dev.detsim.cli;
 
 import static dev.detsim.cli.Programs.detsimRun;
 import static dev.detsim.cli.Programs.guest;
+import static dev.detsim.cli.Programs.statsField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,17 +24,17 @@ class RunStatsTest {
         var r = detsimRun(List.of("--stats=" + stats), List.of(guest("pthreads").toString(), "6", "1000"), null);
         assertEquals(0, r.status(), r.err());
         String json = Files.readString(stats);
-        assertEquals(7, field(json, "threadsCreated"), json);
-        assertEquals(1, field(json, "processesCreated"), json);
-        assertEquals(7, field(json, "peakLiveThreads"), json);
-        assertTrue(field(json, "syscallStops") > 0, json);
-        assertEquals(0, field(json, "futexWordWakes"), "glibc's futex wakes stop: " + json);
+        assertEquals(7, statsField(json, "threadsCreated"), json);
+        assertEquals(1, statsField(json, "processesCreated"), json);
+        assertEquals(7, statsField(json, "peakLiveThreads"), json);
+        assertTrue(statsField(json, "syscallStops") > 0, json);
+        assertEquals(0, statsField(json, "futexWordWakes"), "glibc's futex wakes stop: " + json);
 
         // fork_exec_chain 3: three processes in a chain below the first, one thread each.
         r = detsimRun(List.of("--stats=" + stats), List.of(guest("fork_exec_chain").toString(), "3"), null);
         json = Files.readString(stats);
-        assertEquals(4, field(json, "processesCreated"), json);
-        assertEquals(4, field(json, "threadsCreated"), json);
+        assertEquals(4, statsField(json, "processesCreated"), json);
+        assertEquals(4, statsField(json, "threadsCreated"), json);
     }
 
     @Test
@@ -66,9 +65,4 @@ class RunStatsTest {
                 r.err());
     }
 
-    private static long field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-        assertTrue(m.find(), name + " missing from " + json);
-        return Long.parseLong(m.group(1));
-    }
 }

@@ -2,11 +2,11 @@ package dev.detsim.cli;
 
 import static dev.detsim.cli.Programs.detsimRun;
 import static dev.detsim.cli.Programs.guest;
+import static dev.detsim.cli.Programs.statsField;
 import static dev.detsim.cli.Programs.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -62,8 +62,8 @@ class TickPreemptionTest {
             if (first == null) first = r.out();
             assertEquals(first, r.out(), "run " + (i + 1) + " preempted at another spin");
             String json = Files.readString(stats);
-            assertEquals(1, field(json, "deterministicPreemptions"), json);
-            assertEquals(0, field(json, "nondeterministicPreemptions"), json);
+            assertEquals(1, statsField(json, "deterministicPreemptions"), json);
+            assertEquals(0, statsField(json, "nondeterministicPreemptions"), json);
             assertTrue(json.contains("\"preemption\":\"deterministic preemption by hits of "), json);
         }
         // 1000 hits per slice: the spinner is preempted at its 1000th pass over the probed instruction.
@@ -98,7 +98,7 @@ class TickPreemptionTest {
         r = detsimRun(List.of(goProbe, "--stats=" + stats), List.of(guest("goconc").toString(), "spin"), null);
         assertTrue(r.out().contains("spin: the main goroutine ran again while another spun"), r.out());
         assertFalse(r.err().contains("not deterministic"), r.err());
-        assertTrue(field(Files.readString(stats), "deterministicPreemptions") >= 1, Files.readString(stats));
+        assertTrue(statsField(Files.readString(stats), "deterministicPreemptions") >= 1, Files.readString(stats));
     }
 
     @Test
@@ -126,8 +126,8 @@ class TickPreemptionTest {
         assertEquals(0, r.status(), r.err());
         assertEquals("spun 20000\n", r.out());
         String json = Files.readString(stats);
-        assertEquals(0, field(json, "deterministicPreemptions"), json);
-        assertEquals(0, field(json, "nondeterministicPreemptions"), json);
+        assertEquals(0, statsField(json, "deterministicPreemptions"), json);
+        assertEquals(0, statsField(json, "nondeterministicPreemptions"), json);
     }
 
     @Test
@@ -169,9 +169,4 @@ class TickPreemptionTest {
         }
     }
 
-    private static long field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-        assertNotNull(m.find() ? m.group(1) : null, name + " missing from " + json);
-        return Long.parseLong(m.group(1));
-    }
 }
