@@ -31,8 +31,12 @@ class TracerTest {
     private final PrintStream warnings = new PrintStream(warningBytes, true, StandardCharsets.UTF_8);
 
     private Outcome run(List<SyscallHandler> handlers, String... argv) throws Exception {
+        return run(false, handlers, argv);
+    }
+
+    private Outcome run(boolean pidNamespace, List<SyscallHandler> handlers, String... argv) throws Exception {
         TracerOptions options = new TracerOptions(true, Set.of(), null, handlers, new int[0], warnings, false,
-                false, new dev.detsim.recorder.EventLog(), dev.detsim.scheduler.Scheduler.deterministic(), null, null);
+                pidNamespace, new dev.detsim.recorder.EventLog(), dev.detsim.scheduler.Scheduler.deterministic(), null, null);
         return new Tracer(Arch.current(), options).run(argv[0], List.of(argv));
     }
 
@@ -116,5 +120,37 @@ class TracerTest {
     @Test
     void aProgramThatExits127ByItselfIsNotAnExecFailure() throws Exception {
         assertEquals(127, run(List.of(), "/bin/sh", "-c", "exit 127").exitCode());
+    }
+
+    /**
+     * The namespace's init is a fork of this JVM that lives as long as the run: it must not share the JVM's big
+     * writable mappings, or every page the JVM writes afterwards is copied (spawn.c, exclude_from_fork). An
+     * 8 MiB mapping of this JVM's, written before the run, is not in init's address space; the library init
+     * runs from is.
+     */
+    @Test
+    void theNamespacesInitDoesNotShareTheJvmsMemory() throws Exception {
+        Path maps = dir.resolve("maps");
+        var posix = dev.detsim.sandbox.os.Posix.forCurrentThread();
+        long size = 8 << 20, protReadWrite = 3, mapPrivateAnonymous = 0x22;
+        long address = posix.call(Syscall.MMAP, 0, size, protReadWrite, mapPrivateAnonymous, -1, 0);
+        assertTrue(address > 0, "mmap: " + address);
+        try {
+            java.lang.foreign.MemorySegment.ofAddress(address).reinterpret(size).fill((byte) 1);
+            Outcome o = run(true, List.of(), "/bin/sh", "-c", "cat /proc/1/maps > " + maps);
+            assertEquals(0, o.shellStatus());
+            org.junit.jupiter.api.Assumptions.assumeFalse(warningBytes.toString().contains("no pid namespace"),
+                    "no pid namespace here: " + warningBytes);
+            String initMaps = Files.readString(maps);
+            assertTrue(initMaps.contains("libdetsim.so"), initMaps);
+            for (String line : initMaps.split("\n")) {
+                String[] range = line.split(" ")[0].split("-");
+                long start = Long.parseUnsignedLong(range[0], 16), end = Long.parseUnsignedLong(range[1], 16);
+                assertFalse(Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0,
+                        "init maps the JVM's buffer at 0x" + Long.toHexString(address) + ": " + line);
+            }
+        } finally {
+            posix.call(Syscall.MUNMAP, address, size);
+        }
     }
 }
