@@ -1,6 +1,7 @@
 package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.arch.VdsoStubs;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.SeccompFilter;
@@ -32,8 +33,9 @@ import java.util.Set;
  *
  * <p>Deterministic: only the running thread changed memory since its previous stop, and the words are read
  * at each of its stops, so who wakes depends only on what the program did. Waking a waiter whose word changed
- * is always allowed (futex(2) lets a wait return 0 at any time). What changes: the wake returns 0 (Go
- * ignores it); the woken thread can run from the waker's next stop on, not from the wake; and a word
+ * is always allowed (futex(2) lets a wait return 0 at any time). What changes: the wake returns 0 and the
+ * woken wait EAGAIN or 0 ({@link #kernelAnswers}; Go ignores both); the woken thread can run from the waker's
+ * next stop on, not from the wake; and a word
  * changed and changed back between two stops wakes nobody (the Go runtime does not do that: a note is
  * cleared by its sleeper, and an unlocked runtime lock is relocked as "locked", never as "sleeping").
  *
@@ -75,6 +77,8 @@ final class FutexWordWatch {
     /** Per process: the threads parked at its Go futex site, and the word and value each waits on. */
     private final Map<Integer, Map<ThreadId, Waiter>> waiters = new HashMap<>();
     private final List<ThreadId> changed = new ArrayList<>();
+    /** Waiters this watch woke, and the tracer's resume count when it read their changed words. */
+    private final Map<ThreadId, Long> wokenAt = new HashMap<>();
     /** The words to read at a stop, whose, and what was read. */
     private long[] addresses = new long[8];
     private ThreadId[] ids = new ThreadId[8];
@@ -189,14 +193,31 @@ final class FutexWordWatch {
     }
 
     /**
-     * The running thread t stopped: each watched waiter of its process whose word no longer holds its value
-     * is woken, as by the wake the kernel ran, in the order the threads were created.
+     * The address of the futex word the syscall at this stop waits on (FUTEX_WAIT or FUTEX_WAIT_BITSET, any
+     * flags), or 0: the watch reads it with the watched words, and the futex handler finds it read.
      */
-    void runningThreadStopped(Tracee t) {
+    static long waitedWord(Syscall s, Registers regs) {
+        if (s != Syscall.FUTEX) return 0;
+        int cmd = (int) regs.argument(1) & ~(128 | 256); // FUTEX_PRIVATE_FLAG, FUTEX_CLOCK_REALTIME
+        return cmd == 0 || cmd == 9 ? regs.argument(0) : 0;
+    }
+
+    /**
+     * The running thread t stopped: each watched waiter of its process whose word no longer holds its value
+     * is woken, as by the wake the kernel ran, in the order the threads were created. ownWord (0: none) is the
+     * word t's own syscall waits on: read in the same process_vm_readv, and left in {@link GuestMemory} for the
+     * futex handler. resumes counts the tracer's resumes so far (see {@link #kernelAnswers}).
+     */
+    void runningThreadStopped(Tracee t, long ownWord, long resumes) {
         Map<ThreadId, Waiter> watched = waiters.get(t.tgid);
         if (watched == null || watched.isEmpty()) return;
         changed.clear();
         int n = 0;
+        if (ownWord != 0) {
+            addresses[n] = ownWord;
+            ids[n++] = t.id;
+        }
+        int first = n;
         for (Iterator<Map.Entry<ThreadId, Waiter>> it = watched.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<ThreadId, Waiter> e = it.next();
             if (!scheduler.waitsOnFutex(e.getKey(), e.getValue().key())) { // woken otherwise: a timeout, a signal...
@@ -208,7 +229,8 @@ final class FutexWordWatch {
             ids[n++] = e.getKey();
         }
         memory.readInts(t.tid, addresses, n, words, readable);
-        for (int i = 0; i < n; i++) {
+        if (first == 1 && readable[0]) memory.remember(t.tid, ownWord, words[0]);
+        for (int i = first; i < n; i++) {
             if (readable[i] && words[i] == watched.get(ids[i]).value()) continue;
             changed.add(ids[i]);
             watched.remove(ids[i]);
@@ -216,9 +238,20 @@ final class FutexWordWatch {
         if (changed.isEmpty()) return;
         changed.sort(null);
         for (ThreadId id : changed) {
-            scheduler.wakeFutexWaiter(id);
+            if (scheduler.wakeFutexWaiter(id)) wokenAt.put(id, resumes);
             wakes++;
         }
+    }
+
+    /**
+     * Whether the futex wait of thread id, woken by this watch, can run in the kernel instead of being answered:
+     * its word was read changed at a stop after which no thread has been resumed (resumes is unchanged), so the
+     * kernel finds the word differs from the value and returns EAGAIN at once (the Go runtime ignores the
+     * result). Saves writing the syscall's registers. Forgets the wake either way.
+     */
+    boolean kernelAnswers(ThreadId id, long resumes) {
+        Long at = wokenAt.remove(id);
+        return at != null && at == resumes;
     }
 
     private void grow() {

@@ -15,6 +15,10 @@ public final class GuestMemory {
     /** struct iovec[] of remote ranges, for {@link #readInts}. */
     private final MemorySegment iovecs;
     private final MemoryWrites writes;
+    /** A 4-byte word read ahead at this stop ({@link #remember}), or knownAddress -1. */
+    private int knownTid;
+    private long knownAddress = -1;
+    private int knownValue;
 
     GuestMemory(Posix posix, Arena arena, MemoryWrites writes) {
         this.posix = posix;
@@ -25,6 +29,9 @@ public final class GuestMemory {
 
     /** Up to max bytes at addr of thread tid, fewer where memory ends; null if nothing is readable. */
     public byte[] read(int tid, long addr, int max) {
+        if (addr == knownAddress && tid == knownTid && max == 4) {
+            return new byte[] {(byte) knownValue, (byte) (knownValue >> 8), (byte) (knownValue >> 16), (byte) (knownValue >>> 24)};
+        }
         int len = Math.min(max, PAGE);
         long got = posix.readMemory(tid, addr, buffer, len);
         if (got < 0) {
@@ -58,6 +65,7 @@ public final class GuestMemory {
      * part of the event log, since where detsim keeps its stand-in files differs between hosts and runs.
      */
     public boolean writeScratch(int tid, long addr, byte[] bytes) {
+        forget();
         if (bytes.length > PAGE) throw new IllegalArgumentException("write at most " + PAGE + " bytes at once");
         MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
         return posix.writeMemory(tid, addr, buffer, bytes.length) == bytes.length;
@@ -87,6 +95,21 @@ public final class GuestMemory {
                 done++;
             }
         }
+    }
+
+    /**
+     * The word at addr of thread tid holds value, read with others in one call: the next {@link #read} of those 4
+     * bytes returns it without a syscall. Valid while no thread runs and nothing is written: the tracer forgets
+     * it at every report and every end of a turn.
+     */
+    void remember(int tid, long addr, int value) {
+        knownTid = tid;
+        knownAddress = addr;
+        knownValue = value;
+    }
+
+    void forget() {
+        knownAddress = -1;
     }
 
     /** The 8-byte word at addr, or empty-handed (null) if unreadable. */

@@ -9,6 +9,11 @@ final class Tracee {
     int tid;
     /** Thread-group id (the real pid of its process). */
     int tgid;
+    /**
+     * The resume count at which this thread's futex wait was left to the kernel to answer with EAGAIN (its word
+     * had changed), or -1: see Tracer.decide. If other threads ran before it resumes, detsim answers instead.
+     */
+    long kernelAnswersAt = -1;
     /** Virtual thread number, in creation order (null until the creating clone event is seen). */
     ThreadId id;
     ProcessId process;

@@ -130,6 +130,10 @@ public final class Tracer {
     private int processesSeen;
     private int peakLive;
     private long syscallStops;
+    /** Resumes of tracees so far: no thread ran between two points where it is the same. */
+    private long resumes;
+    /** The running thread's seccomp stop is due to the word watch, after PTRACE_GET_SYSCALL_INFO. */
+    private boolean watchDue;
     private long timeStampReads;
     private final TimeStampPatches timeStampPatches = new TimeStampPatches();
     /** The arguments as the program passed them, before handlers rewrote any: what the event log records. */
@@ -287,7 +291,7 @@ public final class Tracer {
     private void endNamespace() {
         if (initPid <= 0) return;
         posix.kill(initPid, SignalNames.SIGKILL);
-        posix.waitpid(initPid, WALL);
+        posix.waitpid(initPid, WALL | WNOTHREAD);
         initPid = 0;
     }
 
@@ -297,7 +301,7 @@ public final class Tracer {
         while (!threads.isEmpty()) {
             if (current == null && !rootDone) dispatch();
             if (threads.isEmpty()) break;
-            int tid = posix.waitpid(-1, WALL);
+            int tid = posix.waitpid(-1, WALL | WNOTHREAD);
             if (tid == -Errno.EINTR) continue;
             if (tid == -Errno.ECHILD) break;
             if (tid < 0) throw new IllegalStateException("waitpid: " + Errno.name(-tid));
@@ -307,8 +311,13 @@ public final class Tracer {
 
     /** One waitpid report: an exit, or a stop of the running thread or of one detsim holds. */
     private void report(int tid, int status) throws SpawnException {
+        memory.forget();
         if (current != null && tid == current.tid) {
-            if (wordWatch != null) wordWatch.runningThreadStopped(current);
+            if (wordWatch != null) {
+                // At a seccomp stop the watch reads after PTRACE_GET_SYSCALL_INFO, with the word a wait waits on.
+                watchDue = stopped(status) && event(status) == EVENT_SECCOMP;
+                if (!watchDue) wordWatch.runningThreadStopped(current, 0, resumes);
+            }
             for (StopObserver o : stopObservers) o.runningThreadStopped(tid);
         }
         if (!stopped(status)) {
@@ -442,6 +451,14 @@ public final class Tracer {
     /** Resumes the running thread (again) within its turn. */
     private void continueTurn(Tracee t, int signal) {
         t.held = false;
+        if (t.kernelAnswersAt >= 0) {
+            if (t.kernelAnswersAt != resumes && arch.fetch(posix, t.tid, regs.forFetch()) >= 0) {
+                // Another thread ran meanwhile and may have put the word back: answer EAGAIN without the kernel.
+                regs.setReturnValue(-Errno.EAGAIN);
+                arch.storeSyscallNumber(posix, t.tid, regs.raw(), -1);
+            }
+            t.kernelAnswersAt = -1;
+        }
         if (t.tickAimDue && t.pendingSyscall == null && t.onReturn == null) { // a stop came between single steps
             if (ticks.resumeApproach(t) == TickCounters.Tick.STEP) watchdog.disarm();
             else if (othersCouldRun(t)) watchdog.arm(turnSerial, t.tgid, t.tid);
@@ -452,6 +469,7 @@ public final class Tracer {
 
     /** The running thread reached a scheduling point: it stays stopped, and resumes with signal at its next turn. */
     private void endTurn(Tracee t, int signal) {
+        memory.forget();
         watchdog.disarm();
         t.held = true;
         t.resumeSignal = signal;
@@ -490,7 +508,7 @@ public final class Tracer {
     /** A new thread the scheduler chose before its first stop was reported: wait for that stop. */
     private void awaitFirstStop(Tracee t) {
         while (!t.held && threads.get(t.tid) == t) {
-            int tid = posix.waitpid(t.tid, WALL);
+            int tid = posix.waitpid(t.tid, WALL | WNOTHREAD);
             if (tid == -Errno.EINTR) continue;
             if (tid < 0) return;
             int status = posix.lastWaitStatus();
@@ -772,7 +790,7 @@ public final class Tracer {
         int heldSignal = 0;
         posix.ptrace(PTRACE_CONT, t.tid, 0, 0);
         for (;;) {
-            int tid = posix.waitpid(t.tid, WALL);
+            int tid = posix.waitpid(t.tid, WALL | WNOTHREAD);
             if (tid == -Errno.EINTR) continue;
             if (tid < 0) return tid;
             int status = posix.lastWaitStatus();
@@ -808,6 +826,10 @@ public final class Tracer {
         if (fetchAtSeccomp(t) < 0) return; // killed meanwhile; its exit follows
         long nr = regs.syscallNumber();
         Syscall s = arch.syscall(nr);
+        if (watchDue) {
+            watchDue = false;
+            wordWatch.runningThreadStopped(t, FutexWordWatch.waitedWord(s, regs), resumes);
+        }
         if (s == Syscall.CLOCK_GETTIME && vdsoClock != null) vdsoClock.clockRead(t.tgid);
         SyscallHandler[] h = s == null ? null : bySyscall[s.ordinal()];
         if ((s == null || h != null || OWN.contains(s)) && foreignAbi(t)) {
@@ -884,7 +906,7 @@ public final class Tracer {
             awaitZombie(t.tid); // a leader's death is reported only after its whole group's
         } else {
             while (true) {
-                int r = posix.waitpid(t.tid, WALL);
+                int r = posix.waitpid(t.tid, WALL | WNOTHREAD);
                 if (r == -Errno.EINTR) continue;
                 if (r > 0 && stopped(posix.lastWaitStatus())) { // a late stop on its way out
                     resume(t, 0);
@@ -943,6 +965,16 @@ public final class Tracer {
                 endTurn(t, 0);
             }
             case Disposition.Emulate e -> {
+                if (wake != null && e.value() == 0 && s == Syscall.FUTEX && wordWatch != null
+                        && wordWatch.kernelAnswers(t.id, resumes)) {
+                    // A wait the word watch ended, and no thread has run since it read the word changed: if none
+                    // runs before this one resumes, the kernel runs the wait, finds the word no longer holds the
+                    // value and returns EAGAIN at once (continueTurn); the Go runtime ignores the result.
+                    options.events().record(t.number(), "syscall", describe(s, Disposition.emulate(-Errno.EAGAIN)));
+                    t.kernelAnswersAt = resumes;
+                    endTurn(t, 0);
+                    return;
+                }
                 options.events().record(t.number(), "syscall", describe(s, d) + writes.describe());
                 emulate(t, s, e.value());
             }
@@ -1018,7 +1050,7 @@ public final class Tracer {
         if (!outside) return false;
         long deadline = System.nanoTime() + 20_000_000L;
         while (System.nanoTime() < deadline) {
-            int tid = posix.waitpid(-1, WALL | WNOHANG);
+            int tid = posix.waitpid(-1, WALL | WNOTHREAD | WNOHANG);
             if (tid > 0) {
                 reportNow(tid, posix.lastWaitStatus());
                 return true;
@@ -1204,6 +1236,7 @@ public final class Tracer {
     /** Restarts t, delivering signal (0 for none); asks for the syscall-exit stop if a trace line waits. */
     private void resume(Tracee t, int signal) {
         t.held = false;
+        resumes++;
         int request = t.pendingSyscall != null || t.onReturn != null ? PTRACE_SYSCALL
                 : t.tickStepping ? PTRACE_SINGLESTEP : PTRACE_CONT;
         long r = posix.ptrace(request, t.tid, 0, signal);
