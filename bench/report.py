@@ -426,6 +426,22 @@ def cmd_markdown(results_path, out_path):
             res = verdict(x["passed"]) if x.get("passed") is not None else "—"
             w(f"| {x['label']} | {nat} | {det} | {ratio} | ≤ {x['target_max']:.1f}× | {res} |")
         w("")
+        fl = wl.get("pingpong_floor")
+        cross = next((x for x in wl["rows"] if x["id"] == "go.pingpong.cross"), None)
+        if fl:
+            w("**The floor under the cross-thread ping-pong.** The same Go program natively and under "
+              "`bench/c/gohandoff.c`, a minimal C ptrace tracer that serialises only the program's futex "
+              "hand-offs the way detsim does (futex waits stop, wakes run; at a wait's stop one "
+              "PTRACE_GET_SYSCALL_INFO and one process_vm_readv of the waiters' words, then the waiter whose "
+              "word changed is resumed), with nothing else of detsim's: p50 per run, median of "
+              f"{len(fl['samples']['native'])} interleaved runs, in this same bench run.")
+            w("")
+            w("| | Native, ns | Minimal C tracer, ns | C tracer ÷ native |" + (" detsim ÷ C tracer |" if cross and cross.get("detsim_ns") else ""))
+            w("|---|---:|---:|---:|" + ("---:|" if cross and cross.get("detsim_ns") else ""))
+            extra = f" {fmt_x(cross['detsim_ns'] / fl['ctracer_ns'])} |" if cross and cross.get("detsim_ns") else ""
+            w(f"| Go ping-pong across threads, p50 | {fmt_ns(fl['native_ns'])} | {fmt_ns(fl['ctracer_ns'])} | "
+              f"{fmt_x(fl['ratio'])} |{extra}")
+            w("")
         w("Where the time goes (measured 2026-12-04/05 with `perf`, JFR and per-thread /proc times):")
         w("")
         w("* **A stop.** An intercepted syscall is a ptrace stop: three syscalls in the tracer "
@@ -441,10 +457,14 @@ def cmd_markdown(results_path, out_path):
         w("* **Cross-thread ping-pong** took ~4.2 stops per round trip (two futex wakes, two futex waits) "
           "until 2026-12-05; now the Go runtime's futex wakes run in the kernel unstopped and the waiters "
           "whose futex word changed are woken at the waker's next stop (README, FutexWordWatch), so a round "
-          "trip is its two waits, each a scheduling point that hands the one CPU to the other thread. A woken "
-          "wait is finished with one register write and no register read. That is at best two hand-offs at the "
-          "floor measured above (~2 × a C tracer stop against a 7–10 µs native round trip): 5× needs each "
-          "stop within about 1.2× of the C tracer's, the stop row's own target.")
+          "trip is its two waits, each a scheduling point that hands the one CPU to the other thread. Since "
+          "2026-12-05 (later) such a stop makes the same four syscalls as the minimal C tracer above (wait4, "
+          "PTRACE_GET_SYSCALL_INFO, one process_vm_readv for the waiter's own word and the watched words, "
+          "PTRACE_CONT: the woken wait runs in the kernel, which returns EAGAIN), down from 5.8. Measured with "
+          "`perf record -C` on the shared CPU: per round trip the minimal C tracer spends ~17 µs and detsim's "
+          "tracer thread ~40 µs (before these changes), of which ~11 µs Java code (decide, dispatch, the "
+          "word watch, FFM downcall stubs, the event log's strings) and the rest kernel time of its syscalls "
+          "and context switches. 5× needs detsim within ~6 µs per round trip of that floor.")
         w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler, and "
           "how long varies from run to run (0.46–0.74 s medians on this machine, 0.51–0.68 s within one run "
           "of 5); under detsim those sleeps are virtual. The run pays the JVM's start (~0.45 s), 27 process "
