@@ -33,7 +33,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void die(const char *what) { perror(what); exit(126); }
+#include "traced_child.h"
+
 
 static void usage(void) {
     fprintf(stderr, "usage: ctracer [--no-pin] [--cpu N] [--regs] "
@@ -56,52 +57,25 @@ int main(int argc, char **argv) {
            : !strcmp(name, "getpid") ? SYS_getpid : !strcmp(name, "gettid") ? SYS_gettid : -1;
     if (nr < 0) usage();
 
-    if (pin) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu >= 0 ? cpu : sched_getcpu(), &set);
-        if (sched_setaffinity(0, sizeof set, &set) != 0) die("sched_setaffinity");
-    }
-
-    int sync[2];
-    if (pipe2(sync, O_CLOEXEC) != 0) die("pipe2");
-    pid_t child = fork();
-    if (child < 0) die("fork");
-    if (child == 0) {
-        char c;
-        close(sync[1]);
-        // Block until the parent has seized us: nothing we do after this may
-        // escape tracing (in particular the seccomp filter and the exec).
-        if (read(sync[0], &c, 1) != 1) _exit(126);
-        struct sock_filter filter[] = {
-            // Syscall numbers are per-ABI: check the arch before the number.
-            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
-            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        };
-        struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
-        // NO_NEW_PRIVS lets an unprivileged process install a filter; detsim
-        // sets it unconditionally, so do the same.
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("PR_SET_NO_NEW_PRIVS");
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) die("seccomp");
-        execvp(cmd[0], cmd);
-        fprintf(stderr, "ctracer: exec %s: %s\n", cmd[0], strerror(errno));
-        _exit(127);
-    }
-    close(sync[0]);
+    if (pin) pin_to_cpu(cpu);
+    struct sock_filter filter[] = {
+        // Syscall numbers are per-ABI: check the arch before the number.
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
     // TRACESECCOMP is what we measure; EXITKILL kills the tracees if we die;
     // the fork/clone/exec options make every descendant a tracee (as in
     // detsim) and TRACESYSGOOD tags syscall stops should any ever occur.
     long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE |
                 PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |
                 PTRACE_O_TRACESYSGOOD;
-    if (ptrace(PTRACE_SEIZE, child, 0, opts) != 0) die("PTRACE_SEIZE");
-    if (write(sync[1], "g", 1) != 1) die("write");
-    close(sync[1]);
+    pid_t child = spawn_seized(cmd, &prog, opts, "ctracer");
 
     int child_status = -1;
     for (;;) {

@@ -38,12 +38,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "traced_child.h"
+
 // glibc's <sys/ptrace.h> clashes with <linux/ptrace.h>; the raw syscall needs neither's wrapper.
 static long pt(long request, pid_t pid, unsigned long addr, unsigned long data) {
     return syscall(SYS_ptrace, request, pid, addr, data);
 }
 
-static void die(const char *what) { perror(what); exit(126); }
 
 #define MAX_PARKED 1024
 static struct parked {
@@ -131,47 +132,26 @@ int main(int argc, char **argv) {
         return 2;
     }
     char **cmd = &argv[i + 1];
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu >= 0 ? cpu : sched_getcpu(), &set);
-    if (sched_setaffinity(0, sizeof set, &set) != 0) die("sched_setaffinity");
-
-    int sync[2];
-    if (pipe2(sync, O_CLOEXEC) != 0) die("pipe2");
-    pid_t child = fork();
-    if (child < 0) die("fork");
-    if (child == 0) {
-        char c;
-        close(sync[1]);
-        if (read(sync[0], &c, 1) != 1) _exit(126);
-        struct sock_filter filter[] = {
-            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 1, 0),
-            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
-            BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~(unsigned) (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)),
-            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT, 1, 0),
-            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT_BITSET, 0, 1),
-            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        };
-        struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("PR_SET_NO_NEW_PRIVS");
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) die("seccomp");
-        execvp(cmd[0], cmd);
-        fprintf(stderr, "gohandoff: exec %s: %s\n", cmd[0], strerror(errno));
-        _exit(127);
-    }
-    close(sync[0]);
+    pin_to_cpu(cpu);
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+        BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~(unsigned) (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT_BITSET, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof filter / sizeof filter[0], filter};
     long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK
               | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
-    if (pt(PTRACE_SEIZE, child, 0, opts) != 0) die("PTRACE_SEIZE");
+    pid_t child = spawn_seized(cmd, &prog, opts, "gohandoff");
     threads = 1;
-    if (write(sync[1], "g", 1) != 1) die("write");
-    close(sync[1]);
 
     struct sigaction sa = {.sa_handler = on_alarm};
     sigaction(SIGALRM, &sa, NULL);
