@@ -446,9 +446,8 @@ def cmd_markdown(results_path, out_path):
         w("")
         w("* **A stop.** An intercepted syscall is a ptrace stop: three syscalls in the tracer "
           "(PTRACE_GET_SYSCALL_INFO, PTRACE_CONT, wait4) and two context switches, as in the C tracer; the "
-          "rest of detsim's cost is its own Java code per stop, plus one `read` of the write watch's inotify "
-          "descriptor (usually empty) at each stop while the program has a regular file open for writing "
-          "(below). Three host costs were found and removed earlier: PR_SET_TSC (~7 µs of a ~22 µs stop on "
+          "rest of detsim's cost is its own Java code per stop (the write watch's inotify queue is read only "
+          "when an io_uring flag in shared memory says it has an event, below). Three host costs were found and removed earlier: PR_SET_TSC (~7 µs of a ~22 µs stop on "
           "this PVM guest, now requested only where rdtsc faults), a process_vm_writev of the clock page per "
           "turn (now a shared page) and an eventfd read per dispatch (now a counter in memory).")
         w("* **Clock reads.** The vDSO stubs answer 512 reads per turn from the shared page; the Go "
@@ -464,16 +463,24 @@ def cmd_markdown(results_path, out_path):
           "`perf record -C` on the shared CPU: per round trip the minimal C tracer spends ~17 µs and detsim's "
           "tracer thread ~40 µs (before these changes), of which ~11 µs Java code (decide, dispatch, the "
           "word watch, FFM downcall stubs, the event log's strings) and the rest kernel time of its syscalls "
-          "and context switches. 5× needs detsim within ~6 µs per round trip of that floor.")
+          "and context switches. 5× needs detsim within ~6 µs per round trip of that floor. Why a JVM pays "
+          "more for the same syscalls here: this VM boots with `pti=on` and has no PCID, so every syscall "
+          "entry and exit flushes the TLB, and every page the tracer touches between two syscalls is a TLB "
+          "miss; giving the C tracer 64 scattered page writes per stop raised its round trip from ~29.5 to "
+          "~33.5 µs, and detsim's Java stop path (compiled code, heap objects, scheduler maps) touches many "
+          "more pages than a C loop.")
         w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler, and "
           "how long varies from run to run (0.46–0.74 s medians on this machine, 0.51–0.68 s within one run "
-          "of 5); under detsim those sleeps are virtual. The run pays the JVM's start (~0.45 s), 27 process "
+          "of 5); under detsim those sleeps are virtual. The run pays the JVM's start (~0.4 s), 27 process "
           "starts, ~5,800 stops (3,000 newfstatat, 1,205 openat, 410 write, 401 unlink, 401 fchown) and the "
           "JIT warming up on a run this short. Taken on 2026-12-05: pwrite64 and the other calls that only "
           "put data into a file no longer stop (4,004 stops of 9,832: an inotify watch on the files the "
           "program writes, read at a stop only when an io_uring flag the kernel raises in the write says there is an event), a 16 MB young generation (the default ~130 MB was first-"
           "touched page by page: −7%), an AOT cache trained on a shell workload (JIT profiles of the stop "
-          "paths: −4 to −8%) and no invokedynamic bootstraps on the tracer's first turns (−27 ms). C1 only "
+          "paths: −4 to −8%) and no invokedynamic bootstraps on the tracer's first turns (−27 ms); later that day, the JVM's big "
+          "mappings left out of the fork that starts the program (MADV_DONTFORK: the pid namespace's init, a "
+          "fork of the JVM alive for the whole run, made every page the JVM wrote afterwards a copy-on-write "
+          "fault, ~120 ms of the tracer's CPU here): 1.72 → 1.55 s interleaved, and `run -- true` 459 → 390 ms. C1 only "
           "(`DETSIM_JAVA_OPTIONS=-XX:TieredStopAtLevel=1`) no longer measured faster in interleaved runs.")
         w("")
     w("## Environment")
