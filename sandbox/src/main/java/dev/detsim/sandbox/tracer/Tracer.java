@@ -60,6 +60,10 @@ public final class Tracer {
     static final Set<Syscall> OWN = EnumSet.of(Syscall.EXIT, Syscall.EXIT_GROUP, Syscall.SET_TID_ADDRESS,
             Syscall.SCHED_YIELD, Syscall.CLONE, Syscall.CLONE3, Syscall.KILL, Syscall.TKILL, Syscall.TGKILL,
             Syscall.RT_SIGQUEUEINFO, Syscall.RT_TGSIGQUEUEINFO, Syscall.PIDFD_SEND_SIGNAL);
+    private static final boolean[] OWN_BY_ORDINAL = new boolean[Syscall.values().length];
+    static {
+        for (Syscall s : OWN) OWN_BY_ORDINAL[s.ordinal()] = true;
+    }
     private static final Set<Syscall> SENDS_SIGNALS = EnumSet.of(Syscall.KILL, Syscall.TKILL, Syscall.TGKILL,
             Syscall.RT_SIGQUEUEINFO, Syscall.RT_TGSIGQUEUEINFO, Syscall.PIDFD_SEND_SIGNAL);
 
@@ -130,6 +134,9 @@ public final class Tracer {
     private int processesSeen;
     private int peakLive;
     private long syscallStops;
+    /** Fetches the registers {@link #loadSyscallInfo} left out, of thread restOf (one object, not one per stop). */
+    private int restOf;
+    private final Registers.Rest fetchRest = this::fetchRestOfRegisters;
     /** Resumes of tracees so far: no thread ran between two points where it is the same. */
     private long resumes;
     /** The running thread's seccomp stop is due to the word watch, after PTRACE_GET_SYSCALL_INFO. */
@@ -832,7 +839,7 @@ public final class Tracer {
         }
         if (s == Syscall.CLOCK_GETTIME && vdsoClock != null) vdsoClock.clockRead(t.tgid);
         SyscallHandler[] h = s == null ? null : bySyscall[s.ordinal()];
-        if ((s == null || h != null || OWN.contains(s)) && foreignAbi(t)) {
+        if ((s == null || h != null || OWN_BY_ORDINAL[s.ordinal()]) && foreignAbi(t)) {
             // An i386 syscall: its number means something else here. It runs unchanged and is reported.
             warnOnce("foreign " + nr, "32-bit (int 0x80) syscall #" + nr + " is not handled by detsim; it ran unchanged");
             endTurn(t, 0);
@@ -843,7 +850,7 @@ public final class Tracer {
             endTurn(t, 0);
             return;
         }
-        if (OWN.contains(s) && threadLifeSyscall(t, s)) return;
+        if (OWN_BY_ORDINAL[s.ordinal()] && threadLifeSyscall(t, s)) return;
         decide(t, s, null);
     }
 
@@ -1193,9 +1200,13 @@ public final class Tracer {
     /** Loads the registers from syscallInfo, a seccomp stop's struct ptrace_syscall_info of thread t. */
     private void loadSyscallInfo(Tracee t) {
         int tid = t.tid;
-        regs.loadSyscallInfo(syscallInfo, SYSCALL_INFO_NR, SYSCALL_INFO_ARGS, SYSCALL_INFO_IP, SYSCALL_INFO_SP,
-                raw -> arch.fetch(posix, tid, raw));
+        restOf = tid;
+        regs.loadSyscallInfo(syscallInfo, SYSCALL_INFO_NR, SYSCALL_INFO_ARGS, SYSCALL_INFO_IP, SYSCALL_INFO_SP, fetchRest);
         seccompData = syscallInfo.get(ValueLayout.JAVA_INT, SYSCALL_INFO_RET_DATA);
+    }
+
+    private void fetchRestOfRegisters(MemorySegment raw) {
+        arch.fetch(posix, restOf, raw);
     }
 
     /** Whether the filter tagged this seccomp stop as a foreign-ABI syscall (SECCOMP_RET_DATA). */

@@ -63,15 +63,16 @@ final class Waiters {
 
     /** One zero-timeout poll over every readiness waiter's fds; those with news are retried (true if any). */
     boolean pollReadiness() {
-        List<Tracee> waiting = new ArrayList<>();
+        List<Tracee> waiting = null; // made only when some thread waits for descriptors: this runs every turn
         int n = 0;
         for (Tracee t : threads.values()) {
             if (t.waitCopies != null && t.id != null && scheduler.state(t.id) == ThreadState.BLOCKED) {
+                if (waiting == null) waiting = new ArrayList<>();
                 waiting.add(t);
                 n += t.waitCopies.length;
             }
         }
-        if (waiting.isEmpty()) return false;
+        if (waiting == null) return false;
         waiting.sort((a, b) -> a.id.compareTo(b.id));
         int[] copies = new int[n], events = new int[n], revents = new int[n];
         int i = 0;
