@@ -1199,8 +1199,7 @@ public final class Tracer {
 
     /** Loads the registers from syscallInfo, a seccomp stop's struct ptrace_syscall_info of thread t. */
     private void loadSyscallInfo(Tracee t) {
-        int tid = t.tid;
-        restOf = tid;
+        restOf = t.tid;
         regs.loadSyscallInfo(syscallInfo, SYSCALL_INFO_NR, SYSCALL_INFO_ARGS, SYSCALL_INFO_IP, SYSCALL_INFO_SP, fetchRest);
         seccompData = syscallInfo.get(ValueLayout.JAVA_INT, SYSCALL_INFO_RET_DATA);
     }
