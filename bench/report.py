@@ -461,7 +461,7 @@ def cmd_markdown(results_path, out_path):
           "PTRACE_GET_SYSCALL_INFO, one process_vm_readv for the waiter's own word and the watched words, "
           "PTRACE_CONT: the woken wait runs in the kernel, which returns EAGAIN), down from 5.8. Measured with "
           "`perf record -C` on the shared CPU: per round trip the minimal C tracer spends ~17 µs and detsim's "
-          "tracer thread ~40 µs (before these changes), of which ~11 µs Java code (decide, dispatch, the "
+          "tracer thread ~39 µs (39.5 before these changes, 39.1 after: fewer syscalls, about the same CPU), of which ~11 µs Java code (decide, dispatch, the "
           "word watch, FFM downcall stubs, the event log's strings) and the rest kernel time of its syscalls "
           "and context switches. 5× needs detsim within ~6 µs per round trip of that floor. Why a JVM pays "
           "more for the same syscalls here: this VM boots with `pti=on` and has no PCID, so every syscall "
