@@ -44,6 +44,43 @@ class EventLogTest {
     }
 
     @Test
+    void aLineBuiltInPlaceIsTheCanonicalLine() {
+        EventLog log = new EventLog();
+        String[] details = {"", "futex(0xc00003c548,0x80)=-11", "tab\there, newline\nthere, back\\slash",
+            "naïve ✓ 😀 \t after", "ends in é"};
+        for (String d : details) {
+            EventLine line = log.begin(12, "sys\tcall");
+            String expected = EventLogFormat.canonical(log.count(), 12, "sys\tcall", d);
+            assertEquals(expected, line.text(d).toString());
+            log.end();
+        }
+        long[] numbers = {0, 1, 9, 10, 99, 100, -1, -11, 0xc00003c548L, Long.MAX_VALUE, Long.MIN_VALUE, 0x0fL, 0x10L};
+        for (long v : numbers) {
+            EventLine line = log.begin(1, "n");
+            String prefix = line.toString();
+            line.decimal(v).put(' ').hex(v);
+            assertEquals(prefix + v + " " + Long.toHexString(v), line.toString());
+            log.end();
+        }
+        byte[] b = {0, 1, (byte) 0xab, (byte) 0xff, 0x7f};
+        EventLine line = log.begin(1, "b");
+        String prefix = line.toString();
+        assertEquals(prefix + "0001abff", line.hex(b, 4).toString());
+        log.end();
+    }
+
+    @Test
+    void aLineBuiltInPlaceChainsAsTheSameDetailGivenWhole() {
+        EventLog pieces = new EventLog();
+        EventLog whole = new EventLog();
+        pieces.begin(3, "syscall").text("futex(0x").hex(0x569a48).put(',').text("0x").hex(0x80).put(')').put('=').decimal(-11);
+        pieces.end();
+        whole.record(3, "syscall", "futex(0x569a48,0x80)=-11");
+        assertEquals(whole.digest(), pieces.digest());
+        assertEquals(1, pieces.count());
+    }
+
+    @Test
     void writtenLogsReadBackWithTheirChain() throws IOException {
         StringWriter text = new StringWriter();
         EventLog log = new EventLog(text, "seed=7 cmd=echo");

@@ -1,8 +1,8 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.recorder.EventLine;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** What handlers wrote into a tracee during one event: a byte count and a SHA-256 of (address, bytes). */
 final class MemoryWrites {
@@ -28,9 +28,9 @@ final class MemoryWrites {
         bytes += data.length;
     }
 
-    /** " wrote N bytes sha256:XXXXXXXXXXXXXXXX" for the event's detail, or "" when nothing was written. */
-    String describe() {
-        if (bytes == 0) return "";
-        return " wrote " + bytes + " bytes sha256:" + HexFormat.of().formatHex(sha256.digest(), 0, 8);
+    /** Adds " wrote N bytes sha256:XXXXXXXXXXXXXXXX" to the event's detail, nothing when nothing was written. */
+    void describeTo(EventLine line) {
+        if (bytes == 0) return;
+        line.text(" wrote ").decimal(bytes).text(" bytes sha256:").hex(sha256.digest(), 8);
     }
 }

@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.recorder.EventLine;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.arch.VdsoStubs;
@@ -11,6 +12,7 @@ import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.syscall.SyscallTable;
 import dev.detsim.scheduler.Decision;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.DeadlockReport;
@@ -145,6 +147,14 @@ public final class Tracer {
     private final TimeStampPatches timeStampPatches = new TimeStampPatches();
     /** The arguments as the program passed them, before handlers rewrote any: what the event log records. */
     private final long[] originalArgs = new long[6];
+    /** How many arguments each syscall has (by ordinal), from the syscall table: how many the event log shows. */
+    private static final int[] argumentCount = new int[Syscall.values().length];
+
+    static {
+        for (Syscall s : Syscall.values()) {
+            argumentCount[s.ordinal()] = Math.min(6, SyscallTable.get().signature(s).argumentKinds().size());
+        }
+    }
 
     public Tracer(Arch arch, TracerOptions options) {
         this.arch = arch;
@@ -767,8 +777,10 @@ public final class Tracer {
             if (!fastClock && vdsoSlot.isPresent()) hideVdso(t, vdsoSlot.getAsLong());
         }
         int patched = arch.name().equals("x86_64") ? timeStampPatches.patchProgram(t.tgid) : 0;
-        options.events().record(t.number(), "exec", programOf(t.tid) + writes.describe()
-                + (patched > 0 ? " rdtsc-sites-patched=" + patched : ""));
+        EventLine exec = options.events().begin(t.number(), "exec").text(programOf(t.tid));
+        writes.describeTo(exec);
+        if (patched > 0) exec.text(" rdtsc-sites-patched=").decimal(patched);
+        options.events().end();
         releaseVforkParent(t.process);
         continueTurn(t, t.resumeSignal); // a signal that came while detsim set up the clock page, if any
     }
@@ -967,7 +979,7 @@ public final class Tracer {
             case Disposition.Passthrough p -> {
                 if (stop.argumentsChanged) arch.store(posix, t.tid, regs.raw());
                 t.onReturn = stop.onReturn;
-                if (h != null) options.events().record(t.number(), "syscall", describe(s, d) + writes.describe());
+                if (h != null) logSyscall(t, s, false, 0);
                 if (printer != null) printer.begin(t, s, regs);
                 endTurn(t, 0);
             }
@@ -977,12 +989,12 @@ public final class Tracer {
                     // A wait the word watch ended, and no thread has run since it read the word changed: if none
                     // runs before this one resumes, the kernel runs the wait, finds the word no longer holds the
                     // value and returns EAGAIN at once (continueTurn); the Go runtime ignores the result.
-                    options.events().record(t.number(), "syscall", describe(s, Disposition.emulate(-Errno.EAGAIN)));
+                    logSyscall(t, s, true, -Errno.EAGAIN);
                     t.kernelAnswersAt = resumes;
                     endTurn(t, 0);
                     return;
                 }
-                options.events().record(t.number(), "syscall", describe(s, d) + writes.describe());
+                logSyscall(t, s, true, e.value());
                 emulate(t, s, e.value());
             }
             case Disposition.Yield y -> {
@@ -992,7 +1004,7 @@ public final class Tracer {
             case Disposition.Futex f -> {
                 FutexOutcome o = scheduler.futex(t.id, f.op());
                 if (o instanceof FutexOutcome.Completed c) {
-                    options.events().record(t.number(), "syscall", describe(s, Disposition.emulate(c.returnValue())));
+                    logSyscall(t, s, true, c.returnValue());
                     emulate(t, s, c.returnValue());
                 } else {
                     if (wordWatch != null && f.op() instanceof FutexOp.Wait w) {
@@ -1215,13 +1227,21 @@ public final class Tracer {
                 && (eventMessageValue() & 0xffff) == SeccompFilter.FOREIGN_ABI;
     }
 
-    /** "name(0x..,0x..)=result" or "name(..) passed through": the arguments the signature names, raw. */
-    private String describe(Syscall s, Disposition d) {
-        StringBuilder b = new StringBuilder(s.kernelName()).append('(');
-        int n = Math.min(6, dev.detsim.sandbox.syscall.SyscallTable.get().signature(s).argumentKinds().size());
-        for (int i = 0; i < n; i++) b.append(i > 0 ? "," : "").append("0x").append(Long.toHexString(originalArgs[i]));
-        b.append(')');
-        return d instanceof Disposition.Emulate e ? b.append('=').append(e.value()).toString() : b.append(" passed through").toString();
+    /**
+     * The event of syscall s: "name(0x..,0x..)=result" if answered, else "name(..) passed through", with the
+     * arguments the signature names, raw, as the program passed them; then what handlers wrote into the tracee.
+     */
+    private void logSyscall(Tracee t, Syscall s, boolean answered, long result) {
+        EventLine line = options.events().begin(t.number(), "syscall").text(s.kernelName()).put('(');
+        for (int i = 0, n = argumentCount[s.ordinal()]; i < n; i++) {
+            if (i > 0) line.put(',');
+            line.put('0').put('x').hex(originalArgs[i]);
+        }
+        line.put(')');
+        if (answered) line.put('=').decimal(result);
+        else line.text(" passed through");
+        writes.describeTo(line);
+        options.events().end();
     }
 
     private static String programOf(int tid) {
