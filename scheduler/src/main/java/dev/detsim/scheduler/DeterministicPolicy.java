@@ -37,9 +37,9 @@ public final class DeterministicPolicy implements SchedulingPolicy {
         }
         ThreadId next = runnable.getFirst();
         if (last != null) {
-            for (ThreadId t : runnable) {
-                if (t.compareTo(last) > 0) {
-                    next = t;
+            for (int i = 0; i < runnable.size(); i++) { // by index: this runs at every stop, an iterator is garbage
+                if (runnable.get(i).compareTo(last) > 0) {
+                    next = runnable.get(i);
                     break;
                 }
             }

@@ -26,16 +26,41 @@ final class FutexTable {
 
     private final Map<FutexKey, List<Waiter>> queues = new HashMap<>();
 
+    /**
+     * A queue emptied and dropped, kept for the next new one: a Go hand-off empties a queue and makes one at
+     * every wait, which would otherwise allocate a list and its array each time.
+     */
+    private List<Waiter> spare;
+
     void enqueue(FutexKey key, ThreadId thread, int bitset) {
-        queues.computeIfAbsent(key, k -> new ArrayList<>()).add(new Waiter(thread, bitset));
+        List<Waiter> queue = queues.get(key);
+        if (queue == null) {
+            queue = spare != null ? spare : new ArrayList<>();
+            spare = null;
+            queues.put(key, queue);
+        }
+        queue.add(new Waiter(thread, bitset));
+    }
+
+    /** Drops queue, the queue of key, if it is empty. */
+    private void dropIfEmpty(FutexKey key, List<Waiter> queue) {
+        if (!queue.isEmpty()) return;
+        queues.remove(key);
+        spare = queue;
     }
 
     /** Takes a waiter out (timeout, signal, exit); false if it was not queued there. */
     boolean remove(FutexKey key, ThreadId thread) {
         List<Waiter> queue = queues.get(key);
         if (queue == null) return false;
-        boolean removed = queue.removeIf(w -> w.thread.equals(thread));
-        if (queue.isEmpty()) queues.remove(key);
+        boolean removed = false;
+        for (int i = queue.size() - 1; i >= 0; i--) { // by index: removeIf makes a lambda and a bit set
+            if (queue.get(i).thread.equals(thread)) {
+                queue.remove(i);
+                removed = true;
+            }
+        }
+        dropIfEmpty(key, queue);
         return removed;
     }
 
@@ -51,7 +76,7 @@ final class FutexTable {
             woken.add(w.thread);
             if (woken.size() >= count) break; // like the kernel's "if (++ret >= nr_wake) break": 0 still wakes one
         }
-        if (queue.isEmpty()) queues.remove(key);
+        dropIfEmpty(key, queue);
         return woken;
     }
 
@@ -68,10 +93,10 @@ final class FutexTable {
                 if (woken.size() < wakeCount) woken.add(w.thread);
                 else moved.add(w);
             }
-            if (queue.isEmpty()) queues.remove(from);
+            dropIfEmpty(from, queue);
         }
         // Appended after the scan, so requeueing a futex onto itself moves its head to its tail exactly once.
-        if (!moved.isEmpty()) queues.computeIfAbsent(to, k -> new ArrayList<>()).addAll(moved);
+        for (Waiter w : moved) enqueue(to, w.thread, w.bitset);
         return new Requeued(woken, moved.stream().map(Waiter::thread).toList());
     }
 

@@ -36,6 +36,13 @@ public final class Scheduler {
     private final FutexTable futexes = new FutexTable();
     private final TimerQueue timers = new TimerQueue();
 
+    /**
+     * The runnable threads at the current decision, refilled by each next(): the policy sees it through a
+     * read-only view, valid while it chooses (the tracer decides at every stop, so no list is made per decision).
+     */
+    private final List<ThreadId> runnable = new ArrayList<>();
+    private final List<ThreadId> runnableView = Collections.unmodifiableList(runnable);
+
     private ThreadRecord running;
     /** The turn that ended since the last decision, for the policy and the clock. */
     private ThreadId endedThread;
@@ -105,10 +112,11 @@ public final class Scheduler {
             chargeDue = false;
         }
         expireDeadlines();
-        List<ThreadId> runnable = inState(ThreadState.RUNNABLE);
+        runnable.clear();
+        for (ThreadRecord r : live.values()) if (r.state == ThreadState.RUNNABLE) runnable.add(r.id);
         if (runnable.isEmpty()) return nothingRunnable();
 
-        ThreadId choice = policy.choose(new SchedulingPoint(runnable, Optional.ofNullable(endedThread), ended, turns));
+        ThreadId choice = policy.choose(new SchedulingPoint(runnableView, Optional.ofNullable(endedThread), ended, turns));
         if (!runnable.contains(choice)) {
             throw misuse(policy.describe() + " chose " + choice + ", which is not runnable; runnable: " + runnable);
         }
@@ -456,12 +464,13 @@ public final class Scheduler {
         }
     }
 
-    /** Wakes every BLOCKED thread whose deadline has passed, in id order. */
+    /** Wakes every BLOCKED thread whose deadline has passed, in id order (no list made when none has). */
     private List<ThreadId> expireDeadlines() {
-        List<ThreadId> woken = new ArrayList<>();
+        List<ThreadId> woken = List.of();
         for (ThreadRecord r : live.values()) {
             if (r.state == ThreadState.BLOCKED && r.deadline.passedAt(clock.now())) {
                 wake(r, WakeUp.Cause.DEADLINE_PASSED);
+                if (woken.isEmpty()) woken = new ArrayList<>();
                 woken.add(r.id);
             }
         }

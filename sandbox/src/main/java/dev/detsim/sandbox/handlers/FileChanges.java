@@ -57,7 +57,11 @@ public final class FileChanges {
         long turn = world.now();
         if (writes.watching()) {
             long at = Math.max(turn, previousStop + 1);
-            for (HostInode f : writes.modifiedSince()) world.times().modified(f.device(), f.inode(), at);
+            List<HostInode> modified = writes.modifiedSince();
+            for (int i = 0; i < modified.size(); i++) { // by index: no iterator made at every stop
+                HostInode f = modified.get(i);
+                world.times().modified(f.device(), f.inode(), at);
+            }
             if (writes.overflowed() && !warnedOverflow) {
                 warnedOverflow = true;
                 warnings.println("detsim: warning: a thread wrote to files more often between two stops than the"

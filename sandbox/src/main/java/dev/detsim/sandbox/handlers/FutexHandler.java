@@ -3,6 +3,7 @@ package dev.detsim.sandbox.handlers;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Disposition;
+import dev.detsim.sandbox.tracer.GuestMemory;
 import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.SyscallStop;
 import dev.detsim.sandbox.world.Clocks;
@@ -55,8 +56,8 @@ public final class FutexHandler implements SyscallHandler {
         int cmd = op & ~(PRIVATE_FLAG | CLOCK_REALTIME_FLAG);
         return switch (cmd) {
             case WAIT, WAIT_BITSET -> {
-                Integer word = readWord(stop, uaddr);
-                if (word == null) yield Disposition.fail(Errno.EFAULT);
+                long word = readWord(stop, uaddr);
+                if (word == GuestMemory.UNREADABLE) yield Disposition.fail(Errno.EFAULT);
                 Deadline deadline = Deadline.NONE;
                 if (timeoutOrVal2 != 0) {
                     long t = Clocks.timespecNanos(stop.memory().read(stop.tid(), timeoutOrVal2, 16));
@@ -73,8 +74,8 @@ public final class FutexHandler implements SyscallHandler {
             case REQUEUE, CMP_REQUEUE -> {
                 boolean matched = true;
                 if (cmd == CMP_REQUEUE) {
-                    Integer word = readWord(stop, uaddr);
-                    if (word == null) yield Disposition.fail(Errno.EFAULT);
+                    long word = readWord(stop, uaddr);
+                    if (word == GuestMemory.UNREADABLE) yield Disposition.fail(Errno.EFAULT);
                     matched = word == val3;
                 }
                 yield Disposition.futex(new FutexOp.Requeue(key(stop, uaddr, isPrivate), val,
@@ -97,8 +98,9 @@ public final class FutexHandler implements SyscallHandler {
             if (oparg < 0 || oparg > 31) return Disposition.fail(Errno.EINVAL);
             oparg = 1 << oparg;
         }
-        Integer old = readWord(stop, uaddr2);
-        if (old == null) return Disposition.fail(Errno.EFAULT);
+        long word = readWord(stop, uaddr2);
+        if (word == GuestMemory.UNREADABLE) return Disposition.fail(Errno.EFAULT);
+        int old = (int) word;
         int updated = switch (op) {
             case 0 -> oparg;
             case 1 -> old + oparg;
@@ -132,10 +134,9 @@ public final class FutexHandler implements SyscallHandler {
         return FutexKey.shared(address);
     }
 
-    private static Integer readWord(SyscallStop stop, long address) {
-        byte[] b = stop.memory().read(stop.tid(), address, 4);
-        if (b == null || b.length < 4) return null;
-        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    /** The futex word at address, or {@link GuestMemory#UNREADABLE}. */
+    private static long readWord(SyscallStop stop, long address) {
+        return stop.memory().readInt(stop.tid(), address);
     }
 
     private Disposition refuse(String what) {

@@ -77,8 +77,12 @@ final class FutexWordWatch {
     /** Per process: the threads parked at its Go futex site, and the word and value each waits on. */
     private final Map<Integer, Map<ThreadId, Waiter>> waiters = new HashMap<>();
     private final List<ThreadId> changed = new ArrayList<>();
-    /** Waiters this watch woke, and the tracer's resume count when it read their changed words. */
-    private final Map<ThreadId, Long> wokenAt = new HashMap<>();
+    /**
+     * The waiters this watch woke at the last stop where it woke any, and the tracer's resume count then (each
+     * stop follows a resume, so a wake at an earlier stop has an older count: {@link #kernelAnswers} is false).
+     */
+    private final List<ThreadId> wokenAtLastRead = new ArrayList<>();
+    private long lastReadResumes = -1;
     /** The words to read at a stop, whose, and what was read. */
     private long[] addresses = new long[8];
     private ThreadId[] ids = new ThreadId[8];
@@ -237,8 +241,10 @@ final class FutexWordWatch {
         }
         if (changed.isEmpty()) return;
         changed.sort(null);
-        for (ThreadId id : changed) {
-            if (scheduler.wakeFutexWaiter(id)) wokenAt.put(id, resumes);
+        wokenAtLastRead.clear();
+        lastReadResumes = resumes;
+        for (int i = 0; i < changed.size(); i++) {
+            if (scheduler.wakeFutexWaiter(changed.get(i))) wokenAtLastRead.add(changed.get(i));
             wakes++;
         }
     }
@@ -250,8 +256,7 @@ final class FutexWordWatch {
      * result). Saves writing the syscall's registers. Forgets the wake either way.
      */
     boolean kernelAnswers(ThreadId id, long resumes) {
-        Long at = wokenAt.remove(id);
-        return at != null && at == resumes;
+        return wokenAtLastRead.remove(id) && resumes == lastReadResumes;
     }
 
     private void grow() {

@@ -44,6 +44,16 @@ public final class GuestMemory {
         return buffer.asSlice(0, got).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /** {@link #readInt}'s answer where the 4 bytes cannot all be read. */
+    public static final long UNREADABLE = Long.MIN_VALUE;
+
+    /** The 4-byte word at addr of thread tid (the futex word's size), or {@link #UNREADABLE}; nothing allocated. */
+    public long readInt(int tid, long addr) {
+        if (addr == knownAddress && tid == knownTid) return knownValue;
+        if (posix.readMemory(tid, addr, buffer, 4) != 4) return UNREADABLE;
+        return buffer.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
+    }
+
     /** The NUL-terminated string at addr (at most max bytes), or null if unreadable. */
     public String readCString(int tid, long addr, int max) {
         byte[] bytes = read(tid, addr, max);

@@ -39,6 +39,8 @@ final class Tracee {
     int[] waitEvents;
     /** The tracer's progress count when this thread last tried the file lock it waits for. */
     long lockTriedAt;
+    /** Parked on a wait retried after progress (a file lock, AIO completions), until it runs again. */
+    boolean waitsForProgress;
     /** In a vfork parent: the child whose exec or exit lets it go on. */
     ProcessId vforkChild;
     /** Held in a group-stop with PTRACE_LISTEN: its next stop comes when SIGCONT arrives. */

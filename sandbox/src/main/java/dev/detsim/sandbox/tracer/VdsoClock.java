@@ -50,6 +50,8 @@ final class VdsoClock {
     private final Map<Integer, Long> pages = new HashMap<>();
     /** Processes that have read the clock: their pages are kept current. */
     private final java.util.Set<Integer> readers = new java.util.HashSet<>();
+    /** The page of each turn, filled at the turn's start (written out at once, so one buffer serves every turn). */
+    private final ByteBuffer turnPage = ByteBuffer.allocate(VdsoStubs.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     /**
      * The vDSO as the kernel maps it into every new program, and its function symbols: a new program whose
      * bytes at its AT_SYSINFO_EHDR are these needs neither its /proc/PID/maps read nor the ELF parsed again
@@ -165,9 +167,9 @@ final class VdsoClock {
      * (plain stores), and so does the private page of a reader (a process_vm_writev).
      */
     void beginTurn(GuestMemory memory, int tid, int tgid) {
-        Long page = readers.contains(tgid) ? pages.get(tgid) : null;
+        Long page = readers.isEmpty() || !readers.contains(tgid) ? null : pages.get(tgid); // no boxing when all share
         if (shared == null && page == null) return;
-        byte[] turn = pageStart(0, clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET,
+        byte[] turn = fill(turnPage, 0, clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET,
                 clocks.now(Clocks.MONOTONIC) - MINIMUM_OFFSET, READS_PER_TURN);
         if (shared != null) shared.write(turn);
         if (page != null) memory.writeScratch(tid, page, turn);
@@ -175,8 +177,12 @@ final class VdsoClock {
 
     /** The page's fields (layout in {@link VdsoStubs}): reads so far, the two bases, the reads allowed, the step. */
     private static byte[] pageStart(long reads, long realtimeBase, long monotonicBase, long limit) {
-        return ByteBuffer.allocate(VdsoStubs.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(VdsoStubs.COUNTER, reads).putLong(VdsoStubs.REALTIME_BASE, realtimeBase)
+        return fill(ByteBuffer.allocate(VdsoStubs.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN), reads, realtimeBase,
+                monotonicBase, limit);
+    }
+
+    private static byte[] fill(ByteBuffer page, long reads, long realtimeBase, long monotonicBase, long limit) {
+        return page.putLong(VdsoStubs.COUNTER, reads).putLong(VdsoStubs.REALTIME_BASE, realtimeBase)
                 .putLong(VdsoStubs.MONOTONIC_BASE, monotonicBase).putLong(VdsoStubs.LIMIT, limit)
                 .putLong(VdsoStubs.STEP, STEP_NANOS).array();
     }

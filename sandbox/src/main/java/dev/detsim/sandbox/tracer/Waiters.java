@@ -23,6 +23,11 @@ final class Waiters {
     private final Map<ThreadId, Tracee> byId;
     /** Turns other than failed file-lock retries: what may have released a lock. */
     private long progressTurns;
+    /**
+     * Parked threads with descriptor copies, and parked threads waiting for progress: when none, the checks
+     * between turns (run at every stop) skip their scans.
+     */
+    private int readinessWaiters, progressWaiters;
 
     Waiters(Scheduler scheduler, Descriptors descriptors, Map<Integer, Tracee> threads, Map<ThreadId, Tracee> byId) {
         this.scheduler = scheduler;
@@ -41,8 +46,13 @@ final class Waiters {
 
     /** t now waits on condition: readiness waits keep copies of its fds to poll; lock and AIO waits note the progress. */
     void parked(Tracee t, WaitCondition condition) {
-        if (WaitCondition.retriedAfterProgress(condition)) t.lockTriedAt = progressTurns;
+        if (WaitCondition.retriedAfterProgress(condition)) {
+            t.lockTriedAt = progressTurns;
+            if (!t.waitsForProgress) progressWaiters++;
+            t.waitsForProgress = true;
+        }
         if (condition instanceof WaitCondition.Readiness r) {
+            if (t.waitCopies == null) readinessWaiters++;
             int n = r.interests().size();
             t.waitCopies = new int[n];
             t.waitEvents = new int[n];
@@ -55,7 +65,10 @@ final class Waiters {
 
     /** Closes t's descriptor copies (its wait ended, or it is gone). */
     void release(Tracee t) {
+        if (t.waitsForProgress) progressWaiters--;
+        t.waitsForProgress = false;
         if (t.waitCopies == null) return;
+        readinessWaiters--;
         for (int c : t.waitCopies) descriptors.close(c);
         t.waitCopies = null;
         t.waitEvents = null;
@@ -63,7 +76,8 @@ final class Waiters {
 
     /** One zero-timeout poll over every readiness waiter's fds; those with news are retried (true if any). */
     boolean pollReadiness() {
-        List<Tracee> waiting = null; // made only when some thread waits for descriptors: this runs every turn
+        if (readinessWaiters == 0) return false;
+        List<Tracee> waiting = null;
         int n = 0;
         for (Tracee t : threads.values()) {
             if (t.waitCopies != null && t.id != null && scheduler.state(t.id) == ThreadState.BLOCKED) {
@@ -122,6 +136,7 @@ final class Waiters {
      * report instead of retrying forever.
      */
     void retryProgressWaiters() {
+        if (progressWaiters == 0) return;
         for (ThreadId id : scheduler.liveThreads()) {
             if (scheduler.state(id) != ThreadState.BLOCKED) continue;
             Tracee t = byId.get(id);
