@@ -17,7 +17,8 @@ final class SelfLauncher {
         cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-Xmn16m", "-Xlog:cds=off,aot=off")); // as ./detsim
         String extra = System.getenv("DETSIM_JAVA_OPTIONS");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
-        aotCacheFor(jar).ifPresent(aot -> cmd.add("-XX:AOTCache=" + aot));
+        aotCacheFor(jar).ifPresent(aot -> cmd.addAll(List.of("-XX:AOTCache=" + aot, // and its flags, as ./detsim
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining")));
         if (Files.isDirectory(jar)) {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()));
