@@ -76,6 +76,24 @@ class FutexTest {
     }
 
     @Test
+    void aQueueEmptiedAndDroppedHoldsNobodyWhenTheNextFutexReusesIt() {
+        List<ThreadId> w = waiters(2, A);
+        assertEquals(2, completed(s.futex(WAKER, new FutexOp.Wake(A, 2)))); // A's queue is empty and dropped
+        runOnly(w.get(0));
+        assertInstanceOf(FutexOutcome.Blocked.class, s.futex(w.get(0), new FutexOp.Wait(B, true, Deadline.NONE)));
+        assertEquals(List.of(w.get(0)), s.futexWaiters(B));
+        assertEquals(List.of(), s.futexWaiters(A));
+        runOnly(w.get(1));
+        assertInstanceOf(FutexOutcome.Blocked.class, s.futex(w.get(1), new FutexOp.Wait(A, true, Deadline.NONE)));
+        s.interrupt(w.get(1)); // taken off A by a signal: A empties again
+        assertEquals(List.of(), s.futexWaiters(A));
+        assertEquals(List.of(w.get(0)), s.futexWaiters(B));
+        runOnly(WAKER);
+        assertEquals(0, completed(s.futex(WAKER, new FutexOp.Wake(A, 1))));
+        assertEquals(1, completed(s.futex(WAKER, new FutexOp.Wake(B, 1))));
+    }
+
+    @Test
     void aWokenWaiterResumesWithZero() {
         List<ThreadId> w = waiters(1, A);
         s.futex(WAKER, new FutexOp.Wake(A, 1));
