@@ -437,13 +437,14 @@ def cmd_markdown(results_path, out_path):
               "the same tracer written in Java on detsim's own FFM layer (same filter, same four syscalls a "
               "stop, no allocation a stop): what the JVM costs before detsim does anything. p50 per run, median "
               f"of {len(fl['samples']['native'])} interleaved runs of the three, in this same bench run; "
-              "detsim's row is the feasibility run's (above).")
+              "detsim's row is the feasibility run's (above), minutes apart, and this VM's speed drifts, so "
+              "detsim is set against each floor by ratios to native, each taken against its own native runs.")
             w("")
             has_detsim = bool(cross and cross.get("detsim_ns"))
-            w("| Go ping-pong across threads, p50 | ns | ÷ native |" + (" detsim ÷ it |" if has_detsim else ""))
+            w("| Go ping-pong across threads, p50 | ns | ÷ native |" + (" detsim's ÷ native over its |" if has_detsim else ""))
             w("|---|---:|---:|" + ("---:|" if has_detsim else ""))
             def floor_row(label, ns):
-                extra = f" {fmt_x(cross['detsim_ns'] / ns)} |" if has_detsim else ""
+                extra = f" {fmt_x(cross['ratio'] / (ns / fl['native_ns']))} |" if has_detsim else ""
                 w(f"| {label} | {fmt_ns(ns)} | {fmt_x(ns / fl['native_ns'])} |{extra}")
             w(f"| native | {fmt_ns(fl['native_ns'])} | 1.00× |" + (" — |" if has_detsim else ""))
             floor_row("minimal C tracer (`bench/c/gohandoff.c`)", fl["ctracer_ns"])
@@ -504,7 +505,7 @@ def cmd_markdown(results_path, out_path):
           "−1%) nor the JVM's address space or threads (the C tracer with 400 MB touched or 20 idle threads: "
           "unchanged); perf puts it in the tracer's kernel time (+3.5 µs a round trip) and its Java code "
           "(2.6 µs), i.e. in running JIT-compiled code between syscalls that flush the TLB. So ≤ 5× is below "
-          "what a JVM tracer reaches on this VM; detsim sits ~12% above that floor (its own logic, the "
+          "what a JVM tracer reaches on this VM; detsim sits 8–12% above that floor (its own logic, the "
           "event log, virtual time). On hardware with PCID, where a syscall does not flush the TLB, the "
           "picture may differ; not measurable here.")
         w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler, and "
