@@ -1,4 +1,4 @@
-// Shared by the minimal tracers (ctracer.c, gohandoff.c): pinning to one CPU and starting CMD as a tracee,
+// Shared by the minimal tracers (ctracer.c, gohandoff.c, gohandoff_notif.c): pinning to one CPU and starting CMD as a tracee,
 // the way detsim does. The child waits on a pipe until the parent has PTRACE_SEIZEd it (SEIZE, not TRACEME:
 // no SIGSTOP/SIGTRAP, and group-stops show up as PTRACE_EVENT_STOP, as in detsim), then sets NO_NEW_PRIVS
 // (detsim sets it unconditionally), installs the filter and execs CMD.
@@ -7,9 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +20,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static void die(const char *what) { perror(what); exit(126); }
+static inline void die(const char *what) { perror(what); exit(126); }
 
 // Pins the calling process to cpu (-1: the CPU it runs on); children inherit the mask.
-static void pin_to_cpu(int cpu) {
+static inline void pin_to_cpu(int cpu) {
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cpu >= 0 ? cpu : sched_getcpu(), &set);
@@ -28,7 +31,7 @@ static void pin_to_cpu(int cpu) {
 }
 
 // Starts cmd as a tracee seized with the PTRACE_O_* options opts, under filter; returns its pid.
-static pid_t spawn_seized(char **cmd, const struct sock_fprog *filter, long opts, const char *who) {
+static inline pid_t spawn_seized(char **cmd, const struct sock_fprog *filter, long opts, const char *who) {
     int sync[2];
     if (pipe2(sync, O_CLOEXEC) != 0) die("pipe2");
     pid_t child = fork();
@@ -49,6 +52,28 @@ static pid_t spawn_seized(char **cmd, const struct sock_fprog *filter, long opts
     if (write(sync[1], "g", 1) != 1) die("write");
     close(sync[1]);
     return child;
+}
+
+// The filter both hand-off floors install: futex waits (FUTEX_WAIT and FUTEX_WAIT_BITSET, any flags) return
+// action (SECCOMP_RET_TRACE or SECCOMP_RET_USER_NOTIF), everything else runs, futex wakes included.
+static inline struct sock_fprog futex_waits_filter(unsigned action) {
+    static struct sock_filter f[12];
+    struct sock_filter program[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+        BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~(unsigned) (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT_BITSET, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, action),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    memcpy(f, program, sizeof f);
+    return (struct sock_fprog) {sizeof f / sizeof f[0], f};
 }
 
 #endif
