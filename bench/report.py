@@ -506,8 +506,11 @@ def cmd_markdown(results_path, out_path):
           "unchanged); perf puts it in the tracer's kernel time (+3.5 µs a round trip) and its Java code "
           "(2.6 µs), i.e. in running JIT-compiled code between syscalls that flush the TLB. So ≤ 5× is below "
           "what a JVM tracer reaches on this VM; detsim sits 8–12% above that floor (its own logic, the "
-          "event log, virtual time). On hardware with PCID, where a syscall does not flush the TLB, the "
-          "picture may differ; not measurable here.")
+          "event log, virtual time). Nor is a supervisor on seccomp user notifications a way past it: "
+          "`bench/c/gohandoff_notif.c`, the C floor with notifications (3 supervisor syscalls a hand-off "
+          "instead of 4, same context switches), measured slower in the real hand-off (33.0–37.4 µs against "
+          "30.9–33.6 µs, 5 interleaved runs each; built by `bench/run`, not run). On hardware with PCID, "
+          "where a syscall does not flush the TLB, the picture may differ; not measurable here.")
         w("* **The sqlite3 writers** spend most of their native time asleep in SQLite's busy handler, and "
           "how long varies from run to run (0.46–0.74 s medians on this machine, 0.51–0.68 s within one run "
           "of 5); under detsim those sleeps are virtual. The run pays the JVM's start (~0.4 s), 27 process "
