@@ -130,10 +130,9 @@ int main(int argc, char **argv) {
         uint64_t uaddr = req.data.args[0];
         int32_t value = (int32_t) req.data.args[2];
         if (readw(req.pid, uaddr, w) != 0 || w[0] != value || nparked == MAXP) { cont(req.id); continue; }
-        int woke = wake_one(w, 1);
+        wake_one(w, 1);
         parked[nparked].tid = req.pid; parked[nparked].id = req.id; parked[nparked].uaddr = uaddr; parked[nparked].value = value;
         nparked++;
-        (void) woke;
     }
     int st;
     waitpid(child, &st, 0);

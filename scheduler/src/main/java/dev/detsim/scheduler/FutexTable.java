@@ -33,13 +33,18 @@ final class FutexTable {
     private List<Waiter> spare;
 
     void enqueue(FutexKey key, ThreadId thread, int bitset) {
+        queueOf(key).add(new Waiter(thread, bitset));
+    }
+
+    /** The queue of key, made (from the spare, if there is one) if it has none. */
+    private List<Waiter> queueOf(FutexKey key) {
         List<Waiter> queue = queues.get(key);
         if (queue == null) {
             queue = spare != null ? spare : new ArrayList<>();
             spare = null;
             queues.put(key, queue);
         }
-        queue.add(new Waiter(thread, bitset));
+        return queue;
     }
 
     /** Drops queue, the queue of key, if it is empty. */
@@ -96,7 +101,7 @@ final class FutexTable {
             dropIfEmpty(from, queue);
         }
         // Appended after the scan, so requeueing a futex onto itself moves its head to its tail exactly once.
-        for (Waiter w : moved) enqueue(to, w.thread, w.bitset);
+        if (!moved.isEmpty()) queueOf(to).addAll(moved);
         return new Requeued(woken, moved.stream().map(Waiter::thread).toList());
     }
 

@@ -113,7 +113,7 @@ public final class Scheduler {
         }
         expireDeadlines();
         runnable.clear();
-        for (ThreadRecord r : live.values()) if (r.state == ThreadState.RUNNABLE) runnable.add(r.id);
+        collect(ThreadState.RUNNABLE, runnable);
         if (runnable.isEmpty()) return nothingRunnable();
 
         ThreadId choice = policy.choose(new SchedulingPoint(runnableView, Optional.ofNullable(endedThread), ended, turns));
@@ -131,7 +131,8 @@ public final class Scheduler {
     }
 
     private Decision nothingRunnable() {
-        List<ThreadId> blocked = inState(ThreadState.BLOCKED);
+        List<ThreadId> blocked = new ArrayList<>();
+        collect(ThreadState.BLOCKED, blocked);
         if (blocked.isEmpty()) return new Decision.NothingLeft();
         Deadline earliest = Deadline.NONE;
         for (ThreadId t : blocked) {
@@ -477,11 +478,9 @@ public final class Scheduler {
         return woken;
     }
 
-    /** The live threads in state (not EXITED), in id order. */
-    private List<ThreadId> inState(ThreadState state) {
-        List<ThreadId> out = new ArrayList<>();
+    /** Adds the live threads in state (not EXITED) to out, in id order. */
+    private void collect(ThreadState state, List<ThreadId> out) {
         for (ThreadRecord r : live.values()) if (r.state == state) out.add(r.id);
-        return out;
     }
 
     private ThreadRecord known(ThreadId thread) {

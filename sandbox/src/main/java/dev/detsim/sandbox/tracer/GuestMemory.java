@@ -29,9 +29,6 @@ public final class GuestMemory {
 
     /** Up to max bytes at addr of thread tid, fewer where memory ends; null if nothing is readable. */
     public byte[] read(int tid, long addr, int max) {
-        if (addr == knownAddress && tid == knownTid && max == 4) {
-            return new byte[] {(byte) knownValue, (byte) (knownValue >> 8), (byte) (knownValue >> 16), (byte) (knownValue >>> 24)};
-        }
         int len = Math.min(max, PAGE);
         long got = posix.readMemory(tid, addr, buffer, len);
         if (got < 0) {
@@ -108,8 +105,8 @@ public final class GuestMemory {
     }
 
     /**
-     * The word at addr of thread tid holds value, read with others in one call: the next {@link #read} of those 4
-     * bytes returns it without a syscall. Valid while no thread runs and nothing is written: the tracer forgets
+     * The word at addr of thread tid holds value, read with others in one call: {@link #readInt} of it returns
+     * the value without a syscall. Valid while no thread runs and nothing is written: the tracer forgets
      * it at every report and every end of a turn.
      */
     void remember(int tid, long addr, int value) {
