@@ -72,6 +72,15 @@ extern volatile uint32_t detsim_signals_seen;
  * makes goes through here. */
 long detsim_syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
 
+/* Whether rdtsc faults under PR_SET_TSC on this host, tried in an untraced process of detsim's: some hosts
+ * accept the flag and never fault (a PVM guest), and there it only costs, since the kernel rewrites CR4.TSD at
+ * every context switch into and out of the program (~7 us per ptrace stop on such a VM). One of the values
+ * below, or -errno when the probe could not be made. */
+#define DETSIM_RDTSC_TRAPS 1
+#define DETSIM_RDTSC_RUNS 2    /* PR_SET_TSC accepted, rdtsc ran */
+#define DETSIM_RDTSC_REFUSED 3 /* PR_SET_TSC refused, or not x86 */
+int detsim_rdtsc_traps(void);
+
 /* Sizes and offsets of the C structures detsim reads, so Java layouts can be checked against C.
  * Returns -1 for an unknown name. */
 long detsim_layout(const char *name);

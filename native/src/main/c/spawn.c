@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <sched.h>
 #include <pthread.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,34 +66,58 @@ static int cloexec_all_but(const int *keep, int nkeep) {
 }
 
 #if defined(PR_SET_TSC) && defined(__x86_64__)
-static sigjmp_buf tsc_probe;
+#define TSC_PROBE_RAN 0
+#define TSC_PROBE_FAULTED 1
+#define TSC_PROBE_REFUSED 2
+#define TSC_PROBE_FAILED 3
 
 static void tsc_probe_fault(int sig) {
     (void) sig;
-    siglongjmp(tsc_probe, 1);
+    _exit(TSC_PROBE_FAULTED);
 }
 
-/*
- * Whether rdtsc now faults in this process (PR_SET_TSC is in force). Some hosts accept PR_SET_TSC and never
- * fault (this project's CI VM, a PVM guest): there the flag only costs, because the kernel rewrites CR4.TSD at
- * every context switch into and out of the program, about 7 us per ptrace stop measured on that VM.
- */
-static int rdtsc_faults(void) {
-    struct sigaction probe, old;
-    probe.sa_handler = tsc_probe_fault;
-    probe.sa_flags = 0;
-    sigemptyset(&probe.sa_mask);
-    if (sigaction(SIGSEGV, &probe, &old) != 0) return 1; /* cannot tell: keep the trap */
-    volatile int faulted = 1;
-    if (sigsetjmp(tsc_probe, 1) == 0) {
-        uint32_t lo, hi;
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        faulted = 0;
-    }
-    sigaction(SIGSEGV, &old, NULL);
-    return faulted;
+/* The probe process: shares detsim's memory (its parent waits, CLONE_VFORK) but has signal handlers of its own. */
+static int tsc_probe(void *unused) {
+    (void) unused;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = tsc_probe_fault;
+    sigemptyset(&sa.sa_mask);
+    sigset_t segv;
+    sigemptyset(&segv);
+    sigaddset(&segv, SIGSEGV);
+    if (sigaction(SIGSEGV, &sa, NULL) != 0 || sigprocmask(SIG_UNBLOCK, &segv, NULL) != 0) _exit(TSC_PROBE_FAILED);
+    if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) _exit(TSC_PROBE_REFUSED);
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    _exit(TSC_PROBE_RAN);
 }
 #endif
+
+int detsim_rdtsc_traps(void) {
+#if defined(PR_SET_TSC) && defined(__x86_64__)
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char stack[64 * 1024] __attribute__((aligned(16)));
+    pthread_mutex_lock(&lock);
+    pid_t pid = clone(tsc_probe, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
+    int saved = errno, status = 0, r = -1;
+    if (pid > 0) {
+        while ((r = (int) waitpid(pid, &status, __WALL)) < 0 && errno == EINTR) {}
+        saved = errno;
+    }
+    pthread_mutex_unlock(&lock);
+    if (pid < 0 || r < 0) return -saved;
+    if (!WIFEXITED(status)) return -EIO;
+    switch (WEXITSTATUS(status)) {
+        case TSC_PROBE_FAULTED: return DETSIM_RDTSC_TRAPS;
+        case TSC_PROBE_RAN: return DETSIM_RDTSC_RUNS;
+        case TSC_PROBE_REFUSED: return DETSIM_RDTSC_REFUSED;
+        default: return -EIO;
+    }
+#else
+    return DETSIM_RDTSC_REFUSED;
+#endif
+}
 
 static void child(const struct detsim_spawn_request *req, int go_fd, int err_fd) {
     char go;
@@ -108,13 +131,11 @@ static void child(const struct detsim_spawn_request *req, int go_fd, int err_fd)
     if ((req->flags & DETSIM_SPAWN_NO_ASLR) && personality(ADDR_NO_RANDOMIZE) == -1)
         write_errno_and_exit(err_fd, DETSIM_STAGE_PERSONALITY, errno);
 #ifdef PR_SET_TSC
-    /* rdtsc/rdtscp raise SIGSEGV, which the tracer answers from virtual time (kept across fork and exec). */
+    /* rdtsc/rdtscp raise SIGSEGV, which the tracer answers from virtual time (kept across fork and exec). The
+     * tracer asks for this only where detsim_rdtsc_traps() saw the fault: no test can be made here, since this
+     * process is traced already and the tracer would answer the probe's fault like any other rdtsc. */
     if ((req->flags & DETSIM_SPAWN_TRAP_TSC) && prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0)
         write_errno_and_exit(err_fd, DETSIM_STAGE_TSC, errno);
-#ifdef __x86_64__
-    /* Where rdtsc does not fault anyway, drop the flag; the tracer patches the Go runtime's rdtsc sites instead. */
-    if ((req->flags & DETSIM_SPAWN_TRAP_TSC) && !rdtsc_faults()) prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
-#endif
 #endif
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) write_errno_and_exit(err_fd, DETSIM_STAGE_NO_NEW_PRIVS, errno);
     if (req->filter_len > 0) {

@@ -43,6 +43,9 @@ public final class LibDetsim {
     /** The program is pid 2 of a new pid and mount namespace (with its own /proc), under an init of detsim's. */
     public static final int SPAWN_PID_NAMESPACE = 4;
 
+    /** {@link #rdtscTraps}: rdtsc faults under PR_SET_TSC; accepted but rdtsc runs; refused (or not x86). */
+    public static final int RDTSC_TRAPS = 1, RDTSC_RUNS = 2, RDTSC_REFUSED = 3;
+
     /** Where making the pid namespace failed (DETSIM_NS_STAGE_*), for the warning. */
     private static final List<String> NAMESPACE_STAGES = List.of("", "clone(CLONE_NEWPID|CLONE_NEWNS)",
             "prctl(PR_SET_PDEATHSIG)", "mount(/, MS_PRIVATE)", "mount(proc)", "fork", "finding the program's pid",
@@ -53,6 +56,27 @@ public final class LibDetsim {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle FORWARD_SIGNALS = downcall("detsim_forward_signals",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    /** Asked once per JVM: the host does not change under a running detsim. */
+    private static final class TscProbe {
+        static final int RESULT = probe();
+
+        private static int probe() {
+            try {
+                return (int) downcall("detsim_rdtsc_traps", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+        }
+    }
+
+    /**
+     * Whether rdtsc faults under PR_SET_TSC here (RDTSC_TRAPS, RDTSC_RUNS, RDTSC_REFUSED; -errno when it could not
+     * be tried), tried once in an untraced process of detsim's: some hosts accept the flag and never fault.
+     */
+    public static int rdtscTraps() {
+        return TscProbe.RESULT;
+    }
 
     /** Only the layout tests need this one: created on first use, not at start-up. */
     private static final class Layout {

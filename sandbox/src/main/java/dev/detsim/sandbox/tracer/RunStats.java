@@ -16,10 +16,12 @@ package dev.detsim.sandbox.tracer;
  * @param branchCounters what the probe for retired-branch counters found ({@link BranchCounters#describe})
  * @param preemption what preempted threads ({@link Preemption#describe})
  * @param watchdogSite where the watchdog first stopped a thread ("FILE:0xOFFSET", {@link CodeSite}), or null
+ * @param rdtsc how rdtsc reads virtual time: "trapped" (every rdtsc, the kernel faults on it) or "go-runtime-only"
+ *     (only the rdtsc sites detsim patches in Go programs; other programs read the host's counter)
  */
 public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops, long futexWordWakes,
                        int nondeterministicPreemptions, int deterministicPreemptions, long virtualNanos,
-                       String branchCounters, String preemption, String watchdogSite) {
+                       String branchCounters, String preemption, String watchdogSite, String rdtsc) {
     /** One JSON object, keys in this record's order. */
     public String toJson() {
         return "{\"threadsCreated\":" + threadsCreated + ",\"processesCreated\":" + processesCreated
@@ -28,7 +30,8 @@ public record RunStats(int threadsCreated, int processesCreated, int peakLiveThr
                 + ",\"nondeterministicPreemptions\":" + nondeterministicPreemptions
                 + ",\"deterministicPreemptions\":" + deterministicPreemptions
                 + ",\"virtualNanos\":" + virtualNanos + ",\"branchCounters\":" + string(branchCounters)
-                + ",\"preemption\":" + string(preemption) + ",\"watchdogSite\":" + string(watchdogSite) + "}";
+                + ",\"preemption\":" + string(preemption) + ",\"watchdogSite\":" + string(watchdogSite)
+                + ",\"rdtsc\":" + string(rdtsc) + "}";
     }
 
     private static String string(String s) {

@@ -66,6 +66,9 @@ final class Tracee {
     /** A handler's observer of the result of the syscall this thread runs next (see SyscallStop.onReturn). */
     java.util.function.LongConsumer onReturn;
 
+    /** The program asked for PR_SET_TSC(PR_TSC_SIGSEGV): its rdtsc faults reach it (see TimeStampCounter). */
+    boolean wantsTscFault;
+
     /** Its tick counter ({@link TickCounters}), -1 without one. */
     int tickFd = -1;
     /** The tick of this turn at which it may be preempted next. */

@@ -84,6 +84,10 @@ public final class Tracer {
     /** Per syscall, the handlers that subscribed to it, in priority order (null: none). */
     private final SyscallHandler[][] bySyscall = new SyscallHandler[Syscall.values().length][];
     private final List<StopObserver> stopObservers = new ArrayList<>();
+    /** The options' handlers, then the tracer's own (the program's PR_SET_TSC). */
+    private final List<SyscallHandler> handlers = new ArrayList<>();
+    private final TimeStampPatches timeStampPatches = new TimeStampPatches();
+    private final TimeStampCounter timeStampCounter;
 
     // Owned by the tracer thread once run() starts there.
     private Posix posix;
@@ -143,8 +147,6 @@ public final class Tracer {
     private long resumes;
     /** The running thread's seccomp stop is due to the word watch, after PTRACE_GET_SYSCALL_INFO. */
     private boolean watchDue;
-    private long timeStampReads;
-    private final TimeStampPatches timeStampPatches = new TimeStampPatches();
     /** The arguments as the program passed them, before handlers rewrote any: what the event log records. */
     private final long[] originalArgs = new long[6];
     /** How many arguments each syscall has (by ordinal), from the syscall table: how many the event log shows. */
@@ -160,7 +162,10 @@ public final class Tracer {
         this.arch = arch;
         this.options = options;
         this.scheduler = options.scheduler();
-        for (SyscallHandler h : options.handlers()) {
+        timeStampCounter = new TimeStampCounter(TimeStampCounter.trapWanted(arch), timeStampPatches, scheduler::now);
+        handlers.addAll(options.handlers());
+        handlers.add(timeStampCounter);
+        for (SyscallHandler h : handlers) {
             for (Syscall s : h.subscriptions()) {
                 SyscallHandler[] old = bySyscall[s.ordinal()];
                 SyscallHandler[] now = old == null ? new SyscallHandler[1] : java.util.Arrays.copyOf(old, old.length + 1);
@@ -180,7 +185,7 @@ public final class Tracer {
         java.util.Map<Syscall, SeccompFilter.ArgumentFilter> merged = new java.util.EnumMap<>(Syscall.class);
         Set<Syscall> always = EnumSet.copyOf(OWN);
         always.addAll(options.intercept());
-        for (SyscallHandler h : options.handlers()) {
+        for (SyscallHandler h : handlers) {
             for (Syscall s : h.subscriptions()) {
                 SeccompFilter.ArgumentFilter f = h.onlyWhen().get(s);
                 SeccompFilter.ArgumentFilter both = f == null || !merged.containsKey(s) ? f : merged.get(s).union(f);
@@ -195,7 +200,7 @@ public final class Tracer {
     /** The syscalls that stop the tracee: what the tracer and the handlers need plus --intercept. */
     public Set<Syscall> tracedSyscalls() {
         Set<Syscall> traced = EnumSet.copyOf(OWN);
-        for (SyscallHandler h : options.handlers()) traced.addAll(h.subscriptions());
+        for (SyscallHandler h : handlers) traced.addAll(h.subscriptions());
         traced.addAll(options.intercept());
         return traced;
     }
@@ -265,7 +270,7 @@ public final class Tracer {
                     ? SeccompFilter.tracingAll(arch) : SeccompFilter.tracing(arch, always, onlyWhen);
             LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(arena), OPTIONS, options.keepFds(),
                     (options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0)
-                            | (arch.name().equals("x86_64") ? LibDetsim.SPAWN_TRAP_TSC : 0)
+                            | (timeStampCounter.trapped() ? LibDetsim.SPAWN_TRAP_TSC : 0)
                             | (options.pidNamespace() ? LibDetsim.SPAWN_PID_NAMESPACE : 0),
                     clockPage != null ? clockPage.fd() : -1);
             if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
@@ -290,7 +295,8 @@ public final class Tracer {
                     wordWatch == null ? 0 : wordWatch.wakes(),
                     scheduler.nondeterministicPreemptions(), scheduler.deterministicPreemptions(), scheduler.now(),
                     preemption.branchCounters().describe(), preemption.describe(),
-                    firstWatchdogSite == null ? null : firstWatchdogSite.toString());
+                    firstWatchdogSite == null ? null : firstWatchdogSite.toString(),
+                    timeStampCounter.trapped() ? "trapped" : "go-runtime-only");
             return new Outcome(exited(rootStatus) ? exitCode(rootStatus) : 0,
                     signaled(rootStatus) ? termSignal(rootStatus) : 0, coreDumped(rootStatus), leftoverKilled,
                     stats, deadlock);
@@ -406,7 +412,7 @@ public final class Tracer {
         for (TimerQueue.Expired e : scheduler.timers().takeExpired(scheduler.now())) {
             TimerKey key = e.key();
             options.events().record(0, "timer", key.family() + " " + key.number() + " of process " + key.owner().value());
-            for (SyscallHandler h : options.handlers()) h.onTimer(key, e.at(), timerSignals);
+            for (SyscallHandler h : handlers) h.onTimer(key, e.at(), timerSignals);
         }
         if (timerSignals.takeSent()) signalCheckDue = true;
     }
@@ -560,7 +566,7 @@ public final class Tracer {
                     onTick(t, ticks.overflowed(t));
                 } else if (signal == SignalNames.SIGSTOP && watchdog.claim(t.tid)) {
                     onWatchdog(t);
-                } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL) && timeStampCounter(t, signal)) {
+                } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL) && timeStampCounter.answer(arch, posix, regs, memory, t, signal)) {
                     continueTurn(t, 0); // rdtsc answered
                 } else {
                     options.events().record(t.number(), "signal", SignalNames.name(signal));
@@ -587,36 +593,6 @@ public final class Tracer {
                 continueTurn(t, 0);
             }
         }
-    }
-
-    /**
-     * rdtsc / rdtscp trapped (PR_SET_TSC: SIGSEGV at the instruction) or patched to UD2 by detsim
-     * ({@link TimeStampPatches}: SIGILL at a site detsim patched): answer with a virtual counter, 1 tick per
-     * virtual nanosecond plus one per read, so it is the same every run and still strictly increasing within a
-     * turn. False if the signal was not raised by one of them (it is then delivered).
-     */
-    private boolean timeStampCounter(Tracee t, int signal) {
-        if (arch.fetch(posix, t.tid, regs.forFetch()) < 0) return false;
-        long ip = regs.instructionPointer();
-        boolean rdtscp;
-        int length;
-        if (signal == SignalNames.SIGILL) {
-            TimeStampPatches.Site site = timeStampPatches.at(t.tgid, ip);
-            if (site == null) return false;
-            rdtscp = site.rdtscp();
-            length = site.length();
-        } else {
-            byte[] code = memory.read(t.tid, ip, 3);
-            if (code == null || code.length < 2 || code[0] != 0x0f) return false;
-            boolean rdtsc = code[1] == 0x31;
-            rdtscp = code.length == 3 && code[1] == 0x01 && code[2] == (byte) 0xf9;
-            if (!rdtsc && !rdtscp) return false;
-            length = rdtsc ? 2 : 3;
-        }
-        long tsc = scheduler.now() + ++timeStampReads;
-        regs.setTimeStampCounter(tsc, rdtscp, ip + length);
-        arch.store(posix, t.tid, regs.raw());
-        return true;
     }
 
     /** The watchdog stopped a thread that ran too long without a syscall. */
@@ -684,6 +660,7 @@ public final class Tracer {
         }
         boolean thread = event == EVENT_CLONE && (t.cloneFlags & CLONE_THREAD) != 0;
         child.tgid = thread ? t.tgid : child.tid;
+        child.wantsTscFault = t.wantsTscFault; // the kernel's flag is copied to new threads and processes
         if ((t.cloneFlags & CLONE_CHILD_CLEARTID) != 0) {
             child.clearChildTid = t.cloneChildTid;
         }
@@ -753,7 +730,7 @@ public final class Tracer {
             execStop.tid = t.tid;
             execStop.process = t.process;
             execStop.registers = regs;
-            for (SyscallHandler h : options.handlers()) h.onExec(execStop);
+            for (SyscallHandler h : handlers) h.onExec(execStop);
             Tracee execing = t;
             SyscallInjector injector = (ip, args) -> injectSyscall(execing, ip, args);
             if (wordWatch != null && !arch.compatMode(regs.raw())) { // an i386 program's futex calls all stop
