@@ -86,7 +86,8 @@ public final class AioHandler implements SyscallHandler {
                 yield Disposition.PASSTHROUGH;
             }
             case IO_SUBMIT -> submit(stop);
-            case IO_GETEVENTS, IO_PGETEVENTS -> getEvents(stop);
+            case IO_GETEVENTS -> getEvents(stop);
+            case IO_PGETEVENTS -> CallSignalMask.parkWithPair(stop, stop.argument(5), getEvents(stop));
             default -> Disposition.PASSTHROUGH;
         };
     }

@@ -66,12 +66,17 @@ public final class BlockingIoHandler implements SyscallHandler {
             case WRITE, WRITEV -> one(stop, POLLOUT, 0);
             case SENDTO -> one(stop, POLLOUT, stop.argument(3));
             case SENDMSG -> one(stop, POLLOUT, stop.argument(2));
-            case EPOLL_WAIT, EPOLL_PWAIT -> epoll(stop, timedOut, millisTimeout(stop.argument(3)), 3, false);
-            case EPOLL_PWAIT2 -> epoll(stop, timedOut, timespecTimeout(stop, stop.argument(3)), 3, true);
+            case EPOLL_WAIT -> epoll(stop, timedOut, millisTimeout(stop.argument(3)), 3, false);
+            case EPOLL_PWAIT -> CallSignalMask.park(stop, stop.argument(4), stop.argument(5),
+                    epoll(stop, timedOut, millisTimeout(stop.argument(3)), 3, false));
+            case EPOLL_PWAIT2 -> CallSignalMask.park(stop, stop.argument(4), stop.argument(5),
+                    epoll(stop, timedOut, timespecTimeout(stop, stop.argument(3)), 3, true));
             case POLL -> poll(stop, timedOut, millisTimeout(stop.argument(2)), 2, false);
-            case PPOLL -> poll(stop, timedOut, timespecTimeout(stop, stop.argument(2)), 2, true);
+            case PPOLL -> CallSignalMask.park(stop, stop.argument(3), stop.argument(4),
+                    poll(stop, timedOut, timespecTimeout(stop, stop.argument(2)), 2, true));
             case SELECT -> select(stop, timedOut, timevalTimeout(stop, stop.argument(4)));
-            case PSELECT6 -> select(stop, timedOut, timespecTimeout(stop, stop.argument(4)));
+            case PSELECT6 -> CallSignalMask.parkWithPair(stop, stop.argument(5),
+                    select(stop, timedOut, timespecTimeout(stop, stop.argument(4))));
             default -> Disposition.PASSTHROUGH;
         };
     }

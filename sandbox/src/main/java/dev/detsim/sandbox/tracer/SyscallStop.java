@@ -19,6 +19,9 @@ public final class SyscallStop {
     boolean argumentsChanged;
     /** What a handler wants to hear of the call's result (PASSTHROUGH only), or null. */
     java.util.function.LongConsumer onReturn;
+    /** The signal mask a parked call waits under (see waitUnderSignalMask), valid when hasWaitMask. */
+    long waitMask;
+    boolean hasWaitMask;
 
     SyscallStop(GuestMemory memory, Descriptors descriptors) {
         this.memory = memory;
@@ -73,6 +76,16 @@ public final class SyscallStop {
      */
     public void onReturn(java.util.function.LongConsumer observer) {
         onReturn = observer;
+    }
+
+    /**
+     * For a BLOCK disposition: the call waits with mask as its blocked signals instead of the thread's own
+     * (ppoll, pselect6, epoll_pwait: the kernel swaps the mask in for the wait), so a signal that mask lets
+     * through interrupts it.
+     */
+    public void waitUnderSignalMask(long mask) {
+        waitMask = mask;
+        hasWaitMask = true;
     }
 
     public GuestMemory memory() {

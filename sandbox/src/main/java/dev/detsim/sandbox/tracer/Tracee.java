@@ -37,6 +37,9 @@ final class Tracee {
     /** Descriptor copies detsim polls while the thread waits for readiness (closed when it runs again). */
     int[] waitCopies;
     int[] waitEvents;
+    /** The blocked signals its last parked call waits under (ppoll, pselect6, ...), valid when hasWaitMask. */
+    long waitMask;
+    boolean hasWaitMask;
     /** The tracer's progress count when this thread last tried the file lock it waits for. */
     long lockTriedAt;
     /** Parked on a wait retried after progress (a file lock, AIO completions), until it runs again. */

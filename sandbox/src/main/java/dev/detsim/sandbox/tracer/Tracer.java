@@ -129,6 +129,10 @@ public final class Tracer {
     private boolean signalCheckDue;
     private boolean rootDone;
     private DeadlockReport deadlock;
+    private final OutsideEnds outsideEnds = new OutsideEnds();
+    /** The resume count at which outsideCanEnd was last judged (-1: never), and its verdict. */
+    private long outsideVerdictAt = -1;
+    private boolean outsideCanEnd;
 
     private int rootPid = -1;
     /** Host pid of the pid namespace's init (not traced; it exits when the namespace is empty), or 0. */
@@ -942,6 +946,7 @@ public final class Tracer {
         stop.wakeUp = wake;
         stop.argumentsChanged = false;
         stop.onReturn = null;
+        stop.hasWaitMask = false;
         writes.reset();
         for (int i = 0; i < 6; i++) originalArgs[i] = regs.argument(i);
         if (h != null) {
@@ -951,6 +956,7 @@ public final class Tracer {
         if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED && d instanceof Disposition.Passthrough
                 && !Waiters.signalStillPending(t, wake.condition())) {
             d = Disposition.block(wake.condition(), wake.deadline()); // another thread took the signal
+            if (t.hasWaitMask) stop.waitUnderSignalMask(t.waitMask);
         }
         switch (d) {
             case Disposition.Passthrough p -> {
@@ -997,6 +1003,8 @@ public final class Tracer {
                     scheduler.block(t.id, b.condition(), b.deadline());
                 }
                 park(t, s, b.condition());
+                t.waitMask = stop.waitMask;
+                t.hasWaitMask = stop.hasWaitMask;
             }
         }
     }
@@ -1035,15 +1043,11 @@ public final class Tracer {
      * a wait nothing outside can end is a deadlock (false).
      */
     private boolean waitForOutside(DeadlockReport report) {
-        boolean outside = false;
-        for (DeadlockReport.Waiter w : report.waiters()) {
-            Tracee t = byId.get(w.thread());
-            if (w.condition() instanceof WaitCondition.Readiness || w.condition() instanceof WaitCondition.Signal
-                    || t != null && t.listening) {
-                outside = true;
-            }
+        if (outsideVerdictAt != resumes) { // no thread ran since the last look: the same waits, the same verdict
+            outsideVerdictAt = resumes;
+            outsideCanEnd = outsideCanEnd(report);
         }
-        if (!outside) return false;
+        if (!outsideCanEnd) return false;
         long deadline = System.nanoTime() + 20_000_000L;
         while (System.nanoTime() < deadline) {
             int tid = posix.waitpid(-1, WALL | WNOTHREAD | WNOHANG);
@@ -1060,6 +1064,24 @@ public final class Tracer {
         }
         signalCheckDue = true; // the kernel's own timers (and other processes) may have sent one meanwhile
         return true;
+    }
+
+    /** Whether something outside the traced tree could end one of report's waits (see {@link OutsideEnds}). */
+    private boolean outsideCanEnd(DeadlockReport report) {
+        Set<Integer> traced = null;
+        for (DeadlockReport.Waiter w : report.waiters()) {
+            Tracee t = byId.get(w.thread());
+            if (w.condition() instanceof WaitCondition.Signal || t != null && t.listening) return true;
+            if (!(w.condition() instanceof WaitCondition.Readiness)) continue;
+            if (t == null || t.waitCopies == null) return true;
+            if (traced == null) {
+                traced = new HashSet<>();
+                for (Tracee x : threads.values()) traced.add(x.tgid);
+                if (initPid > 0) traced.add(initPid);
+            }
+            for (int copy : t.waitCopies) if (copy < 0 || outsideEnds.reachable(copy, traced)) return true;
+        }
+        return false;
     }
 
     // ---- exits -------------------------------------------------------------------------------------

@@ -126,6 +126,7 @@ final class Waiters {
     static boolean signalStillPending(Tracee t, WaitCondition condition) {
         SignalMasks m = SignalMasks.read(t.tid);
         if (condition instanceof WaitCondition.Signal s) return (m.anyPending() & s.mask()) != 0;
+        if (t.hasWaitMask) return (m.anyPending() & m.interruptingUnder(t.waitMask)) != 0;
         return m.interruptingNow() != 0;
     }
 
