@@ -80,6 +80,8 @@ class ConcurrencyGuestsTest {
         assertTrue(r.err().contains("detsim: deadlock at"), r.err());
         // main waits in pthread_join; the two threads on each other's mutex
         assertEquals(3, r.err().split("of process 1: wait on futex", -1).length - 1, r.err());
+        // The threads killed after the report die in the kernel's order: no event of theirs may follow it.
+        assertVerified(8, List.of("--", guest("lock_order_deadlock").toString()));
     }
 
     @Test

@@ -1175,6 +1175,8 @@ public final class Tracer {
     /** A deadlock: nothing can go on. Kill the whole tree; the root's death ends the run. */
     private void killEverything() {
         rootDone = true;
+        // Their deaths come in the kernel's order, which varies: the deadlock event is the log's last.
+        for (Tracee t : List.copyOf(threads.values())) if (!t.gone) markGone(t);
         killAllProcesses();
     }
 
