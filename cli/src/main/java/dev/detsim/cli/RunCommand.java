@@ -61,6 +61,7 @@ import picocli.CommandLine.Spec;
 /** detsim run [options] -- CMD [ARGS...] */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
+        versionProvider = Version.class, // else "COMMAND --version", which the help offers, prints nothing
         description = "Runs CMD under detsim's tracer. stdin, stdout, stderr, the environment, the working directory"
                 + " and descriptors above 2 pass through untouched; detsim exits with CMD's status (128+S if a signal"
                 + " S killed it). SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim go to CMD. If detsim dies, every"

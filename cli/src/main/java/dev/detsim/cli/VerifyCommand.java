@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 /** detsim verify [--runs N] [run options] -- CMD [ARGS...] */
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
+        versionProvider = Version.class, // else "COMMAND --version", which the help offers, prints nothing
         description = "Runs CMD under detsim N times with the same seed and input and checks that every run is the"
                 + " same: exit status, stdout and stderr byte for byte, and the event log (its digest chain). On a"
                 + " difference it names the first divergent event (with the events before it from both runs) or"
