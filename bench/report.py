@@ -467,7 +467,7 @@ def cmd_markdown(results_path, out_path):
           "cgo run at native speed.")
         w("* **Cross-thread ping-pong** took ~4.2 stops per round trip (two futex wakes, two futex waits) "
           "until 2026-12-05; now the Go runtime's futex wakes run in the kernel unstopped and the waiters "
-          "whose futex word changed are woken at the waker's next stop (README, FutexWordWatch), so a round "
+          "whose futex word changed are woken at the waker's next stop (docs/SEMANTICS.md, Futexes), so a round "
           "trip is its two waits, each a scheduling point that hands the one CPU to the other thread. Since "
           "2026-12-05 (later) such a stop makes the same four syscalls as the minimal C tracer above (wait4, "
           "PTRACE_GET_SYSCALL_INFO, one process_vm_readv for the waiter's own word and the watched words, "

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 /** detsim feasibility [--quick] [--out DIR] [--cockroach PATH] [--runs N] */
 @Command(name = "feasibility",
         mixinStandardHelpOptions = true,
+        versionProvider = Version.class, // else "COMMAND --version", which the help offers, prints nothing
         description = {
             "Answers the phase-1 go/no-go question of the CockroachDB plan with measurements, natively and under"
                     + " detsim: Go scheduling latency (channel ping-pong on one thread and across threads, Gosched,"

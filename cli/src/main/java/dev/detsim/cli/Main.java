@@ -15,11 +15,14 @@ import picocli.CommandLine.Spec;
         subcommands = {RunCommand.class, VerifyCommand.class, FeasibilityCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            "0..255:the traced program's own exit status (killed by signal S: 128+S)",
-            "2:bad options",
+            "0..255:run: the traced program's own exit status (killed by signal S: 128+S)",
+            "0/1:verify: all runs identical / the runs differ",
+            "0/1/3:feasibility: GO / NO-GO / INCOMPLETE",
+            "2:bad options, or a file an option names cannot be used (one line says why)",
+            "70:internal error in detsim",
+            "86:run: deadlock (every thread waits and nothing can end a wait; detsim says who waits on what)",
             "126:the program exists but cannot be executed",
-            "127:the program was not found",
-            "70:internal error in detsim"})
+            "127:the program was not found"})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,7 +51,7 @@ public final class Main implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("detsim: " + ex.getMessage());
-            c.usage(c.getErr());
+            if (!(ex instanceof FileProblem)) c.usage(c.getErr()); // a bad path is said in one line
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {

@@ -40,7 +40,6 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,10 +61,19 @@ import picocli.CommandLine.Spec;
 /** detsim run [options] -- CMD [ARGS...] */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
+        versionProvider = Version.class, // else "COMMAND --version", which the help offers, prints nothing
         description = "Runs CMD under detsim's tracer. stdin, stdout, stderr, the environment, the working directory"
                 + " and descriptors above 2 pass through untouched; detsim exits with CMD's status (128+S if a signal"
                 + " S killed it). SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim go to CMD. If detsim dies, every"
                 + " traced process dies with it; processes CMD leaves running when it exits are killed.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0..255:CMD's own exit status (killed by signal S: 128+S)",
+            "2:bad options, or a file an option names cannot be used (one line says why)",
+            "70:internal error in detsim",
+            "86:deadlock: every thread waits and nothing can end a wait (detsim says who waits on what)",
+            "126:CMD exists but cannot be executed",
+            "127:CMD was not found"},
         sortOptions = false)
 final class RunCommand implements Callable<Integer> {
     @Spec
@@ -131,6 +139,7 @@ final class RunCommand implements Callable<Integer> {
         PrintStream warnings = new PrintStream(new FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         PrintStream trace = openTrace(warnings);
         Writer eventsOut = openEvents();
+        Writer statsOut = open("--stats", statsFile); // now, not at exit: a mistyped path should not cost a run
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed + " cmd=" + String.join(" ", command));
         Machine machine = machine(arch);
         RandomDevices randomDevices = new RandomDevices(world.seed);
@@ -143,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
         TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
                 handlers(machine, randomDevices, clocks, scheduler, warnings), inheritedFds(), warnings, true, !world.hostPids, events,
                 scheduler, clocks, preemption);
-        Outcome outcome;
+        Outcome outcome = null;
         try {
             outcome = new Tracer(arch, options).run(path, command);
         } catch (SpawnException e) {
@@ -153,8 +162,9 @@ final class RunCommand implements Callable<Integer> {
             if (trace != null && trace != warnings) trace.close();
             if (eventsOut != null) eventsOut.close();
             randomDevices.close();
+            if (statsOut != null && outcome == null) statsOut.close();
         }
-        if (statsFile != null) writeStats(outcome, warnings);
+        if (statsOut != null) writeStats(statsOut, outcome, warnings);
         if (digest) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
         if (outcome.stats().nondeterministicPreemptions() > 0) warnings.println(preemptionWarning(outcome.stats()));
         if (outcome.deadlock() != null) {
@@ -226,29 +236,34 @@ final class RunCommand implements Callable<Integer> {
     private PrintStream openTrace(PrintStream stderr) {
         if (traceFile == null) return null;
         if (traceFile.equals("-")) return stderr;
+        Path file = Path.of(traceFile);
         try {
-            return new PrintStream(new BufferedOutputStream(new FileOutputStream(traceFile), 1 << 16), false,
+            return new PrintStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), false,
                     StandardCharsets.UTF_8);
-        } catch (FileNotFoundException e) {
-            throw new ParameterException(spec.commandLine(), "--trace-syscalls: cannot write " + traceFile
-                    + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new FileProblem(spec.commandLine(), "--trace-syscalls", "write", file, e);
         }
     }
 
-    private void writeStats(Outcome outcome, PrintStream warnings) {
-        try {
-            Files.writeString(statsFile, outcome.stats().toJson() + "\n", StandardCharsets.UTF_8);
+    private void writeStats(Writer out, Outcome outcome, PrintStream warnings) {
+        try (out) {
+            out.write(outcome.stats().toJson() + "\n");
         } catch (IOException e) {
-            warnings.println("detsim: --stats: cannot write " + statsFile + ": " + e.getMessage());
+            warnings.println("detsim: --stats: cannot write " + statsFile + ": " + FileProblem.describe(statsFile, e));
         }
     }
 
     private Writer openEvents() {
-        if (eventsFile == null) return null;
+        return open("--events", eventsFile);
+    }
+
+    /** Opens an option's output file before the run, or says in one line why it cannot be written. */
+    private Writer open(String option, Path file) {
+        if (file == null) return null;
         try {
-            return Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8);
+            return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--events: cannot write " + eventsFile + ": " + e);
+            throw new FileProblem(spec.commandLine(), option, "write", file, e);
         }
     }
 

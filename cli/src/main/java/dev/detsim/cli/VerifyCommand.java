@@ -25,13 +25,19 @@ import picocli.CommandLine.Spec;
 /** detsim verify [--runs N] [run options] -- CMD [ARGS...] */
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
+        versionProvider = Version.class, // else "COMMAND --version", which the help offers, prints nothing
         description = "Runs CMD under detsim N times with the same seed and input and checks that every run is the"
                 + " same: exit status, stdout and stderr byte for byte, and the event log (its digest chain). On a"
                 + " difference it names the first divergent event (with the events before it from both runs) or"
                 + " the first differing output line, and exits 1.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:all runs identical", "1:the runs differ", "2:bad options",
-            "126/127:CMD cannot be executed / was not found"},
+        // A run's own status (86 for a deadlock included) is compared like its output: verify never passes it on.
+        exitCodeList = {"0:all runs identical, whatever their status (each run's status is printed)",
+            "1:the runs differ",
+            "2:bad options, or a file an option names cannot be used (one line says why)",
+            "70:internal error in detsim",
+            "126:CMD exists but cannot be executed",
+            "127:CMD was not found"},
         sortOptions = false)
 final class VerifyCommand implements Callable<Integer> {
     static final int DIVERGED = 1;
@@ -63,14 +69,12 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (runs < 2) throw new ParameterException(spec.commandLine(), "--runs must be at least 2, not " + runs);
-        if (input != null && !Files.isReadable(input)) {
-            throw new ParameterException(spec.commandLine(), "--input: cannot read " + input);
-        }
+        checkInput();
         if (ProgramLookup.find(command.get(0), System.getenv("PATH")) instanceof ProgramLookup.Failed f) {
             err.println("detsim: " + f.message());
             return f.exitStatus();
         }
-        Path dir = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("detsim-verify");
+        Path dir = keep != null ? keepDirectory() : Files.createTempDirectory("detsim-verify");
         try {
             List<Run> done = new ArrayList<>();
             for (int i = 1; i <= runs; i++) {
@@ -89,6 +93,32 @@ final class VerifyCommand implements Callable<Integer> {
         } finally {
             if (keep == null) deleteTree(dir);
         }
+    }
+
+    /** --input must be a readable file; said in one line if it is not. */
+    private void checkInput() {
+        if (input == null) return;
+        try (var in = Files.newInputStream(input)) {
+            if (Files.isDirectory(input)) throw new IOException("a directory"); // open(2) accepts one; read fails
+        } catch (IOException e) {
+            throw new FileProblem(spec.commandLine(), "--input", "read", input, e);
+        }
+    }
+
+    /** --keep's directory, created if missing, or one line saying why it cannot be used. */
+    private Path keepDirectory() {
+        if (Files.exists(keep) && !Files.isDirectory(keep)) {
+            throw new FileProblem(spec.commandLine(), "--keep: cannot use " + keep + ": not a directory");
+        }
+        try {
+            Files.createDirectories(keep);
+        } catch (IOException e) {
+            throw new FileProblem(spec.commandLine(), "--keep", "create", keep, e);
+        }
+        if (!Files.isWritable(keep)) {
+            throw new FileProblem(spec.commandLine(), "--keep: cannot write into " + keep + ": permission denied");
+        }
+        return keep;
     }
 
     private Run runOnce(int index, Path dir) throws IOException, InterruptedException, URISyntaxException {

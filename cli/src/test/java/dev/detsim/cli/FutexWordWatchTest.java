@@ -88,7 +88,7 @@ class FutexWordWatchTest {
 
     @Test
     void aGoProgramStartedThroughAnotherProgramIsRightButItsWakesStop() throws Exception {
-        // env's filter has no Go site, and its child inherits it: every wake stops (README: the limits).
+        // env's filter has no Go site, and its child inherits it: every wake stops (docs/LIMITS.md).
         Path stats = dir.resolve("stats.json");
         var r = detsimRun(List.of("--stats=" + stats), List.of("env", guest("goconc").toString(), "handoff", "" + TRIPS), null);
         assertEquals(0, r.status(), r.err());
