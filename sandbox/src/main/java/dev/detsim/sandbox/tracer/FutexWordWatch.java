@@ -48,7 +48,7 @@ import java.util.Set;
  * programs) gets the fast wakes, one started by a shell or env does not. If that filter cannot be added, the
  * process is killed rather than left with wakes detsim cannot see.
  */
-final class FutexWordWatch {
+final class FutexWordWatch implements ProcessListener {
     static final int FUTEX_WAKE_PRIVATE = 129;
     private static final int SECCOMP_SET_MODE_FILTER = 1;
     /** Stack bytes below the exec-time stack pointer that hold the filter while it is installed. */
@@ -167,14 +167,16 @@ final class FutexWordWatch {
     }
 
     /** A forked child runs its parent's program, with its filters. */
-    void forked(int parentTgid, int childTgid) {
+    @Override
+    public void forked(int parentTgid, int childTgid) {
         Long site = siteOf.get(parentTgid);
         if (site != null) siteOf.put(childTgid, site);
         List<Long> chain = filtersOf.get(parentTgid);
         if (chain != null) filtersOf.put(childTgid, chain);
     }
 
-    void exited(int tgid) {
+    @Override
+    public void exited(int tgid) {
         siteOf.remove(tgid);
         filtersOf.remove(tgid);
         waiters.remove(tgid);

@@ -24,7 +24,7 @@ import java.util.Map;
  * patched are answered; any other SIGILL is delivered. The sequences are matched in full, so a byte pattern
  * inside other instructions is not patched by accident. Results are cached per file (path, size, mtime, inode).
  */
-final class TimeStampPatches {
+final class TimeStampPatches implements ProcessListener {
     private static final byte[] RDTSCP_SEQUENCE = hex("0f01f948c1e2204801d0");
     private static final byte[] RDTSC_SEQUENCE = hex("0faef00faee80f31");
     private static final byte[] UD2_FOR_RDTSCP = hex("0f0b90");
@@ -78,12 +78,14 @@ final class TimeStampPatches {
     }
 
     /** A fork copies the parent's (patched) memory. */
-    void forked(int parentTgid, int childTgid) {
+    @Override
+    public void forked(int parentTgid, int childTgid) {
         Map<Long, Site> sites = byProcess.get(parentTgid);
         if (sites != null) byProcess.put(childTgid, sites);
     }
 
-    void processExited(int tgid) {
+    @Override
+    public void exited(int tgid) {
         byProcess.remove(tgid);
     }
 

@@ -7,7 +7,6 @@ import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the tracer keeps for threads parked in detsim (the scheduler has them BLOCKED, the kernel has them in
@@ -19,8 +18,7 @@ import java.util.Map;
 final class Waiters {
     private final Scheduler scheduler;
     private final Descriptors descriptors;
-    private final Map<Integer, Tracee> threads;
-    private final Map<ThreadId, Tracee> byId;
+    private final ThreadTable threads;
     /** Turns other than failed file-lock retries: what may have released a lock. */
     private long progressTurns;
     /**
@@ -29,11 +27,10 @@ final class Waiters {
      */
     private int readinessWaiters, progressWaiters;
 
-    Waiters(Scheduler scheduler, Descriptors descriptors, Map<Integer, Tracee> threads, Map<ThreadId, Tracee> byId) {
+    Waiters(Scheduler scheduler, Descriptors descriptors, ThreadTable threads) {
         this.scheduler = scheduler;
         this.descriptors = descriptors;
         this.threads = threads;
-        this.byId = byId;
     }
 
     /** Thread t begins a turn (resumed with wake, or null): its wait, if any, is over. */
@@ -79,7 +76,7 @@ final class Waiters {
         if (readinessWaiters == 0) return false;
         List<Tracee> waiting = null;
         int n = 0;
-        for (Tracee t : threads.values()) {
+        for (Tracee t : threads.all()) {
             if (t.waitCopies != null && t.id != null && scheduler.state(t.id) == ThreadState.BLOCKED) {
                 if (waiting == null) waiting = new ArrayList<>();
                 waiting.add(t);
@@ -115,7 +112,7 @@ final class Waiters {
     void interruptThoseWithPendingSignals() {
         for (ThreadId id : scheduler.liveThreads()) {
             if (scheduler.state(id) != ThreadState.BLOCKED) continue;
-            Tracee t = byId.get(id);
+            Tracee t = threads.get(id);
             if (t == null || t.listening || t.vforkChild != null) continue;
             WaitCondition c = scheduler.waitingOn(id).orElse(null);
             if (c != null && signalStillPending(t, c)) scheduler.interrupt(id);
@@ -140,7 +137,7 @@ final class Waiters {
         if (progressWaiters == 0) return;
         for (ThreadId id : scheduler.liveThreads()) {
             if (scheduler.state(id) != ThreadState.BLOCKED) continue;
-            Tracee t = byId.get(id);
+            Tracee t = threads.get(id);
             if (t == null || t.lockTriedAt >= progressTurns) continue;
             if (WaitCondition.retriedAfterProgress(scheduler.waitingOn(id).orElse(null))) {
                 t.lockTriedAt = progressTurns;

@@ -1,0 +1,82 @@
+package dev.detsim.sandbox.tracer;
+
+import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETSIGINFO;
+
+/**
+ * Ending the turn of a thread that runs long without a syscall while another could run: at a tick counter's
+ * boundary (deterministic: the same instruction count every run, {@link TickCounters}) or, where there is no
+ * counter, by the wall-clock {@link Watchdog} (where it lands depends on the host's speed: counted and reported).
+ */
+final class Preemptions {
+    /** Virtual time a preemption at a tick boundary costs: a nominal time slice, the same in every run. */
+    static final long TICK_SLICE_NANOS = 1_000_000;
+
+    private final TracedRun run;
+    private final Turns turns;
+    /** Where the watchdog first stopped a thread, for the warning ("FILE:0xOFFSET"), or null. */
+    private CodeSite firstWatchdogSite;
+
+    Preemptions(TracedRun run, Turns turns) {
+        this.run = run;
+        this.turns = turns;
+    }
+
+    CodeSite firstWatchdogSite() {
+        return firstWatchdogSite;
+    }
+
+    /** The watchdog stopped a thread that ran too long without a syscall. */
+    void onWatchdog(Tracee t) {
+        if (!run.watchdog.kicked(turns.turnSerial)) { // a late SIGSTOP from an earlier turn: nothing to do
+            turns.continueTurn(t, 0);
+            return;
+        }
+        if (firstWatchdogSite == null && run.arch.fetch(run.posix, t.tid, run.regs.forFetch()) >= 0) {
+            firstWatchdogSite = CodeSite.of(t.tid, run.regs.instructionPointer());
+        }
+        run.scheduler.preempt(t.id, run.watchdog.elapsedNanos());
+        run.events.record(t.number(), "preempt", "watchdog (not deterministic)");
+        turns.endTurn(t, 0);
+    }
+
+    /** Whether this SIGSTKFLT stop is t's tick counter overflowing (then the signal is detsim's, not the program's). */
+    boolean isTickOverflow(Tracee t) {
+        return run.ticks != null && t.tickFd >= 0
+                && run.posix.ptrace(PTRACE_GETSIGINFO, t.tid, 0, run.siginfo.address()) >= 0
+                && run.ticks.isOverflow(t, run.siginfo);
+    }
+
+    /** What the tick counter says at an overflow notice or a single step ({@link TickCounters}). */
+    void onTick(Tracee t, TickCounters.Tick tick) {
+        TickCounters ticks = run.ticks;
+        switch (tick) {
+            case CONTINUE -> turns.continueTurn(t, 0);
+            case STEP -> {
+                run.watchdog.disarm(); // single steps leave it stopped most of the time, which the watchdog would take for blocked
+                turns.continueTurn(t, 0);
+            }
+            case BOUNDARY, OVERSHOT -> {
+                if (tick == TickCounters.Tick.BOUNDARY && ticks.source().probeFile() != null && inUprobeTrampoline(t)) {
+                    t.tickStepping = true; // no probe hit before it is back: step into the program's code, then preempt
+                    turns.continueTurn(t, 0);
+                } else if (!turns.othersCouldRun(t)) {
+                    ticks.nextBoundary(t); // steps on, or runs until the counter's next notice
+                    turns.continueTurn(t, 0);
+                } else if (tick == TickCounters.Tick.BOUNDARY) {
+                    run.scheduler.preemptAtTick(t.id, TICK_SLICE_NANOS);
+                    run.events.record(t.number(), "preempt", "tick " + t.tickTarget);
+                    turns.endTurn(t, 0);
+                } else { // the interrupt came too late: where the turn ends depends on the hardware
+                    run.scheduler.preempt(t.id, 0);
+                    run.events.record(t.number(), "preempt", "tick counter overshot (not deterministic)");
+                    turns.endTurn(t, 0);
+                }
+            }
+        }
+    }
+
+    private boolean inUprobeTrampoline(Tracee t) {
+        return run.arch.fetch(run.posix, t.tid, run.regs.forFetch()) >= 0
+                && CodeSite.inUprobeTrampoline(t.tid, run.regs.instructionPointer());
+    }
+}
