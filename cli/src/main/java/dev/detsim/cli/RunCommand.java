@@ -1,39 +1,12 @@
 package dev.detsim.cli;
 
+import dev.detsim.sandbox.Sandbox;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.handlers.AioHandler;
-import dev.detsim.sandbox.handlers.ConnectHandler;
-import dev.detsim.sandbox.handlers.DirectoryHandler;
-import dev.detsim.sandbox.handlers.FileChangeHandler;
-import dev.detsim.sandbox.handlers.FileChanges;
-import dev.detsim.sandbox.handlers.FileLockHandler;
-import dev.detsim.sandbox.handlers.MachineHandler;
-import dev.detsim.sandbox.handlers.OpenRedirectHandler;
-import dev.detsim.sandbox.handlers.RandomHandler;
-import dev.detsim.sandbox.handlers.BlockingIoHandler;
-import dev.detsim.sandbox.handlers.ChildWaitHandler;
-import dev.detsim.sandbox.handlers.FutexHandler;
-import dev.detsim.sandbox.handlers.SignalWaitHandler;
-import dev.detsim.sandbox.handlers.TimeHandler;
-import dev.detsim.sandbox.handlers.TimerFdHandler;
-import dev.detsim.sandbox.handlers.TimerHandler;
-import dev.detsim.sandbox.world.Clocks;
-import dev.detsim.scheduler.Scheduler;
-import dev.detsim.sandbox.handlers.StatHandler;
-import dev.detsim.sandbox.handlers.StatfsHandler;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Outcome;
-import dev.detsim.sandbox.tracer.Preemption;
 import dev.detsim.sandbox.tracer.SpawnException;
-import dev.detsim.sandbox.tracer.SyscallHandler;
 import dev.detsim.sandbox.tracer.Tracer;
-import dev.detsim.sandbox.tracer.TracerOptions;
-import dev.detsim.sandbox.world.Entropy;
-import dev.detsim.sandbox.world.FileMetadata;
-import dev.detsim.sandbox.world.Machine;
-import dev.detsim.sandbox.world.MachineFiles;
-import dev.detsim.sandbox.world.RandomDevices;
 import dev.detsim.recorder.EventLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -106,7 +79,8 @@ final class RunCommand implements Callable<Integer> {
                     + " processesCreated, peakLiveThreads, syscallStops, futexWordWakes (futex waits ended by a Go"
                     + " wake that did not stop), nondeterministicPreemptions,"
                     + " deterministicPreemptions, virtualNanos, branchCounters (what the probe found), preemption"
-                    + " (what preempted) and watchdogSite (FILE:0xOFFSET where the watchdog first stopped a thread).")
+                    + " (what preempted), watchdogSite (FILE:0xOFFSET where the watchdog first stopped a thread) and"
+                    + " rdtsc (trapped: every rdtsc reads virtual time; go-runtime-only: only Go runtime's).")
     Path statsFile;
 
     @Option(names = "--benchmark-clock",
@@ -141,27 +115,25 @@ final class RunCommand implements Callable<Integer> {
         Writer eventsOut = openEvents();
         Writer statsOut = open("--stats", statsFile); // now, not at exit: a mistyped path should not cost a run
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed + " cmd=" + String.join(" ", command));
-        Machine machine = machine(arch);
-        RandomDevices randomDevices = new RandomDevices(world.seed);
-        if (world.epoch < 0 || world.epoch > 1L << 40) {
-            throw new ParameterException(spec.commandLine(), "--epoch must be 0.." + (1L << 40) + " seconds, not " + world.epoch);
+        Sandbox sandbox;
+        try {
+            sandbox = Sandbox.builder().seed(world.seed).chaos(world.chaos).cpus(world.cpus).epoch(world.epoch)
+                    .pinToOneCpu(!world.noPin).pidNamespace(!world.hostPids).benchmarkClock(benchmarkClock)
+                    .preemption(PreemptionChoice.parse(world.preemptBy, spec.commandLine()))
+                    .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Preemption preemption = PreemptionChoice.parse(world.preemptBy, spec.commandLine());
-        Scheduler scheduler = world.chaos ? Scheduler.chaos(world.seed) : Scheduler.deterministic();
-        Clocks clocks = new Clocks(scheduler::now, world.epoch);
-        TracerOptions options = new TracerOptions(!world.noPin, intercepted, trace,
-                handlers(machine, randomDevices, clocks, scheduler, warnings), inheritedFds(), warnings, true, !world.hostPids, events,
-                scheduler, clocks, preemption);
         Outcome outcome = null;
         try {
-            outcome = new Tracer(arch, options).run(path, command);
+            outcome = sandbox.run(path, command);
         } catch (SpawnException e) {
             err.println("detsim: " + command.get(0) + ": " + e.getMessage());
             return e.errno() == 2 ? ExitCodes.NOT_FOUND : ExitCodes.CANNOT_EXECUTE;
         } finally {
             if (trace != null && trace != warnings) trace.close();
             if (eventsOut != null) eventsOut.close();
-            randomDevices.close();
             if (statsOut != null && outcome == null) statsOut.close();
         }
         if (statsOut != null) writeStats(statsOut, outcome, warnings);
@@ -191,28 +163,6 @@ final class RunCommand implements Callable<Integer> {
         return "detsim: " + stats.nondeterministicPreemptions() + " preemptions were not deterministic; this run"
                 + " may not replay (a thread ran " + Tracer.WATCHDOG_MILLIS + " ms without a syscall while others"
                 + " could run, or a counter's interrupt came late; " + stats.branchCounters() + site + ")";
-    }
-
-    private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices, Clocks clocks,
-                                          Scheduler scheduler, PrintStream warnings) {
-        MachineFiles machineFiles = new MachineFiles(machine);
-        machineFiles.materialize();
-        FileChanges changes = new FileChanges(new FileMetadata(clocks), warnings);
-        // The change watcher comes after the redirect, which may rewrite an open's path (and answers nothing).
-        return List.of(new RandomHandler(new Entropy(world.seed)), new MachineHandler(machine),
-                new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),
-                new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
-                new TimeHandler(clocks, benchmarkClock), new TimerHandler(clocks, scheduler.timers()),
-                new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
-                new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(), new AioHandler(clocks, warnings), new ConnectHandler(), new ChildWaitHandler(),
-                new SignalWaitHandler(clocks));
-    }
-
-    private Machine machine(Arch arch) {
-        if (world.cpus < 1 || world.cpus > Machine.MAX_CPUS) {
-            throw new ParameterException(spec.commandLine(), "--cpus must be 1.." + Machine.MAX_CPUS + ", not " + world.cpus);
-        }
-        return new Machine(world.cpus, arch.name());
     }
 
     private Set<Syscall> parseSyscalls(Arch arch) {

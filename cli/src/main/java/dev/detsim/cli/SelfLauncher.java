@@ -14,11 +14,13 @@ final class SelfLauncher {
         Path jar = Path.of(SelfLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-Xmn16m", "-Xlog:cds=off,aot=off")); // as ./detsim
+        cmd.addAll(jvmOptions("run")); // as ./detsim
         String extra = System.getenv("DETSIM_JAVA_OPTIONS");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
-        aotCacheFor(jar).ifPresent(aot -> cmd.addAll(List.of("-XX:AOTCache=" + aot, // and its flags, as ./detsim
-                "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining")));
+        aotCacheFor(jar).ifPresent(aot -> {
+            cmd.add("-XX:AOTCache=" + aot); // and its flags, as ./detsim
+            cmd.addAll(jvmOptions("aot"));
+        });
         if (Files.isDirectory(jar)) {
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()));
@@ -26,6 +28,19 @@ final class SelfLauncher {
             cmd.addAll(List.of("-jar", jar.toString()));
         }
         return cmd;
+    }
+
+    /** The options of one kind ("run", "aot") from jvm-options, the file ./detsim reads too. */
+    static List<String> jvmOptions(String kind) {
+        try (var in = SelfLauncher.class.getResourceAsStream("jvm-options")) {
+            if (in == null) throw new IllegalStateException("detsim's jar has no jvm-options");
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith(kind + "=")) return List.of(line.substring(kind.length() + 1).trim().split("\\s+"));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("jvm-options has no " + kind + " line");
     }
 
     /**

@@ -1,0 +1,200 @@
+package dev.detsim.sandbox;
+
+import dev.detsim.recorder.EventLog;
+import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.handlers.AioHandler;
+import dev.detsim.sandbox.handlers.BlockingIoHandler;
+import dev.detsim.sandbox.handlers.ChildWaitHandler;
+import dev.detsim.sandbox.handlers.ConnectHandler;
+import dev.detsim.sandbox.handlers.DirectoryHandler;
+import dev.detsim.sandbox.handlers.FileChangeHandler;
+import dev.detsim.sandbox.handlers.FileChanges;
+import dev.detsim.sandbox.handlers.FileLockHandler;
+import dev.detsim.sandbox.handlers.FutexHandler;
+import dev.detsim.sandbox.handlers.MachineHandler;
+import dev.detsim.sandbox.handlers.OpenRedirectHandler;
+import dev.detsim.sandbox.handlers.RandomHandler;
+import dev.detsim.sandbox.handlers.SignalWaitHandler;
+import dev.detsim.sandbox.handlers.StatHandler;
+import dev.detsim.sandbox.handlers.StatfsHandler;
+import dev.detsim.sandbox.handlers.TimeHandler;
+import dev.detsim.sandbox.handlers.TimerFdHandler;
+import dev.detsim.sandbox.handlers.TimerHandler;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.Outcome;
+import dev.detsim.sandbox.tracer.Preemption;
+import dev.detsim.sandbox.tracer.SpawnException;
+import dev.detsim.sandbox.tracer.SyscallHandler;
+import dev.detsim.sandbox.tracer.Tracer;
+import dev.detsim.sandbox.tracer.TracerOptions;
+import dev.detsim.sandbox.world.Clocks;
+import dev.detsim.sandbox.world.Entropy;
+import dev.detsim.sandbox.world.FileMetadata;
+import dev.detsim.sandbox.world.Machine;
+import dev.detsim.sandbox.world.MachineFiles;
+import dev.detsim.sandbox.world.RandomDevices;
+import dev.detsim.scheduler.Scheduler;
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The composition root: builds the deterministic world (scheduler, clocks, machine, entropy, file metadata)
+ * and the standard handler chain for one run, from named settings. The CLI maps its options onto a
+ * {@link Builder}; record, replay and search build runs the same way.
+ */
+public final class Sandbox {
+    private final Builder settings;
+
+    private Sandbox(Builder settings) {
+        this.settings = settings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs path (argv[0] as the program sees it in argv) in a world made for this run alone. */
+    public Outcome run(String path, List<String> argv) throws SpawnException, InterruptedException {
+        Builder b = settings;
+        Arch arch = Arch.current();
+        Scheduler scheduler = b.chaos ? Scheduler.chaos(b.seed) : Scheduler.deterministic();
+        Clocks clocks = new Clocks(scheduler::now, b.epoch);
+        Machine machine = new Machine(b.cpus, arch.name());
+        try (RandomDevices randomDevices = new RandomDevices(b.seed)) {
+            TracerOptions options = new TracerOptions(b.pinToOneCpu, b.intercept, b.trace,
+                    handlers(machine, randomDevices, clocks, scheduler), b.keepFds, b.warnings, true, b.pidNamespace,
+                    b.events, scheduler, clocks, b.preemption);
+            return new Tracer(arch, options).run(path, argv);
+        }
+    }
+
+    /**
+     * The handler chain, in priority order: several handlers may see one syscall, and each in turn may answer
+     * it. The change watcher comes after the redirect, which may rewrite an open's path (and answers nothing).
+     */
+    private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices, Clocks clocks,
+                                          Scheduler scheduler) {
+        PrintStream warnings = settings.warnings;
+        MachineFiles machineFiles = new MachineFiles(machine);
+        machineFiles.materialize();
+        FileChanges changes = new FileChanges(new FileMetadata(clocks), warnings);
+        return List.of(new RandomHandler(new Entropy(settings.seed)), new MachineHandler(machine),
+                new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),
+                new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
+                new TimeHandler(clocks, settings.benchmarkClock), new TimerHandler(clocks, scheduler.timers()),
+                new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
+                new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(),
+                new AioHandler(clocks, warnings), new ConnectHandler(), new ChildWaitHandler(),
+                new SignalWaitHandler(clocks));
+    }
+
+    /** The settings of a run; each has the default `detsim run` has. */
+    public static final class Builder {
+        private long seed;
+        private boolean chaos;
+        private int cpus = 1;
+        private long epoch = 946684800L;
+        private boolean pinToOneCpu = true;
+        private boolean pidNamespace = true;
+        private boolean benchmarkClock;
+        private Preemption preemption;
+        private Set<Syscall> intercept = EnumSet.noneOf(Syscall.class);
+        private PrintStream trace;
+        private int[] keepFds = new int[0];
+        private PrintStream warnings = System.err;
+        private EventLog events;
+
+        private Builder() {}
+
+        /** The source of every random byte, and with {@link #chaos} of the schedule's choices. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Seeded priorities and change points (PCT) instead of round-robin. */
+        public Builder chaos(boolean chaos) {
+            this.chaos = chaos;
+            return this;
+        }
+
+        /** The virtual machine's CPU count (1..{@link Machine#MAX_CPUS}). */
+        public Builder cpus(int cpus) {
+            if (cpus < 1 || cpus > Machine.MAX_CPUS) {
+                throw new IllegalArgumentException("--cpus must be 1.." + Machine.MAX_CPUS + ", not " + cpus);
+            }
+            this.cpus = cpus;
+            return this;
+        }
+
+        /** Where CLOCK_REALTIME starts, in seconds since 1970. */
+        public Builder epoch(long seconds) {
+            if (seconds < 0 || seconds > 1L << 40) {
+                throw new IllegalArgumentException("--epoch must be 0.." + (1L << 40) + " seconds, not " + seconds);
+            }
+            this.epoch = seconds;
+            return this;
+        }
+
+        /** Tracer and program on one CPU (stops are cheaper and less noisy). */
+        public Builder pinToOneCpu(boolean pin) {
+            this.pinToOneCpu = pin;
+            return this;
+        }
+
+        /** The program as pid 2 of a pid namespace of its own (false: the host's pids). */
+        public Builder pidNamespace(boolean namespace) {
+            this.pidNamespace = namespace;
+            return this;
+        }
+
+        /** CLOCK_MONOTONIC_RAW reads the host clock, for benchmarks that time themselves. */
+        public Builder benchmarkClock(boolean benchmarkClock) {
+            this.benchmarkClock = benchmarkClock;
+            return this;
+        }
+
+        /** How a thread that runs long without a syscall is preempted; null: {@link Preemption#auto}. */
+        public Builder preemption(Preemption preemption) {
+            this.preemption = preemption;
+            return this;
+        }
+
+        /** Syscalls to stop on although no handler needs them (passed through unchanged). */
+        public Builder intercept(Set<Syscall> intercept) {
+            this.intercept = Set.copyOf(intercept);
+            return this;
+        }
+
+        /** Where to print a line per syscall (every syscall then stops), or null. */
+        public Builder trace(PrintStream trace) {
+            this.trace = trace;
+            return this;
+        }
+
+        /** Descriptors above 2 the program inherits from detsim's caller. */
+        public Builder keepFds(int[] fds) {
+            this.keepFds = fds.clone();
+            return this;
+        }
+
+        /** Where detsim says what it could not handle faithfully. */
+        public Builder warnings(PrintStream warnings) {
+            this.warnings = warnings;
+            return this;
+        }
+
+        /** The run's event log (required). */
+        public Builder events(EventLog events) {
+            this.events = events;
+            return this;
+        }
+
+        public Sandbox build() {
+            if (events == null) throw new IllegalStateException("a run needs an event log");
+            return new Sandbox(this);
+        }
+    }
+}
