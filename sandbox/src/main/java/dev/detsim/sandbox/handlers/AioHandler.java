@@ -1,10 +1,10 @@
 package dev.detsim.sandbox.handlers;
 
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.tracer.Disposition;
-import dev.detsim.sandbox.tracer.GuestMemory;
-import dev.detsim.sandbox.tracer.SyscallHandler;
-import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.GuestMemory;
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;
@@ -73,7 +73,7 @@ public final class AioHandler implements SyscallHandler {
     }
 
     @Override
-    public void onExec(dev.detsim.sandbox.tracer.ExecStop exec) {
+    public void onExec(dev.detsim.sandbox.api.ExecStop exec) {
         contexts.keySet().removeIf(k -> k.pid() == exec.tid()); // after an exec its thread leads the process
     }
 

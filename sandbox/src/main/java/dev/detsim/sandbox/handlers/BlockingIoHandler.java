@@ -1,12 +1,12 @@
 package dev.detsim.sandbox.handlers;
 
-import static dev.detsim.sandbox.tracer.Descriptors.POLLIN;
-import static dev.detsim.sandbox.tracer.Descriptors.POLLOUT;
+import static dev.detsim.sandbox.api.Descriptors.POLLIN;
+import static dev.detsim.sandbox.api.Descriptors.POLLOUT;
 
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.tracer.Disposition;
-import dev.detsim.sandbox.tracer.SyscallHandler;
-import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;

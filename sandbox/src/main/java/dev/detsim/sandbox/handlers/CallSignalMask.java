@@ -1,8 +1,8 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.tracer.Disposition;
+import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.tracer.SignalMasks;
-import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.api.SyscallStop;
 
 /**
  * The signal mask a call waits under: ppoll, pselect6, epoll_pwait, epoll_pwait2 and io_pgetevents swap it in

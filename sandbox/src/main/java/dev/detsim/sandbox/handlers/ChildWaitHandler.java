@@ -2,9 +2,9 @@ package dev.detsim.sandbox.handlers;
 
 import dev.detsim.sandbox.os.ProcFiles;
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.tracer.Disposition;
-import dev.detsim.sandbox.tracer.SyscallHandler;
-import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.tracer.TaskState;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;

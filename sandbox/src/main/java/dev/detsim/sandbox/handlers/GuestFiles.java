@@ -9,7 +9,7 @@ import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.FileStructs.StatLayout;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.api.SyscallStop;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

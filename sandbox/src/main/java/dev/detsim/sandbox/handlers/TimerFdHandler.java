@@ -2,11 +2,11 @@ package dev.detsim.sandbox.handlers;
 
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.tracer.Descriptors;
-import dev.detsim.sandbox.tracer.Disposition;
-import dev.detsim.sandbox.tracer.SyscallHandler;
-import dev.detsim.sandbox.tracer.SyscallStop;
-import dev.detsim.sandbox.tracer.TimerDelivery;
+import dev.detsim.sandbox.api.Descriptors;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.SyscallStop;
+import dev.detsim.sandbox.api.TimerDelivery;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.TimerKey;
 import dev.detsim.scheduler.TimerQueue;

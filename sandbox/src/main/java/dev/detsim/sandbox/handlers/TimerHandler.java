@@ -2,12 +2,12 @@ package dev.detsim.sandbox.handlers;
 
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.tracer.Disposition;
-import dev.detsim.sandbox.tracer.ExecStop;
-import dev.detsim.sandbox.tracer.SyscallHandler;
-import dev.detsim.sandbox.tracer.SyscallStop;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.ExecStop;
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.tracer.TaskState;
-import dev.detsim.sandbox.tracer.TimerDelivery;
+import dev.detsim.sandbox.api.TimerDelivery;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.ProcessId;
 import dev.detsim.scheduler.TimerKey;

@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.GuestMemory;
 import java.util.OptionalLong;
 
 /**

@@ -64,7 +64,7 @@ final class FutexWordWatch implements ProcessListener {
     private final Arch arch;
     private final VdsoStubs stubs;
     private final Scheduler scheduler;
-    private final GuestMemory memory;
+    private final PtraceMemory memory;
     private final GoFutexSite sites = new GoFutexSite();
     /** Per process (host tgid) whose program has one: the loaded address of its Go futex site. */
     private final Map<Integer, Long> siteOf = new HashMap<>();
@@ -90,7 +90,7 @@ final class FutexWordWatch implements ProcessListener {
     private boolean[] readable = new boolean[8];
     private long wakes;
 
-    FutexWordWatch(Arch arch, VdsoStubs stubs, Scheduler scheduler, GuestMemory memory) {
+    FutexWordWatch(Arch arch, VdsoStubs stubs, Scheduler scheduler, PtraceMemory memory) {
         this.arch = arch;
         this.stubs = stubs;
         this.scheduler = scheduler;
@@ -211,7 +211,7 @@ final class FutexWordWatch implements ProcessListener {
     /**
      * The running thread t stopped: each watched waiter of its process whose word no longer holds its value
      * is woken, as by the wake the kernel ran, in the order the threads were created. ownWord (0: none) is the
-     * word t's own syscall waits on: read in the same process_vm_readv, and left in {@link GuestMemory} for the
+     * word t's own syscall waits on: read in the same process_vm_readv, and left in {@link PtraceMemory} for the
      * futex handler. resumes counts the tracer's resumes so far (see {@link #kernelAnswers}).
      */
     void runningThreadStopped(Tracee t, long ownWord, long resumes) {

@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.util.ArrayList;

@@ -2,6 +2,8 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.ExecStop;
 import dev.detsim.recorder.EventLine;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.SignalNames;
@@ -24,7 +26,7 @@ final class ProcessStarts {
     private final Exits exits;
     private final List<SyscallHandler> handlers;
     private final TimeStampPatches timeStampPatches;
-    private final ExecStop execStop;
+    private final PtraceExecStop execStop;
     /** The registers of a thread detsim runs an injected syscall in, to restore after it (one buffer per run). */
     private MemorySegment savedRegs;
 
@@ -35,7 +37,7 @@ final class ProcessStarts {
         this.exits = exits;
         this.handlers = handlers;
         this.timeStampPatches = timeStampPatches;
-        this.execStop = new ExecStop(run.memory);
+        this.execStop = new PtraceExecStop(run.memory);
     }
 
     /** Gives a new thread its virtual numbers (process null: a new process) and its tick counter. */

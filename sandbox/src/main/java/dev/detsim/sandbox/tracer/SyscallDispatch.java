@@ -2,6 +2,9 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.recorder.EventLine;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.SeccompFilter;
@@ -37,7 +40,7 @@ final class SyscallDispatch {
     private final HandlerTable table;
     private final Turns turns;
     private final Exits exits;
-    private final SyscallStop stop;
+    private final PtraceSyscallStop stop;
     /** struct ptrace_syscall_info of the current seccomp stop, and its SECCOMP_RET_DATA (-1: not read that way). */
     private final MemorySegment syscallInfo;
     private long seccompData = -1;
@@ -55,7 +58,7 @@ final class SyscallDispatch {
         this.table = table;
         this.turns = turns;
         this.exits = exits;
-        this.stop = new SyscallStop(run.memory, run.descriptors);
+        this.stop = new PtraceSyscallStop(run.memory, run.descriptors);
         this.syscallInfo = run.arena.allocate(SYSCALL_INFO_BYTES, 8);
     }
 

@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.GuestMemory;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.ArgumentFormat;

@@ -1,5 +1,9 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.SyscallStop;
+import dev.detsim.sandbox.api.GuestMemory;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.os.Errno;
@@ -68,7 +72,7 @@ final class TimeStampCounter implements SyscallHandler {
     @Override
     public Disposition onSyscall(SyscallStop stop) {
         int option = (int) stop.argument(0);
-        Tracee t = stop.thread;
+        Tracee t = ((PtraceSyscallStop) stop).thread;
         if (option == PR_SET_TSC) {
             long mode = stop.argument(1);
             if (mode != PR_TSC_ENABLE && mode != PR_TSC_SIGSEGV) return Disposition.fail(Errno.EINVAL);

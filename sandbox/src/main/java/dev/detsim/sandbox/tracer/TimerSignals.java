@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.TimerDelivery;
+import dev.detsim.sandbox.api.Descriptors;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.ProcessId;

@@ -2,6 +2,8 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETEVENTMSG;
 
+import dev.detsim.sandbox.api.GuestMemory;
+import dev.detsim.sandbox.api.Descriptors;
 import dev.detsim.recorder.EventLog;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
@@ -34,8 +36,8 @@ final class TracedRun implements AutoCloseable {
     final Arena arena = Arena.ofConfined();
     final Registers regs;
     final MemoryWrites writes = new MemoryWrites();
-    final GuestMemory memory;
-    final Descriptors descriptors;
+    final PtraceMemory memory;
+    final HostDescriptors descriptors;
     final ThreadTable threads;
     final Waiters waiters;
     final SignalNotices notices = new SignalNotices();
@@ -67,8 +69,8 @@ final class TracedRun implements AutoCloseable {
         this.warnings = options.warnings();
         posix = Posix.forCurrentThread();
         regs = new Registers(arch, arena);
-        memory = new GuestMemory(posix, arena, writes);
-        descriptors = new Descriptors(posix, arena);
+        memory = new PtraceMemory(posix, arena, writes);
+        descriptors = new HostDescriptors(posix, arena);
         threads = new ThreadTable(scheduler);
         waiters = new Waiters(scheduler, descriptors, threads);
         timerSignals = new TimerSignals(posix, arena, descriptors, threads::liveThreadsOf);

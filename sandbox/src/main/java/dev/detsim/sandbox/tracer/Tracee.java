@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.ProcessId;
 import dev.detsim.scheduler.ThreadId;

@@ -2,6 +2,8 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.os.Errno;

@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.recorder.EventLog;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.Scheduler;

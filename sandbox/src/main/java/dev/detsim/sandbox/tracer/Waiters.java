@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.Descriptors;
 import dev.detsim.scheduler.Scheduler;
 import dev.detsim.scheduler.ThreadId;
 import dev.detsim.scheduler.ThreadState;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.Syscall;

@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.api;
 
 /**
  * A handler that needs to see every stop of the running thread — a syscall, a signal, an event, its exit —

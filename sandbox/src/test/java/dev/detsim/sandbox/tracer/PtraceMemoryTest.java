@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+
 import dev.detsim.sandbox.os.Posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -17,17 +18,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** GuestMemory with this JVM as the "tracee": process_vm_readv of our own pid reads what the test wrote. */
-class GuestMemoryTest {
+/** PtraceMemory with this JVM as the "tracee": process_vm_readv of our own pid reads what the test wrote. */
+class PtraceMemoryTest {
     private static final long PAGE = 4096;
     private Arena arena;
-    private GuestMemory memory;
+    private PtraceMemory memory;
     private int self;
 
     @BeforeEach
     void setUp() {
         arena = Arena.ofConfined();
-        memory = new GuestMemory(Posix.forCurrentThread(), arena, new MemoryWrites());
+        memory = new PtraceMemory(Posix.forCurrentThread(), arena, new MemoryWrites());
         self = Posix.getpid();
     }
 

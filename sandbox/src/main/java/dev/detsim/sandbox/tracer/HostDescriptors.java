@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.Descriptors;
+
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -18,9 +20,7 @@ import java.util.Map;
  * with a zero-timeout ppoll whether a call would block. Owned by the tracer thread; pidfds are cached per
  * thread and closed when it exits.
  */
-public final class Descriptors {
-    public static final int POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
-    public static final int O_NONBLOCK = 04000;
+public final class HostDescriptors implements Descriptors {
     private static final int F_GETFL = 3, F_GETPIPE_SZ = 1032, FIONREAD = 0x541B;
 
     private final Posix posix;
@@ -31,7 +31,7 @@ public final class Descriptors {
     private final MemorySegment scratch;
     private MemorySegment pollfds;
 
-    Descriptors(Posix posix, Arena arena) {
+    HostDescriptors(Posix posix, Arena arena) {
         this.posix = posix;
         this.arena = arena;
         this.zeroTime = arena.allocate(16, 8);
@@ -41,17 +41,20 @@ public final class Descriptors {
     }
 
     /** A copy of descriptor fd of thread tid in detsim (close it), or -errno (EBADF if the tracee has no such fd). */
+    @Override
     public int copy(int tid, int fd) {
         int pidfd = pidfd(tid);
         if (pidfd < 0) return pidfd;
         return posix.pidfdGetfd(pidfd, fd);
     }
 
+    @Override
     public void close(int fd) {
         if (fd >= 0) posix.close(fd);
     }
 
     /** fcntl(F_GETFL) of a copy detsim holds: the open file's status flags (O_NONBLOCK...), or -errno. */
+    @Override
     public long statusFlags(int copy) {
         return posix.call(Syscall.FCNTL, copy, F_GETFL);
     }
@@ -60,6 +63,7 @@ public final class Descriptors {
      * Whether a blocking call on the tracee's fd that needs events would wait now: false when the fd is
      * ready, non-blocking (O_NONBLOCK: the call returns EAGAIN instead) or not open (the kernel answers).
      */
+    @Override
     public boolean wouldWait(int tid, int fd, int events) {
         int copy = copy(tid, fd);
         if (copy < 0) return false;
@@ -74,11 +78,13 @@ public final class Descriptors {
     }
 
     /** What /proc names the open file behind the tracee's fd ("pipe:[12]", "anon_inode:[timerfd]", a path), or null. */
+    @Override
     public String openFile(int tid, int fd) {
         return link("/proc/" + tid + "/fd/" + fd);
     }
 
     /** {@link #openFile} for a copy detsim holds. */
+    @Override
     public String openFileOfCopy(int copy) {
         return link("/proc/self/fd/" + copy);
     }
@@ -92,6 +98,7 @@ public final class Descriptors {
     }
 
     /** A non-blocking syscall on descriptors detsim holds (copies): its result or -errno. */
+    @Override
     public long call(Syscall s, long... args) {
         return posix.call(s, args);
     }
@@ -100,6 +107,7 @@ public final class Descriptors {
      * call(s, fd, command, buffer) where buffer is a structure the kernel reads and may rewrite (struct flock):
      * it is copied in and, after the call, back into buffer.
      */
+    @Override
     public long callWithBuffer(Syscall s, int fd, long command, byte[] buffer) {
         MemorySegment m = staged(buffer);
         long r = posix.call(s, fd, command, m.address());
@@ -112,6 +120,7 @@ public final class Descriptors {
      * sockaddr), without waiting: the open file is the program's, so O_NONBLOCK is set on it only for this
      * call. 0, or -errno (EINPROGRESS, EAGAIN...).
      */
+    @Override
     public long connectWithoutWaiting(int copy, long flags, byte[] address) {
         final int F_SETFL = 4;
         MemorySegment m = staged(address);
@@ -132,6 +141,7 @@ public final class Descriptors {
      * Waits (in host time, up to timeoutMillis) until the tracee's fd has something to read; true if it has.
      * Only for descriptors detsim itself feeds, whose data is on its way whatever the program does.
      */
+    @Override
     public boolean awaitReadable(int tid, int fd, long timeoutMillis) {
         int copy = copy(tid, fd);
         if (copy < 0) return false;
@@ -151,6 +161,7 @@ public final class Descriptors {
      * a negative fd is skipped, as poll(2) does, and a closed one reports POLLNVAL. Returns how many report
      * something.
      */
+    @Override
     public int poll(int tid, int[] fds, int[] events, int[] revents) {
         int[] copies = new int[fds.length];
         try {
@@ -169,6 +180,7 @@ public final class Descriptors {
     }
 
     /** Zero-timeout ppoll over descriptors detsim holds (negative ones skipped); how many report something. */
+    @Override
     public int pollCopies(int[] copies, int[] events, int[] revents) {
         if (pollfds.byteSize() < 8L * copies.length) pollfds = arena.allocate(8L * copies.length * 2, 8);
         for (int i = 0; i < copies.length; i++) {
@@ -189,6 +201,7 @@ public final class Descriptors {
      * Free bytes in the pipe the tracee's fd writes to, or -1 if fd is not a pipe (or the tracee has no such
      * fd). A blocking write larger than this would wait for a reader.
      */
+    @Override
     public long pipeSpace(int tid, int fd) {
         int copy = copy(tid, fd);
         if (copy < 0) return -1;
@@ -217,6 +230,7 @@ public final class Descriptors {
      * the fd becomes readable, as if the kernel's own timer had expired. 0, or -errno (ENOTTY: not a timerfd,
      * or a kernel without CONFIG_CHECKPOINT_RESTORE).
      */
+    @Override
     public int addTimerTicks(int copy, long ticks) {
         long unread = 0;
         try {

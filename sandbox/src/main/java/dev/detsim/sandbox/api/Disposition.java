@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.api;
 
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.FutexOp;

@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.GuestMemory;
+
 import dev.detsim.sandbox.os.Posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -7,8 +9,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Reads a tracee's memory with process_vm_readv. Owned by the tracer thread. */
-public final class GuestMemory {
+/** A tracee's memory through process_vm_readv and process_vm_writev. Owned by the tracer thread. */
+public final class PtraceMemory implements GuestMemory {
     private static final int PAGE = 4096;
     private final Posix posix;
     private final MemorySegment buffer;
@@ -20,7 +22,7 @@ public final class GuestMemory {
     private long knownAddress = -1;
     private int knownValue;
 
-    GuestMemory(Posix posix, Arena arena, MemoryWrites writes) {
+    PtraceMemory(Posix posix, Arena arena, MemoryWrites writes) {
         this.posix = posix;
         this.buffer = arena.allocate(PAGE, 8);
         this.iovecs = arena.allocate(PAGE, 8);
@@ -28,6 +30,7 @@ public final class GuestMemory {
     }
 
     /** Up to max bytes at addr of thread tid, fewer where memory ends; null if nothing is readable. */
+    @Override
     public byte[] read(int tid, long addr, int max) {
         int len = Math.min(max, PAGE);
         long got = posix.readMemory(tid, addr, buffer, len);
@@ -41,10 +44,8 @@ public final class GuestMemory {
         return buffer.asSlice(0, got).toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** {@link #readInt}'s answer where the 4 bytes cannot all be read. */
-    public static final long UNREADABLE = Long.MIN_VALUE;
-
     /** The 4-byte word at addr of thread tid (the futex word's size), or {@link #UNREADABLE}; nothing allocated. */
+    @Override
     public long readInt(int tid, long addr) {
         if (addr == knownAddress && tid == knownTid) return knownValue;
         if (posix.readMemory(tid, addr, buffer, 4) != 4) return UNREADABLE;
@@ -52,6 +53,7 @@ public final class GuestMemory {
     }
 
     /** The NUL-terminated string at addr (at most max bytes), or null if unreadable. */
+    @Override
     public String readCString(int tid, long addr, int max) {
         byte[] bytes = read(tid, addr, max);
         if (bytes == null) return null;
@@ -61,6 +63,7 @@ public final class GuestMemory {
     }
 
     /** Writes bytes at addr of thread tid (at most a page per call); false if the memory is not writable. */
+    @Override
     public boolean write(int tid, long addr, byte[] bytes) {
         boolean ok = writeScratch(tid, addr, bytes);
         if (ok) writes.add(addr, bytes);
@@ -71,6 +74,7 @@ public final class GuestMemory {
      * Writes bytes the program never sees as data (a redirected path in stack scratch space): they are not
      * part of the event log, since where detsim keeps its stand-in files differs between hosts and runs.
      */
+    @Override
     public boolean writeScratch(int tid, long addr, byte[] bytes) {
         forget();
         if (bytes.length > PAGE) throw new IllegalArgumentException("write at most " + PAGE + " bytes at once");
@@ -120,6 +124,7 @@ public final class GuestMemory {
     }
 
     /** The 8-byte word at addr, or empty-handed (null) if unreadable. */
+    @Override
     public Long readWord(int tid, long addr) {
         byte[] b = read(tid, addr, 8);
         if (b == null || b.length < 8) return null;

@@ -1,5 +1,9 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.Descriptors;
+import dev.detsim.sandbox.api.GuestMemory;
+import dev.detsim.sandbox.api.SyscallStop;
+
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.ProcessId;
@@ -7,8 +11,8 @@ import dev.detsim.scheduler.ThreadId;
 import dev.detsim.scheduler.WakeUp;
 import java.util.Optional;
 
-/** A thread stopped at the entry of a syscall some handler subscribed to. */
-public final class SyscallStop {
+/** A thread stopped at the entry of a syscall some handler subscribed to, as the tracer holds it. */
+final class PtraceSyscallStop implements SyscallStop {
     private final GuestMemory memory;
     private final Descriptors descriptors;
     Tracee thread;
@@ -23,39 +27,46 @@ public final class SyscallStop {
     long waitMask;
     boolean hasWaitMask;
 
-    SyscallStop(GuestMemory memory, Descriptors descriptors) {
+    PtraceSyscallStop(GuestMemory memory, Descriptors descriptors) {
         this.memory = memory;
         this.descriptors = descriptors;
     }
 
+    @Override
     public int tid() {
         return thread.tid;
     }
 
     /** The thread's real process id (thread-group id), for looking at it in /proc. */
+    @Override
     public int pid() {
         return thread.tgid;
     }
 
     /** The thread's virtual number (creation order). */
+    @Override
     public ThreadId thread() {
         return thread.id;
     }
 
     /** The thread's process, by virtual number. */
+    @Override
     public ProcessId process() {
         return thread.process;
     }
 
+    @Override
     public Syscall syscall() {
         return syscall;
     }
 
+    @Override
     public long argument(int index) {
         return registers.argument(index);
     }
 
     /** Changes argument index before the kernel runs the call (for a PASSTHROUGH disposition). */
+    @Override
     public void setArgument(int index, long value) {
         registers.setArgument(index, value);
         argumentsChanged = true;
@@ -66,6 +77,7 @@ public final class SyscallStop {
      * {@code length} bytes for the kernel to read during this call: nothing else in the thread uses that
      * memory until the call returns, and the kernel copies syscall inputs (such as paths) when it starts.
      */
+    @Override
     public long scratch(int length) {
         return (registers.stackPointer() - 128 - length) & ~15L;
     }
@@ -74,6 +86,7 @@ public final class SyscallStop {
      * Asks to be given the call's result (or -errno) when the kernel returns from it, in the same turn and
      * before the thread runs on: for a PASSTHROUGH disposition. Costs one more stop.
      */
+    @Override
     public void onReturn(java.util.function.LongConsumer observer) {
         onReturn = observer;
     }
@@ -83,16 +96,19 @@ public final class SyscallStop {
      * (ppoll, pselect6, epoll_pwait: the kernel swaps the mask in for the wait), so a signal that mask lets
      * through interrupts it.
      */
+    @Override
     public void waitUnderSignalMask(long mask) {
         waitMask = mask;
         hasWaitMask = true;
     }
 
+    @Override
     public GuestMemory memory() {
         return memory;
     }
 
     /** The thread's descriptors, looked at from detsim (readiness, flags). */
+    @Override
     public Descriptors descriptors() {
         return descriptors;
     }
@@ -101,6 +117,7 @@ public final class SyscallStop {
      * Why the thread is asked again about a call it blocked in (its wait ended: woken, deadline passed, a
      * signal, or the condition may hold); empty at the call's first stop.
      */
+    @Override
     public Optional<WakeUp> wakeUp() {
         return Optional.ofNullable(wakeUp);
     }

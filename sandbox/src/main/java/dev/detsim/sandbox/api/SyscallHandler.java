@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.api;
 
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.TimerKey;
