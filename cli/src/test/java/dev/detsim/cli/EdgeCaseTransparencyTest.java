@@ -3,6 +3,8 @@ package dev.detsim.cli;
 import static dev.detsim.cli.Programs.assertSameAsNative;
 import static dev.detsim.cli.Programs.guest;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,5 +16,20 @@ class EdgeCaseTransparencyTest {
     @Test
     void getrandomArgumentEdges() {
         assertSameAsNative(List.of(guest("getrandom_edges").toString()), null);
+    }
+
+    /** Used to wait forever: detsim polled the signalfd from its own thread, where no signal is pending. */
+    @Test
+    void signalfdReads() {
+        assertSameAsNativeWithin(List.of(guest("signalfd_reads").toString()), Duration.ofSeconds(30));
+    }
+
+    /** Like {@link Programs#assertSameAsNative}, but a hang under detsim fails after timeout. */
+    private static void assertSameAsNativeWithin(List<String> command, Duration timeout) {
+        var expected = Programs.nativeRun(command, null);
+        List<String> cmd = new ArrayList<>(Programs.detsimCommand(List.of("run", "--")));
+        cmd.addAll(command);
+        var actual = Programs.run(new ProcessBuilder(cmd), null, timeout);
+        Programs.assertSame(expected, actual, String.join(" ", command));
     }
 }

@@ -87,6 +87,7 @@ public final class BlockingIoHandler implements SyscallHandler {
         int fd = (int) stop.argument(0);
         if (!stop.descriptors().wouldWait(stop.tid(), fd, events)) return Disposition.PASSTHROUGH;
         String file = events == POLLIN ? stop.descriptors().openFile(stop.tid(), fd) : null;
+        if (SignalFdReads.LINK.equals(file)) return SignalFdReads.read(stop, fd);
         if (file != null && fedByDetsim.test(file) && stop.descriptors().awaitReadable(stop.tid(), fd, FED_WAIT_MILLIS)) {
             return Disposition.PASSTHROUGH;
         }
