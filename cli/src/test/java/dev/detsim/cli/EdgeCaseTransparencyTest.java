@@ -24,6 +24,12 @@ class EdgeCaseTransparencyTest {
         assertSameAsNativeWithin(List.of(guest("signalfd_reads").toString()), Duration.ofSeconds(30));
     }
 
+    /** A parked readv or writev used to read its iovec array when it ran, after another thread changed it. */
+    @Test
+    void blockedReadvAndWritevKeepTheirIovecs() {
+        assertSameAsNativeWithin(List.of(guest("iovec_waits").toString()), Duration.ofSeconds(30));
+    }
+
     /** Like {@link Programs#assertSameAsNative}, but a hang under detsim fails after timeout. */
     private static void assertSameAsNativeWithin(List<String> command, Duration timeout) {
         var expected = Programs.nativeRun(command, null);
