@@ -30,6 +30,12 @@ class EdgeCaseTransparencyTest {
         assertSameAsNativeWithin(List.of(guest("iovec_waits").toString()), Duration.ofSeconds(30));
     }
 
+    /** A process-CPU-clock sleep of a lone thread used to pass on virtual time; the process's CPU time stands still. */
+    @Test
+    void cpuClockSleepOfALoneThread() {
+        assertSameAsNativeWithin(List.of(guest("cpu_clock_sleep").toString()), Duration.ofSeconds(30));
+    }
+
     /** Like {@link Programs#assertSameAsNative}, but a hang under detsim fails after timeout. */
     private static void assertSameAsNativeWithin(List<String> command, Duration timeout) {
         var expected = Programs.nativeRun(command, null);
