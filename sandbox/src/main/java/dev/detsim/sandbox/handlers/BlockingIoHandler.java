@@ -35,6 +35,7 @@ public final class BlockingIoHandler implements SyscallHandler {
     private static final long FED_WAIT_MILLIS = 10_000;
     private final Clocks clocks;
     private final Predicate<String> fedByDetsim;
+    private final ParkedIovecs parkedIovecs = new ParkedIovecs();
 
     /**
      * @param fedByDetsim which open files (as /proc/PID/fd links name them) detsim writes into itself, such as
@@ -60,10 +61,12 @@ public final class BlockingIoHandler implements SyscallHandler {
         if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED) return Disposition.PASSTHROUGH;
         boolean timedOut = wake != null && wake.cause() == WakeUp.Cause.DEADLINE_PASSED;
         return switch (stop.syscall()) {
-            case READ, READV, ACCEPT, ACCEPT4 -> one(stop, POLLIN, 0);
+            case READ, ACCEPT, ACCEPT4 -> one(stop, POLLIN, 0);
+            case READV -> parkedIovecs.apply(stop, one(stop, POLLIN, 0));
+            case WRITEV -> parkedIovecs.apply(stop, one(stop, POLLOUT, 0));
             case RECVFROM -> one(stop, POLLIN, stop.argument(3));
             case RECVMSG -> one(stop, POLLIN, stop.argument(2));
-            case WRITE, WRITEV -> one(stop, POLLOUT, 0);
+            case WRITE -> one(stop, POLLOUT, 0);
             case SENDTO -> one(stop, POLLOUT, stop.argument(3));
             case SENDMSG -> one(stop, POLLOUT, stop.argument(2));
             case EPOLL_WAIT -> epoll(stop, timedOut, millisTimeout(stop.argument(3)), 3, false);
@@ -87,6 +90,7 @@ public final class BlockingIoHandler implements SyscallHandler {
         int fd = (int) stop.argument(0);
         if (!stop.descriptors().wouldWait(stop.tid(), fd, events)) return Disposition.PASSTHROUGH;
         String file = events == POLLIN ? stop.descriptors().openFile(stop.tid(), fd) : null;
+        if (SignalFdReads.LINK.equals(file)) return SignalFdReads.read(stop, fd);
         if (file != null && fedByDetsim.test(file) && stop.descriptors().awaitReadable(stop.tid(), fd, FED_WAIT_MILLIS)) {
             return Disposition.PASSTHROUGH;
         }

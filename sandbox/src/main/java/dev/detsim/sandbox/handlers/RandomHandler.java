@@ -17,10 +17,11 @@ import java.util.Set;
  * program's stack (glibc's stack protector and pointer guard, Go's runtime seed) are replaced at exec.
  */
 public final class RandomHandler implements SyscallHandler {
-    /** The kernel's cap for one getrandom call; callers loop for more. */
-    static final long MAX_PER_CALL = 33_554_431;
-    private static final int CHUNK = 4096;
+    /** MAX_RW_COUNT (INT_MAX rounded down to a page): the most one getrandom call returns; callers loop for more. */
+    static final long MAX_PER_CALL = 0x7fff_f000L;
+    private static final int PAGE = 4096, CHUNK = 4096;
     private static final int AT_RANDOM_BYTES = 16;
+    private static final int GRND_NONBLOCK = 0x1, GRND_RANDOM = 0x2, GRND_INSECURE = 0x4;
 
     private final Entropy entropy;
 
@@ -36,16 +37,28 @@ public final class RandomHandler implements SyscallHandler {
     @Override
     public Disposition onSyscall(SyscallStop stop) {
         long buf = stop.argument(0);
-        long length = Math.min(stop.argument(1), MAX_PER_CALL);
-        long flags = stop.argument(2);
-        if ((flags & ~0x7L) != 0) return Disposition.fail(Errno.EINVAL); // GRND_NONBLOCK|RANDOM|INSECURE only
+        // count is a size_t: Long.compareUnsigned, so a huge one is capped rather than read as negative.
+        long length = Long.compareUnsigned(stop.argument(1), MAX_PER_CALL) > 0 ? MAX_PER_CALL : stop.argument(1);
+        int flags = (int) stop.argument(2); // an unsigned int: the register's upper half is not looked at
+        if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) != 0) return Disposition.fail(Errno.EINVAL);
+        if ((flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE)) {
+            return Disposition.fail(Errno.EINVAL); // "insecure" and "blocking pool" at once makes no sense
+        }
         byte[] chunk = new byte[CHUNK];
         for (long done = 0; done < length; done += CHUNK) {
             int n = (int) Math.min(CHUNK, length - done);
             byte[] bytes = n == CHUNK ? chunk : new byte[n];
-            entropy.nextBytes(bytes);
-            if (!stop.memory().write(stop.tid(), buf + done, bytes)) {
-                return done > 0 ? Disposition.emulate(done) : Disposition.fail(Errno.EFAULT);
+            entropy.nextBytes(bytes); // drawn per CHUNK as before, so a seed's bytes do not change
+            // Written up to each page boundary: a fault returns the bytes before the first unwritable page.
+            for (int off = 0; off < n; ) {
+                long at = buf + done + off;
+                int piece = (int) Math.min(PAGE - (at & (PAGE - 1)), n - off);
+                byte[] part = piece == n ? bytes : java.util.Arrays.copyOfRange(bytes, off, off + piece);
+                if (!stop.memory().write(stop.tid(), at, part)) {
+                    long written = done + off;
+                    return written > 0 ? Disposition.emulate(written) : Disposition.fail(Errno.EFAULT);
+                }
+                off += piece;
             }
         }
         return Disposition.emulate(length);

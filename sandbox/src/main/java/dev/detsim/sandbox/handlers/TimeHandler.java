@@ -5,6 +5,7 @@ import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.SyscallStop;
+import dev.detsim.sandbox.tracer.SignalMasks;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;
@@ -89,7 +90,9 @@ public final class TimeHandler implements SyscallHandler {
             WakeUp w = stop.wakeUp().get();
             if (w.cause() == WakeUp.Cause.INTERRUPTED) {
                 if (!absolute && remain != 0) {
-                    long left = Math.max(0, w.deadline().nanos() - clocks.virtualNow());
+                    long left = w.deadline().equals(Deadline.NONE) // a CPU clock that stood still: all of it is left
+                            ? Math.max(0, Clocks.timespecNanos(stop.memory().read(stop.tid(), request, 16)))
+                            : Math.max(0, w.deadline().nanos() - clocks.virtualNow());
                     stop.memory().write(stop.tid(), remain, Clocks.timespec(left));
                 }
                 return Disposition.fail(Errno.EINTR);
@@ -100,9 +103,34 @@ public final class TimeHandler implements SyscallHandler {
         if (clock == Clocks.THREAD_CPUTIME || !Clocks.valid(clock)) return Disposition.fail(Errno.EINVAL);
         long nanos = Clocks.timespecNanos(stop.memory().read(stop.tid(), request, 16));
         if (nanos < 0) return request == 0 ? Disposition.fail(Errno.EFAULT) : Disposition.fail(Errno.EINVAL);
+        if (ownProcessCpuClock(clock) && aloneInProcess(stop.pid())) {
+            // The process's CPU time stands still while its only thread sleeps: only a signal ends this.
+            SignalMasks masks = SignalMasks.read(stop.tid());
+            return Disposition.block(new WaitCondition.Signal(masks.interruptingUnder(masks.blocked())), Deadline.NONE);
+        }
         long now = clocks.virtualNow();
         long at = absolute ? clocks.toVirtual(clock, nanos) : now + nanos;
         if (at <= now) return absolute ? Disposition.emulate(0) : Disposition.YIELD;
         return Disposition.block(new WaitCondition.Sleep(), Deadline.after(now, at - now));
+    }
+
+    /**
+     * CLOCK_PROCESS_CPUTIME_ID, or the id glibc passes for it: a CPU clock id (negative) of pid 0 (the
+     * caller's process; ~id >> 3 is the pid), per process (bit 2 clear).
+     */
+    private static boolean ownProcessCpuClock(int clock) {
+        return clock == Clocks.PROCESS_CPUTIME || clock < 0 && (clock & 4) == 0 && (~clock >> 3) == 0;
+    }
+
+    /** Whether process pid (real) has one thread ("Threads:" in /proc/PID/status). */
+    private static boolean aloneInProcess(int pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) return Integer.parseInt(line.substring(8).trim()) == 1;
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return false;
+        }
+        return false;
     }
 }

@@ -1,0 +1,47 @@
+package dev.detsim.cli;
+
+import static dev.detsim.cli.Programs.assertSameAsNative;
+import static dev.detsim.cli.Programs.guest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guests that probe where detsim answers or reorders a call itself (edge arguments, waits it parks) end
+ * exactly as they do natively: same status, stdout and stderr.
+ */
+class EdgeCaseTransparencyTest {
+    @Test
+    void getrandomArgumentEdges() {
+        assertSameAsNative(List.of(guest("getrandom_edges").toString()), null);
+    }
+
+    /** Used to wait forever: detsim polled the signalfd from its own thread, where no signal is pending. */
+    @Test
+    void signalfdReads() {
+        assertSameAsNativeWithin(List.of(guest("signalfd_reads").toString()), Duration.ofSeconds(30));
+    }
+
+    /** A parked readv or writev used to read its iovec array when it ran, after another thread changed it. */
+    @Test
+    void blockedReadvAndWritevKeepTheirIovecs() {
+        assertSameAsNativeWithin(List.of(guest("iovec_waits").toString()), Duration.ofSeconds(30));
+    }
+
+    /** A process-CPU-clock sleep of a lone thread used to pass on virtual time; the process's CPU time stands still. */
+    @Test
+    void cpuClockSleepOfALoneThread() {
+        assertSameAsNativeWithin(List.of(guest("cpu_clock_sleep").toString()), Duration.ofSeconds(30));
+    }
+
+    /** Like {@link Programs#assertSameAsNative}, but a hang under detsim fails after timeout. */
+    private static void assertSameAsNativeWithin(List<String> command, Duration timeout) {
+        var expected = Programs.nativeRun(command, null);
+        List<String> cmd = new ArrayList<>(Programs.detsimCommand(List.of("run", "--")));
+        cmd.addAll(command);
+        var actual = Programs.run(new ProcessBuilder(cmd), null, timeout);
+        Programs.assertSame(expected, actual, String.join(" ", command));
+    }
+}
