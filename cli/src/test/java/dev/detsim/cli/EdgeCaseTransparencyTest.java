@@ -2,6 +2,8 @@ package dev.detsim.cli;
 
 import static dev.detsim.cli.Programs.assertSameAsNative;
 import static dev.detsim.cli.Programs.guest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,23 @@ class EdgeCaseTransparencyTest {
     @Test
     void cpuClockSleepOfALoneThread() {
         assertSameAsNativeWithin(List.of(guest("cpu_clock_sleep").toString()), Duration.ofSeconds(30));
+    }
+
+    /**
+     * A 1 MiB write into a pipe read by a slow thread used to block in the kernel once the pipe was full, until the
+     * watchdog preempted it (100 ms, host time) and the write came back short: 65536 of 1048576.
+     */
+    @Test
+    void aBigPipeWriteGoesAPageAtATimeAndReturnsTheWhole(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<String> cmd = List.of(guest("pipe_big_write").toString());
+        var r = assertSameAsNative(cmd, null);
+        assertTrue(r.out().startsWith("write returned 1048576 of 1048576\n"), r.out());
+        java.nio.file.Path stats = dir.resolve("stats.json");
+        Programs.detsimRun(List.of("--stats=" + stats), cmd, null);
+        assertEquals(0, Programs.statsField(java.nio.file.Files.readString(stats), "nondeterministicPreemptions"));
+        var v = Programs.verify("--runs", "3", "--", cmd.get(0));
+        assertEquals(0, v.status(), v.err());
     }
 
     /** Like {@link Programs#assertSameAsNative}, but a hang under detsim fails after timeout. */

@@ -6,6 +6,7 @@ import dev.detsim.scheduler.ThreadId;
 import dev.detsim.scheduler.WakeUp;
 import java.util.Optional;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 
 /** A thread stopped at the entry of a syscall some handler subscribed to: what a handler may read and change. */
 public interface SyscallStop {
@@ -40,6 +41,12 @@ public interface SyscallStop {
      * before the thread runs on: for a PASSTHROUGH disposition. Costs one more stop.
      */
     void onReturn(LongConsumer observer);
+
+    /**
+     * Like {@link #onReturn}, but deciding what the program sees: the result, another value, or the call made
+     * again ({@link AfterReturn}). For a PASSTHROUGH disposition; one of the two per stop.
+     */
+    void afterReturn(LongFunction<AfterReturn> decision);
 
     /**
      * For a BLOCK disposition: the call waits with mask as its blocked signals instead of the thread's own

@@ -45,6 +45,16 @@ public final class Aarch64 extends Arch {
     }
 
     @Override
+    int syscallInstructionBytes() {
+        return 4;
+    }
+
+    @Override
+    int issuedNumberOffset() {
+        return X8;
+    }
+
+    @Override
     int syscallNumberOffset() {
         return X8;
     }

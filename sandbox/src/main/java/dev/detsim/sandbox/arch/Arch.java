@@ -83,6 +83,25 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
     /** Size of the general-purpose register set detsim reads at a stop. */
     public abstract int registerBytes();
 
+    /** Bytes of the instruction that makes a syscall (x86_64 syscall, aarch64 svc #0). */
+    abstract int syscallInstructionBytes();
+
+    /** Where the syscall instruction takes the number from (x86_64: rax; orig_rax is the kernel's copy). */
+    abstract int issuedNumberOffset();
+
+    /**
+     * Makes a thread stopped at a syscall's exit make syscall nr again, with arguments, when it is resumed:
+     * the instruction pointer goes back over the syscall instruction, and number and arguments are reloaded.
+     */
+    public void reissueSyscall(MemorySegment regs, long nr, long[] arguments) {
+        regs.set(java.lang.foreign.ValueLayout.JAVA_LONG, instructionPointerOffset(),
+                regs.get(java.lang.foreign.ValueLayout.JAVA_LONG, instructionPointerOffset()) - syscallInstructionBytes());
+        regs.set(java.lang.foreign.ValueLayout.JAVA_LONG, issuedNumberOffset(), nr);
+        for (int i = 0; i < arguments.length; i++) {
+            regs.set(java.lang.foreign.ValueLayout.JAVA_LONG, argumentOffset(i), arguments[i]);
+        }
+    }
+
     abstract int syscallNumberOffset();
 
     abstract int argumentOffset(int index);

@@ -86,6 +86,12 @@ public final class Registers {
         raw.set(JAVA_LONG, arch.returnValueOffset(), value);
     }
 
+    /** At a syscall's exit: the thread makes the same syscall again, with arguments, when it is resumed. */
+    public void reissueSyscall(long[] arguments) {
+        complete();
+        arch.reissueSyscall(raw, syscallNumber(), arguments);
+    }
+
     /** The registers rdtsc (rdtscp: withAux) would have left, and the instruction pointer after it. */
     public void setTimeStampCounter(long tsc, boolean withAux, long nextIp) {
         complete();

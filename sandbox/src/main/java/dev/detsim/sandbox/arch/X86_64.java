@@ -58,6 +58,16 @@ public final class X86_64 extends Arch {
     }
 
     @Override
+    int syscallInstructionBytes() {
+        return 2;
+    }
+
+    @Override
+    int issuedNumberOffset() {
+        return RAX;
+    }
+
+    @Override
     int syscallNumberOffset() {
         return ORIG_RAX;
     }

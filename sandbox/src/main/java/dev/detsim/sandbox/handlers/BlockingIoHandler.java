@@ -35,6 +35,7 @@ public final class BlockingIoHandler implements SyscallHandler {
     private static final long FED_WAIT_MILLIS = 10_000;
     private final Clocks clocks;
     private final Predicate<String> fedByDetsim;
+    private final PipeWrites pipeWrites = new PipeWrites();
     private final ParkedIovecs parkedIovecs = new ParkedIovecs();
 
     /**
@@ -58,7 +59,9 @@ public final class BlockingIoHandler implements SyscallHandler {
     @Override
     public Disposition onSyscall(SyscallStop stop) {
         WakeUp wake = stop.wakeUp().orElse(null);
-        if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED) return Disposition.PASSTHROUGH;
+        boolean interrupted = wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED;
+        if (stop.syscall() == Syscall.WRITE) return write(stop, interrupted);
+        if (interrupted) return Disposition.PASSTHROUGH;
         boolean timedOut = wake != null && wake.cause() == WakeUp.Cause.DEADLINE_PASSED;
         return switch (stop.syscall()) {
             case READ, ACCEPT, ACCEPT4 -> one(stop, POLLIN, 0);
@@ -66,7 +69,6 @@ public final class BlockingIoHandler implements SyscallHandler {
             case WRITEV -> parkedIovecs.apply(stop, one(stop, POLLOUT, 0));
             case RECVFROM -> one(stop, POLLIN, stop.argument(3));
             case RECVMSG -> one(stop, POLLIN, stop.argument(2));
-            case WRITE -> one(stop, POLLOUT, 0);
             case SENDTO -> one(stop, POLLOUT, stop.argument(3));
             case SENDMSG -> one(stop, POLLOUT, stop.argument(2));
             case EPOLL_WAIT -> epoll(stop, timedOut, millisTimeout(stop.argument(3)), 3, false);
@@ -82,6 +84,12 @@ public final class BlockingIoHandler implements SyscallHandler {
                     select(stop, timedOut, timespecTimeout(stop, stop.argument(4))));
             default -> Disposition.PASSTHROUGH;
         };
+    }
+
+    /** write(2): waits while fd would block; a large write to a pipe goes a page at a time ({@link PipeWrites}). */
+    private Disposition write(SyscallStop stop, boolean interrupted) {
+        Disposition d = interrupted ? Disposition.PASSTHROUGH : one(stop, POLLOUT, 0);
+        return d instanceof Disposition.Passthrough ? pipeWrites.run(stop, interrupted) : d;
     }
 
     /** A read-, write- or accept-like call on fd (argument 0). */

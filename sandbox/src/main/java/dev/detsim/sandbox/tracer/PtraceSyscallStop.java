@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.api.AfterReturn;
 import dev.detsim.sandbox.api.Descriptors;
 import dev.detsim.sandbox.api.GuestMemory;
 import dev.detsim.sandbox.api.SyscallStop;
@@ -21,8 +22,8 @@ final class PtraceSyscallStop implements SyscallStop {
     WakeUp wakeUp;
     /** Set when a handler changed an argument: the registers must be written back before resuming. */
     boolean argumentsChanged;
-    /** What a handler wants to hear of the call's result (PASSTHROUGH only), or null. */
-    java.util.function.LongConsumer onReturn;
+    /** What a handler wants done with the call's result (PASSTHROUGH only), or null. */
+    java.util.function.LongFunction<AfterReturn> onReturn;
     /** The signal mask a parked call waits under (see waitUnderSignalMask), valid when hasWaitMask. */
     long waitMask;
     boolean hasWaitMask;
@@ -88,7 +89,15 @@ final class PtraceSyscallStop implements SyscallStop {
      */
     @Override
     public void onReturn(java.util.function.LongConsumer observer) {
-        onReturn = observer;
+        onReturn = result -> {
+            observer.accept(result);
+            return AfterReturn.KEEP;
+        };
+    }
+
+    @Override
+    public void afterReturn(java.util.function.LongFunction<AfterReturn> decision) {
+        onReturn = decision;
     }
 
     /**

@@ -68,7 +68,7 @@ final class Tracee {
     String[] pendingRendered;
 
     /** A handler's observer of the result of the syscall this thread runs next (see SyscallStop.onReturn). */
-    java.util.function.LongConsumer onReturn;
+    java.util.function.LongFunction<dev.detsim.sandbox.api.AfterReturn> onReturn;
 
     /** The program asked for PR_SET_TSC(PR_TSC_SIGSEGV): its rdtsc faults reach it (see TimeStampCounter). */
     boolean wantsTscFault;

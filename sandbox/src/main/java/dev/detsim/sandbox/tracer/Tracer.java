@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.sandbox.api.AfterReturn;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.arch.Arch;
@@ -362,15 +363,30 @@ public final class Tracer {
         }
     }
 
+    /** Carries out what a handler decided at a syscall's exit: another result, or the call again. */
+    private void afterReturn(Tracee t, Registers regs, AfterReturn decision) {
+        switch (decision) {
+            case AfterReturn.Keep k -> {}
+            case AfterReturn.Value v -> {
+                regs.setReturnValue(v.value());
+                arch.store(run.posix, t.tid, regs.raw());
+            }
+            case AfterReturn.Again a -> {
+                regs.reissueSyscall(a.arguments());
+                arch.store(run.posix, t.tid, regs.raw());
+            }
+        }
+    }
+
     /** A syscall-exit stop, a single step, or a signal: detsim's own (ticks, watchdog, rdtsc) or the program's. */
     private void onSignalStop(Tracee t, int signal) {
         if (signal == SYSCALL_STOP) {
             Registers returned = run.regsOf(t);
             if (run.printer != null) run.printer.finish(t, returned);
             if (t.onReturn != null) {
-                java.util.function.LongConsumer observer = t.onReturn;
+                var decision = t.onReturn;
                 t.onReturn = null;
-                if (returned != null) observer.accept(returned.returnValue());
+                if (returned != null) afterReturn(t, returned, decision.apply(returned.returnValue()));
             }
             turns.continueTurn(t, 0);
         } else if (signal == SignalNames.SIGTRAP && t.tickStepping) {
