@@ -5,8 +5,8 @@ Outputs (paths relative to the repository root):
 
   sandbox/src/main/resources/dev/detsim/sandbox/syscall/syscalls.tsv
       The x86_64 and aarch64 number columns are recomputed from the headers;
-      the hand-written return-kind and argument-kind columns already in the
-      file are preserved (matched by syscall name).  The header comment is
+      the hand-written return-kind, argument-kind, support and note columns
+      already in the file are preserved (matched by syscall name).  The header comment is
       owned by this script.
   sandbox/src/main/java/dev/detsim/sandbox/syscall/Syscall.java
       Only the enum constant list between the BEGIN/END GENERATED markers is
@@ -28,7 +28,8 @@ Number sources:
   below, so no aarch64 toolchain is needed.
 
 Names present in the headers but not yet in syscalls.tsv are added with the
-placeholder kinds "int" / "-" and reported on stderr: fill them in by hand.
+placeholder kinds "int" / "-", support "passthrough" and note "-", and
+reported on stderr: fill them in by hand.
 Rows of syscalls.tsv whose name is in neither header are dropped (reported).
 
 Usage:
@@ -93,6 +94,7 @@ ARG_KINDS = {
     "mmapflags", "signal", "sigset", "clockid", "futexop", "cloneflags",
     "whence", "ioctlreq", "timespec",
 }
+SUPPORT_LEVELS = {"full", "partial", "passthrough", "refused"}
 BUF_KIND = re.compile(r"^(inbuf|outbuf):([0-5])$")
 MAX_ARGS = 6
 
@@ -231,8 +233,14 @@ def kernel_version():
 # syscalls.tsv
 # --------------------------------------------------------------------------
 
-def check_kinds(name, ret, args):
+def check_kinds(name, ret, args, support="passthrough", note="-"):
     errs = []
+    if support not in SUPPORT_LEVELS:
+        errs.append("%s: unknown support level %r" % (name, support))
+    if not note.strip() or note != note.strip():
+        errs.append("%s: the note must be '-' or text without surrounding spaces" % name)
+    if support != "passthrough" and note == "-":
+        errs.append("%s: a %s syscall needs a note" % (name, support))
     if ret not in RETURN_KINDS:
         errs.append("%s: unknown return kind %r" % (name, ret))
     if args == "-":
@@ -260,13 +268,15 @@ def read_tsv(path):
             if not line or line.startswith("#"):
                 continue
             cols = line.split("\t")
-            if len(cols) != 5:
-                raise ValueError("%s:%d: expected 5 tab-separated columns"
+            if len(cols) == 5:  # a table from before the support columns
+                cols += ["passthrough", "-"]
+            if len(cols) != 7:
+                raise ValueError("%s:%d: expected 7 tab-separated columns"
                                  % (path, lineno))
-            name, _x86, _a64, ret, args = cols
+            name, _x86, _a64, ret, args, support, note = cols
             if name in rows:
                 raise ValueError("%s:%d: duplicate %s" % (path, lineno, name))
-            rows[name] = (ret, args)
+            rows[name] = (ret, args, support, note)
     return rows
 
 
@@ -294,9 +304,24 @@ def tsv_header(version, n_total, n_x86_only, n_a64_only):
 #                ioctlreq timespec (ptr to struct timespec)
 #              Arguments not worth decoding are int/hex/ptr; the count of
 #              kinds is the number of arguments the kernel entry point takes.
+#   6 support  what detsim does with the call (after gVisor's linux64.go):
+#                full        made deterministic entirely by detsim: answered,
+#                            or run in a way whose result cannot differ
+#                partial     handled, with documented gaps (the note names them)
+#                passthrough runs in the kernel unchanged: deterministic by
+#                            nature for most (getpid in the pid namespace), or
+#                            a known leak, which the note then names
+#                refused     detsim answers an error (futex_waitv: ENOSYS)
+#              Every syscall a handler or the tracer subscribes to is full,
+#              partial or refused (SyscallTableTest checks it).
+#   7 note     one line: what detsim does with it and what it does not, in
+#              the words of docs/SEMANTICS.md and docs/LIMITS.md; '-' for a
+#              passthrough call with nothing to say.  `detsim syscalls` prints
+#              these columns with the handlers in dispatch order, and
+#              docs/SYSCALLS.md is generated from them.
 #
 # GENERATED IN PART by tools/gen-syscall-table.py -- columns 2 and 3 (and this
-# header) are rewritten from the kernel UAPI headers; columns 4 and 5 are
+# header) are rewritten from the kernel UAPI headers; columns 4 to 7 are
 # hand-written and preserved by the script.  Do not edit the numbers by hand.
 #   x86_64:  /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 #   aarch64: /usr/include/asm-generic/unistd.h with __BITS_PER_LONG == 64 and
@@ -321,19 +346,19 @@ def build_tsv(x86, a64, old, version, warn):
     errors = []
     for name in names:
         if name in old:
-            ret, args = old[name]
+            ret, args, support, note = old[name]
         else:
-            ret, args = "int", "-"
-            warn("new syscall %s: placeholder kinds written, fill in by hand"
+            ret, args, support, note = "int", "-", "passthrough", "-"
+            warn("new syscall %s: placeholder kinds and support written, fill in by hand"
                  % name)
-        errors.extend(check_kinds(name, ret, args))
+        errors.extend(check_kinds(name, ret, args, support, note))
         lines.append("\t".join([
             name,
             str(x86[name]) if name in x86 else "-",
             str(a64[name]) if name in a64 else "-",
-            ret, args]))
+            ret, args, support, note]))
     if errors:
-        raise ValueError("bad kinds in syscalls.tsv:\n  " + "\n  ".join(errors))
+        raise ValueError("bad columns in syscalls.tsv:\n  " + "\n  ".join(errors))
     n_x86_only = sum(1 for n in names if n not in a64)
     n_a64_only = sum(1 for n in names if n not in x86)
     text = tsv_header(version, len(names), n_x86_only, n_a64_only)

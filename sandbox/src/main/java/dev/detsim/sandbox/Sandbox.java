@@ -21,6 +21,7 @@ import dev.detsim.sandbox.handlers.TimeHandler;
 import dev.detsim.sandbox.handlers.TimerFdHandler;
 import dev.detsim.sandbox.handlers.TimerHandler;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.HandlerTable;
 import dev.detsim.sandbox.tracer.Outcome;
 import dev.detsim.sandbox.tracer.Preemption;
 import dev.detsim.sandbox.tracer.SpawnException;
@@ -37,6 +38,7 @@ import dev.detsim.scheduler.Scheduler;
 import java.io.PrintStream;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -62,11 +64,31 @@ public final class Sandbox {
         Scheduler scheduler = b.chaos ? Scheduler.chaos(b.seed) : Scheduler.deterministic();
         Clocks clocks = new Clocks(scheduler::now, b.epoch);
         Machine machine = new Machine(b.cpus, arch.name());
+        MachineFiles machineFiles = new MachineFiles(machine);
+        machineFiles.materialize();
         try (RandomDevices randomDevices = new RandomDevices(b.seed)) {
             TracerOptions options = new TracerOptions(b.pinToOneCpu, b.intercept, b.trace,
-                    handlers(machine, randomDevices, clocks, scheduler), b.keepFds, b.warnings, true, b.pidNamespace,
+                    handlers(machine, machineFiles, randomDevices, clocks, scheduler), b.keepFds, b.warnings, true, b.pidNamespace,
                     b.events, scheduler, clocks, b.preemption);
             return new Tracer(arch, options).run(path, argv);
+        }
+    }
+
+    /**
+     * Per syscall that stops the program, who sees it in dispatch order ({@link HandlerTable#dispatchOrder}): the
+     * standard chain of {@link #run} with the default settings, built but not run. On the host this makes and
+     * removes an empty directory (the random devices') and opens, for the life of the JVM, the inotify
+     * descriptor of the file-change watch, whose availability decides whether the data writes stop; the
+     * machine's files are not written.
+     */
+    public static Map<Syscall, List<String>> dispatchOrder() {
+        Sandbox sandbox = new Sandbox(new Builder());
+        Scheduler scheduler = Scheduler.deterministic();
+        Clocks clocks = new Clocks(scheduler::now, sandbox.settings.epoch);
+        Machine machine = new Machine(sandbox.settings.cpus, Arch.current().name());
+        try (RandomDevices randomDevices = new RandomDevices(sandbox.settings.seed)) {
+            return HandlerTable.dispatchOrder(
+                    sandbox.handlers(machine, new MachineFiles(machine), randomDevices, clocks, scheduler));
         }
     }
 
@@ -74,11 +96,9 @@ public final class Sandbox {
      * The handler chain, in priority order: several handlers may see one syscall, and each in turn may answer
      * it. The change watcher comes after the redirect, which may rewrite an open's path (and answers nothing).
      */
-    private List<SyscallHandler> handlers(Machine machine, RandomDevices randomDevices, Clocks clocks,
-                                          Scheduler scheduler) {
+    private List<SyscallHandler> handlers(Machine machine, MachineFiles machineFiles, RandomDevices randomDevices,
+                                          Clocks clocks, Scheduler scheduler) {
         PrintStream warnings = settings.warnings;
-        MachineFiles machineFiles = new MachineFiles(machine);
-        machineFiles.materialize();
         FileChanges changes = new FileChanges(new FileMetadata(clocks), warnings);
         return List.of(new RandomHandler(new Entropy(settings.seed)), new MachineHandler(machine),
                 new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),

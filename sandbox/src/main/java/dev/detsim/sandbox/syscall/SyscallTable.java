@@ -12,8 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The syscall table as data (syscalls.tsv): for every syscall its number on each architecture and the
- * kinds of its result and arguments, which the strace-like trace uses to decode them.
+ * The syscall table as data (syscalls.tsv): for every syscall its number on each architecture, the
+ * kinds of its result and arguments, which the strace-like trace uses to decode them, and what detsim does
+ * with it: a {@link Support} level and a one-line note ({@code detsim syscalls}, docs/SYSCALLS.md).
  */
 public final class SyscallTable {
     private static final String RESOURCE = "/dev/detsim/sandbox/syscall/syscalls.tsv";
@@ -23,8 +24,32 @@ public final class SyscallTable {
     /** How a syscall's result and arguments print. */
     public record Signature(String returnKind, List<String> argumentKinds) {}
 
+    /** What detsim does with a syscall (the support column; after gVisor's linux64.go). */
+    public enum Support {
+        /** Made deterministic entirely by detsim: answered, or run in a way whose result cannot differ. */
+        FULL,
+        /** Handled, with documented gaps (the note names them). */
+        PARTIAL,
+        /** Runs in the kernel unchanged: deterministic by nature, or a known leak (the note names it). */
+        PASSTHROUGH,
+        /** detsim answers an error. */
+        REFUSED;
+
+        /** The word in syscalls.tsv: "full", "partial", ... */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Support parse(String label) {
+            for (Support s : values()) if (s.label().equals(label)) return s;
+            throw new IllegalArgumentException("unknown support level '" + label + "'");
+        }
+    }
+
     private final Map<Syscall, int[]> numbers = new EnumMap<>(Syscall.class);
     private final Map<Syscall, Signature> signatures = new EnumMap<>(Syscall.class);
+    private final Map<Syscall, Support> support = new EnumMap<>(Syscall.class);
+    private final Map<Syscall, String> notes = new EnumMap<>(Syscall.class);
 
     private SyscallTable(BufferedReader reader) throws IOException {
         int line = 0;
@@ -32,12 +57,19 @@ public final class SyscallTable {
             line++;
             if (text.isBlank() || text.startsWith("#")) continue;
             String[] f = text.split("\t", -1);
-            if (f.length < 5) throw new IllegalStateException(RESOURCE + ":" + line + ": expected 5 columns");
+            if (f.length != 7) throw new IllegalStateException(RESOURCE + ":" + line + ": expected 7 columns");
             Syscall s = Syscall.valueOf(f[0].trim().toUpperCase(Locale.ROOT));
             numbers.put(s, new int[] {parseNumber(f[1]), parseNumber(f[2])});
             String args = f[4].trim();
             signatures.put(s, new Signature(f[3].trim(),
                     args.isEmpty() || args.equals("-") ? List.of() : List.of(args.split(","))));
+            try {
+                support.put(s, Support.parse(f[5].trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(RESOURCE + ":" + line + ": " + e.getMessage());
+            }
+            String note = f[6].trim();
+            notes.put(s, note.equals("-") ? "" : note);
         }
         List<Syscall> missing = new ArrayList<>();
         for (Syscall s : Syscall.values()) if (!numbers.containsKey(s)) missing.add(s);
@@ -78,5 +110,14 @@ public final class SyscallTable {
 
     public Signature signature(Syscall s) {
         return signatures.get(s);
+    }
+
+    public Support support(Syscall s) {
+        return support.get(s);
+    }
+
+    /** What detsim does with s and what it does not, in one line; "" when there is nothing to say. */
+    public String note(Syscall s) {
+        return notes.get(s);
     }
 }

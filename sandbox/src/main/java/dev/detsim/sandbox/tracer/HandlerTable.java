@@ -6,6 +6,7 @@ import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.TreeSet;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,11 @@ import java.util.Set;
  * Which code sees which syscall: the tracer's own (threads coming and going, signals sent), then the
  * handlers in priority order. The seccomp filter is generated from this table: only what someone here
  * subscribed to stops the program.
+ *
+ * <p>Public only for {@link #dispatchOrder}, which lists the table without running a program
+ * ({@code detsim syscalls}).
  */
-final class HandlerTable {
+public final class HandlerTable {
     /** The syscalls the tracer itself needs to see, whatever the handlers want. */
     static final Set<Syscall> OWN = EnumSet.of(Syscall.EXIT, Syscall.EXIT_GROUP, Syscall.SET_TID_ADDRESS,
             Syscall.SCHED_YIELD, Syscall.CLONE, Syscall.CLONE3, Syscall.KILL, Syscall.TKILL, Syscall.TGKILL,
@@ -94,5 +98,45 @@ final class HandlerTable {
         for (SyscallHandler h : handlers) traced.addAll(h.subscriptions());
         traced.addAll(intercept);
         return traced;
+    }
+
+    /** Who stands for the tracer's own syscalls ({@link #OWN}) in {@link #dispatchOrder}. */
+    public static final String TRACER = "tracer";
+
+    /**
+     * Who sees each syscall that stops, in dispatch order, for the handler chain handlers: {@value #TRACER}
+     * first for the tracer's own, then each handler's simple class name, followed by " (only when argN in
+     * {...})" where the handler subscribed for some argument values only ({@link SyscallHandler#onlyWhen()}).
+     * The tracer's {@link TimeStampCounter} comes last, as Tracer's constructor appends it (kept in step by
+     * hand: a test pins where it lands). Syscalls that nobody subscribed to are absent.
+     */
+    public static Map<Syscall, List<String>> dispatchOrder(List<SyscallHandler> handlers) {
+        List<SyscallHandler> all = new ArrayList<>(handlers);
+        all.add(new TimeStampCounter(false, null, () -> 0)); // as Tracer(): the program's own PR_SET_TSC
+        HandlerTable table = new HandlerTable(all, EnumSet.noneOf(Syscall.class));
+        Map<Syscall, List<String>> order = new EnumMap<>(Syscall.class);
+        for (Syscall s : table.tracedSyscalls()) {
+            List<String> names = new ArrayList<>();
+            if (isOwn(s)) names.add(TRACER);
+            SyscallHandler[] subscribers = table.of(s);
+            if (subscribers != null) {
+                for (SyscallHandler h : subscribers) {
+                    SeccompFilter.ArgumentFilter f = h.onlyWhen().get(s);
+                    names.add(h.getClass().getSimpleName() + (f == null ? "" : " (only when " + describe(f) + ")"));
+                }
+            }
+            order.put(s, List.copyOf(names));
+        }
+        return order;
+    }
+
+    private static String describe(SeccompFilter.ArgumentFilter f) {
+        StringBuilder b = new StringBuilder("arg").append(f.index()).append(f.except() ? " not in {" : " in {");
+        String sep = "";
+        for (int v : new TreeSet<>(f.values())) {
+            b.append(sep).append(v);
+            sep = ",";
+        }
+        return b.append('}').toString();
     }
 }

@@ -43,7 +43,8 @@ class SyscallTableTest {
     static final Pattern BUFFER = Pattern.compile("(inbuf|outbuf):(\\d+)");
 
     /** One data line of syscalls.tsv, read independently of SyscallTable. */
-    record Row(int line, String name, String x86_64, String aarch64, String returnKind, List<String> args) {}
+    record Row(int line, String name, String x86_64, String aarch64, String returnKind, List<String> args,
+               String support, String note) {}
 
     static List<Row> rows() throws IOException {
         List<Row> rows = new ArrayList<>();
@@ -55,9 +56,9 @@ class SyscallTableTest {
                 line++;
                 if (text.isBlank() || text.startsWith("#")) continue;
                 String[] f = text.split("\t", -1);
-                assertEquals(5, f.length, "line " + line + " has " + f.length + " columns: " + text);
+                assertEquals(7, f.length, "line " + line + " has " + f.length + " columns: " + text);
                 List<String> args = f[4].equals("-") ? List.of() : List.of(f[4].split(",", -1));
-                rows.add(new Row(line, f[0], f[1], f[2], f[3], args));
+                rows.add(new Row(line, f[0], f[1], f[2], f[3], args, f[5], f[6]));
             }
         }
         return rows;
@@ -190,6 +191,56 @@ class SyscallTableTest {
         assertEquals("size", returns.get("read"));
         assertEquals(List.of("dirfd", "str", "oflags", "mode"), SyscallTable.get().signature(Syscall.OPENAT).argumentKinds());
         assertEquals(List.of(), SyscallTable.get().signature(Syscall.GETPID).argumentKinds());
+    }
+
+    // ---------------------------------------------------------------- support and note
+
+    static final Set<String> SUPPORT_LEVELS = Set.of("full", "partial", "passthrough", "refused");
+
+    @Test
+    void supportLevelsAndNotesAreWellFormed() throws IOException {
+        SyscallTable table = SyscallTable.get();
+        List<String> problems = new ArrayList<>();
+        for (Row r : rows()) {
+            if (!SUPPORT_LEVELS.contains(r.support())) problems.add(r.name() + ": support '" + r.support() + "'");
+            if (r.note().isBlank() || !r.note().equals(r.note().strip())) problems.add(r.name() + ": note '" + r.note() + "'");
+            if (!r.support().equals("passthrough") && r.note().equals("-")) problems.add(r.name() + ": " + r.support() + " without a note");
+            Syscall s = Syscall.valueOf(r.name().toUpperCase(java.util.Locale.ROOT));
+            assertEquals(r.support(), table.support(s).label(), r.name());
+            assertEquals(r.note().equals("-") ? "" : r.note(), table.note(s), r.name());
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /**
+     * The standard chain against the table: whatever stops (the tracer's own, a handler's) is full, partial or
+     * refused; a passthrough row names no handler; a refused call is answered by someone, so it stops.
+     */
+    @Test
+    void everyTracedSyscallIsHandledAndNoPassthroughRowIsTraced() {
+        SyscallTable table = SyscallTable.get();
+        Map<Syscall, List<String>> order = dev.detsim.sandbox.Sandbox.dispatchOrder();
+        assertTrue(order.size() > 50, "only " + order.size() + " traced syscalls: " + order.keySet());
+        List<String> problems = new ArrayList<>();
+        for (Syscall s : Syscall.values()) {
+            SyscallTable.Support support = table.support(s);
+            boolean traced = order.containsKey(s);
+            if (traced && support == SyscallTable.Support.PASSTHROUGH) {
+                problems.add(s.kernelName() + " is passthrough but stops for " + order.get(s));
+            }
+            // (full or partial without a stop is fine: the data writes are learnt from an inotify watch)
+            if (!traced && support == SyscallTable.Support.REFUSED) {
+                problems.add(s.kernelName() + " is refused but nothing subscribes to it");
+            }
+        }
+        assertEquals(List.of(), problems);
+        // LIMITS.md's leaks, spot-checked.
+        assertEquals(SyscallTable.Support.PASSTHROUGH, table.support(Syscall.IO_URING_SETUP));
+        assertTrue(table.note(Syscall.IO_URING_SETUP).contains("blocks in the kernel"));
+        assertEquals(SyscallTable.Support.REFUSED, table.support(Syscall.FUTEX_WAITV));
+        assertEquals(SyscallTable.Support.PARTIAL, table.support(Syscall.FUTEX));
+        assertEquals(SyscallTable.Support.FULL, table.support(Syscall.GETRANDOM));
+        assertTrue(table.note(Syscall.OPENAT).contains("/proc/sys/kernel/random/uuid"));
     }
 
     // ---------------------------------------------------------------- helpers
