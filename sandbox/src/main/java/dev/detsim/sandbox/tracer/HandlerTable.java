@@ -100,6 +100,13 @@ public final class HandlerTable {
         return traced;
     }
 
+    /** The handler chain of a run: the given handlers, then the tracer's own (the program's PR_SET_TSC). */
+    static List<SyscallHandler> withTracersOwn(List<SyscallHandler> handlers, TimeStampCounter timeStampCounter) {
+        List<SyscallHandler> all = new ArrayList<>(handlers);
+        all.add(timeStampCounter);
+        return all;
+    }
+
     /** Who stands for the tracer's own syscalls ({@link #OWN}) in {@link #dispatchOrder}. */
     public static final String TRACER = "tracer";
 
@@ -107,13 +114,12 @@ public final class HandlerTable {
      * Who sees each syscall that stops, in dispatch order, for the handler chain handlers: {@value #TRACER}
      * first for the tracer's own, then each handler's simple class name, followed by " (only when argN in
      * {...})" where the handler subscribed for some argument values only ({@link SyscallHandler#onlyWhen()}).
-     * The tracer's {@link TimeStampCounter} comes last, as Tracer's constructor appends it (kept in step by
-     * hand: a test pins where it lands). Syscalls that nobody subscribed to are absent.
+     * The tracer's own handlers come last, as {@link #withTracersOwn} puts them for a run. Syscalls that nobody
+     * subscribed to are absent.
      */
     public static Map<Syscall, List<String>> dispatchOrder(List<SyscallHandler> handlers) {
-        List<SyscallHandler> all = new ArrayList<>(handlers);
-        all.add(new TimeStampCounter(false, null, () -> 0)); // as Tracer(): the program's own PR_SET_TSC
-        HandlerTable table = new HandlerTable(all, EnumSet.noneOf(Syscall.class));
+        HandlerTable table = new HandlerTable(withTracersOwn(handlers, new TimeStampCounter(false, null, () -> 0)),
+                EnumSet.noneOf(Syscall.class));
         Map<Syscall, List<String>> order = new EnumMap<>(Syscall.class);
         for (Syscall s : table.tracedSyscalls()) {
             List<String> names = new ArrayList<>();

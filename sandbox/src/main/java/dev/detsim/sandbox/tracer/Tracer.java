@@ -73,9 +73,7 @@ public final class Tracer {
         this.options = options;
         timeStampCounter = new TimeStampCounter(TimeStampCounter.trapWanted(arch), timeStampPatches,
                 options.scheduler()::now);
-        List<SyscallHandler> handlers = new ArrayList<>(options.handlers());
-        handlers.add(timeStampCounter); // the program's own PR_SET_TSC
-        table = new HandlerTable(handlers, options.intercept());
+        table = new HandlerTable(HandlerTable.withTracersOwn(options.handlers(), timeStampCounter), options.intercept());
     }
 
     /**
