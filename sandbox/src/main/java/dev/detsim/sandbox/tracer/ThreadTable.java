@@ -77,6 +77,14 @@ final class ThreadTable {
         return false;
     }
 
+    /** Whether some process has no live thread left but a death still to be reported (its leader's, last). */
+    boolean processDying() {
+        for (Tracee t : byTid.values()) {
+            if (t.gone && !othersLiveIn(t)) return true;
+        }
+        return false;
+    }
+
     /** A vfork parent waits until its child execs or exits: that child's process did. */
     void releaseVforkParent(ProcessId child) {
         for (Tracee p : byTid.values()) {

@@ -260,6 +260,9 @@ public final class Tracer {
                 case Decision.Run r -> startTurn(run.threads.get(r.thread()), r.wakeUp().orElse(null));
                 case Decision.AdvanceClock a -> run.events.record(0, "clock", Long.toString(a.now()));
                 case Decision.Deadlock dl -> {
+                    // A process that is dying (a fatal signal took all its threads) is waited for: the kernel
+                    // reports its leader's death, which may end a parent's wait, only after its threads'.
+                    if (run.threads.processDying()) return;
                     if (outside.await(dl.report())) continue;
                     deadlock = dl.report();
                     run.events.record(0, "deadlock", dl.report().toString().replace("\n", ";"));
