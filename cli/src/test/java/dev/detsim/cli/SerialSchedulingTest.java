@@ -77,6 +77,24 @@ class SerialSchedulingTest {
     }
 
     @Test
+    void aThreadWaitingForTheDiskIsNotPreempted() throws Exception {
+        // 256 MiB written straight to the disk while another thread could run: the writer waits in the kernel
+        // longer than the watchdog's period, in a call that needs no other thread (issue 17, item 4).
+        List<String> cmd = List.of(guest("slow_file_call").toString(), dir.toString());
+        long start = System.nanoTime();
+        var nat = Programs.nativeRun(cmd, null);
+        long nativeMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(0, nat.status(), nat.err());
+        org.junit.jupiter.api.Assumptions.assumeTrue(nativeMillis > 150, "this machine's disk wrote 256 MiB in "
+                + nativeMillis + " ms natively: too fast to keep a thread in the kernel past the watchdog's 100 ms");
+        Path stats = dir.resolve("stats.json");
+        var r = detsimRun(List.of("--stats=" + stats), cmd, null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals("write returned 268435456\n", r.out());
+        assertEquals(0, Programs.statsField(Files.readString(stats), "nondeterministicPreemptions"), r.err());
+    }
+
+    @Test
     void etcdAnswersClientsStartedInTheSameRun() {
         Path data = dir.resolve("etcd");
         String script = "etcd --data-dir " + data + " --listen-client-urls http://127.0.0.1:23799"

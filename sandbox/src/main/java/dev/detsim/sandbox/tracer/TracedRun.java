@@ -42,7 +42,7 @@ final class TracedRun implements AutoCloseable {
     final Waiters waiters;
     final SignalNotices notices = new SignalNotices();
     final TimerSignals timerSignals;
-    final Watchdog watchdog = new Watchdog();
+    final Watchdog watchdog;
     final Preemption preemption;
     /** Deterministic preemption by a per-thread counter, or null (the watchdog alone). */
     final TickCounters ticks;
@@ -68,6 +68,7 @@ final class TracedRun implements AutoCloseable {
         this.events = options.events();
         this.warnings = options.warnings();
         posix = Posix.forCurrentThread();
+        watchdog = new Watchdog(arch);
         regs = new Registers(arch, arena);
         memory = new PtraceMemory(posix, arena, writes);
         descriptors = new HostDescriptors(posix, arena);

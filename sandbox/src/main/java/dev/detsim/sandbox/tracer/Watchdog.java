@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
@@ -16,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #PERIOD_NANOS} without reaching a scheduling point while some other thread could go on, this thread
  * stops it with a SIGSTOP (tgkill). "Run" means: it used that much CPU time itself (its thread CPU clock), or
  * it sits blocked in the kernel (not state R) — so a thread the host merely did not schedule (a loaded CI
- * machine) is not preempted, while one spinning or blocked in a call detsim does not park still is. The stop which the tracer sees as a signal-delivery-stop, suppresses, and turns
+ * machine) is not preempted, while one spinning, or blocked in a call detsim does not park that may wait for
+ * another traced thread ({@link BlockedCall}), still is: a call on a file on disk is left to finish. The stop which the tracer sees as a signal-delivery-stop, suppresses, and turns
  * into a preemption. Where that lands depends on host speed, so every one is counted as nondeterministic.
  *
  * <p>A SIGSTOP is used rather than PTRACE_INTERRUPT because only the tracer thread may make ptrace requests
@@ -36,8 +38,13 @@ final class Watchdog implements AutoCloseable {
     private volatile long kickedTurn = -1;
     /** Watchdog thread only: the turn whose CPU-time baseline it took, and that baseline. */
     private long baselineTurn = -1, baselineCpu;
+    /** Watchdog thread only: when the current turn's time began to count (its start, or its last own-work wait). */
+    private long countFrom;
 
-    Watchdog() {
+    private final Arch arch;
+
+    Watchdog(Arch arch) {
+        this.arch = arch;
         thread = Thread.ofPlatform().daemon().name("detsim-watchdog").start(this::watch);
     }
 
@@ -75,6 +82,7 @@ final class Watchdog implements AutoCloseable {
         Posix posix = Posix.forCurrentThread();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ts = arena.allocate(16, 8);
+            MemorySegment page = arena.allocate(4096, 8);
             while (!closed) {
                 LockSupport.parkNanos(TICK_NANOS);
                 long t = turn;
@@ -83,14 +91,21 @@ final class Watchdog implements AutoCloseable {
                 if (baselineTurn != t) { // the turn is at least a tick old: take its CPU baseline (cheap turns never get here)
                     baselineTurn = t;
                     baselineCpu = cpuNanos(posix, ts, target);
+                    countFrom = startNanos;
                     continue;
                 }
-                if (System.nanoTime() - startNanos < PERIOD_NANOS) continue;
                 long cpu = cpuNanos(posix, ts, target);
-                if (cpu >= 0 && baselineCpu >= 0 && cpu - baselineCpu < PERIOD_NANOS - TICK_NANOS
-                        && TaskState.isRunnable(target)) {
-                    continue; // runnable but the host has not given it the CPU: not spinning yet
+                BlockedCall.Verdict blocked = BlockedCall.waitsForOthers(arch, posix, page, target);
+                if (blocked == BlockedCall.Verdict.NO) { // in a call that needs no other thread (the disk's work):
+                    baselineCpu = cpu;                   // neither its time nor its CPU counts, however long
+                    countFrom = System.nanoTime();
+                    continue;
                 }
+                if (System.nanoTime() - countFrom < PERIOD_NANOS) continue;
+                boolean spinning = cpu < 0 || baselineCpu < 0 || cpu - baselineCpu >= PERIOD_NANOS - TICK_NANOS;
+                // Runnable: preempt only a thread that used the CPU, not one the host did not schedule. Blocked in
+                // a call another thread may have to end: preempt.
+                if (blocked == BlockedCall.Verdict.NOT_BLOCKED && !spinning) continue;
                 sent.computeIfAbsent(target, k -> new AtomicInteger()).incrementAndGet();
                 kickedTurn = t;
                 if (posix.tgkill(tgid, target, SignalNames.SIGSTOP) < 0) sent.get(target).decrementAndGet();
