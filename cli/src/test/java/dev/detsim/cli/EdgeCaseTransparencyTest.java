@@ -55,6 +55,16 @@ class EdgeCaseTransparencyTest {
         assertEquals(0, v.status(), v.err());
     }
 
+    /** io_uring is refused as on a kernel without it (ENOSYS, one warning); the program takes its fallback. */
+    @Test
+    void ioUringSetupIsRefusedWithOneWarning() {
+        var r = Programs.detsimRun(List.of(guest("io_uring_refused").toString()), null);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("io_uring_setup: Function not implemented\n"), r.out());
+        assertTrue(r.out().contains("fell back to write(2)\n"), r.out());
+        assertEquals(1, r.err().lines().filter(l -> l.contains("io_uring_setup is refused with ENOSYS")).count(), r.err());
+    }
+
     /** Like {@link Programs#assertSameAsNative}, but a hang under detsim fails after timeout. */
     private static void assertSameAsNativeWithin(List<String> command, Duration timeout) {
         var expected = Programs.nativeRun(command, null);

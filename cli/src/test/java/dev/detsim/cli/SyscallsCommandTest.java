@@ -52,7 +52,7 @@ class SyscallsCommandTest {
         assertEquals(List.of("tracer"), strings(byName.get("clone").get("handlers")));
         assertEquals(List.of(), strings(byName.get("getpid").get("handlers")));
         assertEquals("refused", byName.get("futex_waitv").get("support").asText());
-        assertEquals("passthrough", byName.get("io_uring_setup").get("support").asText());
+        assertEquals("refused", byName.get("io_uring_setup").get("support").asText());
     }
 
     @Test

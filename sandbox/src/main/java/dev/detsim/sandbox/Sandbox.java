@@ -14,6 +14,7 @@ import dev.detsim.sandbox.handlers.FutexHandler;
 import dev.detsim.sandbox.handlers.MachineHandler;
 import dev.detsim.sandbox.handlers.OpenRedirectHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
+import dev.detsim.sandbox.handlers.RefusedCalls;
 import dev.detsim.sandbox.handlers.SignalWaitHandler;
 import dev.detsim.sandbox.handlers.StatHandler;
 import dev.detsim.sandbox.handlers.StatfsHandler;
@@ -107,7 +108,7 @@ public final class Sandbox {
                 new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
                 new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(),
                 new AioHandler(clocks, warnings), new ConnectHandler(), new ChildWaitHandler(),
-                new SignalWaitHandler(clocks));
+                new SignalWaitHandler(clocks), new RefusedCalls(warnings));
     }
 
     /** The settings of a run; each has the default `detsim run` has. */

@@ -235,8 +235,8 @@ class SyscallTableTest {
         }
         assertEquals(List.of(), problems);
         // LIMITS.md's leaks, spot-checked.
-        assertEquals(SyscallTable.Support.PASSTHROUGH, table.support(Syscall.IO_URING_SETUP));
-        assertTrue(table.note(Syscall.IO_URING_SETUP).contains("blocks in the kernel"));
+        assertEquals(SyscallTable.Support.REFUSED, table.support(Syscall.IO_URING_SETUP));
+        assertTrue(table.note(Syscall.IO_URING_SETUP).contains("ENOSYS"));
         assertEquals(SyscallTable.Support.REFUSED, table.support(Syscall.FUTEX_WAITV));
         assertEquals(SyscallTable.Support.PARTIAL, table.support(Syscall.FUTEX));
         assertEquals(SyscallTable.Support.FULL, table.support(Syscall.GETRANDOM));
