@@ -39,7 +39,7 @@ public final class OpenRedirectHandler implements SyscallHandler {
         for (PathRedirect r : redirects) {
             PathRedirect.Target target = r.redirect(path);
             if (target == null) continue;
-            byte[] bytes = Arrays.copyOf(target.path().getBytes(StandardCharsets.UTF_8), target.path().length() + 1);
+            byte[] utf8 = target.path().getBytes(StandardCharsets.UTF_8), bytes = Arrays.copyOf(utf8, utf8.length + 1);
             long scratch = stop.scratch(bytes.length);
             if (!stop.memory().writeScratch(stop.tid(), scratch, bytes)) break;
             stop.setArgument(pathArgument, scratch);
