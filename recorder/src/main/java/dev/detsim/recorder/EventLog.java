@@ -51,6 +51,16 @@ public final class EventLog {
         end();
     }
 
+    /** {@link #record(int, String, String)} of one of the tracer's kinds. */
+    public void record(int thread, EventKind kind, String detail) {
+        record(thread, kind.label(), detail);
+    }
+
+    /** {@link #begin(int, String)} of one of the tracer's kinds. */
+    public EventLine begin(int thread, EventKind kind) {
+        return begin(thread, kind.label());
+    }
+
     /**
      * Starts an event whose detail the caller then writes into the returned line, and ends with {@link #end}:
      * the tracer's way at every stop, with no String made. One event at a time.

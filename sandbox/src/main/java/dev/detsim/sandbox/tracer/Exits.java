@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.recorder.EventKind;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.Syscall;
@@ -46,7 +47,7 @@ final class Exits {
      * that word in detsim's queues, not the kernel's).
      */
     void threadExits(Tracee t) {
-        run.events.record(t.number(), "exit", "thread " + run.regs.argument(0));
+        run.events.record(t.number(), EventKind.EXIT, "thread " + run.regs.argument(0));
         if (run.printer != null) run.printer.begin(t, Syscall.EXIT, run.regs);
         turns.markGone(t);
         run.watchdog.disarm();
@@ -105,7 +106,7 @@ final class Exits {
         if (t == null) return null;
         if (run.ticks != null) run.ticks.close(t);
         if (!t.gone) {
-            run.events.record(t.number(), "exit", signaled(status)
+            run.events.record(t.number(), EventKind.EXIT, signaled(status)
                     ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));
             turns.markGone(t);
             if (signaled(status)) turns.markSiblingsGone(t); // a fatal signal takes the whole process

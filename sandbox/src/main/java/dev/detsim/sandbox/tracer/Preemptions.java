@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETSIGINFO;
 
+import dev.detsim.recorder.EventKind;
 /**
  * Ending the turn of a thread that runs long without a syscall while another could run: at a tick counter's
  * boundary (deterministic: the same instruction count every run, {@link TickCounters}) or, where there is no
@@ -35,7 +36,7 @@ final class Preemptions {
             firstWatchdogSite = CodeSite.of(t.tid, run.regs.instructionPointer());
         }
         run.scheduler.preempt(t.id, run.watchdog.elapsedNanos());
-        run.events.record(t.number(), "preempt", "watchdog (not deterministic)");
+        run.events.record(t.number(), EventKind.PREEMPT, "watchdog (not deterministic)");
         turns.endTurn(t, 0);
     }
 
@@ -64,11 +65,11 @@ final class Preemptions {
                     turns.continueTurn(t, 0);
                 } else if (tick == TickCounters.Tick.BOUNDARY) {
                     run.scheduler.preemptAtTick(t.id, TICK_SLICE_NANOS);
-                    run.events.record(t.number(), "preempt", "tick " + t.tickTarget);
+                    run.events.record(t.number(), EventKind.PREEMPT, "tick " + t.tickTarget);
                     turns.endTurn(t, 0);
                 } else { // the interrupt came too late: where the turn ends depends on the hardware
                     run.scheduler.preempt(t.id, 0);
-                    run.events.record(t.number(), "preempt", "tick counter overshot (not deterministic)");
+                    run.events.record(t.number(), EventKind.PREEMPT, "tick counter overshot (not deterministic)");
                     turns.endTurn(t, 0);
                 }
             }

@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.recorder.EventKind;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.ExecStop;
 import dev.detsim.recorder.EventLine;
@@ -70,7 +71,7 @@ final class ProcessStarts {
         }
         t.cloneFlags = 0;
         t.cloneChildTid = 0;
-        run.events.record(t.number(), thread ? "clone" : "fork", "thread " + child.number()
+        run.events.record(t.number(), thread ? EventKind.CLONE : EventKind.FORK, "thread " + child.number()
                 + (thread ? "" : " process " + child.process.value()));
         run.watchdog.arm(turns.turnSerial, t.tgid, t.tid); // the new thread could run now, should this one spin
         if (event == EVENT_VFORK) { // the parent waits in the kernel until the child execs or exits
@@ -108,7 +109,7 @@ final class ProcessStarts {
         run.writes.reset();
         if (run.arch.fetch(run.posix, t.tid, run.regs.forFetch()) >= 0 && !prepareProgram(t)) return;
         int patched = run.arch.name().equals("x86_64") ? timeStampPatches.patchProgram(t.tgid) : 0;
-        EventLine exec = run.events.begin(t.number(), "exec").text(TracedRun.programOf(t.tid));
+        EventLine exec = run.events.begin(t.number(), EventKind.EXEC).text(TracedRun.programOf(t.tid));
         run.writes.describeTo(exec);
         if (patched > 0) exec.text(" rdtsc-sites-patched=").decimal(patched);
         run.events.end();

@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.recorder.EventKind;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallStop;
@@ -113,7 +114,7 @@ final class SyscallDispatch {
                 return true;
             }
             case EXIT_GROUP -> {
-                run.events.record(t.number(), "exit_group", Long.toString(run.regs.argument(0)));
+                run.events.record(t.number(), EventKind.EXIT_GROUP, Long.toString(run.regs.argument(0)));
                 turns.markSiblingsGone(t);
                 if (run.printer != null) run.printer.begin(t, s, run.regs);
                 turns.continueTurn(t, 0); // its death is reported next
@@ -281,7 +282,7 @@ final class SyscallDispatch {
      * arguments the signature names, raw, as the program passed them; then what handlers wrote into the tracee.
      */
     private void logSyscall(Tracee t, Syscall s, boolean answered, long result) {
-        EventLine line = run.events.begin(t.number(), "syscall").text(s.kernelName()).put('(');
+        EventLine line = run.events.begin(t.number(), EventKind.SYSCALL).text(s.kernelName()).put('(');
         for (int i = 0, n = argumentCount[s.ordinal()]; i < n; i++) {
             if (i > 0) line.put(',');
             line.put('0').put('x').hex(originalArgs[i]);

@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.*;
 
+import dev.detsim.recorder.EventKind;
 import dev.detsim.sandbox.api.AfterReturn;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.StopObserver;
@@ -258,14 +259,14 @@ public final class Tracer {
             Decision d = run.scheduler.next();
             switch (d) {
                 case Decision.Run r -> startTurn(run.threads.get(r.thread()), r.wakeUp().orElse(null));
-                case Decision.AdvanceClock a -> run.events.record(0, "clock", Long.toString(a.now()));
+                case Decision.AdvanceClock a -> run.events.record(0, EventKind.CLOCK, Long.toString(a.now()));
                 case Decision.Deadlock dl -> {
                     // A process that is dying (a fatal signal took all its threads) is waited for: the kernel
                     // reports its leader's death, which may end a parent's wait, only after its threads'.
                     if (run.threads.processDying()) return;
                     if (outside.await(dl.report())) continue;
                     deadlock = dl.report();
-                    run.events.record(0, "deadlock", dl.report().toString().replace("\n", ";"));
+                    run.events.record(0, EventKind.DEADLOCK, dl.report().toString().replace("\n", ";"));
                     exits.killEverything();
                     return;
                 }
@@ -281,7 +282,7 @@ public final class Tracer {
         if (run.scheduler.timers().isEmpty()) return;
         for (TimerQueue.Expired e : run.scheduler.timers().takeExpired(run.scheduler.now())) {
             TimerKey key = e.key();
-            run.events.record(0, "timer", key.family() + " " + key.number() + " of process " + key.owner().value());
+            run.events.record(0, EventKind.TIMER, key.family() + " " + key.number() + " of process " + key.owner().value());
             for (SyscallHandler h : table.handlers()) h.onTimer(key, e.at(), run.timerSignals);
         }
         if (run.timerSignals.takeSent()) turns.signalCheckDue = true;
@@ -400,7 +401,7 @@ public final class Tracer {
                 && timeStampCounter.answer(arch, run.posix, run.regs, run.memory, t, signal)) {
             turns.continueTurn(t, 0); // rdtsc answered
         } else {
-            run.events.record(t.number(), "signal", SignalNames.name(signal));
+            run.events.record(t.number(), EventKind.SIGNAL, SignalNames.name(signal));
             turns.continueTurn(t, signal); // signal-delivery-stop: deliver it unchanged
         }
     }
