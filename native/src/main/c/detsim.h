@@ -27,6 +27,7 @@ enum {
     DETSIM_NS_STAGE_FORK = 5,
     DETSIM_NS_STAGE_FIND_CHILD = 6,    /* reading the program's host pid from /proc/INIT/task/INIT/children */
     DETSIM_NS_STAGE_PIPE = 7,
+    DETSIM_NS_STAGE_MOUNT_TMP = 8,     /* mounting the private /tmp (DETSIM_SPAWN_PRIVATE_TMP) */
 };
 
 struct detsim_spawn_request {
@@ -47,6 +48,7 @@ struct detsim_spawn_request {
 #define DETSIM_SPAWN_NO_ASLR 1u       /* personality(ADDR_NO_RANDOMIZE): addresses the same every run */
 #define DETSIM_SPAWN_TRAP_TSC 2u      /* prctl(PR_SET_TSC, PR_TSC_SIGSEGV): rdtsc traps (x86 only) */
 #define DETSIM_SPAWN_PID_NAMESPACE 4u /* the program is pid 2 of a new pid (and mount) namespace; see spawn.c */
+#define DETSIM_SPAWN_PRIVATE_TMP 8u   /* with DETSIM_SPAWN_PID_NAMESPACE: empty tmpfs on /tmp and /var/tmp in it */
 
 /* What detsim_spawn tells besides the pid. */
 struct detsim_spawned {

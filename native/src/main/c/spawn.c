@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
@@ -31,6 +32,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -283,6 +285,55 @@ static void init_fail(int sync_fd, int stage) {
     _exit(127);
 }
 
+/* Whether path is dir or below it. */
+static int under(const char *path, const char *dir) {
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == 0);
+}
+
+/* mkdir -p of path (absolute, writable), on the fresh tmpfs. */
+static int make_path(const char *path) {
+    char buf[PATH_MAX];
+    if (strlen(path) >= sizeof buf) return -1;
+    strcpy(buf, path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Every run starts from the same empty places to scribble in: a fresh tmpfs on /tmp, and on /var/tmp where
+ * the host has one, seen only in this mount namespace and gone with it. Mode 1777 like the host's; not noexec,
+ * as programs run what they unpack there. detsim's own files live outside both (see StandIns.java). A working
+ * directory under one of them stays the host's: it is bound in at the same path (with the directories above it,
+ * empty), so relative and absolute paths into it keep working and getcwd says the same. */
+static void mount_private_tmp(int sync_fd) {
+    static const char *const dirs[] = {"/tmp", "/var/tmp"};
+    char cwd[PATH_MAX];
+    int have_cwd = getcwd(cwd, sizeof cwd) != NULL;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        struct stat st;
+        if (i > 0 && (stat(dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))) continue;
+        int keep = -1;
+        if (have_cwd && under(cwd, dirs[i]) && strcmp(cwd, dirs[i]) != 0) {
+            keep = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (keep < 0) init_fail(sync_fd, DETSIM_NS_STAGE_MOUNT_TMP);
+        }
+        if (mount("tmpfs", dirs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
+            init_fail(sync_fd, DETSIM_NS_STAGE_MOUNT_TMP);
+        if (keep >= 0) {
+            char source[64];
+            snprintf(source, sizeof source, "/proc/self/fd/%d", keep);
+            if (make_path(cwd) != 0 || mount(source, cwd, NULL, MS_BIND | MS_REC, NULL) != 0 || chdir(cwd) != 0)
+                init_fail(sync_fd, DETSIM_NS_STAGE_MOUNT_TMP);
+            close(keep);
+        }
+    }
+}
+
 /* pid 1 of the new namespace: sets it up, forks the program (pid 2), then reaps until nothing is left. */
 static void init_process(const struct detsim_spawn_request *req, int go[2], int err[2], int sync[2]) {
     close(go[1]);
@@ -293,6 +344,7 @@ static void init_process(const struct detsim_spawn_request *req, int go[2], int 
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) init_fail(sync[1], DETSIM_NS_STAGE_MOUNT_PRIVATE);
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
         init_fail(sync[1], DETSIM_NS_STAGE_MOUNT_PROC);
+    if (req->flags & DETSIM_SPAWN_PRIVATE_TMP) mount_private_tmp(sync[1]);
     long program = syscall(SYS_clone, (unsigned long) SIGCHLD, 0L, 0L, 0L, 0L);
     if (program < 0) init_fail(sync[1], DETSIM_NS_STAGE_FORK);
     if (program == 0) {

@@ -119,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             sandbox = Sandbox.builder().seed(world.seed).chaos(world.chaos).cpus(world.cpus).epoch(world.epoch)
                     .pinToOneCpu(!world.noPin).pidNamespace(!world.hostPids).benchmarkClock(benchmarkClock)
+                    .privateTmp(world.privateTmp(false, spec.commandLine()))
                     .preemption(PreemptionChoice.parse(world.preemptBy, spec.commandLine()))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
                     .build();

@@ -70,6 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (runs < 2) throw new ParameterException(spec.commandLine(), "--runs must be at least 2, not " + runs);
         checkInput();
+        boolean privateTmp = world.privateTmp(true, spec.commandLine());
         if (ProgramLookup.find(command.get(0), System.getenv("PATH")) instanceof ProgramLookup.Failed f) {
             err.println("detsim: " + f.message());
             return f.exitStatus();
@@ -78,12 +79,13 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             List<Run> done = new ArrayList<>();
             for (int i = 1; i <= runs; i++) {
-                Run r = runOnce(i, dir);
+                Run r = runOnce(i, dir, privateTmp);
                 err.printf("detsim: verify: run %d/%d: status %d, stdout %d bytes, stderr %d bytes, %d events%n",
                         i, runs, r.status(), r.stdout().length, r.stderr().length, r.events().size());
                 err.flush();
                 done.add(r);
-                if (i > 1 && !report(done.get(0), r, err)) return DIVERGED;
+                if (i == 1) relayWarnings(r, err);
+                if (i > 1 && !report(done.get(0), r, privateTmp, err)) return DIVERGED;
             }
             Run first = done.get(0);
             String digest = first.events().isEmpty() ? "-" : first.events().get(first.events().size() - 1).chain();
@@ -121,13 +123,23 @@ final class VerifyCommand implements Callable<Integer> {
         return keep;
     }
 
-    private Run runOnce(int index, Path dir) throws IOException, InterruptedException, URISyntaxException {
+    /**
+     * detsim's own warnings in run 1's stderr (lines beginning "detsim: "), once: the runs' stderr is compared,
+     * not shown, and a warning such as "/tmp is the host's" explains a divergence before it happens.
+     */
+    private static void relayWarnings(Run r, PrintWriter err) {
+        for (String line : new String(r.stderr(), StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("detsim: ")) err.println("detsim: verify: run 1 warned: " + line.substring(8));
+        }
+    }
+
+    private Run runOnce(int index, Path dir, boolean privateTmp) throws IOException, InterruptedException, URISyntaxException {
         Path out = dir.resolve("run-" + index + ".stdout");
         Path errFile = dir.resolve("run-" + index + ".stderr");
         Path events = dir.resolve("run-" + index + ".events");
         List<String> cmd = new ArrayList<>(SelfLauncher.command());
         cmd.add("run");
-        cmd.addAll(world.asRunArguments());
+        cmd.addAll(world.asRunArguments(privateTmp));
         cmd.add("--events=" + events);
         cmd.add("--");
         cmd.addAll(command);
@@ -142,7 +154,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** Compares run b with run a; prints what differs and returns false if anything does. */
-    private static boolean report(Run a, Run b, PrintWriter err) {
+    private static boolean report(Run a, Run b, boolean privateTmp, PrintWriter err) {
         List<String> differs = new ArrayList<>();
         if (a.status() != b.status()) differs.add("exit status " + a.status() + " vs " + b.status());
         if (!Arrays.equals(a.stdout(), b.stdout())) differs.add("stdout");
@@ -156,6 +168,7 @@ final class VerifyCommand implements Callable<Integer> {
             err.printf("detsim: verify: first divergent event: #%d%n", d.index());
             printContext(err, 1, d.contextA(), d.index());
             printContext(err, b.index(), d.contextB(), d.index());
+            FileSystemDifference.explain(d, b.index(), privateTmp).forEach(err::println);
         }
         if (!Arrays.equals(a.stdout(), b.stdout())) firstDifference(err, "stdout", a, b, a.stdout(), b.stdout());
         if (!Arrays.equals(a.stderr(), b.stderr())) firstDifference(err, "stderr", a, b, a.stderr(), b.stderr());

@@ -2,7 +2,9 @@ package dev.detsim.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Options that shape the world a program runs in; shared by run and verify (which passes them on to run). */
 final class WorldOptions {
@@ -36,6 +38,14 @@ final class WorldOptions {
                     + " falls back to host pids by itself and says so.")
     boolean hostPids;
 
+    @Option(names = "--tmp", paramLabel = "private|shared",
+            description = "'private': the program gets an empty /tmp (and /var/tmp) of its own, a tmpfs in the run's"
+                    + " mount namespace that is gone when the run ends, so runs do not see what earlier runs or other"
+                    + " programs left there (mktemp names, a JVM's /tmp/hsperfdata_USER). 'shared': the host's /tmp,"
+                    + " where the program's files stay after the run. Default: private for verify, shared for run."
+                    + " Needs the pid namespace (root, no --host-pids); else the host's, with a warning.")
+    String tmp;
+
     @Option(names = "--preempt-by", paramLabel = "HOW", defaultValue = "auto",
             description = "How to preempt a thread that runs long without a syscall while others could run:"
                     + " 'auto' (retired-branch counters where the machine has them, else the watchdog), 'branches'"
@@ -47,10 +57,24 @@ final class WorldOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     String preemptBy;
 
-    /** These options as arguments of detsim run. */
-    List<String> asRunArguments() {
+    /**
+     * Whether --tmp asks for a private /tmp; byDefault when it is not given.
+     *
+     * @throws ParameterException when --tmp is neither private nor shared
+     */
+    boolean privateTmp(boolean byDefault, CommandLine commandLine) {
+        if (tmp == null) return byDefault;
+        return switch (tmp) {
+            case "private" -> true;
+            case "shared" -> false;
+            default -> throw new ParameterException(commandLine, "--tmp must be 'private' or 'shared', not '" + tmp + "'");
+        };
+    }
+
+    /** These options as arguments of detsim run, with --tmp as privateTmp says. */
+    List<String> asRunArguments(boolean privateTmp) {
         List<String> args = new ArrayList<>(List.of("--seed=" + seed, "--cpus=" + cpus, "--epoch=" + epoch,
-                "--preempt-by=" + preemptBy));
+                "--preempt-by=" + preemptBy, "--tmp=" + (privateTmp ? "private" : "shared")));
         if (chaos) args.add("--chaos");
         if (noPin) args.add("--no-pin");
         if (hostPids) args.add("--host-pids");

@@ -40,7 +40,9 @@ class FileMetadataTest {
         List<String> cmd = new ArrayList<>(detsimCommand(List.of("verify", "--runs", "5", "--seed", "5",
                 "--keep", keep.toString(), "--")));
         cmd.addAll(command);
-        var r = Programs.run(new ProcessBuilder(cmd), null, Programs.DEFAULT_TIMEOUT);
+        // From the test's directory (under /tmp): verify's private /tmp keeps the working directory, so the
+        // absolute paths into it the commands use still lead there.
+        var r = Programs.run(new ProcessBuilder(cmd).directory(dir.toFile()), null, Programs.DEFAULT_TIMEOUT);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("detsim: verify: 5 runs identical: status 0"), r.err());
         return Files.readString(keep.resolve("run-1.stdout"));

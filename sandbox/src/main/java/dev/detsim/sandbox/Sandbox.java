@@ -35,8 +35,10 @@ import dev.detsim.sandbox.world.FileMetadata;
 import dev.detsim.sandbox.world.Machine;
 import dev.detsim.sandbox.world.MachineFiles;
 import dev.detsim.sandbox.world.RandomDevices;
+import dev.detsim.sandbox.world.StandIns;
 import dev.detsim.scheduler.Scheduler;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +72,35 @@ public final class Sandbox {
         try (RandomDevices randomDevices = new RandomDevices(b.seed)) {
             TracerOptions options = new TracerOptions(b.pinToOneCpu, b.intercept, b.trace,
                     handlers(machine, machineFiles, randomDevices, clocks, scheduler), b.keepFds, b.warnings, true, b.pidNamespace,
-                    b.events, scheduler, clocks, b.preemption);
+                    privateTmp(b, path), b.events, scheduler, clocks, b.preemption);
             return new Tracer(arch, options).run(path, argv);
         }
+    }
+
+    /**
+     * Whether the run gets its private /tmp: asked for, and possible. It lives in the run's mount namespace, which
+     * comes with the pid namespace; and detsim's own stand-in files must lie outside it. One warning when not.
+     */
+    private static boolean privateTmp(Builder b, String program) {
+        if (!b.privateTmp) return false;
+        if (!b.pidNamespace) {
+            b.warnings.println("detsim: /tmp is the host's: a private /tmp needs the run's own namespace, which"
+                    + " --host-pids turns off; files earlier runs left there may make runs differ");
+            return false;
+        }
+        if (StandIns.underTmp()) {
+            b.warnings.println("detsim: /tmp is the host's: detsim keeps its own files under " + StandIns.directory()
+                    + " (no writable /dev/shm), which a private /tmp would hide from the program");
+            return false;
+        }
+        Path cwd = Path.of("").toAbsolutePath(), exe = Path.of(program).toAbsolutePath().normalize();
+        boolean cwdKept = !cwd.equals(Path.of("/tmp")) && !cwd.equals(Path.of("/var/tmp")); // spawn.c binds it in
+        if ((exe.startsWith("/tmp") || exe.startsWith("/var/tmp")) && !(cwdKept && exe.startsWith(cwd))) {
+            b.warnings.println("detsim: " + program + " is under " + (exe.startsWith("/tmp") ? "/tmp" : "/var/tmp")
+                    + ", which the run's private one hides (only the working directory is kept there):"
+                    + " run it from its directory, or with --tmp=shared");
+        }
+        return true;
     }
 
     /**
@@ -119,6 +147,7 @@ public final class Sandbox {
         private long epoch = 946684800L;
         private boolean pinToOneCpu = true;
         private boolean pidNamespace = true;
+        private boolean privateTmp;
         private boolean benchmarkClock;
         private Preemption preemption;
         private Set<Syscall> intercept = EnumSet.noneOf(Syscall.class);
@@ -168,6 +197,17 @@ public final class Sandbox {
         /** The program as pid 2 of a pid namespace of its own (false: the host's pids). */
         public Builder pidNamespace(boolean namespace) {
             this.pidNamespace = namespace;
+            return this;
+        }
+
+        /**
+         * An empty tmpfs of this run's own on /tmp and /var/tmp, in its mount namespace, gone when the run ends: runs
+         * do not see the files other runs (or other programs on the host) leave there. Default false: the host's
+         * /tmp, where the program's files outlive the run. Needs the pid namespace (and so root); without it the
+         * run warns once and uses the host's.
+         */
+        public Builder privateTmp(boolean privateTmp) {
+            this.privateTmp = privateTmp;
             return this;
         }
 

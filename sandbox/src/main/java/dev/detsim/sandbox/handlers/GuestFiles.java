@@ -95,11 +95,14 @@ final class GuestFiles {
      * /proc/thread-self, /dev/fd and /dev/std{in,out,err} name the caller's process, which would be detsim.
      * A path that is exactly one of those links is left alone when its final symlink is not followed (lstat
      * shows the link itself, the same in every process). Other paths under /proc are looked up through
-     * /proc/TID/root, in the thread's own mount namespace and so its own /proc. Symlinks elsewhere that lead
-     * into /proc/self are not seen through (a limit).
+     * /proc/TID/root, in the thread's own mount namespace and so its own /proc; so are paths under /tmp and
+     * /var/tmp, which may be the run's private tmpfs there. Symlinks elsewhere that lead into /proc/self, or
+     * into a private /tmp, are not seen through (a limit).
      */
     byte[] hostView(int tid, byte[] path, boolean followFinal) {
-        if (path.length < 5 || (path[1] != 'p' && path[1] != 'd')) return path; // the fast way out: most paths
+        if (path.length < 4 || (path[1] != 'p' && path[1] != 'd' && path[1] != 't' && path[1] != 'v')) {
+            return path; // the fast way out: most paths
+        }
         for (int i = 0; i < SELF_PREFIXES.length; i++) {
             byte[] prefix = SELF_PREFIXES[i];
             if (!startsWith(path, prefix)) continue;
@@ -119,7 +122,7 @@ final class GuestFiles {
             System.arraycopy(path, prefix.length, out, r.length, path.length - prefix.length);
             return out;
         }
-        if (startsWith(path, PROC) && (path.length == PROC.length || path[PROC.length] == '/')) {
+        if (under(path, PROC) || under(path, TMP) || under(path, VAR_TMP)) {
             // Other /proc paths name pids the thread knows, which in detsim's pid namespace are not the
             // host's: reach the thread's own /proc through its root (the lookup stays in its mount namespace).
             byte[] root = bytes("/proc/" + tid + "/root");
@@ -130,7 +133,12 @@ final class GuestFiles {
         return path;
     }
 
-    private static final byte[] PROC = bytes("/proc");
+    private static final byte[] PROC = bytes("/proc"), TMP = bytes("/tmp"), VAR_TMP = bytes("/var/tmp");
+
+    /** Whether path is dir or below it. */
+    private static boolean under(byte[] path, byte[] dir) {
+        return startsWith(path, dir) && (path.length == dir.length || path[dir.length] == '/');
+    }
 
     private static boolean startsWith(byte[] path, byte[] prefix) {
         return path.length >= prefix.length && Arrays.equals(path, 0, prefix.length, prefix, 0, prefix.length);

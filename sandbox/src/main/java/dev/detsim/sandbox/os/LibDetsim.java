@@ -42,6 +42,8 @@ public final class LibDetsim {
     public static final int SPAWN_TRAP_TSC = 2;
     /** The program is pid 2 of a new pid and mount namespace (with its own /proc), under an init of detsim's. */
     public static final int SPAWN_PID_NAMESPACE = 4;
+    /** With SPAWN_PID_NAMESPACE: an empty tmpfs on /tmp (and /var/tmp) in that namespace, for this run alone. */
+    public static final int SPAWN_PRIVATE_TMP = 8;
 
     /** {@link #rdtscTraps}: rdtsc faults under PR_SET_TSC; accepted but rdtsc runs; refused (or not x86). */
     public static final int RDTSC_TRAPS = 1, RDTSC_RUNS = 2, RDTSC_REFUSED = 3;
@@ -49,7 +51,7 @@ public final class LibDetsim {
     /** Where making the pid namespace failed (DETSIM_NS_STAGE_*), for the warning. */
     private static final List<String> NAMESPACE_STAGES = List.of("", "clone(CLONE_NEWPID|CLONE_NEWNS)",
             "prctl(PR_SET_PDEATHSIG)", "mount(/, MS_PRIVATE)", "mount(proc)", "fork", "finding the program's pid",
-            "pipe2");
+            "pipe2", "mount(tmpfs, /tmp)");
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle SPAWN = downcall("detsim_spawn",

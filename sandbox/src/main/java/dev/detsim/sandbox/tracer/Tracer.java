@@ -114,11 +114,13 @@ public final class Tracer {
             LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(run.arena), OPTIONS,
                     options.keepFds(), (options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0)
                             | (timeStampCounter.trapped() ? LibDetsim.SPAWN_TRAP_TSC : 0)
-                            | (options.pidNamespace() ? LibDetsim.SPAWN_PID_NAMESPACE : 0),
+                            | (options.pidNamespace() ? LibDetsim.SPAWN_PID_NAMESPACE : 0)
+                            | (options.privateTmp() ? LibDetsim.SPAWN_PRIVATE_TMP : 0),
                     run.clockPage != null ? run.clockPage.fd() : -1);
             if (spawned.pid() < 0) throw new SpawnException("cannot start " + path, -spawned.pid());
             if (spawned.namespaceFailure() != null) {
-                options.warnings().println("detsim: pids are the host's (no pid namespace: "
+                options.warnings().println("detsim: pids" + (options.privateTmp() ? " and /tmp" : "")
+                        + " are the host's (no pid namespace: "
                         + spawned.namespaceFailure() + "); event logs of programs that use pids may differ");
             }
             exits.rootPid = spawned.pid();

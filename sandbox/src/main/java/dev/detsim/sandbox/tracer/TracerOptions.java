@@ -20,6 +20,8 @@ import java.util.Set;
  * @param disableAslr run the program with address-space randomisation off
  * @param pidNamespace run the program as pid 2 of a new pid namespace, so its pids and tids are numbered the
  *     same in every run (falls back to host pids, with a warning, where namespaces cannot be made)
+ * @param privateTmp with pidNamespace, an empty tmpfs of the run's own on /tmp and /var/tmp (the namespace
+ *     cannot be made without it: pids and /tmp then both are the host's, with one warning)
  * @param events the run's event log: what handlers decided, execs, exits and signals, in order
  * @param scheduler who runs next: every traced thread runs only when it chooses
  * @param clocks the program's virtual clocks, for fast vDSO clock reads ({@link VdsoClock}); null hides the
@@ -28,5 +30,5 @@ import java.util.Set;
  */
 public record TracerOptions(boolean pinToOneCpu, Set<Syscall> intercept, PrintStream trace,
                             List<SyscallHandler> handlers, int[] keepFds, PrintStream warnings,
-                            boolean disableAslr, boolean pidNamespace, EventLog events, Scheduler scheduler,
+                            boolean disableAslr, boolean pidNamespace, boolean privateTmp, EventLog events, Scheduler scheduler,
                             dev.detsim.sandbox.world.Clocks clocks, Preemption preemption) {}

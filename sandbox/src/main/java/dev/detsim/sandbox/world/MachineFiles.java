@@ -18,7 +18,8 @@ import java.util.Map;
  * The /proc and /sys files through which programs learn about the machine, written for the virtual
  * {@link Machine}: CPU lists and /proc/cpuinfo for the CPU count, /proc/meminfo to match sysinfo, and the
  * host name, kernel version, uptime and load. They live in a directory named by a hash of their content
- * (/tmp/detsim-machine-HASH), so the same machine gives the same paths on every host and run.
+ * (/dev/shm/detsim-machine-HASH, see {@link StandIns}), so the same machine gives the same paths on every host and
+ * run.
  */
 public final class MachineFiles implements PathRedirect {
     private final Map<String, String> contents = new LinkedHashMap<>();
@@ -36,7 +37,7 @@ public final class MachineFiles implements PathRedirect {
         contents.put("/proc/version", "Linux version " + Machine.RELEASE + " (detsim) " + Machine.VERSION + "\n");
         contents.put("/proc/uptime", Machine.UPTIME_SECONDS + ".00 " + Machine.UPTIME_SECONDS * machine.cpus() + ".00\n");
         contents.put("/proc/loadavg", "0.00 0.00 0.00 1/1 1\n");
-        directory = Path.of("/tmp", "detsim-machine-" + hash());
+        directory = StandIns.directory().resolve("detsim-machine-" + hash());
     }
 
     /** The generated file standing in for path, or null when path is not a virtual file. */
@@ -58,7 +59,7 @@ public final class MachineFiles implements PathRedirect {
     public void materialize() {
         if (Files.isDirectory(directory)) return;
         try {
-            Path tmp = Files.createTempDirectory(Path.of("/tmp"), "detsim-machine-tmp");
+            Path tmp = Files.createTempDirectory(StandIns.directory(), "detsim-machine-tmp");
             for (var e : contents.entrySet()) {
                 Files.writeString(tmp.resolve(fileName(e.getKey())), e.getValue(), StandardCharsets.US_ASCII);
             }
@@ -75,7 +76,7 @@ public final class MachineFiles implements PathRedirect {
                 Files.delete(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the virtual machine's files under /tmp: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the virtual machine's files under " + StandIns.directory() + ": " + e.getMessage(), e);
         }
     }
 

@@ -24,7 +24,7 @@ public final class RandomDevices implements PathRedirect, AutoCloseable {
     public RandomDevices(long seed) {
         this.seed = seed;
         try {
-            this.directory = Files.createTempDirectory("detsim-random-");
+            this.directory = Files.createTempDirectory(StandIns.directory(), "detsim-random-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for the random devices: " + e.getMessage(), e);
         }

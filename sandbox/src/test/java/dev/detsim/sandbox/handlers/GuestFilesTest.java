@@ -39,11 +39,14 @@ class GuestFilesTest {
         assertEquals(proc + "/fd/0", s(files.hostView(pid, b("/dev/stdin"), true)));
         assertEquals(proc + "/fd/2", s(files.hostView(pid, b("/dev/stderr"), true)));
         assertEquals("/dev/stdout", s(files.hostView(pid, b("/dev/stdout"), false)));
-        for (String unchanged : new String[] {"/dev/fdx", "/dev/stdin/x", "/usr/bin/env", "/", "/dev", "/procs"}) {
+        for (String unchanged : new String[] {"/dev/fdx", "/dev/stdin/x", "/usr/bin/env", "/", "/dev", "/procs",
+            "/tmpx", "/var/tmpx", "/var/log", "/t", "/v"}) {
             assertEquals(unchanged, s(files.hostView(pid, b(unchanged), true)));
         }
         // Other /proc paths name the thread's pids (its pid namespace's): they go through its root.
-        for (String own : new String[] {"/proc/selfish", "/proc/1/fd", "/proc", "/proc/cpuinfo"}) {
+        // So do /tmp and /var/tmp, which may be the run's private tmpfs in its mount namespace.
+        for (String own : new String[] {"/proc/selfish", "/proc/1/fd", "/proc", "/proc/cpuinfo", "/tmp", "/tmp/x.Ab12",
+            "/var/tmp", "/var/tmp/a/b"}) {
             assertEquals(proc + "/root" + own, s(files.hostView(pid, b(own), true)));
         }
     }

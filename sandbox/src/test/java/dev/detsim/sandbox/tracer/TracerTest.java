@@ -39,7 +39,7 @@ class TracerTest {
 
     private Outcome run(boolean pidNamespace, List<SyscallHandler> handlers, String... argv) throws Exception {
         TracerOptions options = new TracerOptions(true, Set.of(), null, handlers, new int[0], warnings, false,
-                pidNamespace, new dev.detsim.recorder.EventLog(), dev.detsim.scheduler.Scheduler.deterministic(), null, null);
+                pidNamespace, false, new dev.detsim.recorder.EventLog(), dev.detsim.scheduler.Scheduler.deterministic(), null, null);
         return new Tracer(Arch.current(), options).run(argv[0], List.of(argv));
     }
 
