@@ -69,10 +69,11 @@ public final class Sandbox {
         Machine machine = new Machine(b.cpus, arch.name());
         MachineFiles machineFiles = new MachineFiles(machine);
         machineFiles.materialize();
+        boolean privateTmp = privateTmp(b, path);
         try (RandomDevices randomDevices = new RandomDevices(b.seed)) {
             TracerOptions options = new TracerOptions(b.pinToOneCpu, b.intercept, b.trace,
-                    handlers(machine, machineFiles, randomDevices, clocks, scheduler), b.keepFds, b.warnings, true, b.pidNamespace,
-                    privateTmp(b, path), b.events, scheduler, clocks, b.preemption);
+                    handlers(machine, machineFiles, randomDevices, clocks, scheduler, privateTmp), b.keepFds, b.warnings,
+                    true, b.pidNamespace, privateTmp, b.events, scheduler, clocks, b.preemption);
             return new Tracer(arch, options).run(path, argv);
         }
     }
@@ -117,7 +118,7 @@ public final class Sandbox {
         Machine machine = new Machine(sandbox.settings.cpus, Arch.current().name());
         try (RandomDevices randomDevices = new RandomDevices(sandbox.settings.seed)) {
             return HandlerTable.dispatchOrder(
-                    sandbox.handlers(machine, new MachineFiles(machine), randomDevices, clocks, scheduler));
+                    sandbox.handlers(machine, new MachineFiles(machine), randomDevices, clocks, scheduler, false));
         }
     }
 
@@ -126,9 +127,9 @@ public final class Sandbox {
      * it. The change watcher comes after the redirect, which may rewrite an open's path (and answers nothing).
      */
     private List<SyscallHandler> handlers(Machine machine, MachineFiles machineFiles, RandomDevices randomDevices,
-                                          Clocks clocks, Scheduler scheduler) {
+                                          Clocks clocks, Scheduler scheduler, boolean privateTmp) {
         PrintStream warnings = settings.warnings;
-        FileChanges changes = new FileChanges(new FileMetadata(clocks), warnings);
+        FileChanges changes = new FileChanges(new FileMetadata(clocks), warnings, privateTmp);
         return List.of(new RandomHandler(new Entropy(settings.seed)), new MachineHandler(machine),
                 new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),
                 new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),

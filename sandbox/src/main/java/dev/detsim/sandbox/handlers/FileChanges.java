@@ -24,7 +24,7 @@ public final class FileChanges {
     private static final int MAX_PENDING = 64;
 
     private final FileMetadata world;
-    private final GuestFiles files = new GuestFiles();
+    private final GuestFiles files;
     private final List<Expectation> pending = new ArrayList<>();
     private final WriteWatch writes;
     private final java.io.PrintStream warnings;
@@ -37,7 +37,13 @@ public final class FileChanges {
      * watched, and an overflowing watch, are reported once on warnings.
      */
     public FileChanges(FileMetadata world, java.io.PrintStream warnings) {
+        this(world, warnings, false);
+    }
+
+    /** privateTmp: the run's /tmp and /var/tmp are its own (see {@link GuestFiles#hostView}). */
+    public FileChanges(FileMetadata world, java.io.PrintStream warnings, boolean privateTmp) {
         this.world = world;
+        this.files = new GuestFiles(privateTmp);
         this.writes = WriteWatch.open(files);
         this.warnings = warnings;
     }

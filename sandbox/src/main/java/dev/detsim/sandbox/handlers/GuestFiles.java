@@ -61,7 +61,13 @@ final class GuestFiles {
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment path = arena.allocate(2 * PATH_MAX + 64, 8);
     private final MemorySegment identityBuffer = arena.allocate(256, 8);
+    private final boolean privateTmp;
     private Posix posix;
+
+    /** privateTmp: the run has its own /tmp and /var/tmp (in its mount namespace), not the host's. */
+    GuestFiles(boolean privateTmp) {
+        this.privateTmp = privateTmp;
+    }
 
     /** The tracer thread's Posix (errno is captured per thread), fetched on first use there. */
     Posix posix() {
@@ -96,7 +102,7 @@ final class GuestFiles {
      * A path that is exactly one of those links is left alone when its final symlink is not followed (lstat
      * shows the link itself, the same in every process). Other paths under /proc are looked up through
      * /proc/TID/root, in the thread's own mount namespace and so its own /proc; so are paths under /tmp and
-     * /var/tmp, which may be the run's private tmpfs there. Symlinks elsewhere that lead into /proc/self, or
+     * /var/tmp when the run's are a private tmpfs there. Symlinks elsewhere that lead into /proc/self, or
      * into a private /tmp, are not seen through (a limit).
      */
     byte[] hostView(int tid, byte[] path, boolean followFinal) {
@@ -122,7 +128,7 @@ final class GuestFiles {
             System.arraycopy(path, prefix.length, out, r.length, path.length - prefix.length);
             return out;
         }
-        if (under(path, PROC) || under(path, TMP) || under(path, VAR_TMP)) {
+        if (under(path, PROC) || privateTmp && (under(path, TMP) || under(path, VAR_TMP))) {
             // Other /proc paths name pids the thread knows, which in detsim's pid namespace are not the
             // host's: reach the thread's own /proc through its root (the lookup stays in its mount namespace).
             byte[] root = bytes("/proc/" + tid + "/root");

@@ -28,7 +28,7 @@ class GuestFilesTest {
 
     @Test
     void linksToTheCallersOwnProcessAreSpelledWithTheThreadsProcess() {
-        GuestFiles files = new GuestFiles();
+        GuestFiles files = new GuestFiles(true);
         int pid = (int) ProcessHandle.current().pid(); // a thread group leader: its own process
         String proc = "/proc/" + pid;
         assertEquals(proc + "/fd/3", s(files.hostView(pid, b("/proc/self/fd/3"), false)));
@@ -44,10 +44,21 @@ class GuestFilesTest {
             assertEquals(unchanged, s(files.hostView(pid, b(unchanged), true)));
         }
         // Other /proc paths name the thread's pids (its pid namespace's): they go through its root.
-        // So do /tmp and /var/tmp, which may be the run's private tmpfs in its mount namespace.
+        // So do /tmp and /var/tmp, which here are the run's private tmpfs in its mount namespace.
         for (String own : new String[] {"/proc/selfish", "/proc/1/fd", "/proc", "/proc/cpuinfo", "/tmp", "/tmp/x.Ab12",
             "/var/tmp", "/var/tmp/a/b"}) {
             assertEquals(proc + "/root" + own, s(files.hostView(pid, b(own), true)));
         }
+    }
+
+    @Test
+    void aSharedTmpIsTheHostsAndSpelledAsItIs() {
+        GuestFiles files = new GuestFiles(false);
+        int pid = (int) ProcessHandle.current().pid();
+        for (String host : new String[] {"/tmp", "/tmp/x.Ab12", "/var/tmp/a/b"}) {
+            assertEquals(host, s(files.hostView(pid, b(host), true)));
+        }
+        assertEquals("/proc/" + pid + "/root/proc/1/fd", s(files.hostView(pid, b("/proc/1/fd"), true)),
+                "/proc is the run's own either way");
     }
 }
