@@ -43,6 +43,10 @@ class VirtualMachineTest {
         assertEquals("70\n", detsimRun(List.of("--cpus=70"), List.of("/usr/bin/python3", "-c",
                 "import os; print(len(os.sched_getaffinity(0)))"), null).out());
         assertEquals("detsim\n", detsimRun(List.of("hostname"), null).out());
+        // The host name resolves inside the run (MariaDB's bootstrap asks), never through a name server outside.
+        assertEquals("127.0.1.1       detsim\n", detsimRun(List.of("sh", "-c", "getent hosts $(hostname)"), null).out());
+        assertEquals("127.0.1.1\n", detsimRun(List.of("/usr/bin/python3", "-c",
+                "import socket; print(socket.gethostbyname(socket.gethostname()))"), null).out());
     }
 
     @Test

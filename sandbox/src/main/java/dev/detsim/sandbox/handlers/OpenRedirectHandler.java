@@ -33,7 +33,8 @@ public final class OpenRedirectHandler implements SyscallHandler {
     public Disposition onSyscall(SyscallStop stop) {
         int pathArgument = stop.syscall() == Syscall.OPEN ? 0 : 1;
         String path = stop.memory().readCString(stop.tid(), stop.argument(pathArgument), MAX_PATH);
-        if (path == null || !(path.startsWith("/proc/") || path.startsWith("/sys/") || path.startsWith("/dev/"))) {
+        if (path == null || !(path.startsWith("/proc/") || path.startsWith("/sys/") || path.startsWith("/dev/")
+                || path.equals("/etc/hosts"))) {
             return Disposition.PASSTHROUGH;
         }
         for (PathRedirect r : redirects) {

@@ -17,9 +17,9 @@ import java.util.Map;
 /**
  * The /proc and /sys files through which programs learn about the machine, written for the virtual
  * {@link Machine}: CPU lists and /proc/cpuinfo for the CPU count, /proc/meminfo to match sysinfo, and the
- * host name, kernel version, uptime and load. They live in a directory named by a hash of their content
- * (/dev/shm/detsim-machine-HASH, see {@link StandIns}), so the same machine gives the same paths on every host and
- * run.
+ * host name, kernel version, uptime and load; and /etc/hosts, where the virtual host name resolves. They live in
+ * a directory named by a hash of their content (/dev/shm/detsim-machine-HASH, see {@link StandIns}), so the same
+ * machine gives the same paths on every host and run.
  */
 public final class MachineFiles implements PathRedirect {
     private final Map<String, String> contents = new LinkedHashMap<>();
@@ -37,7 +37,24 @@ public final class MachineFiles implements PathRedirect {
         contents.put("/proc/version", "Linux version " + Machine.RELEASE + " (detsim) " + Machine.VERSION + "\n");
         contents.put("/proc/uptime", Machine.UPTIME_SECONDS + ".00 " + Machine.UPTIME_SECONDS * machine.cpus() + ".00\n");
         contents.put("/proc/loadavg", "0.00 0.00 0.00 1/1 1\n");
+        contents.put("/etc/hosts", hosts());
         directory = StandIns.directory().resolve("detsim-machine-" + hash());
+    }
+
+    /**
+     * The host's /etc/hosts with the virtual host name added, as container runtimes do: a program that resolves
+     * its own name (MariaDB's bootstrap does) finds it here instead of asking a name server outside the run,
+     * whose answer would come when it comes.
+     */
+    private static String hosts() {
+        String host;
+        try {
+            host = Files.readString(Path.of("/etc/hosts"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            host = "127.0.0.1\tlocalhost\n";
+        }
+        if (!host.isEmpty() && !host.endsWith("\n")) host += "\n";
+        return host + "127.0.1.1\t" + Machine.NODENAME + "\n";
     }
 
     /** The generated file standing in for path, or null when path is not a virtual file. */
@@ -61,7 +78,7 @@ public final class MachineFiles implements PathRedirect {
         try {
             Path tmp = Files.createTempDirectory(StandIns.directory(), "detsim-machine-tmp");
             for (var e : contents.entrySet()) {
-                Files.writeString(tmp.resolve(fileName(e.getKey())), e.getValue(), StandardCharsets.US_ASCII);
+                Files.writeString(tmp.resolve(fileName(e.getKey())), e.getValue(), StandardCharsets.ISO_8859_1);
             }
             tmp.toFile().setReadable(true, false);
             tmp.toFile().setExecutable(true, false);

@@ -29,6 +29,10 @@ class MachineFilesTest {
         assertEquals("0\n", new MachineFiles(new Machine(1, "x86_64")).contents().get("/sys/devices/system/cpu/online"));
         assertEquals(4, f.contents().get("/proc/cpuinfo").lines().filter(l -> l.startsWith("processor")).count());
         assertTrue(f.contents().get("/proc/meminfo").startsWith("MemTotal:        8388608 kB\n"));
+        String hosts = f.contents().get("/etc/hosts");
+        assertTrue(hosts.startsWith(Files.readString(Path.of("/etc/hosts"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .stripTrailing()), "the host's names stay: " + hosts);
+        assertTrue(hosts.endsWith("\n127.0.1.1\tdetsim\n"), "the virtual host name resolves locally: " + hosts);
         f.materialize();
         f.materialize(); // idempotent: a second run of the same machine finds the files
         assertEquals("0-3\n", Files.readString(Path.of(f.replacement("/sys/devices/system/cpu/online"))));
