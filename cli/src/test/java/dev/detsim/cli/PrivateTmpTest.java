@@ -118,6 +118,15 @@ class PrivateTmpTest {
     }
 
     @Test
+    void aProgramUnderTmpOutsideTheWorkingDirectoryRunsWithTheHostsTmpAndDetsimSaysSo() throws IOException {
+        Path program = Files.copy(Path.of("/bin/true"), dir.resolve("true-copy"));
+        program.toFile().setExecutable(true);
+        var r = verify("--runs", "2", "--", program.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("warned: /tmp is the host's: " + program + " is under /tmp"), r.err());
+    }
+
+    @Test
     void badValueIsRefused() {
         var r = verify("--tmp=nope", "--", "true");
         assertEquals(2, r.status(), r.err());

@@ -97,9 +97,11 @@ public final class Sandbox {
         Path cwd = Path.of("").toAbsolutePath(), exe = Path.of(program).toAbsolutePath().normalize();
         boolean cwdKept = !cwd.equals(Path.of("/tmp")) && !cwd.equals(Path.of("/var/tmp")); // spawn.c binds it in
         if ((exe.startsWith("/tmp") || exe.startsWith("/var/tmp")) && !(cwdKept && exe.startsWith(cwd))) {
-            b.warnings.println("detsim: " + program + " is under " + (exe.startsWith("/tmp") ? "/tmp" : "/var/tmp")
-                    + ", which the run's private one hides (only the working directory is kept there):"
-                    + " run it from its directory, or with --tmp=shared");
+            // Hiding the program would fail the run at exec; running it with the host's /tmp is what it can do.
+            b.warnings.println("detsim: /tmp is the host's: " + program + " is under "
+                    + (exe.startsWith("/tmp") ? "/tmp" : "/var/tmp") + ", which a private /tmp would hide (only the"
+                    + " working directory is kept there); files earlier runs left there may make runs differ");
+            return false;
         }
         return true;
     }
