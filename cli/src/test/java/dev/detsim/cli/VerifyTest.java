@@ -59,6 +59,17 @@ class VerifyTest {
     }
 
     @Test
+    void aProgramTheKernelCannotExecuteFailsAlikeInEveryRun() throws Exception {
+        // Its failed exec is reported from detsim's own spawn code, which must leave no event of its own.
+        Path bad = Files.write(dir.resolve("bad"), new byte[] {0x7f, 'E', 'L', 'F', 'x'});
+        bad.toFile().setExecutable(true);
+        var r = verify("--runs", "3", "--tmp=shared", "--", bad.toString());
+        assertEquals(0, r.status(), r.err()); // verify's own status: the runs were identical
+        assertTrue(r.err().contains("3 runs identical: status 126"), r.err());
+        assertTrue(r.err().contains("cannot execute: Exec format error"), r.err());
+    }
+
+    @Test
     void badUsage() {
         assertEquals(2, verify("--runs", "1", "--", "true").status());
         var missing = verify("--", "no-such-program-xyz");

@@ -103,6 +103,7 @@ final class ProcessStarts {
                 t = execing;
             }
         }
+        run.programStarted = true;
         turns.markSiblingsGone(t); // exec killed every other thread of the process
         t.clearChildTid = 0;
         if (t.tid == exits.rootPid) exits.closeExecErrorPipe(); // exec succeeded: the pipe was closed on exec

@@ -66,6 +66,10 @@ final class SyscallDispatch {
     void onSeccomp(Tracee t) {
         syscallStops++;
         if (fetchAtSeccomp(t) < 0) return; // killed meanwhile; its exit follows
+        if (!run.programStarted) { // detsim's spawn code, between the filter and the exec: not the program's
+            turns.endTurn(t, 0);
+            return;
+        }
         long nr = run.regs.syscallNumber();
         Syscall s = run.arch.syscall(nr);
         if (watchDue) {

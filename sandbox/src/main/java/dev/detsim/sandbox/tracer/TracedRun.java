@@ -56,6 +56,11 @@ final class TracedRun implements AutoCloseable {
     FutexWordWatch wordWatch;
     /** Who keeps state per process, told of forks and exits. */
     final List<ProcessListener> processListeners = new ArrayList<>();
+    /**
+     * The spawned process has exec'd the program. Before that it runs detsim's own spawn code, whose stops (the
+     * error report of a failed exec) are neither the program's nor deterministic (they carry the JVM's addresses).
+     */
+    boolean programStarted;
     /** A siginfo_t for PTRACE_GETSIGINFO. */
     final MemorySegment siginfo;
     private final MemorySegment eventMsg;
