@@ -95,6 +95,21 @@ class SerialSchedulingTest {
     }
 
     @Test
+    void aThreadWhoseTimeIsTheKernelsIsNotPreempted() throws Exception {
+        // One read of 1 GiB from /dev/zero into fresh memory while another thread could run: ~0.5 s of CPU, all
+        // of it the kernel's. Preempting it would cut the read short (the stop is a signal) at a point the
+        // host's speed decides; only user-mode spinning may be preempted.
+        List<String> cmd = List.of(guest("kernel_work").toString());
+        var nat = Programs.nativeRun(cmd, null);
+        assertEquals("read returned 1073741824\n", nat.out(), nat.err());
+        Path stats = dir.resolve("stats.json");
+        var r = detsimRun(List.of("--stats=" + stats), cmd, null);
+        assertEquals(0, r.status(), r.err());
+        assertEquals(nat.out(), r.out());
+        assertEquals(0, Programs.statsField(Files.readString(stats), "nondeterministicPreemptions"), r.err());
+    }
+
+    @Test
     void etcdAnswersClientsStartedInTheSameRun() {
         Path data = dir.resolve("etcd");
         String script = "etcd --data-dir " + data + " --listen-client-urls http://127.0.0.1:23799"

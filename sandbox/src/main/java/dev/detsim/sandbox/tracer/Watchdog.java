@@ -2,11 +2,11 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Posix;
+import dev.detsim.sandbox.os.ProcFiles;
 import dev.detsim.sandbox.os.SignalNames;
-import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,11 +15,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The wall-clock fallback for machines without branch counters: when the one running thread has run for
  * {@link #PERIOD_NANOS} without reaching a scheduling point while some other thread could go on, this thread
- * stops it with a SIGSTOP (tgkill). "Run" means: it used that much CPU time itself (its thread CPU clock), or
- * it sits blocked in the kernel (not state R) — so a thread the host merely did not schedule (a loaded CI
- * machine) is not preempted, while one spinning, or blocked in a call detsim does not park that may wait for
- * another traced thread ({@link BlockedCall}), still is: a call on a file on disk is left to finish. The stop which the tracer sees as a signal-delivery-stop, suppresses, and turns
- * into a preemption. Where that lands depends on host speed, so every one is counted as nondeterministic.
+ * stops it with a SIGSTOP (tgkill). "Run" means: it used that much CPU time in user mode, or it sits blocked
+ * in the kernel (not state R) in a call that may wait for another traced thread ({@link BlockedCall}). So a
+ * thread the host merely did not schedule (a loaded CI machine) is not preempted, nor one whose time goes to the kernel's work on its behalf (copying a big write into the page cache,
+ * faulting in memory, an fdatasync that wakes up between disk waits): only user-mode spinning and waits on
+ * other threads are. The stop, which the tracer sees as a signal-delivery-stop, is suppressed and turned into
+ * a preemption. Where that lands depends on host speed, so every one is counted as nondeterministic.
  *
  * <p>A SIGSTOP is used rather than PTRACE_INTERRUPT because only the tracer thread may make ptrace requests
  * and it is blocked in waitpid while the thread runs.
@@ -81,7 +82,6 @@ final class Watchdog implements AutoCloseable {
     private void watch() {
         Posix posix = Posix.forCurrentThread();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ts = arena.allocate(16, 8);
             MemorySegment page = arena.allocate(4096, 8);
             while (!closed) {
                 LockSupport.parkNanos(TICK_NANOS);
@@ -90,11 +90,11 @@ final class Watchdog implements AutoCloseable {
                 int target = tid;
                 if (baselineTurn != t) { // the turn is at least a tick old: take its CPU baseline (cheap turns never get here)
                     baselineTurn = t;
-                    baselineCpu = cpuNanos(posix, ts, target);
+                    baselineCpu = userCpuNanos(target);
                     countFrom = startNanos;
                     continue;
                 }
-                long cpu = cpuNanos(posix, ts, target);
+                long cpu = userCpuNanos(target);
                 BlockedCall.Verdict blocked = BlockedCall.waitsForOthers(arch, posix, page, target);
                 if (blocked == BlockedCall.Verdict.NO) { // in a call that needs no other thread (the disk's work):
                     baselineCpu = cpu;                   // neither its time nor its CPU counts, however long
@@ -113,11 +113,28 @@ final class Watchdog implements AutoCloseable {
         }
     }
 
-    /** CPU time thread tid has used (its CPUCLOCK_SCHED per-thread clock), or -1. */
-    private static long cpuNanos(Posix posix, MemorySegment ts, int tid) {
-        int clock = (~tid << 3) | 6; // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
-        if (posix.call(Syscall.CLOCK_GETTIME, clock, ts.address()) < 0) return -1;
-        return ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
+    /**
+     * User-mode CPU time thread tid has used, from utime in /proc/TID/stat (in USER_HZ ticks, 100 per second on
+     * every Linux), or -1. Not a thread CPU clock: the kernel gives those only for threads of the caller's own
+     * process.
+     */
+    static long userCpuNanos(int tid) {
+        byte[] stat = ProcFiles.read("/proc/" + tid + "/stat");
+        return stat == null ? -1 : userTicks(new String(stat, StandardCharsets.ISO_8859_1)) * (1_000_000_000L / USER_HZ);
+    }
+
+    private static final long USER_HZ = 100;
+
+    /** utime (field 14) of a /proc/TID/stat line; the name before it, in parentheses, may hold anything. */
+    static long userTicks(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) return -1;
+        String[] f = stat.substring(close + 2).split(" ");
+        try {
+            return f.length > 11 ? Long.parseLong(f[11]) : -1; // f[0] is field 3 (state)
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override
