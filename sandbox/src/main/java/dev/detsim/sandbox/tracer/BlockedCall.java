@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,7 +20,15 @@ import java.util.Set;
  */
 final class BlockedCall {
     /** What a descriptor or a path names, as the host's stat says. */
-    enum FileKind { REGULAR, DIRECTORY, BLOCK_DEVICE, FIFO, SOCKET, CHAR_DEVICE, OTHER, MISSING }
+    enum FileKind {
+        REGULAR, DIRECTORY, BLOCK_DEVICE, FIFO, SOCKET,
+        /** /dev/null, /dev/zero, /dev/full, /dev/urandom and kin (character major 1): the kernel's own work. */
+        MEMORY_DEVICE,
+        CHAR_DEVICE, OTHER, MISSING
+    }
+
+    /** The character major of the memory devices (Documentation/admin-guide/devices.txt). */
+    private static final int MEM_MAJOR = 1;
 
     /** The files a blocked call names, looked up on the host. */
     interface Files {
@@ -27,7 +36,13 @@ final class BlockedCall {
 
         /** The file that path (a pointer into the thread's memory) names, relative to dirfd (AT_FDCWD: cwd). */
         FileKind ofPath(int dirfd, long path);
+
+        /** The 8 bytes at address in the thread's memory, or -1 (all bits) if unreadable. */
+        long word(long address);
     }
+
+    /** A clone with this flag waits until the child execs or exits: another traced thread must run. */
+    static final long CLONE_VFORK = 0x4000;
 
     static final int AT_FDCWD = -100;
 
@@ -68,6 +83,11 @@ final class BlockedCall {
             // Opening a FIFO waits for its other end; a terminal may wait for carrier. A new file waits for no one.
             case OPEN, CREAT -> mayWaitToOpen(files.ofPath(AT_FDCWD, args[0]));
             case OPENAT, OPENAT2 -> mayWaitToOpen(files.ofPath((int) args[0], args[1]));
+            // Making a thread or process is the kernel's work (copying tables, under memory pressure slowly);
+            // only a vfork-style clone then waits for its child.
+            case FORK -> false;
+            case CLONE -> (args[0] & CLONE_VFORK) != 0;
+            case CLONE3 -> (files.word(args[0]) & CLONE_VFORK) != 0; // struct clone_args starts with flags
             default -> true;
         };
     }
@@ -119,10 +139,19 @@ final class BlockedCall {
             return kind(Path.of(base + (name.startsWith("/") ? "" : "/") + name));
         }
 
+        @Override
+        public long word(long address) {
+            long got = posix.readMemory(tid, address, buffer, 8);
+            return got == 8 ? buffer.get(ValueLayout.JAVA_LONG, 0) : -1;
+        }
+
         private static FileKind kind(Path p) {
             int mode;
+            long rdev;
             try {
-                mode = (Integer) java.nio.file.Files.getAttribute(p, "unix:mode");
+                Map<String, Object> a = java.nio.file.Files.readAttributes(p, "unix:mode,rdev");
+                mode = (Integer) a.get("mode");
+                rdev = (Long) a.get("rdev");
             } catch (java.nio.file.NoSuchFileException e) {
                 return FileKind.MISSING;
             } catch (java.io.IOException | RuntimeException e) {
@@ -134,14 +163,21 @@ final class BlockedCall {
                 case 0060000 -> FileKind.BLOCK_DEVICE;
                 case 0010000 -> FileKind.FIFO;
                 case 0140000 -> FileKind.SOCKET;
-                case 0020000 -> FileKind.CHAR_DEVICE;
+                case 0020000 -> majorOf(rdev) == MEM_MAJOR ? FileKind.MEMORY_DEVICE : FileKind.CHAR_DEVICE;
                 default -> FileKind.OTHER;
             };
         }
     }
 
+    /** glibc's gnu_dev_major: bits 8..19 and 32..43 of dev_t. */
+    private static long majorOf(long rdev) {
+        return ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+    }
+
+    /** Whether calls on the file are the kernel's own work (a disk's, or memory's), never another thread's. */
     private static boolean onDisk(FileKind kind) {
-        return kind == FileKind.REGULAR || kind == FileKind.DIRECTORY || kind == FileKind.BLOCK_DEVICE;
+        return kind == FileKind.REGULAR || kind == FileKind.DIRECTORY || kind == FileKind.BLOCK_DEVICE
+                || kind == FileKind.MEMORY_DEVICE;
     }
 
     private static boolean mayWaitToOpen(FileKind kind) {

@@ -21,11 +21,16 @@ class BlockedCallTest {
         public FileKind ofPath(int dirfd, long path) {
             return paths.getOrDefault(path, FileKind.MISSING);
         }
+
+        @Override
+        public long word(long address) { // clone_args: at 0x4000 a vfork's flags, at 0x5000 a thread's
+            return address == 0x4000 ? BlockedCall.CLONE_VFORK | 0x100 : address == 0x5000 ? 0x3d0f00 : -1;
+        }
     }
 
     private static final Files FILES = new Files(
             Map.of(3, FileKind.REGULAR, 4, FileKind.FIFO, 5, FileKind.SOCKET, 6, FileKind.DIRECTORY,
-                    7, FileKind.CHAR_DEVICE, 8, FileKind.BLOCK_DEVICE),
+                    7, FileKind.CHAR_DEVICE, 8, FileKind.BLOCK_DEVICE, 9, FileKind.MEMORY_DEVICE),
             Map.of(0x1000L, FileKind.REGULAR, 0x2000L, FileKind.FIFO, 0x3000L, FileKind.CHAR_DEVICE));
 
     private static boolean mayWait(Syscall s, long... args) {
@@ -42,6 +47,8 @@ class BlockedCallTest {
         }
         assertFalse(mayWait(Syscall.GETDENTS64, 6), "a directory");
         assertFalse(mayWait(Syscall.READ, 8), "a block device");
+        assertFalse(mayWait(Syscall.READ, 9), "/dev/zero and kin: the kernel's work");
+        assertFalse(mayWait(Syscall.WRITE, 9), "/dev/null");
         assertFalse(mayWait(Syscall.COPY_FILE_RANGE, 3, 0, 3), "regular to regular");
         assertFalse(mayWait(Syscall.SENDFILE, 3, 3), "regular to regular");
     }
@@ -64,6 +71,17 @@ class BlockedCallTest {
             assertFalse(mayWait(s, -100, 0x1000), s.name());
         }
         assertFalse(mayWait(null), "blocked outside a syscall: a page fault");
+    }
+
+    @Test
+    void makingAThreadOrProcessWaitsForNoOneButAVforkWaitsForItsChild() {
+        assertFalse(mayWait(Syscall.CLONE, 0x3d0f00), "pthread_create's flags");
+        assertFalse(mayWait(Syscall.FORK));
+        assertFalse(mayWait(Syscall.CLONE3, 0x5000), "clone3 of a thread");
+        assertTrue(mayWait(Syscall.CLONE, BlockedCall.CLONE_VFORK | 0x100 | 17), "posix_spawn's vfork");
+        assertTrue(mayWait(Syscall.CLONE3, 0x4000), "clone3 with CLONE_VFORK");
+        assertTrue(mayWait(Syscall.CLONE3, 0x6000), "unreadable clone_args");
+        assertTrue(mayWait(Syscall.VFORK));
     }
 
     @Test
