@@ -10,6 +10,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.os.FileStructs;
 import dev.detsim.sandbox.os.FileStructs.StatLayout;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
@@ -91,7 +92,11 @@ public final class StatHandler implements SyscallHandler {
         FileTimes.Times t = world.times().of(device, inode);
         long virtualDevice = world.inodes().device(device);
         buffer.set(JAVA_LONG, STATX_INO, world.inodes().inode(device, inode));
-        if (isDirectory(Short.toUnsignedInt(buffer.get(JAVA_SHORT, STATX_MODE)))) buffer.set(JAVA_INT, STATX_NLINK, 1);
+        if (isDirectory(Short.toUnsignedInt(buffer.get(JAVA_SHORT, STATX_MODE)))) {
+            buffer.set(JAVA_INT, STATX_NLINK, 1);
+            buffer.set(JAVA_LONG, FileStructs.STATX_STX_SIZE, DIRECTORY_SIZE);
+            buffer.set(JAVA_LONG, FileStructs.STATX_BLOCKS, DIRECTORY_SIZE / 512);
+        }
         buffer.set(JAVA_INT, STATX_DEV_MAJOR, (int) VirtualInodes.major(virtualDevice));
         buffer.set(JAVA_INT, STATX_DEV_MINOR, (int) VirtualInodes.minor(virtualDevice));
         // A mount id is new for every mount (detsim's /proc is mounted afresh each run): one per virtual device.
@@ -120,12 +125,20 @@ public final class StatHandler implements SyscallHandler {
         if (isDirectory(buffer.get(JAVA_INT, stat.mode()))) {
             if (stat.nlinkBytes() == 8) buffer.set(JAVA_LONG, stat.nlink(), 1);
             else buffer.set(JAVA_INT, stat.nlink(), 1);
+            buffer.set(JAVA_LONG, FileStructs.STAT_ST_SIZE, DIRECTORY_SIZE);
+            buffer.set(JAVA_LONG, FileStructs.STAT_ST_BLOCKS, DIRECTORY_SIZE / 512);
         }
         putTimespec(stat.atime(), t.access());
         putTimespec(stat.mtime(), t.modify());
         putTimespec(stat.ctime(), t.change());
         return answer(stop, out, stat.size());
     }
+
+    /**
+     * What every directory's size is: one 4 KiB block, as ext4 shows a small directory. The host's size counts
+     * entries other processes make and remove (on tmpfs, /dev/shm say, 20 bytes each): a leak with no use.
+     */
+    static final long DIRECTORY_SIZE = 4096;
 
     private static boolean isDirectory(int mode) {
         final int S_IFMT = 0170000, S_IFDIR = 0040000;

@@ -23,6 +23,12 @@ public final class FileStructs {
         }
     }
 
+    /** st_size and st_blocks of struct stat: at the same offsets in both layouts. */
+    public static final int STAT_ST_SIZE = 48, STAT_ST_BLOCKS = 64;
+
+    /** stx_size and stx_blocks of struct statx. */
+    public static final int STATX_STX_SIZE = 40, STATX_BLOCKS = 48;
+
     /** struct statx: 256 bytes; a struct statx_timestamp is {s64 tv_sec; u32 tv_nsec; s32 reserved}. */
     public static final int STATX_SIZE = 256, STATX_MASK = 0, STATX_NLINK = 16, STATX_MODE = 28, STATX_INO = 32, STATX_ATIME = 64,
             STATX_BTIME = 80, STATX_CTIME = 96, STATX_MTIME = 112, STATX_DEV_MAJOR = 136, STATX_DEV_MINOR = 140,

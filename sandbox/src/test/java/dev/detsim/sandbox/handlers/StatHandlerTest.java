@@ -62,12 +62,16 @@ class StatHandlerTest {
     }
 
     @Test
-    void aDirectoryHasOneLinkAndTheFileItsOwnSize() throws Exception {
+    void aDirectoryHasOneLinkAndOneBlockAndTheFileItsOwnSize() throws Exception {
         Files.createDirectories(dir.resolve("d/e/f"));
         Files.createDirectories(dir.resolve("d/g"));
         ByteBuffer st = stat(dir.resolve("d"));
         long links = STAT.nlinkBytes() == 8 ? st.getLong(STAT.nlink()) : st.getInt(STAT.nlink());
         assertEquals(1, links);
+        assertEquals(4096, st.getLong(FileStructs.STAT_ST_SIZE), "one block, whatever the host's entries");
+        assertEquals(8, st.getLong(FileStructs.STAT_ST_BLOCKS));
+        for (int i = 0; i < 300; i++) Files.createFile(dir.resolve("d/" + i));
+        assertEquals(4096, stat(dir.resolve("d")).getLong(FileStructs.STAT_ST_SIZE));
         Path f = Files.writeString(dir.resolve("f"), "12345");
         assertEquals(5, stat(f).getLong(48), "st_size is the host's"); // x86_64 and generic both have it at 48
     }

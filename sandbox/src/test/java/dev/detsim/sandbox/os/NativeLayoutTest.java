@@ -192,6 +192,10 @@ class NativeLayoutTest {
         assertEquals(stat.atime(), LibDetsim.cLayout("stat.st_atim"));
         assertEquals(stat.mtime(), LibDetsim.cLayout("stat.st_mtim"));
         assertEquals(stat.ctime(), LibDetsim.cLayout("stat.st_ctim"));
+        assertEquals(FileStructs.STAT_ST_SIZE, LibDetsim.cLayout("stat.st_size"));
+        assertEquals(FileStructs.STAT_ST_BLOCKS, LibDetsim.cLayout("stat.st_blocks"));
+        assertEquals(FileStructs.STATX_STX_SIZE, LibDetsim.cLayout("statx.stx_size"));
+        assertEquals(FileStructs.STATX_BLOCKS, LibDetsim.cLayout("statx.stx_blocks"));
 
         assertEquals(FileStructs.STATX_SIZE, LibDetsim.cLayout("statx"));
         assertEquals(FileStructs.STATX_MASK, LibDetsim.cLayout("statx.stx_mask"));
@@ -260,7 +264,8 @@ class NativeLayoutTest {
             "sock_filter", "sock_filter.code", "sock_filter.jt", "sock_filter.jf", "sock_filter.k",
             "iovec", "iovec.iov_base", "iovec.iov_len",
             "stat", "stat.st_dev", "stat.st_ino", "stat.st_mode", "stat.st_nlink", "stat.st_nlink.size", "statx.stx_nlink",
-            "stat.st_atim", "stat.st_mtim", "stat.st_ctim",
+            "stat.st_atim", "stat.st_mtim", "stat.st_ctim", "stat.st_size", "stat.st_blocks", "statx.stx_size",
+            "statx.stx_blocks",
             "statx", "statx.stx_mask", "statx.stx_mode", "statx.stx_ino", "statx.stx_atime", "statx.stx_btime",
             "statx.stx_ctime", "statx.stx_mtime", "statx.stx_dev_major", "statx.stx_dev_minor",
             "statx_timestamp.tv_nsec", "STATX_BTIME",
