@@ -44,7 +44,7 @@ final class ProcessStarts {
     /** Gives a new thread its virtual numbers (process null: a new process) and its tick counter. */
     void register(Tracee t, ProcessId process) {
         run.threads.register(t, process);
-        if (run.ticks != null) run.ticks.open(t);
+        if (run.ticks != null) run.ticks.open(t.tid, t.ticks);
     }
 
     void onClone(Tracee t, int event) {
@@ -96,9 +96,9 @@ final class ProcessStarts {
                 if (!leader.gone) turns.markGone(leader);
                 if (turns.current == leader || turns.current == execing) turns.current = execing;
                 if (run.ticks != null) { // the counter signals by tid: a new one for the new tid, counting from here
-                    run.ticks.close(leader);
-                    run.ticks.open(execing);
-                    run.ticks.beginTurn(execing);
+                    run.ticks.close(leader.ticks);
+                    run.ticks.open(execing.tid, execing.ticks);
+                    run.ticks.beginTurn(execing.ticks);
                 }
                 t = execing;
             }

@@ -2,6 +2,8 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.preemption.ThreadTicks;
+import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.scheduler.ProcessId;
 import dev.detsim.scheduler.ThreadId;
 
@@ -73,14 +75,8 @@ final class Tracee {
     /** The program asked for PR_SET_TSC(PR_TSC_SIGSEGV): its rdtsc faults reach it (see TimeStampCounter). */
     boolean wantsTscFault;
 
-    /** Its tick counter ({@link TickCounters}), -1 without one. */
-    int tickFd = -1;
-    /** The tick of this turn at which it may be preempted next. */
-    long tickTarget;
-    /** Single-stepping toward tickTarget. */
-    boolean tickStepping;
-    /** A stop interrupted the stepping: aim again when the turn goes on. */
-    boolean tickAimDue;
+    /** Its tick counter and its approach to the next boundary (see {@link TickCounters}). */
+    final ThreadTicks ticks = new ThreadTicks();
 
     Tracee(int tid) {
         this.tid = tid;

@@ -14,6 +14,8 @@ import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.preemption.TickCounters;
+import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.Decision;
 import dev.detsim.scheduler.DeadlockReport;
@@ -342,7 +344,7 @@ public final class Tracer {
 
     private void onStop(Tracee t, int status) {
         int signal = stopSignal(status);
-        if (t.tickStepping && !(event(status) == 0 && signal == SignalNames.SIGTRAP)) run.ticks.interrupted(t);
+        if (t.ticks.stepping() && !(event(status) == 0 && signal == SignalNames.SIGTRAP)) run.ticks.interrupted(t.ticks);
         switch (event(status)) {
             case 0 -> onSignalStop(t, signal);
             case EVENT_SECCOMP -> syscalls.onSeccomp(t);
@@ -393,10 +395,10 @@ public final class Tracer {
                 if (returned != null) afterReturn(t, returned, decision.apply(returned.returnValue()));
             }
             turns.continueTurn(t, 0);
-        } else if (signal == SignalNames.SIGTRAP && t.tickStepping) {
-            preemptions.onTick(t, run.ticks.stepped(t));
+        } else if (signal == SignalNames.SIGTRAP && t.ticks.stepping()) {
+            preemptions.onTick(t, run.ticks.stepped(t.ticks));
         } else if (signal == TickCounters.SIGNAL && preemptions.isTickOverflow(t)) {
-            preemptions.onTick(t, run.ticks.overflowed(t));
+            preemptions.onTick(t, run.ticks.overflowed(t.ticks));
         } else if (signal == SignalNames.SIGSTOP && run.watchdog.claim(t.tid)) {
             preemptions.onWatchdog(t);
         } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL)

@@ -3,6 +3,7 @@ package dev.detsim.sandbox.tracer;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.recorder.EventLog;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.preemption.Preemption;
 import dev.detsim.scheduler.Scheduler;
 import java.io.PrintStream;
 import java.util.List;
