@@ -166,6 +166,17 @@ final class FutexWordWatch implements ProcessListener {
         }
     }
 
+    /** The filter of the new program (an i386 program's futex calls all stop); killed if it cannot be added. */
+    @Override
+    public void execed(NewProgram p) {
+        if (p.compatMode()) return;
+        String failure = programStarts(p.tid(), p.tgid(), p.instructionPointer(), p.stackPointer(), p);
+        if (failure != null) {
+            p.refuse("cannot add the futex filter to " + p.path() + " (" + failure
+                    + "); killed it, since its futex wakes would go unseen");
+        }
+    }
+
     /** A forked child runs its parent's program, with its filters. */
     @Override
     public void forked(int parentTgid, int childTgid) {

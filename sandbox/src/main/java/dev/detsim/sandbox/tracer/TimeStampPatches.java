@@ -77,6 +77,13 @@ final class TimeStampPatches implements ProcessListener {
         return patched.size();
     }
 
+    /** A Go program's rdtsc sites are patched before it runs; the event of its exec says how many. */
+    @Override
+    public void execed(NewProgram program) {
+        int patched = patchProgram(program.tgid());
+        if (patched > 0) program.note("rdtsc-sites-patched", patched);
+    }
+
     /** A fork copies the parent's (patched) memory. */
     @Override
     public void forked(int parentTgid, int childTgid) {

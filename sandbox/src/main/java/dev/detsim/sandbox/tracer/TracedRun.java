@@ -54,10 +54,11 @@ final class TracedRun implements AutoCloseable {
     final VdsoStubs vdsoStubs;
     /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
     final VdsoClock vdsoClock;
+    final Vdso vdso;
     final SharedClockPage clockPage;
     /** Go futex wakes that run unstopped, and the waiters whose words detsim watches instead; null: all stop. */
     FutexWordWatch wordWatch;
-    /** Who keeps state per process, told of forks and exits. */
+    /** Who keeps state per process or prepares new programs, told of forks, execs and exits in this order. */
     final List<ProcessListener> processListeners = new ArrayList<>();
     /** A siginfo_t for PTRACE_GETSIGINFO. */
     final MemorySegment siginfo;
@@ -92,14 +93,15 @@ final class TracedRun implements AutoCloseable {
         preemption = options.preemption() != null ? options.preemption() : Preemption.auto();
         ticks = preemption.ticks() != null ? new TickCounters(posix, arena, preemption.ticks(), warnings) : null;
         printer = options.trace() != null ? new SyscallTracePrinter(memory, options.trace()) : null;
-        processListeners.add(timeStampPatches);
-        if (vdsoClock != null) processListeners.add(vdsoClock);
+        vdso = new Vdso(vdsoClock);
+        processListeners.add(vdso);
+        if (arch.name().equals("x86_64")) processListeners.add(timeStampPatches); // rdtsc sites are x86's
     }
 
     /** The Go futex fast path is on: its filter is added at each Go program's exec. */
     void watchFutexWords() {
         wordWatch = new FutexWordWatch(arch, vdsoStubs, scheduler, memory);
-        processListeners.add(wordWatch);
+        processListeners.addFirst(wordWatch); // its filter first, before the clock page is mapped
     }
 
     /** PTRACE_GETEVENTMSG of a stopped thread (the new tid at a clone, the former tid at an exec), or -1. */

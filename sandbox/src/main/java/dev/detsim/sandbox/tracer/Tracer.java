@@ -106,7 +106,7 @@ public final class Tracer {
         try {
             turns = new Turns(run);
             exits = new Exits(run, turns, this::reportNow);
-            starts = new ProcessStarts(run, turns, exits, table.handlers(), timeStampPatches);
+            starts = new ProcessStarts(run, turns, exits, table.handlers());
             syscalls = new SyscallDispatch(run, table, turns, exits);
             preemptions = new Preemptions(run, turns);
             outside = new OutsideInput(run, turns, exits);

@@ -33,7 +33,7 @@ import java.util.Map;
  * syscall; from then on (see {@link #clockRead}) its page gets the turn's bases and a limit of
  * {@value #READS_PER_TURN} at each of its turns.
  */
-final class VdsoClock implements ProcessListener {
+final class VdsoClock {
     static final int READS_PER_TURN = 512;
     static final long STEP_NANOS = 1;
     private static final int PAGE_SIZE = 4096;
@@ -189,15 +189,13 @@ final class VdsoClock implements ProcessListener {
     }
 
     /** A forked child has its parent's page at the same address (its own copy of a private one). */
-    @Override
-    public void forked(int parentTgid, int childTgid) {
+    void forked(int parentTgid, int childTgid) {
         Long page = pages.get(parentTgid);
         if (page != null) pages.put(childTgid, page);
         if (readers.contains(parentTgid)) readers.add(childTgid);
     }
 
-    @Override
-    public void exited(int tgid) {
+    void exited(int tgid) {
         pages.remove(tgid);
         readers.remove(tgid);
     }
