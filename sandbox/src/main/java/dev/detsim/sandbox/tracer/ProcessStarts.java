@@ -53,7 +53,7 @@ final class ProcessStarts {
         }
         boolean thread = event == EVENT_CLONE && (t.cloneFlags & CLONE_THREAD) != 0;
         child.tgid = thread ? t.tgid : child.tid;
-        child.wantsTscFault = t.wantsTscFault; // the kernel's flag is copied to new threads and processes
+        child.tscMode.inherit(t.tscMode); // the kernel's flag is copied to new threads and processes
         if ((t.cloneFlags & CLONE_CHILD_CLEARTID) != 0) {
             child.clearChildTid = t.cloneChildTid;
         }

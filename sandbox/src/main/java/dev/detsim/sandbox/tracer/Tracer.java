@@ -14,6 +14,8 @@ import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.clock.TimeStampCounter;
+import dev.detsim.sandbox.tracer.clock.TimeStampPatches;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Deadline;
@@ -75,7 +77,7 @@ public final class Tracer {
         this.arch = arch;
         this.options = options;
         timeStampCounter = new TimeStampCounter(TimeStampCounter.trapWanted(arch), timeStampPatches,
-                options.scheduler()::now);
+                options.scheduler()::now, tid -> run.threads.get(tid).tscMode);
         table = new HandlerTable(HandlerTable.withTracersOwn(options.handlers(), timeStampCounter), options.intercept());
     }
 
@@ -402,7 +404,7 @@ public final class Tracer {
         } else if (signal == SignalNames.SIGSTOP && run.watchdog.claim(t.tid)) {
             preemptions.onWatchdog(t);
         } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL)
-                && timeStampCounter.answer(arch, run.posix, run.regs, run.memory, t, signal)) {
+                && timeStampCounter.answer(arch, run.posix, run.regs, run.memory, t, t.tscMode, signal)) {
             turns.continueTurn(t, 0); // rdtsc answered
         } else {
             run.events.record(t.number(), EventKind.SIGNAL, SignalNames.name(signal));

@@ -25,7 +25,7 @@ import java.util.Set;
  *     cannot be made without it: pids and /tmp then both are the host's, with one warning)
  * @param events the run's event log: what handlers decided, execs, exits and signals, in order
  * @param scheduler who runs next: every traced thread runs only when it chooses
- * @param clocks the program's virtual clocks, for fast vDSO clock reads ({@link VdsoClock}); null hides the
+ * @param clocks the program's virtual clocks, for fast vDSO clock reads ({@link dev.detsim.sandbox.tracer.clock.VdsoClock}); null hides the
  *     vDSO instead, so every clock read is a syscall some handler must answer
  * @param preemption how a thread that runs long without a syscall is preempted; null: {@link Preemption#auto}
  */

@@ -1,5 +1,8 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.clock;
 
+import dev.detsim.sandbox.tracer.AuxiliaryVector;
+import dev.detsim.sandbox.tracer.NewProgram;
+import dev.detsim.sandbox.tracer.ProcessListener;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.OptionalLong;
