@@ -7,11 +7,9 @@ import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.recorder.EventLine;
-import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.syscall.SyscallTable;
-import dev.detsim.scheduler.FutexOp;
 import dev.detsim.scheduler.FutexOutcome;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
@@ -50,8 +48,6 @@ final class SyscallDispatch {
     private final dev.detsim.sandbox.arch.Registers.Rest fetchRest = this::fetchRestOfRegisters;
     /** The arguments as the program passed them, before handlers rewrote any: what the event log records. */
     private final long[] originalArgs = new long[6];
-    /** The running thread's seccomp stop is due to the word watch, after PTRACE_GET_SYSCALL_INFO. */
-    boolean watchDue;
     long syscallStops;
 
     SyscallDispatch(TracedRun run, HandlerTable table, Turns turns, Exits exits) {
@@ -68,10 +64,7 @@ final class SyscallDispatch {
         if (fetchAtSeccomp(t) < 0) return; // killed meanwhile; its exit follows
         long nr = run.regs.syscallNumber();
         Syscall s = run.arch.syscall(nr);
-        if (watchDue) {
-            watchDue = false;
-            run.wordWatch.runningThreadStopped(t, FutexWordWatch.waitedWord(s, run.regs), turns.resumes);
-        }
+        run.accelerator.seccompStop(t, s, run.regs, turns.resumes);
         if (s == Syscall.CLOCK_GETTIME && run.vdsoClock != null) run.vdsoClock.clockRead(t.tgid);
         SyscallHandler[] h = s == null ? null : table.of(s);
         if ((s == null || h != null || HandlerTable.isOwn(s)) && foreignAbi(t)) {
@@ -174,12 +167,11 @@ final class SyscallDispatch {
                 turns.endTurn(t, 0);
             }
             case Disposition.Emulate e -> {
-                if (wake != null && e.value() == 0 && s == Syscall.FUTEX && run.wordWatch != null
-                        && run.wordWatch.kernelAnswers(t.id, turns.resumes)) {
-                    // A wait the word watch ended, and no thread has run since it read the word changed: if none
-                    // runs before this one resumes, the kernel runs the wait, finds the word no longer holds the
-                    // value and returns EAGAIN at once (Turns.continueTurn); the Go runtime ignores the result.
-                    logSyscall(t, s, true, -Errno.EAGAIN);
+                long kernel = wake == null ? Accelerator.NO_ANSWER
+                        : run.accelerator.kernelAnswer(t, s, e.value(), turns.resumes);
+                if (kernel != Accelerator.NO_ANSWER) { // the call runs, unless another thread runs first (Turns)
+                    logSyscall(t, s, true, kernel);
+                    t.kernelAnswer = kernel;
                     t.kernelAnswersAt = turns.resumes;
                     turns.endTurn(t, 0);
                     return;
@@ -197,10 +189,7 @@ final class SyscallDispatch {
                     logSyscall(t, s, true, c.returnValue());
                     emulate(t, s, c.returnValue());
                 } else {
-                    if (run.wordWatch != null && f.op() instanceof FutexOp.Wait w) {
-                        run.wordWatch.parked(t, w.key(), (int) run.regs.argument(2), run.regs.instructionPointer());
-                    }
-                    park(t, s, null);
+                    park(t, s, f, null);
                 }
             }
             case Disposition.Block b -> {
@@ -209,7 +198,7 @@ final class SyscallDispatch {
                 } else {
                     run.scheduler.block(t.id, b.condition(), b.deadline());
                 }
-                park(t, s, b.condition());
+                park(t, s, b, b.condition());
                 t.waitMask = stop.waitMask;
                 t.hasWaitMask = stop.hasWaitMask;
             }
@@ -217,10 +206,7 @@ final class SyscallDispatch {
     }
 
     private void emulate(Tracee t, Syscall s, long value) {
-        if (s == Syscall.FUTEX && value == 0 && run.printer == null && run.regs.partial()
-                && run.arch.storeArgument(run.posix, t.tid, 1, FutexWordWatch.FUTEX_WAKE_PRIVATE) >= 0) {
-            // A futex call whose answer is 0 (a woken wait, above all) becomes a wake of nobody (every waiter is
-            // detsim's), which returns the same 0: one register written instead of all of them read and written.
+        if (run.printer == null && run.regs.partial() && run.accelerator.answerCheaply(t, s, value)) {
             turns.endTurn(t, 0);
             return;
         }
@@ -230,8 +216,9 @@ final class SyscallDispatch {
         turns.endTurn(t, 0);
     }
 
-    /** The thread waits at its syscall's entry; readiness waits keep copies of its fds to poll. */
-    private void park(Tracee t, Syscall s, WaitCondition condition) {
+    /** The thread waits at its syscall's entry, as d decided; readiness waits keep copies of its fds to poll. */
+    private void park(Tracee t, Syscall s, Disposition d, WaitCondition condition) {
+        run.accelerator.parked(t, d, run.regs);
         t.blockedIn = s;
         if (seccompData >= 0 && run.regs.partial()) { // loaded from syscallInfo, and not changed since
             if (t.parkedInfo == null) t.parkedInfo = run.arena.allocate(SYSCALL_INFO_BYTES, 8);

@@ -13,6 +13,7 @@ import dev.detsim.sandbox.tracer.clock.SharedClockPage;
 import dev.detsim.sandbox.tracer.clock.TimeStampPatches;
 import dev.detsim.sandbox.tracer.clock.Vdso;
 import dev.detsim.sandbox.tracer.clock.VdsoClock;
+import dev.detsim.sandbox.tracer.futex.FutexFastPath;
 import dev.detsim.sandbox.tracer.preemption.Preemption;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
@@ -29,7 +30,7 @@ import java.util.Set;
 /**
  * What one traced run works with, made on the tracer thread when the run starts and shared by the tracer's
  * parts: the ptrace-facing objects (registers, guest memory, descriptors), the thread table, the preemption
- * machinery, and the per-process accelerations (clock page, futex word watch). Holds no decisions.
+ * machinery, and the per-process accelerations (clock page, the futex fast path). Holds no decisions.
  */
 final class TracedRun implements AutoCloseable {
     static final int SIGINFO_BYTES = 128;
@@ -60,8 +61,8 @@ final class TracedRun implements AutoCloseable {
     final VdsoClock vdsoClock;
     final Vdso vdso;
     final SharedClockPage clockPage;
-    /** Go futex wakes that run unstopped, and the waiters whose words detsim watches instead; null: all stop. */
-    FutexWordWatch wordWatch;
+    /** Saves stops and register writes (the Go futex fast path); the tracer's parts know it only as this. */
+    final Accelerator accelerator;
     /** Who keeps state per process or prepares new programs, told of forks, execs and exits in this order. */
     final List<ProcessListener> processListeners = new ArrayList<>();
     /** A siginfo_t for PTRACE_GETSIGINFO. */
@@ -97,15 +98,11 @@ final class TracedRun implements AutoCloseable {
         preemption = options.preemption() != null ? options.preemption() : Preemption.auto();
         ticks = preemption.ticks() != null ? new TickCounters(posix, arena, preemption.ticks(), warnings) : null;
         printer = options.trace() != null ? new SyscallTracePrinter(memory, options.trace()) : null;
+        accelerator = new FutexFastPath(arch, posix, vdsoStubs, scheduler, memory);
         vdso = new Vdso(vdsoClock);
+        processListeners.add(accelerator); // its filter first, before the clock page is mapped
         processListeners.add(vdso);
         if (arch.name().equals("x86_64")) processListeners.add(timeStampPatches); // rdtsc sites are x86's
-    }
-
-    /** The Go futex fast path is on: its filter is added at each Go program's exec. */
-    void watchFutexWords() {
-        wordWatch = new FutexWordWatch(arch, vdsoStubs, scheduler, memory);
-        processListeners.addFirst(wordWatch); // its filter first, before the clock page is mapped
     }
 
     /** PTRACE_GETEVENTMSG of a stopped thread (the new tid at a clone, the former tid at an exec), or -1. */

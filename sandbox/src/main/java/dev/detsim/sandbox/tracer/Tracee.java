@@ -14,10 +14,11 @@ final class Tracee implements TracedThread {
     /** Thread-group id (the real pid of its process). */
     int tgid;
     /**
-     * The resume count at which this thread's futex wait was left to the kernel to answer with EAGAIN (its word
-     * had changed), or -1: see Tracer.decide. If other threads ran before it resumes, detsim answers instead.
+     * The resume count at which this thread's syscall was left to the kernel to answer with kernelAnswer (see
+     * {@link Accelerator#kernelAnswer}), or -1. If other threads ran before it resumes, detsim answers instead.
      */
     long kernelAnswersAt = -1;
+    long kernelAnswer;
     /** Virtual thread number, in creation order (null until the creating clone event is seen). */
     ThreadId id;
     ProcessId process;

@@ -16,6 +16,7 @@ import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.clock.TimeStampCounter;
 import dev.detsim.sandbox.tracer.clock.TimeStampPatches;
+import dev.detsim.sandbox.tracer.futex.FutexFastPath;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Deadline;
@@ -26,8 +27,6 @@ import dev.detsim.scheduler.TimerKey;
 import dev.detsim.scheduler.TimerQueue;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -151,22 +150,15 @@ public final class Tracer {
     }
 
     /**
-     * The seccomp filter: what the handler table needs to stop, with Go's futex wakes left unstopped where the
-     * word watch can stand in for them ({@link FutexWordWatch}).
+     * The seccomp filter: what the handler table needs to stop, less the calls the accelerator stands in for
+     * ({@link Accelerator#relaxFilter}).
      */
     private SeccompFilter filter() {
         if (options.trace() != null) return SeccompFilter.tracingAll(arch);
         Map<Syscall, SeccompFilter.ArgumentFilter> onlyWhen = table.conditionalSyscalls();
         Set<Syscall> always = EnumSet.copyOf(table.tracedSyscalls());
         always.removeAll(onlyWhen.keySet());
-        if (run.vdsoStubs != null && always.contains(Syscall.FUTEX) && !options.intercept().contains(Syscall.FUTEX)) {
-            run.watchFutexWords();
-            always.remove(Syscall.FUTEX);
-            Map<Syscall, SeccompFilter.ArgumentFilter> withFutex = new EnumMap<>(Syscall.class);
-            withFutex.putAll(onlyWhen);
-            withFutex.put(Syscall.FUTEX, FutexWordWatch.FIRST_FILTER_RULE);
-            onlyWhen = withFutex;
-        }
+        run.accelerator.relaxFilter(always, onlyWhen, options.intercept());
         return SeccompFilter.tracing(arch, always, onlyWhen);
     }
 
@@ -174,7 +166,7 @@ public final class Tracer {
         int status = exits.rootStatus;
         CodeSite site = preemptions.firstWatchdogSite();
         RunStats stats = new RunStats(run.threads.threadsSeen(), run.threads.processesSeen(), run.threads.peakLive(),
-                syscalls.syscallStops, run.wordWatch == null ? 0 : run.wordWatch.wakes(),
+                syscalls.syscallStops, run.accelerator instanceof FutexFastPath f ? f.wordWakes() : 0,
                 run.scheduler.nondeterministicPreemptions(), run.scheduler.deterministicPreemptions(),
                 run.scheduler.now(), run.preemption.branchCounters().describe(), run.preemption.describe(),
                 site == null ? null : site.toString(), timeStampCounter.trapped() ? "trapped" : "go-runtime-only");
@@ -201,11 +193,7 @@ public final class Tracer {
         run.memory.forget();
         Tracee current = turns.current;
         if (current != null && tid == current.tid) {
-            if (run.wordWatch != null) {
-                // At a seccomp stop the watch reads after PTRACE_GET_SYSCALL_INFO, with the word a wait waits on.
-                syscalls.watchDue = stopped(status) && event(status) == EVENT_SECCOMP;
-                if (!syscalls.watchDue) run.wordWatch.runningThreadStopped(current, 0, turns.resumes);
-            }
+            run.accelerator.runningThreadStopped(current, stopped(status) && event(status) == EVENT_SECCOMP, turns.resumes);
             for (StopObserver o : table.stopObservers()) o.runningThreadStopped(tid);
         }
         if (!stopped(status)) {

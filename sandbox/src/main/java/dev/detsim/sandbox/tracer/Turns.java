@@ -44,8 +44,8 @@ final class Turns {
         t.held = false;
         if (t.kernelAnswersAt >= 0) {
             if (t.kernelAnswersAt != resumes && run.arch.fetch(run.posix, t.tid, run.regs.forFetch()) >= 0) {
-                // Another thread ran meanwhile and may have put the word back: answer EAGAIN without the kernel.
-                run.regs.setReturnValue(-Errno.EAGAIN);
+                // Another thread ran meanwhile and may have changed what the kernel would answer: answer here.
+                run.regs.setReturnValue(t.kernelAnswer);
                 run.arch.storeSyscallNumber(run.posix, t.tid, run.regs.raw(), -1);
             }
             t.kernelAnswersAt = -1;
@@ -80,7 +80,7 @@ final class Turns {
     /** Whether another thread could use the CPU if this one spun forever: runnable, or waiting with a deadline. */
     boolean othersCouldRun(Tracee t) {
         if (!run.scheduler.timers().isEmpty()) return true; // a timer's signal may be what the spinning thread waits for
-        if (run.wordWatch != null && run.wordWatch.watches(t.tgid)) return true; // it may have woken one, unseen
+        if (run.accelerator.wakesUnseen(t.tgid)) return true; // it may have woken one, unseen
         for (ThreadId other : run.scheduler.liveThreads()) {
             if (other.equals(t.id)) continue;
             ThreadState s = run.scheduler.state(other);
