@@ -3,6 +3,7 @@ package dev.detsim.sandbox.tracer;
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
+import dev.detsim.sandbox.api.AfterReturn;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallStop;
@@ -10,6 +11,7 @@ import dev.detsim.recorder.EventLine;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.syscall.SyscallTable;
+import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.scheduler.FutexOutcome;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
@@ -21,7 +23,8 @@ import java.util.Set;
 /**
  * A seccomp stop of the running thread: its registers are read (one PTRACE_GET_SYSCALL_INFO), the tracer's
  * own syscalls are handled, the others go to their handlers in priority order, and the {@link Disposition}
- * they return is carried out — run the call, answer it, or park the thread — and logged as an event.
+ * they return is carried out — run the call, answer it, or park the thread — and logged as an event; and the
+ * call's exit stop, where a trace line or a handler waits for its result.
  */
 final class SyscallDispatch {
     private static final Set<Syscall> SENDS_SIGNALS = EnumSet.of(Syscall.KILL, Syscall.TKILL, Syscall.TGKILL,
@@ -214,6 +217,33 @@ final class SyscallDispatch {
         run.arch.storeSyscallNumber(run.posix, t.tid, run.regs.raw(), -1);
         if (run.printer != null) run.printer.emulated(t, s, run.regs, value);
         turns.endTurn(t, 0);
+    }
+
+    /** The running thread's syscall-exit stop: the end of its trace line, and a handler's decision at the exit. */
+    void onSyscallExit(Tracee t) {
+        Registers returned = run.regsOf(t);
+        if (run.printer != null) run.printer.finish(t, returned);
+        if (t.onReturn != null) {
+            var decision = t.onReturn;
+            t.onReturn = null;
+            if (returned != null) afterReturn(t, returned, decision.apply(returned.returnValue()));
+        }
+        turns.continueTurn(t, 0);
+    }
+
+    /** Carries out what a handler decided at a syscall's exit: another result, or the call again. */
+    private void afterReturn(Tracee t, Registers regs, AfterReturn decision) {
+        switch (decision) {
+            case AfterReturn.Keep k -> {}
+            case AfterReturn.Value v -> {
+                regs.setReturnValue(v.value());
+                run.arch.store(run.posix, t.tid, regs.raw());
+            }
+            case AfterReturn.Again a -> {
+                regs.reissueSyscall(a.arguments());
+                run.arch.store(run.posix, t.tid, regs.raw());
+            }
+        }
     }
 
     /** The thread waits at its syscall's entry, as d decided; readiness waits keep copies of its fds to poll. */

@@ -3,11 +3,9 @@ package dev.detsim.sandbox.tracer;
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
-import dev.detsim.sandbox.api.AfterReturn;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.LibDetsim;
 import dev.detsim.sandbox.os.Posix;
@@ -39,7 +37,7 @@ import java.util.Set;
  * picks it.
  *
  * <p>This class routes: each waitpid report goes to the part that handles it — {@link SyscallDispatch} for
- * seccomp stops, {@link ProcessStarts} for clone and exec events, {@link Exits} for deaths,
+ * seccomp stops and syscall exits, {@link ProcessStarts} for clone and exec events, {@link Exits} for deaths,
  * {@link Preemptions} for the watchdog and tick counters, {@link TimeStampCounter} for rdtsc — and between
  * turns it asks the scheduler who runs next ({@link Turns} resumes it; {@link OutsideInput} waits when every
  * thread waits for the world outside).
@@ -359,32 +357,10 @@ public final class Tracer {
         }
     }
 
-    /** Carries out what a handler decided at a syscall's exit: another result, or the call again. */
-    private void afterReturn(Tracee t, Registers regs, AfterReturn decision) {
-        switch (decision) {
-            case AfterReturn.Keep k -> {}
-            case AfterReturn.Value v -> {
-                regs.setReturnValue(v.value());
-                arch.store(run.posix, t.tid, regs.raw());
-            }
-            case AfterReturn.Again a -> {
-                regs.reissueSyscall(a.arguments());
-                arch.store(run.posix, t.tid, regs.raw());
-            }
-        }
-    }
-
     /** A syscall-exit stop, a single step, or a signal: detsim's own (ticks, watchdog, rdtsc) or the program's. */
     private void onSignalStop(Tracee t, int signal) {
         if (signal == SYSCALL_STOP) {
-            Registers returned = run.regsOf(t);
-            if (run.printer != null) run.printer.finish(t, returned);
-            if (t.onReturn != null) {
-                var decision = t.onReturn;
-                t.onReturn = null;
-                if (returned != null) afterReturn(t, returned, decision.apply(returned.returnValue()));
-            }
-            turns.continueTurn(t, 0);
+            syscalls.onSyscallExit(t);
         } else if (signal == SignalNames.SIGTRAP && t.ticks.stepping()) {
             preemptions.onTick(t, run.ticks.stepped(t.ticks));
         } else if (signal == TickCounters.SIGNAL && preemptions.isTickOverflow(t)) {
