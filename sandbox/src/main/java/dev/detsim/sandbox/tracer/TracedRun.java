@@ -59,7 +59,6 @@ final class TracedRun implements AutoCloseable {
     final VdsoStubs vdsoStubs;
     /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
     final VdsoClock vdsoClock;
-    final Vdso vdso;
     final SharedClockPage clockPage;
     /** Saves stops and register writes (the Go futex fast path); the tracer's parts know it only as this. */
     final Accelerator accelerator;
@@ -99,9 +98,8 @@ final class TracedRun implements AutoCloseable {
         ticks = preemption.ticks() != null ? new TickCounters(posix, arena, preemption.ticks(), warnings) : null;
         printer = options.trace() != null ? new SyscallTracePrinter(memory, options.trace()) : null;
         accelerator = new FutexFastPath(arch, posix, vdsoStubs, scheduler, memory);
-        vdso = new Vdso(vdsoClock);
         processListeners.add(accelerator); // its filter first, before the clock page is mapped
-        processListeners.add(vdso);
+        processListeners.add(new Vdso(vdsoClock));
         if (arch.name().equals("x86_64")) processListeners.add(timeStampPatches); // rdtsc sites are x86's
     }
 
