@@ -1,9 +1,9 @@
 package dev.detsim.cli;
 
 import dev.detsim.sandbox.os.Errno;
-import dev.detsim.sandbox.tracer.BranchCounters;
-import dev.detsim.sandbox.tracer.Preemption;
-import dev.detsim.sandbox.tracer.TickSource;
+import dev.detsim.sandbox.tracer.preemption.BranchCounters;
+import dev.detsim.sandbox.tracer.preemption.Preemption;
+import dev.detsim.sandbox.tracer.preemption.TickSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;

@@ -24,7 +24,7 @@ import dev.detsim.sandbox.handlers.TimerHandler;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.HandlerTable;
 import dev.detsim.sandbox.tracer.Outcome;
-import dev.detsim.sandbox.tracer.Preemption;
+import dev.detsim.sandbox.tracer.preemption.Preemption;
 import dev.detsim.sandbox.tracer.SpawnException;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.tracer.Tracer;

@@ -104,7 +104,7 @@ final class Exits {
         Tracee t = run.threads.remove(tid);
         run.descriptors.forget(tid);
         if (t == null) return null;
-        if (run.ticks != null) run.ticks.close(t);
+        if (run.ticks != null) run.ticks.close(t.ticks);
         if (!t.gone) {
             run.events.record(t.number(), EventKind.EXIT, signaled(status)
                     ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));

@@ -4,6 +4,7 @@ import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.clock.TimeStampCounter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.TreeSet;
@@ -118,7 +119,7 @@ public final class HandlerTable {
      * subscribed to are absent.
      */
     public static Map<Syscall, List<String>> dispatchOrder(List<SyscallHandler> handlers) {
-        HandlerTable table = new HandlerTable(withTracersOwn(handlers, new TimeStampCounter(false, null, () -> 0)),
+        HandlerTable table = new HandlerTable(withTracersOwn(handlers, new TimeStampCounter(false, null, () -> 0, null)),
                 EnumSet.noneOf(Syscall.class));
         Map<Syscall, List<String>> order = new EnumMap<>(Syscall.class);
         for (Syscall s : table.tracedSyscalls()) {

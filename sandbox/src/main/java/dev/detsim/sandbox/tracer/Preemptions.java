@@ -3,6 +3,9 @@ package dev.detsim.sandbox.tracer;
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETSIGINFO;
 
 import dev.detsim.recorder.EventKind;
+import dev.detsim.sandbox.tracer.preemption.TickCounters;
+import dev.detsim.sandbox.tracer.preemption.Watchdog;
+
 /**
  * Ending the turn of a thread that runs long without a syscall while another could run: at a tick counter's
  * boundary (deterministic: the same instruction count every run, {@link TickCounters}) or, where there is no
@@ -42,9 +45,9 @@ final class Preemptions {
 
     /** Whether this SIGSTKFLT stop is t's tick counter overflowing (then the signal is detsim's, not the program's). */
     boolean isTickOverflow(Tracee t) {
-        return run.ticks != null && t.tickFd >= 0
+        return run.ticks != null && t.ticks.counting()
                 && run.posix.ptrace(PTRACE_GETSIGINFO, t.tid, 0, run.siginfo.address()) >= 0
-                && run.ticks.isOverflow(t, run.siginfo);
+                && run.ticks.isOverflow(t.ticks, run.siginfo);
     }
 
     /** What the tick counter says at an overflow notice or a single step ({@link TickCounters}). */
@@ -58,14 +61,14 @@ final class Preemptions {
             }
             case BOUNDARY, OVERSHOT -> {
                 if (tick == TickCounters.Tick.BOUNDARY && ticks.source().probeFile() != null && inUprobeTrampoline(t)) {
-                    t.tickStepping = true; // no probe hit before it is back: step into the program's code, then preempt
+                    t.ticks.startStepping(); // no probe hit before it is back: step into the program's code, then preempt
                     turns.continueTurn(t, 0);
                 } else if (!turns.othersCouldRun(t)) {
-                    ticks.nextBoundary(t); // steps on, or runs until the counter's next notice
+                    ticks.nextBoundary(t.ticks); // steps on, or runs until the counter's next notice
                     turns.continueTurn(t, 0);
                 } else if (tick == TickCounters.Tick.BOUNDARY) {
                     run.scheduler.preemptAtTick(t.id, TICK_SLICE_NANOS);
-                    run.events.record(t.number(), EventKind.PREEMPT, "tick " + t.tickTarget);
+                    run.events.record(t.number(), EventKind.PREEMPT, "tick " + t.ticks.target());
                     turns.endTurn(t, 0);
                 } else { // the interrupt came too late: where the turn ends depends on the hardware
                     run.scheduler.preempt(t.id, 0);

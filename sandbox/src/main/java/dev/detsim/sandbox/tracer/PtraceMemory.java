@@ -113,7 +113,7 @@ public final class PtraceMemory implements GuestMemory {
      * the value without a syscall. Valid while no thread runs and nothing is written: the tracer forgets
      * it at every report and every end of a turn.
      */
-    void remember(int tid, long addr, int value) {
+    public void remember(int tid, long addr, int value) {
         knownTid = tid;
         knownAddress = addr;
         knownValue = value;

@@ -14,7 +14,7 @@ package dev.detsim.sandbox.tracer;
  * @param deterministicPreemptions preemptions at a tick boundary, the same in every run
  * @param virtualNanos virtual time at the end of the run
  * @param branchCounters what the probe for retired-branch counters found ({@link BranchCounters#describe})
- * @param preemption what preempted threads ({@link Preemption#describe})
+ * @param preemption what preempted threads ({@link dev.detsim.sandbox.tracer.preemption.Preemption#describe})
  * @param watchdogSite where the watchdog first stopped a thread ("FILE:0xOFFSET", {@link CodeSite}), or null
  * @param rdtsc how rdtsc reads virtual time: "trapped" (every rdtsc, the kernel faults on it) or "go-runtime-only"
  *     (only the rdtsc sites detsim patches in Go programs; other programs read the host's counter)

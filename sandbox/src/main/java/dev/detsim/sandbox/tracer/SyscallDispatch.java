@@ -3,15 +3,15 @@ package dev.detsim.sandbox.tracer;
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
+import dev.detsim.sandbox.api.AfterReturn;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.recorder.EventLine;
-import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.syscall.SyscallTable;
-import dev.detsim.scheduler.FutexOp;
+import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.scheduler.FutexOutcome;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * A seccomp stop of the running thread: its registers are read (one PTRACE_GET_SYSCALL_INFO), the tracer's
  * own syscalls are handled, the others go to their handlers in priority order, and the {@link Disposition}
- * they return is carried out — run the call, answer it, or park the thread — and logged as an event.
+ * they return is carried out — run the call, answer it, or park the thread — and logged as an event; and the
+ * call's exit stop, where a trace line or a handler waits for its result.
  */
 final class SyscallDispatch {
     private static final Set<Syscall> SENDS_SIGNALS = EnumSet.of(Syscall.KILL, Syscall.TKILL, Syscall.TGKILL,
@@ -50,8 +51,6 @@ final class SyscallDispatch {
     private final dev.detsim.sandbox.arch.Registers.Rest fetchRest = this::fetchRestOfRegisters;
     /** The arguments as the program passed them, before handlers rewrote any: what the event log records. */
     private final long[] originalArgs = new long[6];
-    /** The running thread's seccomp stop is due to the word watch, after PTRACE_GET_SYSCALL_INFO. */
-    boolean watchDue;
     long syscallStops;
 
     SyscallDispatch(TracedRun run, HandlerTable table, Turns turns, Exits exits) {
@@ -72,10 +71,7 @@ final class SyscallDispatch {
         }
         long nr = run.regs.syscallNumber();
         Syscall s = run.arch.syscall(nr);
-        if (watchDue) {
-            watchDue = false;
-            run.wordWatch.runningThreadStopped(t, FutexWordWatch.waitedWord(s, run.regs), turns.resumes);
-        }
+        run.accelerator.seccompStop(t, s, run.regs, turns.resumes);
         if (s == Syscall.CLOCK_GETTIME && run.vdsoClock != null) run.vdsoClock.clockRead(t.tgid);
         SyscallHandler[] h = s == null ? null : table.of(s);
         if ((s == null || h != null || HandlerTable.isOwn(s)) && foreignAbi(t)) {
@@ -178,12 +174,11 @@ final class SyscallDispatch {
                 turns.endTurn(t, 0);
             }
             case Disposition.Emulate e -> {
-                if (wake != null && e.value() == 0 && s == Syscall.FUTEX && run.wordWatch != null
-                        && run.wordWatch.kernelAnswers(t.id, turns.resumes)) {
-                    // A wait the word watch ended, and no thread has run since it read the word changed: if none
-                    // runs before this one resumes, the kernel runs the wait, finds the word no longer holds the
-                    // value and returns EAGAIN at once (Turns.continueTurn); the Go runtime ignores the result.
-                    logSyscall(t, s, true, -Errno.EAGAIN);
+                long kernel = wake == null ? Accelerator.NO_ANSWER
+                        : run.accelerator.kernelAnswer(t, s, e.value(), turns.resumes);
+                if (kernel != Accelerator.NO_ANSWER) { // the call runs, unless another thread runs first (Turns)
+                    logSyscall(t, s, true, kernel);
+                    t.kernelAnswer = kernel;
                     t.kernelAnswersAt = turns.resumes;
                     turns.endTurn(t, 0);
                     return;
@@ -201,10 +196,7 @@ final class SyscallDispatch {
                     logSyscall(t, s, true, c.returnValue());
                     emulate(t, s, c.returnValue());
                 } else {
-                    if (run.wordWatch != null && f.op() instanceof FutexOp.Wait w) {
-                        run.wordWatch.parked(t, w.key(), (int) run.regs.argument(2), run.regs.instructionPointer());
-                    }
-                    park(t, s, null);
+                    park(t, s, f, null);
                 }
             }
             case Disposition.Block b -> {
@@ -213,7 +205,7 @@ final class SyscallDispatch {
                 } else {
                     run.scheduler.block(t.id, b.condition(), b.deadline());
                 }
-                park(t, s, b.condition());
+                park(t, s, b, b.condition());
                 t.waitMask = stop.waitMask;
                 t.hasWaitMask = stop.hasWaitMask;
             }
@@ -221,10 +213,7 @@ final class SyscallDispatch {
     }
 
     private void emulate(Tracee t, Syscall s, long value) {
-        if (s == Syscall.FUTEX && value == 0 && run.printer == null && run.regs.partial()
-                && run.arch.storeArgument(run.posix, t.tid, 1, FutexWordWatch.FUTEX_WAKE_PRIVATE) >= 0) {
-            // A futex call whose answer is 0 (a woken wait, above all) becomes a wake of nobody (every waiter is
-            // detsim's), which returns the same 0: one register written instead of all of them read and written.
+        if (run.printer == null && run.regs.partial() && run.accelerator.answerCheaply(t, s, value)) {
             turns.endTurn(t, 0);
             return;
         }
@@ -234,8 +223,36 @@ final class SyscallDispatch {
         turns.endTurn(t, 0);
     }
 
-    /** The thread waits at its syscall's entry; readiness waits keep copies of its fds to poll. */
-    private void park(Tracee t, Syscall s, WaitCondition condition) {
+    /** The running thread's syscall-exit stop: the end of its trace line, and a handler's decision at the exit. */
+    void onSyscallExit(Tracee t) {
+        Registers returned = run.regsOf(t);
+        if (run.printer != null) run.printer.finish(t, returned);
+        if (t.onReturn != null) {
+            var decision = t.onReturn;
+            t.onReturn = null;
+            if (returned != null) afterReturn(t, returned, decision.apply(returned.returnValue()));
+        }
+        turns.continueTurn(t, 0);
+    }
+
+    /** Carries out what a handler decided at a syscall's exit: another result, or the call again. */
+    private void afterReturn(Tracee t, Registers regs, AfterReturn decision) {
+        switch (decision) {
+            case AfterReturn.Keep k -> {}
+            case AfterReturn.Value v -> {
+                regs.setReturnValue(v.value());
+                run.arch.store(run.posix, t.tid, regs.raw());
+            }
+            case AfterReturn.Again a -> {
+                regs.reissueSyscall(a.arguments());
+                run.arch.store(run.posix, t.tid, regs.raw());
+            }
+        }
+    }
+
+    /** The thread waits at its syscall's entry, as d decided; readiness waits keep copies of its fds to poll. */
+    private void park(Tracee t, Syscall s, Disposition d, WaitCondition condition) {
+        run.accelerator.parked(t, d, run.regs);
         t.blockedIn = s;
         if (seccompData >= 0 && run.regs.partial()) { // loaded from syscallInfo, and not changed since
             if (t.parkedInfo == null) t.parkedInfo = run.arena.allocate(SYSCALL_INFO_BYTES, 8);

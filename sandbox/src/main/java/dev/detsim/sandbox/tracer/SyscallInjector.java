@@ -5,6 +5,6 @@ package dev.detsim.sandbox.tracer;
  * stub the caller wrote at ip, with args, and puts the thread's registers back: the syscall's result (-errno on
  * failure). How the vDSO clock maps its page and how the futex filter is added to a new program.
  */
-interface SyscallInjector {
+public interface SyscallInjector {
     long inject(long ip, long... args);
 }

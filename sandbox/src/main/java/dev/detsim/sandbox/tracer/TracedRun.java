@@ -9,6 +9,14 @@ import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.arch.VdsoStubs;
 import dev.detsim.sandbox.os.Posix;
+import dev.detsim.sandbox.tracer.clock.SharedClockPage;
+import dev.detsim.sandbox.tracer.clock.TimeStampPatches;
+import dev.detsim.sandbox.tracer.clock.Vdso;
+import dev.detsim.sandbox.tracer.clock.VdsoClock;
+import dev.detsim.sandbox.tracer.futex.FutexFastPath;
+import dev.detsim.sandbox.tracer.preemption.Preemption;
+import dev.detsim.sandbox.tracer.preemption.TickCounters;
+import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Scheduler;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -22,7 +30,7 @@ import java.util.Set;
 /**
  * What one traced run works with, made on the tracer thread when the run starts and shared by the tracer's
  * parts: the ptrace-facing objects (registers, guest memory, descriptors), the thread table, the preemption
- * machinery, and the per-process accelerations (clock page, futex word watch). Holds no decisions.
+ * machinery, and the per-process accelerations (clock page, the futex fast path). Holds no decisions.
  */
 final class TracedRun implements AutoCloseable {
     static final int SIGINFO_BYTES = 128;
@@ -52,9 +60,9 @@ final class TracedRun implements AutoCloseable {
     /** Fast virtual clock reads through a patched vDSO; null hides the vDSO instead. */
     final VdsoClock vdsoClock;
     final SharedClockPage clockPage;
-    /** Go futex wakes that run unstopped, and the waiters whose words detsim watches instead; null: all stop. */
-    FutexWordWatch wordWatch;
-    /** Who keeps state per process, told of forks and exits. */
+    /** Saves stops and register writes (the Go futex fast path); the tracer's parts know it only as this. */
+    final Accelerator accelerator;
+    /** Who keeps state per process or prepares new programs, told of forks, execs and exits in this order. */
     final List<ProcessListener> processListeners = new ArrayList<>();
     /**
      * The spawned process has exec'd the program. Before that it runs detsim's own spawn code, whose stops (the
@@ -94,14 +102,10 @@ final class TracedRun implements AutoCloseable {
         preemption = options.preemption() != null ? options.preemption() : Preemption.auto();
         ticks = preemption.ticks() != null ? new TickCounters(posix, arena, preemption.ticks(), warnings) : null;
         printer = options.trace() != null ? new SyscallTracePrinter(memory, options.trace()) : null;
-        processListeners.add(timeStampPatches);
-        if (vdsoClock != null) processListeners.add(vdsoClock);
-    }
-
-    /** The Go futex fast path is on: its filter is added at each Go program's exec. */
-    void watchFutexWords() {
-        wordWatch = new FutexWordWatch(arch, vdsoStubs, scheduler, memory);
-        processListeners.add(wordWatch);
+        accelerator = new FutexFastPath(arch, posix, vdsoStubs, scheduler, memory);
+        processListeners.add(accelerator); // its filter first, before the clock page is mapped
+        processListeners.add(new Vdso(vdsoClock));
+        if (arch.name().equals("x86_64")) processListeners.add(timeStampPatches); // rdtsc sites are x86's
     }
 
     /** PTRACE_GETEVENTMSG of a stopped thread (the new tid at a clone, the former tid at an exec), or -1. */

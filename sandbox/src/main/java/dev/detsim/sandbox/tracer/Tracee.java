@@ -2,19 +2,23 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.clock.TscMode;
+import dev.detsim.sandbox.tracer.preemption.ThreadTicks;
+import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.scheduler.ProcessId;
 import dev.detsim.scheduler.ThreadId;
 
 /** One traced thread, keyed by its tid, and what the tracer holds it for. */
-final class Tracee {
+final class Tracee implements TracedThread {
     int tid;
     /** Thread-group id (the real pid of its process). */
     int tgid;
     /**
-     * The resume count at which this thread's futex wait was left to the kernel to answer with EAGAIN (its word
-     * had changed), or -1: see Tracer.decide. If other threads ran before it resumes, detsim answers instead.
+     * The resume count at which this thread's syscall was left to the kernel to answer with kernelAnswer (see
+     * {@link Accelerator#kernelAnswer}), or -1. If other threads ran before it resumes, detsim answers instead.
      */
     long kernelAnswersAt = -1;
+    long kernelAnswer;
     /** Virtual thread number, in creation order (null until the creating clone event is seen). */
     ThreadId id;
     ProcessId process;
@@ -70,20 +74,29 @@ final class Tracee {
     /** A handler's observer of the result of the syscall this thread runs next (see SyscallStop.onReturn). */
     java.util.function.LongFunction<dev.detsim.sandbox.api.AfterReturn> onReturn;
 
-    /** The program asked for PR_SET_TSC(PR_TSC_SIGSEGV): its rdtsc faults reach it (see TimeStampCounter). */
-    boolean wantsTscFault;
+    /** Whether its rdtsc faults reach it (PR_SET_TSC, see {@link dev.detsim.sandbox.tracer.clock.TimeStampCounter}). */
+    final TscMode tscMode = new TscMode();
 
-    /** Its tick counter ({@link TickCounters}), -1 without one. */
-    int tickFd = -1;
-    /** The tick of this turn at which it may be preempted next. */
-    long tickTarget;
-    /** Single-stepping toward tickTarget. */
-    boolean tickStepping;
-    /** A stop interrupted the stepping: aim again when the turn goes on. */
-    boolean tickAimDue;
+    /** Its tick counter and its approach to the next boundary (see {@link TickCounters}). */
+    final ThreadTicks ticks = new ThreadTicks();
 
     Tracee(int tid) {
         this.tid = tid;
+    }
+
+    @Override
+    public int tid() {
+        return tid;
+    }
+
+    @Override
+    public int tgid() {
+        return tgid;
+    }
+
+    @Override
+    public ThreadId id() {
+        return id;
     }
 
     /** Virtual thread number for logs, 0 while unknown. */

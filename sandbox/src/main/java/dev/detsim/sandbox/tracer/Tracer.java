@@ -3,17 +3,20 @@ package dev.detsim.sandbox.tracer;
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
-import dev.detsim.sandbox.api.AfterReturn;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.LibDetsim;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.clock.TimeStampCounter;
+import dev.detsim.sandbox.tracer.clock.TimeStampPatches;
+import dev.detsim.sandbox.tracer.futex.FutexFastPath;
+import dev.detsim.sandbox.tracer.preemption.TickCounters;
+import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.Decision;
 import dev.detsim.scheduler.DeadlockReport;
@@ -22,8 +25,6 @@ import dev.detsim.scheduler.TimerKey;
 import dev.detsim.scheduler.TimerQueue;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import java.util.Set;
  * picks it.
  *
  * <p>This class routes: each waitpid report goes to the part that handles it — {@link SyscallDispatch} for
- * seccomp stops, {@link ProcessStarts} for clone and exec events, {@link Exits} for deaths,
+ * seccomp stops and syscall exits, {@link ProcessStarts} for clone and exec events, {@link Exits} for deaths,
  * {@link Preemptions} for the watchdog and tick counters, {@link TimeStampCounter} for rdtsc — and between
  * turns it asks the scheduler who runs next ({@link Turns} resumes it; {@link OutsideInput} waits when every
  * thread waits for the world outside).
@@ -73,7 +74,7 @@ public final class Tracer {
         this.arch = arch;
         this.options = options;
         timeStampCounter = new TimeStampCounter(TimeStampCounter.trapWanted(arch), timeStampPatches,
-                options.scheduler()::now);
+                options.scheduler()::now, tid -> run.threads.get(tid).tscMode);
         table = new HandlerTable(HandlerTable.withTracersOwn(options.handlers(), timeStampCounter), options.intercept());
     }
 
@@ -104,7 +105,7 @@ public final class Tracer {
         try {
             turns = new Turns(run);
             exits = new Exits(run, turns, this::reportNow);
-            starts = new ProcessStarts(run, turns, exits, table.handlers(), timeStampPatches);
+            starts = new ProcessStarts(run, turns, exits, table.handlers());
             syscalls = new SyscallDispatch(run, table, turns, exits);
             preemptions = new Preemptions(run, turns);
             outside = new OutsideInput(run, turns, exits);
@@ -147,22 +148,15 @@ public final class Tracer {
     }
 
     /**
-     * The seccomp filter: what the handler table needs to stop, with Go's futex wakes left unstopped where the
-     * word watch can stand in for them ({@link FutexWordWatch}).
+     * The seccomp filter: what the handler table needs to stop, less the calls the accelerator stands in for
+     * ({@link Accelerator#relaxFilter}).
      */
     private SeccompFilter filter() {
         if (options.trace() != null) return SeccompFilter.tracingAll(arch);
         Map<Syscall, SeccompFilter.ArgumentFilter> onlyWhen = table.conditionalSyscalls();
         Set<Syscall> always = EnumSet.copyOf(table.tracedSyscalls());
         always.removeAll(onlyWhen.keySet());
-        if (run.vdsoStubs != null && always.contains(Syscall.FUTEX) && !options.intercept().contains(Syscall.FUTEX)) {
-            run.watchFutexWords();
-            always.remove(Syscall.FUTEX);
-            Map<Syscall, SeccompFilter.ArgumentFilter> withFutex = new EnumMap<>(Syscall.class);
-            withFutex.putAll(onlyWhen);
-            withFutex.put(Syscall.FUTEX, FutexWordWatch.FIRST_FILTER_RULE);
-            onlyWhen = withFutex;
-        }
+        run.accelerator.relaxFilter(always, onlyWhen, options.intercept());
         return SeccompFilter.tracing(arch, always, onlyWhen);
     }
 
@@ -170,7 +164,7 @@ public final class Tracer {
         int status = exits.rootStatus;
         CodeSite site = preemptions.firstWatchdogSite();
         RunStats stats = new RunStats(run.threads.threadsSeen(), run.threads.processesSeen(), run.threads.peakLive(),
-                syscalls.syscallStops, run.wordWatch == null ? 0 : run.wordWatch.wakes(),
+                syscalls.syscallStops, run.accelerator instanceof FutexFastPath f ? f.wordWakes() : 0,
                 run.scheduler.nondeterministicPreemptions(), run.scheduler.deterministicPreemptions(),
                 run.scheduler.now(), run.preemption.branchCounters().describe(), run.preemption.describe(),
                 site == null ? null : site.toString(), timeStampCounter.trapped() ? "trapped" : "go-runtime-only");
@@ -197,11 +191,7 @@ public final class Tracer {
         run.memory.forget();
         Tracee current = turns.current;
         if (current != null && tid == current.tid) {
-            if (run.wordWatch != null) {
-                // At a seccomp stop the watch reads after PTRACE_GET_SYSCALL_INFO, with the word a wait waits on.
-                syscalls.watchDue = stopped(status) && event(status) == EVENT_SECCOMP;
-                if (!syscalls.watchDue) run.wordWatch.runningThreadStopped(current, 0, turns.resumes);
-            }
+            run.accelerator.runningThreadStopped(current, stopped(status) && event(status) == EVENT_SECCOMP, turns.resumes);
             for (StopObserver o : table.stopObservers()) o.runningThreadStopped(tid);
         }
         if (!stopped(status)) {
@@ -342,7 +332,7 @@ public final class Tracer {
 
     private void onStop(Tracee t, int status) {
         int signal = stopSignal(status);
-        if (t.tickStepping && !(event(status) == 0 && signal == SignalNames.SIGTRAP)) run.ticks.interrupted(t);
+        if (t.ticks.stepping() && !(event(status) == 0 && signal == SignalNames.SIGTRAP)) run.ticks.interrupted(t.ticks);
         switch (event(status)) {
             case 0 -> onSignalStop(t, signal);
             case EVENT_SECCOMP -> syscalls.onSeccomp(t);
@@ -367,40 +357,18 @@ public final class Tracer {
         }
     }
 
-    /** Carries out what a handler decided at a syscall's exit: another result, or the call again. */
-    private void afterReturn(Tracee t, Registers regs, AfterReturn decision) {
-        switch (decision) {
-            case AfterReturn.Keep k -> {}
-            case AfterReturn.Value v -> {
-                regs.setReturnValue(v.value());
-                arch.store(run.posix, t.tid, regs.raw());
-            }
-            case AfterReturn.Again a -> {
-                regs.reissueSyscall(a.arguments());
-                arch.store(run.posix, t.tid, regs.raw());
-            }
-        }
-    }
-
     /** A syscall-exit stop, a single step, or a signal: detsim's own (ticks, watchdog, rdtsc) or the program's. */
     private void onSignalStop(Tracee t, int signal) {
         if (signal == SYSCALL_STOP) {
-            Registers returned = run.regsOf(t);
-            if (run.printer != null) run.printer.finish(t, returned);
-            if (t.onReturn != null) {
-                var decision = t.onReturn;
-                t.onReturn = null;
-                if (returned != null) afterReturn(t, returned, decision.apply(returned.returnValue()));
-            }
-            turns.continueTurn(t, 0);
-        } else if (signal == SignalNames.SIGTRAP && t.tickStepping) {
-            preemptions.onTick(t, run.ticks.stepped(t));
+            syscalls.onSyscallExit(t);
+        } else if (signal == SignalNames.SIGTRAP && t.ticks.stepping()) {
+            preemptions.onTick(t, run.ticks.stepped(t.ticks));
         } else if (signal == TickCounters.SIGNAL && preemptions.isTickOverflow(t)) {
-            preemptions.onTick(t, run.ticks.overflowed(t));
+            preemptions.onTick(t, run.ticks.overflowed(t.ticks));
         } else if (signal == SignalNames.SIGSTOP && run.watchdog.claim(t.tid)) {
             preemptions.onWatchdog(t);
         } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL)
-                && timeStampCounter.answer(arch, run.posix, run.regs, run.memory, t, signal)) {
+                && timeStampCounter.answer(arch, run.posix, run.regs, run.memory, t, t.tscMode, signal)) {
             turns.continueTurn(t, 0); // rdtsc answered
         } else {
             run.events.record(t.number(), EventKind.SIGNAL, SignalNames.name(signal));

@@ -3,6 +3,7 @@ package dev.detsim.sandbox.tracer;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.recorder.EventLog;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.preemption.Preemption;
 import dev.detsim.scheduler.Scheduler;
 import java.io.PrintStream;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.Set;
  *     cannot be made without it: pids and /tmp then both are the host's, with one warning)
  * @param events the run's event log: what handlers decided, execs, exits and signals, in order
  * @param scheduler who runs next: every traced thread runs only when it chooses
- * @param clocks the program's virtual clocks, for fast vDSO clock reads ({@link VdsoClock}); null hides the
+ * @param clocks the program's virtual clocks, for fast vDSO clock reads ({@link dev.detsim.sandbox.tracer.clock.VdsoClock}); null hides the
  *     vDSO instead, so every clock read is a syscall some handler must answer
  * @param preemption how a thread that runs long without a syscall is preempted; null: {@link Preemption#auto}
  */

@@ -5,6 +5,7 @@ import static dev.detsim.sandbox.os.Ptrace.PTRACE_SINGLESTEP;
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_SYSCALL;
 
 import dev.detsim.sandbox.os.Errno;
+import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.scheduler.ThreadId;
 import dev.detsim.scheduler.ThreadState;
 import java.util.List;
@@ -34,7 +35,7 @@ final class Turns {
         current = t;
         turnSerial++;
         if (run.vdsoClock != null) run.vdsoClock.beginTurn(run.memory, t.tid, t.tgid);
-        if (run.ticks != null) run.ticks.beginTurn(t);
+        if (run.ticks != null) run.ticks.beginTurn(t.ticks);
         if (othersCouldRun(t)) run.watchdog.arm(turnSerial, t.tgid, t.tid);
     }
 
@@ -43,14 +44,14 @@ final class Turns {
         t.held = false;
         if (t.kernelAnswersAt >= 0) {
             if (t.kernelAnswersAt != resumes && run.arch.fetch(run.posix, t.tid, run.regs.forFetch()) >= 0) {
-                // Another thread ran meanwhile and may have put the word back: answer EAGAIN without the kernel.
-                run.regs.setReturnValue(-Errno.EAGAIN);
+                // Another thread ran meanwhile and may have changed what the kernel would answer: answer here.
+                run.regs.setReturnValue(t.kernelAnswer);
                 run.arch.storeSyscallNumber(run.posix, t.tid, run.regs.raw(), -1);
             }
             t.kernelAnswersAt = -1;
         }
-        if (t.tickAimDue && t.pendingSyscall == null && t.onReturn == null) { // a stop came between single steps
-            if (run.ticks.resumeApproach(t) == TickCounters.Tick.STEP) run.watchdog.disarm();
+        if (t.ticks.aimDue() && t.pendingSyscall == null && t.onReturn == null) { // a stop came between single steps
+            if (run.ticks.resumeApproach(t.ticks) == TickCounters.Tick.STEP) run.watchdog.disarm();
             else if (othersCouldRun(t)) run.watchdog.arm(turnSerial, t.tgid, t.tid);
         }
         t.resumeSignal = 0;
@@ -79,7 +80,7 @@ final class Turns {
     /** Whether another thread could use the CPU if this one spun forever: runnable, or waiting with a deadline. */
     boolean othersCouldRun(Tracee t) {
         if (!run.scheduler.timers().isEmpty()) return true; // a timer's signal may be what the spinning thread waits for
-        if (run.wordWatch != null && run.wordWatch.watches(t.tgid)) return true; // it may have woken one, unseen
+        if (run.accelerator.wakesUnseen(t.tgid)) return true; // it may have woken one, unseen
         for (ThreadId other : run.scheduler.liveThreads()) {
             if (other.equals(t.id)) continue;
             ThreadState s = run.scheduler.state(other);
@@ -95,7 +96,7 @@ final class Turns {
         t.held = false;
         resumes++;
         int request = t.pendingSyscall != null || t.onReturn != null ? PTRACE_SYSCALL
-                : t.tickStepping ? PTRACE_SINGLESTEP : PTRACE_CONT;
+                : t.ticks.stepping() ? PTRACE_SINGLESTEP : PTRACE_CONT;
         long r = run.posix.ptrace(request, t.tid, 0, signal);
         if (r < 0 && r != -Errno.ESRCH) {
             run.warnOnce("resume " + r, "cannot resume thread " + t.tid + ": " + Errno.name((int) -r));

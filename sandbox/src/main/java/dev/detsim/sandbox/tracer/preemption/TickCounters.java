@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.preemption;
 
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.Posix;
@@ -23,15 +23,15 @@ import java.lang.foreign.ValueLayout;
  * If the interrupt lands at or past the boundary (a skid larger than the source's), the exact point is lost:
  * {@link Tick#OVERSHOT}, and a preemption there is counted as nondeterministic.
  */
-final class TickCounters {
+public final class TickCounters {
     /** SIGSTKFLT, as rr uses: the kernel never sends it on x86 and programs do not use it. */
-    static final int SIGNAL = 16;
+    public static final int SIGNAL = 16;
     private static final int F_SETFL = 4, F_SETSIG = 10, F_SETOWN_EX = 15, F_OWNER_TID = 0, O_ASYNC = 0x2000;
     private static final long IOC_RESET = 0x2403, IOC_PERIOD = 0x40082404L;
     private static final int POLL_IN = 1, SI_CODE = 8, SI_FD = 24;
 
     /** What an overflow notice or a single step means for the thread. */
-    enum Tick {
+    public enum Tick {
         /** Nothing to do now (a notice from an earlier turn, or the next boundary is far): let it run. */
         CONTINUE,
         /** Within skid of the boundary: single-step. */
@@ -48,7 +48,7 @@ final class TickCounters {
     private final MemorySegment word, owner;
     private boolean warnedOpen;
 
-    TickCounters(Posix posix, Arena arena, TickSource source, PrintStream warnings) {
+    public TickCounters(Posix posix, Arena arena, TickSource source, PrintStream warnings) {
         this.posix = posix;
         this.source = source;
         this.warnings = warnings;
@@ -56,46 +56,46 @@ final class TickCounters {
         this.owner = arena.allocate(8, 4);
     }
 
-    TickSource source() {
+    public TickSource source() {
         return source;
     }
 
     /** A new thread: its counter, signalling the thread itself at each overflow. A failure leaves it to the watchdog. */
-    void open(Tracee t) {
+    public void open(int tid, ThreadTicks t) {
         close(t);
-        int fd = source.open(posix, t.tid, source.quantum() - source.skid());
+        int fd = source.open(posix, tid, source.quantum() - source.skid());
         if (fd < 0) {
-            if (fd != -Errno.ESRCH) warnOpen(t, "perf_event_open: " + Errno.name(-fd));
+            if (fd != -Errno.ESRCH) warnOpen(tid, "perf_event_open: " + Errno.name(-fd));
             return;
         }
         owner.set(ValueLayout.JAVA_INT, 0, F_OWNER_TID);
-        owner.set(ValueLayout.JAVA_INT, 4, t.tid);
+        owner.set(ValueLayout.JAVA_INT, 4, tid);
         long r = posix.call(Syscall.FCNTL, fd, F_SETOWN_EX, owner.address());
         if (r >= 0) r = posix.call(Syscall.FCNTL, fd, F_SETSIG, SIGNAL);
         if (r >= 0) r = posix.call(Syscall.FCNTL, fd, F_SETFL, O_ASYNC);
         if (r < 0) {
             posix.close(fd);
-            warnOpen(t, "fcntl: " + Errno.name((int) -r));
+            warnOpen(tid, "fcntl: " + Errno.name((int) -r));
             return;
         }
         t.tickFd = fd;
     }
 
-    private void warnOpen(Tracee t, String why) {
+    private void warnOpen(int tid, String why) {
         if (warnedOpen) return;
         warnedOpen = true;
-        warnings.println("detsim: warning: cannot count " + source.description() + " for thread " + t.tid + " ("
+        warnings.println("detsim: warning: cannot count " + source.description() + " for thread " + tid + " ("
                 + why + "); such threads are preempted only by the wall-clock watchdog");
     }
 
     /** The thread is gone. */
-    void close(Tracee t) {
+    public void close(ThreadTicks t) {
         if (t.tickFd >= 0) posix.close(t.tickFd);
         t.tickFd = -1;
     }
 
     /** The thread's turn begins: count from 0, first boundary one quantum away. */
-    void beginTurn(Tracee t) {
+    public void beginTurn(ThreadTicks t) {
         t.tickStepping = false;
         t.tickAimDue = false;
         if (t.tickFd < 0) return;
@@ -105,13 +105,13 @@ final class TickCounters {
     }
 
     /** Whether a signal-delivery-stop of SIGNAL is this thread's counter overflowing (siginfo from PTRACE_GETSIGINFO). */
-    boolean isOverflow(Tracee t, MemorySegment siginfo) {
+    public boolean isOverflow(ThreadTicks t, MemorySegment siginfo) {
         return t.tickFd >= 0 && siginfo.get(ValueLayout.JAVA_INT, SI_CODE) == POLL_IN
                 && siginfo.get(ValueLayout.JAVA_INT, SI_FD) == t.tickFd;
     }
 
     /** The counter overflowed: the boundary is within skid (or this notice is an old one). */
-    Tick overflowed(Tracee t) {
+    public Tick overflowed(ThreadTicks t) {
         long c = count(t);
         if (c < 0) return Tick.CONTINUE;
         if (c >= t.tickTarget) return Tick.OVERSHOT;
@@ -121,7 +121,7 @@ final class TickCounters {
     }
 
     /** A single step ended. */
-    Tick stepped(Tracee t) {
+    public Tick stepped(ThreadTicks t) {
         long c = count(t);
         if (c >= 0 && c < t.tickTarget) return Tick.STEP;
         t.tickStepping = false;
@@ -129,21 +129,21 @@ final class TickCounters {
     }
 
     /** Nobody else could run at the boundary (or past it): aim at the next one. STEP or CONTINUE. */
-    Tick nextBoundary(Tracee t) {
+    public Tick nextBoundary(ThreadTicks t) {
         long c = Math.max(0, count(t));
         while (t.tickTarget <= c) t.tickTarget += source.quantum();
         return aim(t, c);
     }
 
     /** Another stop (a syscall, a signal) came while stepping: aim again when the turn goes on. */
-    void interrupted(Tracee t) {
+    public void interrupted(ThreadTicks t) {
         if (!t.tickStepping) return;
         t.tickStepping = false;
         t.tickAimDue = true;
     }
 
     /** The turn goes on after an interrupted approach: STEP or CONTINUE. */
-    Tick resumeApproach(Tracee t) {
+    public Tick resumeApproach(ThreadTicks t) {
         t.tickAimDue = false;
         long c = count(t);
         if (c < 0) return Tick.CONTINUE;
@@ -151,7 +151,7 @@ final class TickCounters {
         return aim(t, c);
     }
 
-    private Tick aim(Tracee t, long c) {
+    private Tick aim(ThreadTicks t, long c) {
         long left = t.tickTarget - c;
         if (left <= source.skid()) {
             t.tickStepping = true;
@@ -161,13 +161,13 @@ final class TickCounters {
         return Tick.CONTINUE;
     }
 
-    private void setPeriod(Tracee t, long period) {
+    private void setPeriod(ThreadTicks t, long period) {
         word.set(ValueLayout.JAVA_LONG, 0, Math.max(1, period));
         posix.call(Syscall.IOCTL, t.tickFd, IOC_PERIOD, word.address());
     }
 
     /** Ticks since the turn began, or -1. */
-    long count(Tracee t) {
+    public long count(ThreadTicks t) {
         if (t.tickFd < 0 || posix.read(t.tickFd, word, 8) != 8) return -1;
         return word.get(ValueLayout.JAVA_LONG, 0);
     }

@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.clock;
 
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
@@ -17,7 +17,7 @@ import java.lang.foreign.ValueLayout;
  * closes it, so its descriptor table is as before. If that fails (no /proc, a process that changed its uid),
  * the process gets a private page as before.
  */
-final class SharedClockPage implements AutoCloseable {
+public final class SharedClockPage implements AutoCloseable {
     private static final int PAGE = 4096, MFD_CLOEXEC = 1, PROT_READ_WRITE = 3, MAP_SHARED = 1;
     private final Posix posix;
     private final int fd;
@@ -31,7 +31,7 @@ final class SharedClockPage implements AutoCloseable {
     }
 
     /** A new zeroed page, or null if the kernel would not make one (then every process gets a private page). */
-    static SharedClockPage create(Posix posix, Arena arena) {
+    public static SharedClockPage create(Posix posix, Arena arena) {
         int fd = (int) posix.call(Syscall.MEMFD_CREATE, arena.allocateFrom("detsim-clock").address(), MFD_CLOEXEC);
         if (fd < 0) return null;
         long address = posix.call(Syscall.FTRUNCATE, fd, PAGE) < 0 ? -1
@@ -44,12 +44,12 @@ final class SharedClockPage implements AutoCloseable {
     }
 
     /** The descriptor, in detsim, that the holder must keep open. */
-    int fd() {
+    public int fd() {
         return fd;
     }
 
     /** The program sees the memfd as descriptor {@link #fd()} of process holder (a pid as the program sees pids). */
-    void heldBy(int holder) {
+    public void heldBy(int holder) {
         path = "/proc/" + holder + "/fd/" + fd;
     }
 

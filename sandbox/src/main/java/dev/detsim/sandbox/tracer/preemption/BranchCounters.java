@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.preemption;
 
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.os.Posix;

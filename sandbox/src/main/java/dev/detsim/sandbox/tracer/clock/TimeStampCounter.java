@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.clock;
 
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.Disposition;
@@ -12,10 +12,12 @@ import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SignalNames;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.TracedThread;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,32 +31,36 @@ import java.util.function.LongSupplier;
  * set it (enabled at first, as natively) and gets its SIGSEGV when it asked for one; per thread, inherited by
  * new threads and processes as the kernel's flag is.
  */
-final class TimeStampCounter implements SyscallHandler {
+public final class TimeStampCounter implements SyscallHandler {
     // prctl options and PR_SET_TSC modes (linux/prctl.h).
     static final int PR_GET_TSC = 25, PR_SET_TSC = 26, PR_TSC_ENABLE = 1, PR_TSC_SIGSEGV = 2;
 
     private final boolean trapped;
     private final TimeStampPatches patches;
     private final LongSupplier virtualNanos;
+    private final IntFunction<TscMode> modeOf;
     private long reads;
 
     /**
      * @param trapped whether every program runs with PR_SET_TSC(PR_TSC_SIGSEGV) in force
      * @param patches the rdtsc sites detsim rewrote to UD2
      * @param virtualNanos the virtual clock the counter follows
+     * @param modeOf the PR_SET_TSC mode of the thread with a host tid
      */
-    TimeStampCounter(boolean trapped, TimeStampPatches patches, LongSupplier virtualNanos) {
+    public TimeStampCounter(boolean trapped, TimeStampPatches patches, LongSupplier virtualNanos,
+                            IntFunction<TscMode> modeOf) {
         this.trapped = trapped;
         this.patches = patches;
         this.virtualNanos = virtualNanos;
+        this.modeOf = modeOf;
     }
 
     /** Whether detsim should trap rdtsc on this machine: x86_64, and the kernel really faults. */
-    static boolean trapWanted(Arch arch) {
+    public static boolean trapWanted(Arch arch) {
         return arch.name().equals("x86_64") && LibDetsim.rdtscTraps() == LibDetsim.RDTSC_TRAPS;
     }
 
-    boolean trapped() {
+    public boolean trapped() {
         return trapped;
     }
 
@@ -72,7 +78,7 @@ final class TimeStampCounter implements SyscallHandler {
     @Override
     public Disposition onSyscall(SyscallStop stop) {
         int option = (int) stop.argument(0);
-        Tracee t = ((PtraceSyscallStop) stop).thread;
+        TscMode t = modeOf.apply(stop.tid());
         if (option == PR_SET_TSC) {
             long mode = stop.argument(1);
             if (mode != PR_TSC_ENABLE && mode != PR_TSC_SIGSEGV) return Disposition.fail(Errno.EINVAL);
@@ -82,28 +88,30 @@ final class TimeStampCounter implements SyscallHandler {
         if (option == PR_GET_TSC) {
             byte[] mode = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
                     .putInt(t.wantsTscFault ? PR_TSC_SIGSEGV : PR_TSC_ENABLE).array();
-            return stop.memory().write(t.tid, stop.argument(1), mode) ? Disposition.emulate(0) : Disposition.fail(Errno.EFAULT);
+            return stop.memory().write(stop.tid(), stop.argument(1), mode) ? Disposition.emulate(0) : Disposition.fail(Errno.EFAULT);
         }
         return Disposition.PASSTHROUGH;
     }
 
     /**
-     * At a SIGSEGV or SIGILL stop of t: if an rdtsc/rdtscp raised it (and t did not ask for the fault itself),
-     * sets the registers it would have left and returns true; false if the signal is to be delivered.
+     * At a SIGSEGV or SIGILL stop of t, whose PR_SET_TSC mode is mode: if an rdtsc/rdtscp raised it (and t did
+     * not ask for the fault itself), sets the registers it would have left and returns true; false if the
+     * signal is to be delivered.
      */
-    boolean answer(Arch arch, Posix posix, Registers regs, GuestMemory memory, Tracee t, int signal) {
-        if (signal == SignalNames.SIGSEGV && (!trapped || t.wantsTscFault)) return false;
-        if (arch.fetch(posix, t.tid, regs.forFetch()) < 0) return false;
+    public boolean answer(Arch arch, Posix posix, Registers regs, GuestMemory memory, TracedThread t, TscMode mode,
+                          int signal) {
+        if (signal == SignalNames.SIGSEGV && (!trapped || mode.wantsTscFault)) return false;
+        if (arch.fetch(posix, t.tid(), regs.forFetch()) < 0) return false;
         long ip = regs.instructionPointer();
         boolean rdtscp;
         int length;
         if (signal == SignalNames.SIGILL) {
-            TimeStampPatches.Site site = patches.at(t.tgid, ip);
+            TimeStampPatches.Site site = patches.at(t.tgid(), ip);
             if (site == null) return false;
             rdtscp = site.rdtscp();
             length = site.length();
         } else {
-            byte[] code = memory.read(t.tid, ip, 3);
+            byte[] code = memory.read(t.tid(), ip, 3);
             if (code == null || code.length < 2 || code[0] != 0x0f) return false;
             boolean rdtsc = code[1] == 0x31;
             rdtscp = code.length == 3 && code[1] == 0x01 && code[2] == (byte) 0xf9;
@@ -111,7 +119,7 @@ final class TimeStampCounter implements SyscallHandler {
             length = rdtsc ? 2 : 3;
         }
         regs.setTimeStampCounter(virtualNanos.getAsLong() + ++reads, rdtscp, ip + length);
-        arch.store(posix, t.tid, regs.raw());
+        arch.store(posix, t.tid(), regs.raw());
         return true;
     }
 }

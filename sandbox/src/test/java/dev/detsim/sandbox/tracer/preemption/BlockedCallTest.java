@@ -1,10 +1,10 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.preemption;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.tracer.BlockedCall.FileKind;
+import dev.detsim.sandbox.tracer.preemption.BlockedCall.FileKind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.preemption;
 
 /**
  * How the tracer preempts a thread that runs long without a syscall while another could run.

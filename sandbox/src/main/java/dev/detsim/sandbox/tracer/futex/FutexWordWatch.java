@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.futex;
 
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
@@ -6,6 +6,12 @@ import dev.detsim.sandbox.arch.VdsoStubs;
 import dev.detsim.sandbox.os.Errno;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.AuxiliaryVector;
+import dev.detsim.sandbox.tracer.NewProgram;
+import dev.detsim.sandbox.tracer.ProcessListener;
+import dev.detsim.sandbox.tracer.PtraceMemory;
+import dev.detsim.sandbox.tracer.SyscallInjector;
+import dev.detsim.sandbox.tracer.TracedThread;
 import dev.detsim.scheduler.FutexKey;
 import dev.detsim.scheduler.Scheduler;
 import dev.detsim.scheduler.ThreadId;
@@ -166,6 +172,17 @@ final class FutexWordWatch implements ProcessListener {
         }
     }
 
+    /** The filter of the new program (an i386 program's futex calls all stop); killed if it cannot be added. */
+    @Override
+    public void execed(NewProgram p) {
+        if (p.compatMode()) return;
+        String failure = programStarts(p.tid(), p.tgid(), p.instructionPointer(), p.stackPointer(), p);
+        if (failure != null) {
+            p.refuse("cannot add the futex filter to " + p.path() + " (" + failure
+                    + "); killed it, since its futex wakes would go unseen");
+        }
+    }
+
     /** A forked child runs its parent's program, with its filters. */
     @Override
     public void forked(int parentTgid, int childTgid) {
@@ -192,10 +209,10 @@ final class FutexWordWatch implements ProcessListener {
      * Thread t parked in a futex wait on key for as long as its word holds value, made by the syscall that ends
      * at ip: if that is its program's Go site, its wake will not stop, so its word is watched.
      */
-    void parked(Tracee t, FutexKey key, int value, long ip) {
-        Long site = siteOf.get(t.tgid);
+    void parked(TracedThread t, FutexKey key, int value, long ip) {
+        Long site = siteOf.get(t.tgid());
         if (site == null || site != ip) return;
-        waiters.computeIfAbsent(t.tgid, k -> new HashMap<>()).put(t.id, new Waiter(key, value));
+        waiters.computeIfAbsent(t.tgid(), k -> new HashMap<>()).put(t.id(), new Waiter(key, value));
     }
 
     /**
@@ -214,14 +231,14 @@ final class FutexWordWatch implements ProcessListener {
      * word t's own syscall waits on: read in the same process_vm_readv, and left in {@link PtraceMemory} for the
      * futex handler. resumes counts the tracer's resumes so far (see {@link #kernelAnswers}).
      */
-    void runningThreadStopped(Tracee t, long ownWord, long resumes) {
-        Map<ThreadId, Waiter> watched = waiters.get(t.tgid);
+    void runningThreadStopped(TracedThread t, long ownWord, long resumes) {
+        Map<ThreadId, Waiter> watched = waiters.get(t.tgid());
         if (watched == null || watched.isEmpty()) return;
         changed.clear();
         int n = 0;
         if (ownWord != 0) {
             addresses[n] = ownWord;
-            ids[n++] = t.id;
+            ids[n++] = t.id();
         }
         int first = n;
         for (Iterator<Map.Entry<ThreadId, Waiter>> it = watched.entrySet().iterator(); it.hasNext(); ) {
@@ -234,8 +251,8 @@ final class FutexWordWatch implements ProcessListener {
             addresses[n] = e.getValue().key().address();
             ids[n++] = e.getKey();
         }
-        memory.readInts(t.tid, addresses, n, words, readable);
-        if (first == 1 && readable[0]) memory.remember(t.tid, ownWord, words[0]);
+        memory.readInts(t.tid(), addresses, n, words, readable);
+        if (first == 1 && readable[0]) memory.remember(t.tid(), ownWord, words[0]);
         for (int i = first; i < n; i++) {
             if (readable[i] && words[i] == watched.get(ids[i]).value()) continue;
             changed.add(ids[i]);

@@ -1,5 +1,7 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.clock;
 
+import dev.detsim.sandbox.tracer.NewProgram;
+import dev.detsim.sandbox.tracer.ProcessListener;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -24,7 +26,7 @@ import java.util.Map;
  * patched are answered; any other SIGILL is delivered. The sequences are matched in full, so a byte pattern
  * inside other instructions is not patched by accident. Results are cached per file (path, size, mtime, inode).
  */
-final class TimeStampPatches implements ProcessListener {
+public final class TimeStampPatches implements ProcessListener {
     private static final byte[] RDTSCP_SEQUENCE = hex("0f01f948c1e2204801d0");
     private static final byte[] RDTSC_SEQUENCE = hex("0faef00faee80f31");
     private static final byte[] UD2_FOR_RDTSCP = hex("0f0b90");
@@ -75,6 +77,13 @@ final class TimeStampPatches implements ProcessListener {
         }
         if (!patched.isEmpty()) byProcess.put(tgid, Map.copyOf(patched));
         return patched.size();
+    }
+
+    /** A Go program's rdtsc sites are patched before it runs; the event of its exec says how many. */
+    @Override
+    public void execed(NewProgram program) {
+        int patched = patchProgram(program.tgid());
+        if (patched > 0) program.note("rdtsc-sites-patched", patched);
     }
 
     /** A fork copies the parent's (patched) memory. */

@@ -1,8 +1,9 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.clock;
 
 import dev.detsim.sandbox.api.GuestMemory;
 import dev.detsim.sandbox.arch.VdsoStubs;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.tracer.SyscallInjector;
 import dev.detsim.sandbox.world.Clocks;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -33,7 +34,7 @@ import java.util.Map;
  * syscall; from then on (see {@link #clockRead}) its page gets the turn's bases and a limit of
  * {@value #READS_PER_TURN} at each of its turns.
  */
-final class VdsoClock implements ProcessListener {
+public final class VdsoClock {
     static final int READS_PER_TURN = 512;
     static final long STEP_NANOS = 1;
     private static final int PAGE_SIZE = 4096;
@@ -62,7 +63,7 @@ final class VdsoClock implements ProcessListener {
     private Map<String, long[]> knownSymbols;
 
     /** shared: the page to map in every process where it can be, or null for private pages only. */
-    VdsoClock(VdsoStubs stubs, Clocks clocks, SharedClockPage shared) {
+    public VdsoClock(VdsoStubs stubs, Clocks clocks, SharedClockPage shared) {
         this.stubs = stubs;
         this.clocks = clocks;
         this.shared = shared;
@@ -159,7 +160,7 @@ final class VdsoClock implements ProcessListener {
     }
 
     /** Process tgid read a clock with a syscall: from its next turn on, its page answers clock reads. */
-    void clockRead(int tgid) {
+    public void clockRead(int tgid) {
         if (pages.containsKey(tgid)) readers.add(tgid);
     }
 
@@ -167,7 +168,7 @@ final class VdsoClock implements ProcessListener {
      * The turn of a thread of process tgid begins: the shared page gets this turn's bases and a fresh count
      * (plain stores), and so does the private page of a reader (a process_vm_writev).
      */
-    void beginTurn(GuestMemory memory, int tid, int tgid) {
+    public void beginTurn(GuestMemory memory, int tid, int tgid) {
         Long page = readers.isEmpty() || !readers.contains(tgid) ? null : pages.get(tgid); // no boxing when all share
         if (shared == null && page == null) return;
         byte[] turn = fill(turnPage, 0, clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET,
@@ -189,15 +190,13 @@ final class VdsoClock implements ProcessListener {
     }
 
     /** A forked child has its parent's page at the same address (its own copy of a private one). */
-    @Override
-    public void forked(int parentTgid, int childTgid) {
+    void forked(int parentTgid, int childTgid) {
         Long page = pages.get(parentTgid);
         if (page != null) pages.put(childTgid, page);
         if (readers.contains(parentTgid)) readers.add(childTgid);
     }
 
-    @Override
-    public void exited(int tgid) {
+    void exited(int tgid) {
         pages.remove(tgid);
         readers.remove(tgid);
     }

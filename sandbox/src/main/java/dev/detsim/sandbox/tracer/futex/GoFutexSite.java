@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.futex;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.tracer;
+package dev.detsim.sandbox.tracer.preemption;
 
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Posix;
@@ -25,8 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A SIGSTOP is used rather than PTRACE_INTERRUPT because only the tracer thread may make ptrace requests
  * and it is blocked in waitpid while the thread runs.
  */
-final class Watchdog implements AutoCloseable {
-    static final long PERIOD_NANOS = 100_000_000L;
+public final class Watchdog implements AutoCloseable {
+    public static final long PERIOD_NANOS = 100_000_000L;
     private static final long TICK_NANOS = 5_000_000L;
 
     private final Map<Integer, AtomicInteger> sent = new ConcurrentHashMap<>();
@@ -44,13 +44,13 @@ final class Watchdog implements AutoCloseable {
 
     private final Arch arch;
 
-    Watchdog(Arch arch) {
+    public Watchdog(Arch arch) {
         this.arch = arch;
         thread = Thread.ofPlatform().daemon().name("detsim-watchdog").start(this::watch);
     }
 
     /** A turn of thread tid begins: stop it if it runs longer than the period. */
-    void arm(long turn, int tgid, int tid) {
+    public void arm(long turn, int tgid, int tid) {
         this.tgid = tgid;
         this.tid = tid;
         this.startNanos = System.nanoTime();
@@ -59,22 +59,22 @@ final class Watchdog implements AutoCloseable {
     }
 
     /** The turn ended (or nothing else could run): no stop needed. */
-    void disarm() {
+    public void disarm() {
         armed = false;
     }
 
     /** Whether the watchdog stopped this turn. */
-    boolean kicked(long turn) {
+    public boolean kicked(long turn) {
         return kickedTurn == turn;
     }
 
     /** Host nanoseconds since the current turn began. */
-    long elapsedNanos() {
+    public long elapsedNanos() {
         return System.nanoTime() - startNanos;
     }
 
     /** A SIGSTOP reached thread tid: true (and forgotten) if the watchdog sent it. */
-    boolean claim(int tid) {
+    public boolean claim(int tid) {
         AtomicInteger n = sent.get(tid);
         return n != null && n.getAndUpdate(v -> Math.max(0, v - 1)) > 0;
     }
