@@ -83,7 +83,7 @@ public final class JvmHandoff {
                 FUTEX_WAIT_BITSET | PRIVATE | CLOCK_REALTIME)));
         SeccompFilter filter = SeccompFilter.tracing(Arch.current(), Set.of(), waitsOnly);
         int options = O_TRACESECCOMP | O_EXITKILL | O_TRACECLONE | O_TRACEFORK | O_TRACEVFORK | O_TRACEEXEC;
-        LibDetsim.Spawned spawned = LibDetsim.spawn(onPath(cmd.getFirst()), cmd, filter.toNative(arena), options,
+        LibDetsim.Spawned spawned = LibDetsim.spawn(onPath(cmd.getFirst()), cmd, null, filter.toNative(arena), options,
                 new int[0], LibDetsim.SPAWN_NO_ASLR, -1);
         int child = spawned.pid();
         if (child < 0) {

@@ -12,16 +12,21 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Runs an unmodified Linux program under ptrace and seccomp-bpf.",
-        subcommands = {RunCommand.class, VerifyCommand.class, FeasibilityCommand.class, SyscallsCommand.class},
+        subcommands = {RunCommand.class, VerifyCommand.class, RecordCommand.class, ReplayCommand.class,
+                FeasibilityCommand.class, SyscallsCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0..255:run: the traced program's own exit status (killed by signal S: 128+S)",
             "0/1:verify: all runs identical / the runs differ",
+            "0..255:record: as run; replay: the recorded status when the run was identical",
             "0/1/3:feasibility: GO / NO-GO / INCOMPLETE",
             "0:syscalls: the table was printed",
             "2:bad options, or a file an option names cannot be used (one line says why)",
+            "65:replay: the recording cannot be read (one line says why)",
             "70:internal error in detsim",
             "86:run: deadlock (every thread waits and nothing can end a wait; detsim says who waits on what)",
+            "87:replay: the run parted from the recording (detsim shows where)",
+            "88:replay: a file the recording depends on changed or is gone; nothing was run",
             "126:the program exists but cannot be executed",
             "127:the program was not found"})
 public final class Main implements Callable<Integer> {

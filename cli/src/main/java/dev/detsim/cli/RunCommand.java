@@ -8,6 +8,7 @@ import dev.detsim.sandbox.tracer.Outcome;
 import dev.detsim.sandbox.tracer.SpawnException;
 import dev.detsim.sandbox.tracer.Tracer;
 import dev.detsim.recorder.EventLog;
+import dev.detsim.recorder.ReplayDivergence;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.Writer;
@@ -89,6 +90,18 @@ final class RunCommand implements Callable<Integer> {
                     + " program's behaviour depends on what it reads.")
     boolean benchmarkClock;
 
+    /** replay's: the recording's event log, which every event of this run must match (ReplayCommand). */
+    @Option(names = "--expect-events", hidden = true)
+    Path expectedEvents;
+
+    /** record's and replay's: the program's environment, NUL-separated "NAME=value" entries in order. */
+    @Option(names = "--environment-file", hidden = true)
+    Path environmentFile;
+
+    /** replay's: the recording's exit status. */
+    @Option(names = "--expect-status", hidden = true)
+    Integer expectedStatus;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
     List<String> command;
 
@@ -103,7 +116,9 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INTERNAL;
         }
         Set<Syscall> intercepted = parseSyscalls(arch);
-        ProgramLookup.Result lookup = ProgramLookup.find(command.get(0), System.getenv("PATH"));
+        List<String> environment = environmentFile == null ? null : Environment.read(environmentFile);
+        ProgramLookup.Result lookup = ProgramLookup.find(command.get(0),
+                environment == null ? System.getenv("PATH") : Environment.get(environment, "PATH"));
         if (lookup instanceof ProgramLookup.Failed f) {
             err.println("detsim: " + f.message());
             return f.exitStatus();
@@ -122,13 +137,18 @@ final class RunCommand implements Callable<Integer> {
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
                     .preemption(PreemptionChoice.parse(world.preemptBy, spec.commandLine()))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
+                    .environment(environment)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        ReplayCheck replay = expectedEvents == null ? null : ReplayCheck.load(expectedEvents, expectedStatus, events);
         Outcome outcome = null;
         try {
             outcome = sandbox.run(path, command);
+            events.finish();
+        } catch (ReplayDivergence d) {
+            return replay.diverged(d, warnings);
         } catch (SpawnException e) {
             err.println("detsim: " + command.get(0) + ": " + e.getMessage());
             return e.errno() == 2 ? ExitCodes.NOT_FOUND : ExitCodes.CANNOT_EXECUTE;
@@ -142,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
         if (outcome.stats().nondeterministicPreemptions() > 0) warnings.println(preemptionWarning(outcome.stats()));
         if (outcome.deadlock() != null) {
             warnings.println("detsim: " + outcome.deadlock());
-            return ExitCodes.DEADLOCK;
+            return replay != null ? replay.ended(ExitCodes.DEADLOCK, events, warnings) : ExitCodes.DEADLOCK;
         }
         if (outcome.leftoverProcessesKilled() > 0) {
             warnings.println("detsim: " + command.get(0) + " exited leaving " + outcome.leftoverProcessesKilled()
@@ -153,6 +173,7 @@ final class RunCommand implements Callable<Integer> {
                     + " (" + SignalNames.description(outcome.signal()) + ")"
                     + (outcome.coreDumped() ? " (core dumped)" : ""));
         }
+        if (replay != null) return replay.ended(outcome.shellStatus(), events, warnings);
         return outcome.shellStatus();
     }
 

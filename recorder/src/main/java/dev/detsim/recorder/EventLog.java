@@ -18,6 +18,7 @@ public final class EventLog {
     private final Writer out;
     private final byte[] chain = new byte[32];
     private final EventLine line = new EventLine();
+    private EventCheck check;
     private long count;
 
     /** A log that only digests. */
@@ -34,6 +35,16 @@ public final class EventLog {
         }
         this.out = out;
         if (out != null) write(EventLogFormat.header(runDescription));
+    }
+
+    /** Hands every event from now on to check (replay's), which may end the run by throwing. */
+    public void checkWith(EventCheck check) {
+        this.check = check;
+    }
+
+    /** The run is over: the check, if any, sees how many events it had. */
+    public void finish() {
+        if (check != null) check.ended(count);
     }
 
     /** Appends an event; returns it with its chain value. */
@@ -79,8 +90,9 @@ public final class EventLog {
         } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
-        count++;
         if (out != null) write(EventLogFormat.line(line.toString(), digest()));
+        if (check != null) check.appended(count, chain, line);
+        count++;
     }
 
     /** The chain value after the last event (32 zero bytes, hex, before any). */

@@ -74,7 +74,7 @@ public final class Sandbox {
             TracerOptions options = new TracerOptions(b.pinToOneCpu, b.intercept, b.trace,
                     handlers(machine, machineFiles, randomDevices, clocks, scheduler, privateTmp), b.keepFds, b.warnings,
                     true, b.pidNamespace, privateTmp, b.events, scheduler, clocks, b.preemption);
-            return new Tracer(arch, options).run(path, argv);
+            return new Tracer(arch, options).run(path, argv, b.environment);
         }
     }
 
@@ -151,6 +151,7 @@ public final class Sandbox {
         private boolean pinToOneCpu = true;
         private boolean pidNamespace = true;
         private boolean privateTmp;
+        private List<String> environment;
         private boolean benchmarkClock;
         private Preemption preemption;
         private Set<Syscall> intercept = EnumSet.noneOf(Syscall.class);
@@ -209,6 +210,12 @@ public final class Sandbox {
          * /tmp, where the program's files outlive the run. Needs the pid namespace (and so root); without it the
          * run warns once and uses the host's.
          */
+        /** The program's environment, "NAME=value" in the order it gets it; null (default): detsim's own. */
+        public Builder environment(List<String> environment) {
+            this.environment = environment == null ? null : List.copyOf(environment);
+            return this;
+        }
+
         public Builder privateTmp(boolean privateTmp) {
             this.privateTmp = privateTmp;
             return this;

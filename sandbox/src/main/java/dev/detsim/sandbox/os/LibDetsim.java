@@ -100,28 +100,36 @@ public final class LibDetsim {
      */
     public record Spawned(int pid, int errorFd, int initPid, String namespaceFailure) {}
 
+    /** A NULL-terminated array of C strings. */
+    private static MemorySegment strings(Arena arena, List<String> list) {
+        MemorySegment array = arena.allocate(ADDRESS, list.size() + 1);
+        for (int i = 0; i < list.size(); i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(list.get(i)));
+        array.setAtIndex(ADDRESS, list.size(), MemorySegment.NULL);
+        return array;
+    }
+
     /**
      * Forks a child from the calling thread (which becomes its tracer) — with SPAWN_PID_NAMESPACE, through an
      * init process in a new pid namespace — seizes it with ptraceOptions, and lets it install filter and execve
      * path. Must run on the tracer thread.
      *
      * @param filter the seccomp-bpf program as sock_filter structs (8 bytes each)
+     * @param environment the program's environment, "NAME=value" in order; null: detsim's own, untouched
      * @param initKeepFd with SPAWN_PID_NAMESPACE, a descriptor the namespace's init keeps open (-1: none)
      * @return the child, or a negative errno in pid when fork or PTRACE_SEIZE failed
      */
-    public static Spawned spawn(String path, List<String> argv, MemorySegment filter, int ptraceOptions,
-                                int[] keepFds, int flags, int initKeepFd) {
+    public static Spawned spawn(String path, List<String> argv, List<String> environment, MemorySegment filter,
+                                int ptraceOptions, int[] keepFds, int flags, int initKeepFd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment argvSeg = arena.allocate(ADDRESS, argv.size() + 1);
-            for (int i = 0; i < argv.size(); i++) argvSeg.setAtIndex(ADDRESS, i, arena.allocateFrom(argv.get(i)));
-            argvSeg.setAtIndex(ADDRESS, argv.size(), MemorySegment.NULL);
+            MemorySegment argvSeg = strings(arena, argv);
+            MemorySegment envp = environment == null ? MemorySegment.NULL : strings(arena, environment);
             MemorySegment keep = arena.allocate(JAVA_INT, Math.max(1, keepFds.length));
             for (int i = 0; i < keepFds.length; i++) keep.setAtIndex(JAVA_INT, i, keepFds[i]);
 
             MemorySegment req = arena.allocate(SPAWN_REQUEST);
             req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("path")), arena.allocateFrom(path));
             req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("argv")), argvSeg);
-            req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("envp")), MemorySegment.NULL);
+            req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("envp")), envp);
             req.set(ADDRESS, SPAWN_REQUEST.byteOffset(pe("filter")), filter);
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("filter_len")), (int) (filter.byteSize() / 8));
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("ptrace_options")), ptraceOptions);

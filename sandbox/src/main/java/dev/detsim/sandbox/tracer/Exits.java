@@ -175,12 +175,16 @@ final class Exits {
 
     /**
      * The namespace's init exits by itself once the namespace is empty; SIGKILL makes sure (and kills whatever
-     * is left, which the kernel does when init dies), then detsim reaps it.
+     * is left, which the kernel does when init dies), then detsim reaps it. When the run ends early (an error,
+     * a replay that parted from its recording) traced processes may be left: init's death waits until each is
+     * reaped, and only their tracer, this thread, can reap them — so everything is reaped until init is.
      */
     void endNamespace() {
         if (initPid <= 0) return;
         run.posix.kill(initPid, SignalNames.SIGKILL);
-        run.posix.waitpid(initPid, WALL | WNOTHREAD);
+        for (int pid; (pid = run.posix.waitpid(-1, WALL | WNOTHREAD)) > 0 && pid != initPid; ) {
+            // a tracee's last report: it is reaped, so init can finish dying
+        }
         initPid = 0;
     }
 }

@@ -84,10 +84,16 @@ public final class Tracer {
      * @throws SpawnException if the program could not be started (fork, exec, or the filter failed)
      */
     public Outcome run(String path, List<String> argv) throws SpawnException, InterruptedException {
+        return run(path, argv, null);
+    }
+
+    /** {@link #run(String, List)} with the program's environment ("NAME=value", in order; null: detsim's own). */
+    public Outcome run(String path, List<String> argv, List<String> environment)
+            throws SpawnException, InterruptedException {
         Object[] result = new Object[1];
         Thread tracer = Thread.ofPlatform().name("detsim-tracer").unstarted(() -> {
             try {
-                result[0] = trace(path, argv);
+                result[0] = trace(path, argv, environment);
             } catch (SpawnException | RuntimeException | Error e) {
                 result[0] = e;
             }
@@ -100,7 +106,7 @@ public final class Tracer {
         return (Outcome) result[0];
     }
 
-    private Outcome trace(String path, List<String> argv) throws SpawnException {
+    private Outcome trace(String path, List<String> argv, List<String> environment) throws SpawnException {
         run = new TracedRun(arch, options, timeStampPatches);
         try {
             turns = new Turns(run);
@@ -112,7 +118,7 @@ public final class Tracer {
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(run.posix, run.arena, options.warnings());
 
             SeccompFilter filter = filter();
-            LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, filter.toNative(run.arena), OPTIONS,
+            LibDetsim.Spawned spawned = LibDetsim.spawn(path, argv, environment, filter.toNative(run.arena), OPTIONS,
                     options.keepFds(), (options.disableAslr() ? LibDetsim.SPAWN_NO_ASLR : 0)
                             | (timeStampCounter.trapped() ? LibDetsim.SPAWN_TRAP_TSC : 0)
                             | (options.pidNamespace() ? LibDetsim.SPAWN_PID_NAMESPACE : 0)

@@ -1,0 +1,201 @@
+package dev.detsim.cli;
+
+import dev.detsim.recorder.Manifest;
+import dev.detsim.recorder.Recording;
+import dev.detsim.sandbox.arch.Arch;
+import dev.detsim.sandbox.os.LibDetsim;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** detsim record --out=DIR [options] -- CMD [ARGS...] */
+@Command(name = "record",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Runs CMD as detsim run does (same output, same exit status) and keeps the run in DIR, a"
+                + " recording that detsim replay runs again and checks event by event (docs/RECORDING.md). Kept: the"
+                + " command, environment, working directory and options, the event log, everything read from stdin,"
+                + " and the SHA-256 of the executable. stdin reaches CMD through a pipe (so CMD sees no terminal)."
+                + " Input from other outside peers (sockets, signals) is not kept yet: such runs may not replay,"
+                + " and replay says where they part.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0..255:CMD's own exit status (killed by signal S: 128+S), as with run",
+            "2:bad options, or DIR cannot be used (one line says why)",
+            "70:internal error in detsim",
+            "86:deadlock, as with run"},
+        sortOptions = false)
+final class RecordCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    WorldOptions world;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Where the recording goes: a new or empty directory.")
+    Path out;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        boolean privateTmp = world.privateTmp(true, spec.commandLine());
+        ProgramLookup.Result lookup = ProgramLookup.find(command.get(0), System.getenv("PATH"));
+        if (lookup instanceof ProgramLookup.Failed f) {
+            err.println("detsim: " + f.message());
+            return f.exitStatus();
+        }
+        Path program = ((ProgramLookup.Found) lookup).path();
+        prepareOut();
+        Path events = out.resolve(".events.tmp"), stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp");
+        List<String> environment = Environment.own();
+        Environment.write(environ, environment);
+        List<String> runOptions = world.asRunArguments(privateTmp);
+        List<String> cmd = new ArrayList<>(SelfLauncher.command());
+        cmd.add("run");
+        cmd.addAll(runOptions);
+        cmd.addAll(List.of("--events=" + events, "--stats=" + stats, "--environment-file=" + environ, "--"));
+        cmd.addAll(command);
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        LibDetsim.forwardSignals((int) p.pid()); // a SIGTERM for detsim ends the run, not the recording
+        StdinTee stdin = new StdinTee(out, p.getOutputStream());
+        int status = p.waitFor();
+        Manifest.Section stdinSection = stdin.finish();
+        if (!Files.exists(events)) { // the run did not start (detsim run said why)
+            Files.deleteIfExists(environ);
+            return status;
+        }
+        try {
+            Manifest.Section eventsSection;
+            try (InputStream in = Files.newInputStream(events)) {
+                eventsSection = Recording.writeSection(out, "events", in);
+            }
+            Recording.writeManifest(out, new Manifest(null, 0, Version.number(), host(), List.copyOf(command),
+                    program.toString(), Path.of("").toAbsolutePath().toString(), environment,
+                    runOptions, outcome(status, events, stats),
+                    List.of(new Manifest.FileHash(program.toString(), Files.size(program), Recording.sha256Of(program))),
+                    Recording.sections(eventsSection, stdinSection), null));
+        } finally {
+            Files.deleteIfExists(events);
+            Files.deleteIfExists(stats);
+            Files.deleteIfExists(environ);
+        }
+        err.println("detsim: record: kept the run in " + out + " (detsim replay " + out + ")");
+        return status;
+    }
+
+    /** --out: created if missing; an existing one must be an empty directory (a recording is never overwritten). */
+    private void prepareOut() {
+        try {
+            if (Files.exists(out)) {
+                if (!Files.isDirectory(out)) throw new FileProblem(spec.commandLine(), "--out: " + out + " is not a directory");
+                try (var entries = Files.list(out)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new FileProblem(spec.commandLine(), "--out: " + out + " is not empty (a recording is never"
+                                + " overwritten; remove it or choose another directory)");
+                    }
+                }
+            }
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new FileProblem(spec.commandLine(), "--out", "create", out, e);
+        }
+    }
+
+    private static Manifest.Outcome outcome(int status, Path events, Path stats) throws IOException {
+        var log = dev.detsim.recorder.EventLogFormat.read(events);
+        String digest = log.isEmpty() ? "0".repeat(64) : log.get(log.size() - 1).chain();
+        long preemptions = 0;
+        if (Files.exists(stats)) {
+            Matcher m = Pattern.compile("\"nondeterministicPreemptions\":(\\d+)").matcher(Files.readString(stats));
+            if (m.find()) preemptions = Long.parseLong(m.group(1));
+        }
+        return new Manifest.Outcome(status, log.size(), digest, preemptions);
+    }
+
+    static Manifest.Host host() {
+        String cpu = "unknown";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // the model is for the reader only
+        }
+        return new Manifest.Host(System.getProperty("os.version"), Arch.current().name(), cpu);
+    }
+
+    /**
+     * detsim's stdin, copied to the run's stdin and into the recording's stdin section as it arrives. What the
+     * program never read still lands in the section when it arrived before the run ended; the copy stops there.
+     */
+    private static final class StdinTee {
+        private final Thread thread;
+        private final Path dir;
+        private final OutputStream toRun;
+        private final java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+        private boolean ended;
+
+        StdinTee(Path dir, OutputStream toRun) {
+            this.dir = dir;
+            this.toRun = toRun;
+            thread = Thread.ofPlatform().daemon().name("detsim-stdin").start(this::copy);
+        }
+
+        private void copy() {
+            byte[] buffer = new byte[1 << 16];
+            try (InputStream in = new FileInputStream(FileDescriptor.in)) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    synchronized (this) {
+                        if (ended) return;
+                        seen.write(buffer, 0, n);
+                    }
+                    toRun.write(buffer, 0, n);
+                    toRun.flush();
+                }
+            } catch (IOException e) {
+                // the run closed its end: it reads no more
+            } finally {
+                try {
+                    toRun.close();
+                } catch (IOException e) {
+                    // already closed
+                }
+            }
+        }
+
+        /** The run ended: what came so far becomes the section (none if stdin gave nothing). */
+        Manifest.Section finish() throws IOException, InterruptedException {
+            thread.join(200); // stdin at its end (a file, /dev/null) is copied to the last byte
+            byte[] bytes;
+            synchronized (this) {
+                ended = true;
+                bytes = seen.toByteArray();
+            }
+            return bytes.length == 0 ? null : Recording.writeSection(dir, "stdin", new java.io.ByteArrayInputStream(bytes));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.detsim.cli;
+
+import dev.detsim.recorder.Manifest;
+import dev.detsim.recorder.Recording;
+import dev.detsim.recorder.RecordingException;
+import dev.detsim.sandbox.os.LibDetsim;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** detsim replay DIR */
+@Command(name = "replay",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Runs the recording in DIR (made by detsim record) again: the same command, environment,"
+                + " working directory, options and stdin, and checks every event against the recorded digest chain."
+                + " It first checks the recording and the files it depends on, and refuses, naming the file, if one"
+                + " changed. When the run is identical the last line is \"detsim: replay: identical, N events, digest"
+                + " HEX\" and detsim exits with the recorded status; at the first event that differs the run is"
+                + " stopped and detsim shows that event, recorded and replayed, with the recorded events before it.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0..255:identical: the program's recorded exit status (killed by signal S: 128+S)",
+            "2:bad options",
+            "65:the recording cannot be read (corrupt, truncated, not a recording, another version; one line says why)",
+            "70:internal error in detsim",
+            "87:the run parted from the recording (detsim showed where)",
+            "88:a file the recording depends on changed or is gone (one line names it); nothing was run"},
+        sortOptions = false)
+final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The recording's directory.")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Recording recording;
+        try {
+            recording = Recording.open(dir);
+        } catch (RecordingException e) {
+            err.println("detsim: replay: " + e.getMessage());
+            return ExitCodes.RECORDING_UNREADABLE;
+        }
+        Manifest m = recording.manifest();
+        String changed = changedInput(m);
+        if (changed != null) {
+            err.println("detsim: replay: " + changed + "; not replaying");
+            return ExitCodes.INPUTS_CHANGED;
+        }
+        if (m.outcome().nondeterministicPreemptions() > 0) {
+            err.println("detsim: replay: the recorded run had " + m.outcome().nondeterministicPreemptions()
+                    + " preemptions that were not deterministic (watchdog); it may part from the recording there");
+        }
+        Path work = Files.createTempDirectory("detsim-replay");
+        try {
+            Path events = work.resolve("events"), stdin = work.resolve("stdin"), environ = work.resolve("environ");
+            Environment.write(environ, m.environment());
+            copy(recording.section("events"), events);
+            boolean hasStdin = copy(recording.section("stdin"), stdin);
+            List<String> cmd = new ArrayList<>(SelfLauncher.command());
+            cmd.add("run");
+            cmd.addAll(m.runOptions());
+            cmd.addAll(List.of("--expect-events=" + events, "--expect-status=" + m.outcome().status(),
+                    "--environment-file=" + environ, "--"));
+            cmd.addAll(m.command());
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(m.workingDirectory()))
+                    .redirectInput(hasStdin ? stdin.toFile() : new File("/dev/null"))
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+            Process p = pb.start();
+            LibDetsim.forwardSignals((int) p.pid());
+            return p.waitFor();
+        } finally {
+            try (var files = Files.list(work)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(work);
+        }
+    }
+
+    /** The first file the recording depends on that is not as recorded, said in words; null if none. */
+    private static String changedInput(Manifest m) throws IOException {
+        if (!Files.isDirectory(Path.of(m.workingDirectory()))) {
+            return "the recorded working directory " + m.workingDirectory() + " is gone";
+        }
+        for (Manifest.FileHash f : m.files()) {
+            Path p = Path.of(f.path());
+            if (!Files.isRegularFile(p)) return f.path() + " is gone";
+            String sha = Recording.sha256Of(p);
+            if (!sha.equals(f.sha256())) {
+                return f.path() + " changed since the recording (SHA-256 " + sha.substring(0, 16) + "..., recorded "
+                        + f.sha256().substring(0, Math.min(16, f.sha256().length())) + "...)";
+            }
+        }
+        return null;
+    }
+
+    /** Writes a section out to file; false if the recording has none. */
+    private static boolean copy(InputStream section, Path file) throws IOException {
+        if (section == null) return false;
+        try (section) {
+            Files.copy(section, file);
+        }
+        return true;
+    }
+}
