@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.tracer;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.ProcFiles;
@@ -28,8 +30,6 @@ final class BlockedCall {
         /** The file that path (a pointer into the thread's memory) names, relative to dirfd (AT_FDCWD: cwd). */
         FileKind ofPath(int dirfd, long path);
     }
-
-    static final int AT_FDCWD = -100;
 
     /** Calls by path alone: the file system's work, never another thread's. */
     private static final Set<Syscall> BY_PATH = EnumSet.of(Syscall.STAT, Syscall.LSTAT, Syscall.NEWFSTATAT,

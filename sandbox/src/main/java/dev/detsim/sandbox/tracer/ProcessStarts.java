@@ -1,13 +1,17 @@
 package dev.detsim.sandbox.tracer;
 
+import static dev.detsim.abi.CloneFlags.CLONE_CHILD_CLEARTID;
+import static dev.detsim.abi.CloneFlags.CLONE_THREAD;
+import static dev.detsim.abi.Wait.WALL;
+import static dev.detsim.abi.Wait.WNOTHREAD;
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.ExecStop;
 import dev.detsim.recorder.EventLine;
-import dev.detsim.sandbox.os.Errno;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Signals;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.ProcessId;
 import dev.detsim.scheduler.WaitCondition;
@@ -20,7 +24,6 @@ import java.util.List;
  * handlers' exec hooks, the Go futex filter, the virtual clock page in its vDSO, Go's rdtsc sites.
  */
 final class ProcessStarts {
-    private static final long CLONE_THREAD = 0x10000, CLONE_CHILD_CLEARTID = 0x200000;
 
     private final TracedRun run;
     private final Turns turns;
@@ -134,7 +137,7 @@ final class ProcessStarts {
             if (failure != null) {
                 run.warnings.println("detsim: cannot add the futex filter to " + TracedRun.programOf(t.tid) + " ("
                         + failure + "); killed it, since its futex wakes would go unseen");
-                run.posix.kill(t.tgid, SignalNames.SIGKILL);
+                run.posix.kill(t.tgid, Signals.SIGKILL);
                 turns.continueTurn(t, 0);
                 return false;
             }
@@ -181,7 +184,7 @@ final class ProcessStarts {
                 exits.onExitQuietly(tid, status);
                 return -Errno.ESRCH;
             }
-            if (event(status) == 0 && stopSignal(status) == SignalNames.SIGTRAP) {
+            if (event(status) == 0 && stopSignal(status) == Signals.SIGTRAP) {
                 if (run.arch.fetch(run.posix, t.tid, run.regs.forFetch()) >= 0) result = run.regs.returnValue();
                 break;
             }

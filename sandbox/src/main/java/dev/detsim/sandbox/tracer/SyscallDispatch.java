@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
+import static dev.detsim.abi.Futex.FUTEX_WAKE_PRIVATE;
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
@@ -7,7 +8,7 @@ import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.recorder.EventLine;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.syscall.SyscallTable;
@@ -218,7 +219,7 @@ final class SyscallDispatch {
 
     private void emulate(Tracee t, Syscall s, long value) {
         if (s == Syscall.FUTEX && value == 0 && run.printer == null && run.regs.partial()
-                && run.arch.storeArgument(run.posix, t.tid, 1, FutexWordWatch.FUTEX_WAKE_PRIVATE) >= 0) {
+                && run.arch.storeArgument(run.posix, t.tid, 1, FUTEX_WAKE_PRIVATE) >= 0) {
             // A futex call whose answer is 0 (a woken wait, above all) becomes a wake of nobody (every waiter is
             // detsim's), which returns the same 0: one register written instead of all of them read and written.
             turns.endTurn(t, 0);

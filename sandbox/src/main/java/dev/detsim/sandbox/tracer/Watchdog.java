@@ -2,7 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Posix;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Signals;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -108,7 +108,7 @@ final class Watchdog implements AutoCloseable {
                 if (blocked == BlockedCall.Verdict.NOT_BLOCKED && !spinning) continue;
                 sent.computeIfAbsent(target, k -> new AtomicInteger()).incrementAndGet();
                 kickedTurn = t;
-                if (posix.tgkill(tgid, target, SignalNames.SIGSTOP) < 0) sent.get(target).decrementAndGet();
+                if (posix.tgkill(tgid, target, Signals.SIGSTOP) < 0) sent.get(target).decrementAndGet();
             }
         }
     }
