@@ -20,7 +20,7 @@ public record Sigevent(long value, int signal, int notification, int threadId) {
     /** sigev_notify: send the signal to the process, nothing, start a thread (glibc's), send it to one thread. */
     public static final int SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2, SIGEV_THREAD_ID = 4;
 
-    /** The struct at the start of raw, or null where raw (a read of guest memory) is null or has fewer than USED_BYTES. */
+    /** The struct at the start of raw, or null where raw (a read of guest memory) is null or shorter than USED_BYTES. */
     public static Sigevent decodeOrNull(byte[] raw) {
         if (raw == null || raw.length < USED_BYTES) return null;
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -31,6 +31,7 @@ public record Sigevent(long value, int signal, int notification, int threadId) {
     /** The whole struct (SIZE bytes, the rest zero). */
     public byte[] encode() {
         return ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN).putLong(SIGEV_VALUE, value)
-                .putInt(SIGEV_SIGNO, signal).putInt(SIGEV_NOTIFY, notification).putInt(SIGEV_NOTIFY_THREAD_ID, threadId).array();
+                .putInt(SIGEV_SIGNO, signal).putInt(SIGEV_NOTIFY, notification)
+                .putInt(SIGEV_NOTIFY_THREAD_ID, threadId).array();
     }
 }

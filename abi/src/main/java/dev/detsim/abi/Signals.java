@@ -29,7 +29,8 @@ public final class Signals {
     public static String name(int signal) {
         String[] s = TABLE.get(signal);
         if (s != null) return s[0];
-        if (signal >= SIGRTMIN && signal <= SIGRTMAX) return signal == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + (signal - SIGRTMIN);
+        if (signal == SIGRTMIN) return "SIGRTMIN";
+        if (signal > SIGRTMIN && signal <= SIGRTMAX) return "SIGRTMIN+" + (signal - SIGRTMIN);
         return "SIG" + signal;
     }
 

@@ -36,7 +36,9 @@ public final class Stat {
 
     /** A view of the struct at the start of bytes (at least layout.size() of them); writes go to bytes. */
     public Stat(Layout layout, ByteBuffer bytes) {
-        if (bytes.capacity() < layout.size()) throw new IllegalArgumentException("a struct stat needs " + layout.size() + " bytes");
+        if (bytes.capacity() < layout.size()) {
+            throw new IllegalArgumentException("a struct stat needs " + layout.size() + " bytes");
+        }
         this.layout = layout;
         this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -58,7 +60,8 @@ public final class Stat {
     }
 
     public long nlink() {
-        return layout.nlinkBytes() == 8 ? bytes.getLong(layout.nlink()) : Integer.toUnsignedLong(bytes.getInt(layout.nlink()));
+        if (layout.nlinkBytes() == 8) return bytes.getLong(layout.nlink());
+        return Integer.toUnsignedLong(bytes.getInt(layout.nlink()));
     }
 
     public long size() {

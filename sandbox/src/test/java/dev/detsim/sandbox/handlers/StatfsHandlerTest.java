@@ -41,7 +41,8 @@ class StatfsHandlerTest {
     @Test
     void anOrdinaryDirectoryIsTheFixedExt4() {
         assertEquals(Disposition.emulate(0), statfs(dir.toString()));
-        assertArrayEquals(StatfsHandler.fixed(StatfsHandler.EXT4_SUPER_MAGIC, Statfs.ST_VALID | (field(Statfs.F_FLAGS) & Statfs.ST_RDONLY)),
+        long flags = Statfs.ST_VALID | (field(Statfs.F_FLAGS) & Statfs.ST_RDONLY);
+        assertArrayEquals(StatfsHandler.fixed(StatfsHandler.EXT4_SUPER_MAGIC, flags),
                 memory.bytesAt(TID, OUT, Statfs.SIZE));
         assertEquals(0xEF53, field(Statfs.F_TYPE));
         assertEquals(StatfsHandler.FREE_BLOCKS, field(Statfs.F_BFREE));
