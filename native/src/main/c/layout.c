@@ -5,30 +5,12 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/user.h>
 
 #include "detsim.h"
-
-/* The kernel's directory records (no libc header declares them; these are the kernel's definitions). */
-struct linux_dirent64 {
-    unsigned long long d_ino;
-    long long d_off;
-    unsigned short d_reclen;
-    unsigned char d_type;
-    char d_name[];
-};
-
-struct linux_dirent {
-    unsigned long d_ino;
-    unsigned long d_off;
-    unsigned short d_reclen;
-    char d_name[];
-};
 
 #define ENTRY(name, value) {name, (long) (value)}
 
@@ -76,53 +58,6 @@ static const struct {
     ENTRY("sysinfo.freeram", offsetof(struct sysinfo, freeram)),
     ENTRY("sysinfo.procs", offsetof(struct sysinfo, procs)),
     ENTRY("sysinfo.mem_unit", offsetof(struct sysinfo, mem_unit)),
-    ENTRY("stat", sizeof(struct stat)),
-    ENTRY("stat.st_dev", offsetof(struct stat, st_dev)),
-    ENTRY("stat.st_ino", offsetof(struct stat, st_ino)),
-    ENTRY("stat.st_mode", offsetof(struct stat, st_mode)),
-    ENTRY("stat.st_nlink", offsetof(struct stat, st_nlink)),
-    ENTRY("stat.st_nlink.size", sizeof(((struct stat *)0)->st_nlink)),
-    ENTRY("statx.stx_nlink", offsetof(struct statx, stx_nlink)),
-    ENTRY("stat.st_atim", offsetof(struct stat, st_atim)),
-    ENTRY("stat.st_mtim", offsetof(struct stat, st_mtim)),
-    ENTRY("stat.st_ctim", offsetof(struct stat, st_ctim)),
-    ENTRY("stat.st_size", offsetof(struct stat, st_size)),
-    ENTRY("stat.st_blocks", offsetof(struct stat, st_blocks)),
-    ENTRY("statx.stx_size", offsetof(struct statx, stx_size)),
-    ENTRY("statx.stx_blocks", offsetof(struct statx, stx_blocks)),
-    ENTRY("statx", sizeof(struct statx)),
-    ENTRY("statx.stx_mask", offsetof(struct statx, stx_mask)),
-    ENTRY("statx.stx_mode", offsetof(struct statx, stx_mode)),
-    ENTRY("statx.stx_ino", offsetof(struct statx, stx_ino)),
-    ENTRY("statx.stx_atime", offsetof(struct statx, stx_atime)),
-    ENTRY("statx.stx_btime", offsetof(struct statx, stx_btime)),
-    ENTRY("statx.stx_ctime", offsetof(struct statx, stx_ctime)),
-    ENTRY("statx.stx_mtime", offsetof(struct statx, stx_mtime)),
-    ENTRY("statx.stx_dev_major", offsetof(struct statx, stx_dev_major)),
-    ENTRY("statx.stx_dev_minor", offsetof(struct statx, stx_dev_minor)),
-    ENTRY("statx_timestamp.tv_nsec", offsetof(struct statx_timestamp, tv_nsec)),
-    ENTRY("STATX_BTIME", STATX_BTIME),
-    ENTRY("statfs", sizeof(struct statfs)),
-    ENTRY("statfs.f_type", offsetof(struct statfs, f_type)),
-    ENTRY("statfs.f_bsize", offsetof(struct statfs, f_bsize)),
-    ENTRY("statfs.f_blocks", offsetof(struct statfs, f_blocks)),
-    ENTRY("statfs.f_bfree", offsetof(struct statfs, f_bfree)),
-    ENTRY("statfs.f_bavail", offsetof(struct statfs, f_bavail)),
-    ENTRY("statfs.f_files", offsetof(struct statfs, f_files)),
-    ENTRY("statfs.f_ffree", offsetof(struct statfs, f_ffree)),
-    ENTRY("statfs.f_fsid", offsetof(struct statfs, f_fsid)),
-    ENTRY("statfs.f_namelen", offsetof(struct statfs, f_namelen)),
-    ENTRY("statfs.f_frsize", offsetof(struct statfs, f_frsize)),
-    ENTRY("statfs.f_flags", offsetof(struct statfs, f_flags)),
-    ENTRY("linux_dirent64.d_ino", offsetof(struct linux_dirent64, d_ino)),
-    ENTRY("linux_dirent64.d_off", offsetof(struct linux_dirent64, d_off)),
-    ENTRY("linux_dirent64.d_reclen", offsetof(struct linux_dirent64, d_reclen)),
-    ENTRY("linux_dirent64.d_type", offsetof(struct linux_dirent64, d_type)),
-    ENTRY("linux_dirent64.d_name", offsetof(struct linux_dirent64, d_name)),
-    ENTRY("linux_dirent.d_ino", offsetof(struct linux_dirent, d_ino)),
-    ENTRY("linux_dirent.d_off", offsetof(struct linux_dirent, d_off)),
-    ENTRY("linux_dirent.d_reclen", offsetof(struct linux_dirent, d_reclen)),
-    ENTRY("linux_dirent.d_name", offsetof(struct linux_dirent, d_name)),
     ENTRY("iovec", sizeof(struct iovec)),
     ENTRY("iovec.iov_base", offsetof(struct iovec, iov_base)),
     ENTRY("iovec.iov_len", offsetof(struct iovec, iov_len)),

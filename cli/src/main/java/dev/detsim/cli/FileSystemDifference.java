@@ -2,7 +2,7 @@ package dev.detsim.cli;
 
 import dev.detsim.recorder.Divergence;
 import dev.detsim.recorder.Event;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.detsim.cli;
 
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.tracer.preemption.BranchCounters;
 import dev.detsim.sandbox.tracer.preemption.Preemption;
 import dev.detsim.sandbox.tracer.preemption.TickSource;

@@ -2,7 +2,7 @@ package dev.detsim.cli;
 
 import dev.detsim.sandbox.Sandbox;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Signals;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.Outcome;
 import dev.detsim.sandbox.tracer.SpawnException;
@@ -169,8 +169,8 @@ final class RunCommand implements Callable<Integer> {
                     + " traced process(es) running; detsim killed them");
         }
         if (outcome.signal() != 0) {
-            warnings.println("detsim: " + command.get(0) + " killed by signal " + SignalNames.name(outcome.signal())
-                    + " (" + SignalNames.description(outcome.signal()) + ")"
+            warnings.println("detsim: " + command.get(0) + " killed by signal " + Signals.name(outcome.signal())
+                    + " (" + Signals.description(outcome.signal()) + ")"
                     + (outcome.coreDumped() ? " (core dumped)" : ""));
         }
         if (replay != null) return replay.ended(outcome.shellStatus(), events, warnings);

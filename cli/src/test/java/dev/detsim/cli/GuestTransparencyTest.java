@@ -30,7 +30,7 @@ class GuestTransparencyTest {
         assertEquals(nat.status(), det.status(), "128 + signal, as a shell reports it");
         assertEquals(nat.out(), det.out());
         int sig = nat.status() - 128;
-        assertTrue(det.err().contains("killed by signal " + dev.detsim.sandbox.os.SignalNames.name(sig)),
+        assertTrue(det.err().contains("killed by signal " + dev.detsim.abi.Signals.name(sig)),
                 "one line naming the signal: " + det.err());
         assertEquals(1, det.err().lines().filter(l -> l.startsWith("detsim:")).count(), det.err());
     }

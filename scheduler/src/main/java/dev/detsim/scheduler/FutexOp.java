@@ -1,5 +1,7 @@
 package dev.detsim.scheduler;
 
+import dev.detsim.abi.Futex;
+
 /**
  * A futex(2) operation, already decoded by the tracer. The tracer reads and compares guest memory (the
  * value checks of WAIT and CMP_REQUEUE, the atomic op of WAKE_OP) and passes the outcome in; the scheduler
@@ -7,25 +9,22 @@ package dev.detsim.scheduler;
  * those with ENOSYS itself, so nothing here can be asked an op it cannot do.
  */
 public sealed interface FutexOp {
-    /** FUTEX_BITSET_MATCH_ANY: the bitset plain WAIT and WAKE use. */
-    int MATCH_ANY = 0xFFFF_FFFF;
-
     /**
-     * FUTEX_WAIT (bitset {@link #MATCH_ANY}) or FUTEX_WAIT_BITSET.
+     * FUTEX_WAIT (bitset {@link Futex#FUTEX_BITSET_MATCH_ANY}) or FUTEX_WAIT_BITSET.
      *
      * @param valueMatched whether the futex word held the expected value when the tracer read it
      * @param deadline the timeout on the virtual clock, {@link Deadline#NONE} for none
      */
     record Wait(FutexKey key, boolean valueMatched, int bitset, Deadline deadline) implements FutexOp {
         public Wait(FutexKey key, boolean valueMatched, Deadline deadline) {
-            this(key, valueMatched, MATCH_ANY, deadline);
+            this(key, valueMatched, Futex.FUTEX_BITSET_MATCH_ANY, deadline);
         }
     }
 
-    /** FUTEX_WAKE (bitset {@link #MATCH_ANY}) or FUTEX_WAKE_BITSET: wake up to count waiters. */
+    /** FUTEX_WAKE (bitset {@link Futex#FUTEX_BITSET_MATCH_ANY}) or FUTEX_WAKE_BITSET: wake up to count waiters. */
     record Wake(FutexKey key, int count, int bitset) implements FutexOp {
         public Wake(FutexKey key, int count) {
-            this(key, count, MATCH_ANY);
+            this(key, count, Futex.FUTEX_BITSET_MATCH_ANY);
         }
     }
 

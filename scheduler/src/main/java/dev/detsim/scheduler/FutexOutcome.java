@@ -7,8 +7,9 @@ public sealed interface FutexOutcome {
      * or zero, or a negated errno.
      */
     record Completed(long returnValue) implements FutexOutcome {
-        static Completed error(GuestErrno errno) {
-            return new Completed(errno.asReturnValue());
+        /** The syscall fails with errno (a positive {@link dev.detsim.abi.Errno} value). */
+        static Completed error(int errno) {
+            return new Completed(-errno);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.detsim.scheduler;
 
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Futex;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -238,14 +240,14 @@ public final class Scheduler {
         return switch (op) {
             case FutexOp.Wait w -> futexWait(r, w);
             case FutexOp.Wake w -> {
-                if (w.bitset() == 0 || !w.key().aligned()) yield FutexOutcome.Completed.error(GuestErrno.EINVAL);
+                if (w.bitset() == 0 || !w.key().aligned()) yield FutexOutcome.Completed.error(Errno.EINVAL);
                 yield new FutexOutcome.Completed(wakeAll(futexes.wake(w.key(), w.count(), w.bitset())));
             }
             case FutexOp.Requeue q -> futexRequeue(q);
             case FutexOp.WakeOp o -> {
-                if (!o.first().aligned() || !o.second().aligned()) yield FutexOutcome.Completed.error(GuestErrno.EINVAL);
-                int woken = wakeAll(futexes.wake(o.first(), o.firstCount(), FutexOp.MATCH_ANY));
-                if (o.comparisonHeld()) woken += wakeAll(futexes.wake(o.second(), o.secondCount(), FutexOp.MATCH_ANY));
+                if (!o.first().aligned() || !o.second().aligned()) yield FutexOutcome.Completed.error(Errno.EINVAL);
+                int woken = wakeAll(futexes.wake(o.first(), o.firstCount(), Futex.FUTEX_BITSET_MATCH_ANY));
+                if (o.comparisonHeld()) woken += wakeAll(futexes.wake(o.second(), o.secondCount(), Futex.FUTEX_BITSET_MATCH_ANY));
                 yield new FutexOutcome.Completed(woken);
             }
         };
@@ -253,9 +255,9 @@ public final class Scheduler {
 
     private FutexOutcome futexWait(ThreadRecord r, FutexOp.Wait w) {
         if (r.state != ThreadState.RUNNING) throw misuse(r.id + " cannot futex-wait: it is " + r.state + ", not RUNNING");
-        if (w.bitset() == 0 || !w.key().aligned()) return FutexOutcome.Completed.error(GuestErrno.EINVAL);
-        if (!w.valueMatched()) return FutexOutcome.Completed.error(GuestErrno.EAGAIN);
-        if (w.deadline().passedAt(clock.now())) return FutexOutcome.Completed.error(GuestErrno.ETIMEDOUT);
+        if (w.bitset() == 0 || !w.key().aligned()) return FutexOutcome.Completed.error(Errno.EINVAL);
+        if (!w.valueMatched()) return FutexOutcome.Completed.error(Errno.EAGAIN);
+        if (w.deadline().passedAt(clock.now())) return FutexOutcome.Completed.error(Errno.ETIMEDOUT);
         futexes.enqueue(w.key(), r.id, w.bitset());
         park(r, new WaitCondition.FutexWait(w.key(), w.bitset()), w.deadline());
         endTurn(r, TurnEnd.BLOCKED);
@@ -264,9 +266,9 @@ public final class Scheduler {
 
     private FutexOutcome futexRequeue(FutexOp.Requeue q) {
         if (q.wakeCount() < 0 || q.requeueLimit() < 0 || !q.from().aligned() || !q.to().aligned()) {
-            return FutexOutcome.Completed.error(GuestErrno.EINVAL);
+            return FutexOutcome.Completed.error(Errno.EINVAL);
         }
-        if (!q.valueMatched()) return FutexOutcome.Completed.error(GuestErrno.EAGAIN);
+        if (!q.valueMatched()) return FutexOutcome.Completed.error(Errno.EAGAIN);
         FutexTable.Requeued result = futexes.requeue(q.from(), q.wakeCount(), q.to(), q.requeueLimit());
         int woken = wakeAll(result.woken());
         for (ThreadId t : result.moved()) {

@@ -1,5 +1,11 @@
 package dev.detsim.scheduler;
 
+import static dev.detsim.abi.Poll.POLLIN;
+import static dev.detsim.abi.Poll.POLLOUT;
+import static dev.detsim.abi.Poll.POLLPRI;
+
+import dev.detsim.abi.Futex;
+import dev.detsim.abi.Poll;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -18,7 +24,7 @@ public sealed interface WaitCondition {
     record FutexWait(FutexKey key, int bitset) implements WaitCondition {
         @Override
         public String describe() {
-            return bitset == FutexOp.MATCH_ANY ? "wait on " + key
+            return bitset == Futex.FUTEX_BITSET_MATCH_ANY ? "wait on " + key
                     : "wait on " + key + " bitset 0x" + Integer.toHexString(bitset);
         }
     }
@@ -30,12 +36,7 @@ public sealed interface WaitCondition {
      * @param process the process whose fd table the numbers belong to
      */
     record Readiness(ProcessId process, List<Interest> interests) implements WaitCondition {
-        public static final int POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10,
-                POLLNVAL = 0x20;
-        /** poll(2) reports these whether asked for or not, so they always match. */
-        static final int ALWAYS_REPORTED = POLLERR | POLLHUP | POLLNVAL;
-
-        /** One fd and the poll(2) events (POLLIN, POLLOUT, ...) wanted on it. */
+        /** One fd and the poll(2) events ({@link Poll#POLLIN}, POLLOUT, ...) wanted on it. */
         public record Interest(int fd, int events) {}
 
         public Readiness {
@@ -50,7 +51,7 @@ public sealed interface WaitCondition {
         boolean matches(ProcessId p, int fd, int events) {
             if (!process.equals(p)) return false;
             for (Interest i : interests) {
-                if (i.fd == fd && (events & (i.events | ALWAYS_REPORTED)) != 0) return true;
+                if (i.fd == fd && (events & (i.events | Poll.ALWAYS_REPORTED)) != 0) return true;
             }
             return false;
         }

@@ -1,5 +1,6 @@
 package dev.detsim.scheduler;
 
+import dev.detsim.abi.Errno;
 import java.util.OptionalLong;
 
 /**
@@ -29,10 +30,10 @@ public record WakeUp(WaitCondition condition, Cause cause, Deadline deadline) {
      */
     public OptionalLong syscallReturn() {
         return switch (cause) {
-            case INTERRUPTED -> OptionalLong.of(GuestErrno.EINTR.asReturnValue());
+            case INTERRUPTED -> OptionalLong.of(-Errno.EINTR);
             case WOKEN -> OptionalLong.of(0);
             case DEADLINE_PASSED -> switch (condition) {
-                case WaitCondition.FutexWait f -> OptionalLong.of(GuestErrno.ETIMEDOUT.asReturnValue());
+                case WaitCondition.FutexWait f -> OptionalLong.of(-Errno.ETIMEDOUT);
                 case WaitCondition.Sleep s -> OptionalLong.of(0);
                 default -> OptionalLong.empty();
             };

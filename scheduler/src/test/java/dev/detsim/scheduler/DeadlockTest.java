@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detsim.abi.Futex;
+import dev.detsim.abi.Poll;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +22,9 @@ class DeadlockTest {
         Simulation.Result result = sim.run(1_000);
         DeadlockReport report = assertInstanceOf(Decision.Deadlock.class, result.last()).report();
         assertEquals(2, report.waiters().size());
-        assertEquals(new WaitCondition.FutexWait(FutexKey.privateTo(Simulation.PROCESS, B), FutexOp.MATCH_ANY),
+        assertEquals(new WaitCondition.FutexWait(FutexKey.privateTo(Simulation.PROCESS, B), Futex.FUTEX_BITSET_MATCH_ANY),
                 report.conditionOf(ThreadId.of(1)));
-        assertEquals(new WaitCondition.FutexWait(FutexKey.privateTo(Simulation.PROCESS, A), FutexOp.MATCH_ANY),
+        assertEquals(new WaitCondition.FutexWait(FutexKey.privateTo(Simulation.PROCESS, A), Futex.FUTEX_BITSET_MATCH_ANY),
                 report.conditionOf(ThreadId.of(2)));
         String text = report.toString();
         assertTrue(text.contains("thread 1 of process 1: wait on futex 0x2000 (private to process 1)"), text);
@@ -39,7 +41,7 @@ class DeadlockTest {
         s.next();
         s.block(ThreadId.of(1), WaitCondition.ChildExit.of(child), Deadline.NONE);
         s.next();
-        s.block(ThreadId.of(2), WaitCondition.Readiness.of(child, 0, WaitCondition.Readiness.POLLIN), Deadline.NONE);
+        s.block(ThreadId.of(2), WaitCondition.Readiness.of(child, 0, Poll.POLLIN), Deadline.NONE);
         DeadlockReport report = assertInstanceOf(Decision.Deadlock.class, s.next()).report();
         assertEquals(List.of(
                 new DeadlockReport.Waiter(ThreadId.of(1), parent, WaitCondition.ChildExit.of(child)),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detsim.abi.Futex;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class FutexTest {
         }
         for (int i = 0; i < n; i++) {
             runOnly(ids.get(i));
-            int bitset = bitsets.length > i ? bitsets[i] : FutexOp.MATCH_ANY;
+            int bitset = bitsets.length > i ? bitsets[i] : Futex.FUTEX_BITSET_MATCH_ANY;
             assertInstanceOf(FutexOutcome.Blocked.class,
                     s.futex(ids.get(i), new FutexOp.Wait(key, true, bitset, Deadline.NONE)));
         }
@@ -102,7 +103,7 @@ class FutexTest {
         assertEquals(w.getFirst(), run.thread());
         WakeUp wake = run.wakeUp().orElseThrow();
         assertEquals(WakeUp.Cause.WOKEN, wake.cause());
-        assertEquals(new WaitCondition.FutexWait(A, FutexOp.MATCH_ANY), wake.condition());
+        assertEquals(new WaitCondition.FutexWait(A, Futex.FUTEX_BITSET_MATCH_ANY), wake.condition());
         assertEquals(OptionalLong.of(0), wake.syscallReturn());
     }
 
@@ -195,7 +196,7 @@ class FutexTest {
         assertEquals(w.subList(woken, woken + moved), s.futexWaiters(B).subList(before.size(), s.futexWaiters(B).size()));
         assertEquals(w.subList(woken + moved, 5), s.futexWaiters(A));
         for (ThreadId t : w.subList(woken, woken + moved)) {
-            assertEquals(new WaitCondition.FutexWait(B, FutexOp.MATCH_ANY), s.waitingOn(t).orElseThrow());
+            assertEquals(new WaitCondition.FutexWait(B, Futex.FUTEX_BITSET_MATCH_ANY), s.waitingOn(t).orElseThrow());
         }
     }
 

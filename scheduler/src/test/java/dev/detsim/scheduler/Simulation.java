@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.detsim.abi.Poll;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -227,7 +228,7 @@ final class Simulation {
             case Step.WritePipe(int fd) -> {
                 g.pc++;
                 pipes.merge(fd, 1, Integer::sum);
-                scheduler.readyAgain(PROCESS, fd, WaitCondition.Readiness.POLLIN);
+                scheduler.readyAgain(PROCESS, fd, Poll.POLLIN);
                 return true;
             }
             case Step.ReadPipe(int fd) -> {
@@ -236,7 +237,7 @@ final class Simulation {
                     g.pc++;
                     return true; // read(2) is a syscall even when data is there
                 }
-                scheduler.block(g.id, WaitCondition.Readiness.of(PROCESS, fd, WaitCondition.Readiness.POLLIN),
+                scheduler.block(g.id, WaitCondition.Readiness.of(PROCESS, fd, Poll.POLLIN),
                         Deadline.NONE);
                 g.awaitingWakeUp = true;
                 return true;

@@ -1,5 +1,8 @@
 package dev.detsim.scheduler;
 
+import static dev.detsim.abi.Poll.POLLHUP;
+import static dev.detsim.abi.Poll.POLLIN;
+import static dev.detsim.abi.Poll.POLLOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,7 +16,6 @@ import org.junit.jupiter.api.Test;
 class WaitConditionTest {
     static final ProcessId P = ProcessId.of(1), CHILD = ProcessId.of(2), OTHER = ProcessId.of(3);
     static final ThreadId T1 = ThreadId.of(1), T2 = ThreadId.of(2), T3 = ThreadId.of(3);
-    static final int POLLIN = WaitCondition.Readiness.POLLIN, POLLOUT = WaitCondition.Readiness.POLLOUT;
 
     final Scheduler s = Scheduler.deterministic();
 
@@ -33,7 +35,7 @@ class WaitConditionTest {
         assertEquals(List.of(), s.readyAgain(P, 5, POLLOUT), "wrong event");
         assertEquals(List.of(), s.readyAgain(P, 7, POLLIN), "wrong fd");
         assertEquals(List.of(T1), s.readyAgain(P, 5, POLLIN));
-        assertEquals(List.of(T2), s.readyAgain(P, 6, WaitCondition.Readiness.POLLHUP), "hang-up always matches");
+        assertEquals(List.of(T2), s.readyAgain(P, 6, POLLHUP), "hang-up always matches");
         assertEquals(ThreadState.BLOCKED, s.state(T3));
         Decision.Run run = assertInstanceOf(Decision.Run.class, s.next());
         WakeUp w = run.wakeUp().orElseThrow();
@@ -139,7 +141,7 @@ class WaitConditionTest {
         assertTrue(WaitCondition.retriedAfterProgress(new WaitCondition.Connect(P, 4)));
         assertEquals("wait to connect fd 4 of process 1 (the listener's backlog is full)", new WaitCondition.Connect(P, 4).describe());
         assertFalse(WaitCondition.retriedAfterProgress(new WaitCondition.Sleep()));
-        assertFalse(WaitCondition.retriedAfterProgress(WaitCondition.Readiness.of(P, 3, WaitCondition.Readiness.POLLIN)));
+        assertFalse(WaitCondition.retriedAfterProgress(WaitCondition.Readiness.of(P, 3, POLLIN)));
         // With a deadline the clock jumps to it and the wait ends there (the tracer then runs the call at once).
         assertInstanceOf(Decision.AdvanceClock.class, s.next());
         Decision.Run run = assertInstanceOf(Decision.Run.class, s.next());

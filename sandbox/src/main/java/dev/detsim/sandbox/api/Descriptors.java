@@ -7,9 +7,6 @@ import dev.detsim.sandbox.syscall.Syscall;
  * and readiness are the program's), readiness asked without waiting, and a few calls made on copies.
  */
 public interface Descriptors {
-    int POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
-    int O_NONBLOCK = 04000;
-
     /** A copy of descriptor fd of thread tid in detsim (close it), or -errno (EBADF if the tracee has no such fd). */
     int copy(int tid, int fd);
 

@@ -1,5 +1,8 @@
 package dev.detsim.sandbox.arch;
 
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.OpenFlags;
+import dev.detsim.abi.Stat;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.syscall.SyscallTable;
@@ -41,6 +44,16 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
 
     /** The kernel's name: "x86_64", "aarch64". */
     public abstract String name();
+
+    /** open(2)'s flags here (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE and O_TMPFILE differ). */
+    public final OpenFlags openFlags() {
+        return OpenFlags.of(name());
+    }
+
+    /** Where struct stat's fields sit here. */
+    public final Stat.Layout statLayout() {
+        return Stat.Layout.of(name());
+    }
 
     /** AUDIT_ARCH_* value that seccomp_data.arch holds for this architecture's native syscalls. */
     public abstract int auditArch();
@@ -134,7 +147,7 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
      * it); 0 or -errno, -ENOSYS where the architecture can only write the whole register set.
      */
     public long storeArgument(Posix posix, int tid, int index, long value) {
-        return -38; // ENOSYS
+        return -Errno.ENOSYS;
     }
 
     public static final class UnsupportedArchitectureException extends RuntimeException {

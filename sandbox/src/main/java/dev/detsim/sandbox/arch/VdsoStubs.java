@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.arch;
 
+import static dev.detsim.abi.Errno.ENOSYS;
+
 import dev.detsim.sandbox.syscall.Syscall;
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
@@ -22,7 +24,6 @@ public final class VdsoStubs {
     public static final int COUNTER = 0, REALTIME_BASE = 8, MONOTONIC_BASE = 16, LIMIT = 24, STEP = 32, PAGE_BYTES = 40;
     /** Clock ids read from the page: REALTIME (0) and REALTIME_COARSE (5); MONOTONIC (1), _COARSE (6), BOOTTIME (7). */
     static final int REALTIME_CLOCKS = 0x21, MONOTONIC_CLOCKS = 0xC2, HIGHEST_PAGE_CLOCK = 7;
-    private static final int ENOSYS = 38;
 
     private final Arch arch;
 

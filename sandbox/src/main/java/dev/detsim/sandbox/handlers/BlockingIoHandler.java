@@ -1,8 +1,12 @@
 package dev.detsim.sandbox.handlers;
 
-import static dev.detsim.sandbox.api.Descriptors.POLLIN;
-import static dev.detsim.sandbox.api.Descriptors.POLLOUT;
+import static dev.detsim.abi.Poll.POLLIN;
+import static dev.detsim.abi.Poll.POLLOUT;
+import static dev.detsim.abi.Poll.POLLPRI;
 
+import dev.detsim.abi.PollFd;
+import dev.detsim.abi.Timespec;
+import dev.detsim.abi.Timeval;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallHandler;
@@ -12,8 +16,6 @@ import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WaitCondition.Readiness.Interest;
 import dev.detsim.scheduler.WakeUp;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,8 +31,9 @@ import java.util.function.Predicate;
  * the kernel applies its own restart rules (SA_RESTART).
  */
 public final class BlockingIoHandler implements SyscallHandler {
-    private static final int MSG_DONTWAIT = 0x40, POLLPRI = 0x2, MAX_FDS = 4096;
-    private static final byte[] ZERO_TIME = new byte[16];
+    private static final int MSG_DONTWAIT = 0x40, MAX_FDS = 4096;
+    /** A zero struct timespec (ppoll, pselect6, epoll_pwait2) or timeval (select): 16 bytes of zeros either way. */
+    private static final byte[] ZERO_TIME = Timespec.ZERO.encode();
     /** How long detsim waits for a descriptor it feeds itself before treating it as any other. */
     private static final long FED_WAIT_MILLIS = 10_000;
     private final Clocks clocks;
@@ -118,14 +121,11 @@ public final class BlockingIoHandler implements SyscallHandler {
         if (timeout == 0) return Disposition.PASSTHROUGH;
         long nfds = stop.argument(1);
         if (nfds > MAX_FDS) return Disposition.PASSTHROUGH;
-        byte[] raw = readAll(stop, stop.argument(0), (int) nfds * 8);
+        byte[] raw = readAll(stop, stop.argument(0), (int) nfds * PollFd.SIZE);
         if (raw == null) return Disposition.PASSTHROUGH; // EFAULT from the kernel
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         List<Interest> interests = new ArrayList<>();
-        for (int i = 0; i < nfds; i++) {
-            int fd = b.getInt(8 * i);
-            int events = b.getShort(8 * i + 4) & 0xffff;
-            if (fd >= 0) interests.add(new Interest(fd, events));
+        for (PollFd p : PollFd.decodeAll(raw, (int) nfds)) {
+            if (p.fd() >= 0) interests.add(new Interest(p.fd(), p.events()));
         }
         return waitFor(stop, interests, timeout);
     }
@@ -176,7 +176,7 @@ public final class BlockingIoHandler implements SyscallHandler {
     /** The deadline passed: run the call with a zero timeout, so the kernel answers "nothing ready". */
     private static Disposition zeroTimeout(SyscallStop stop, int arg, boolean pointer) {
         if (pointer) {
-            long scratch = stop.scratch(16);
+            long scratch = stop.scratch(Timespec.SIZE);
             stop.memory().writeScratch(stop.tid(), scratch, ZERO_TIME);
             stop.setArgument(arg, scratch);
         } else {
@@ -194,13 +194,13 @@ public final class BlockingIoHandler implements SyscallHandler {
     /** A struct timespec pointer as nanoseconds: -1 for NULL (forever); 0 for an invalid one (the kernel says EINVAL). */
     static long timespecTimeout(SyscallStop stop, long pointer) {
         if (pointer == 0) return -1;
-        long t = Clocks.timespecNanos(stop.memory().read(stop.tid(), pointer, 16));
+        long t = Timespec.nanosOf(stop.memory().read(stop.tid(), pointer, Timespec.SIZE));
         return t < 0 ? 0 : t;
     }
 
     private static long timevalTimeout(SyscallStop stop, long pointer) {
         if (pointer == 0) return -1;
-        long t = Clocks.timevalNanos(stop.memory().read(stop.tid(), pointer, 16));
+        long t = Timeval.nanosOf(stop.memory().read(stop.tid(), pointer, Timeval.SIZE));
         return t < 0 ? 0 : t;
     }
 

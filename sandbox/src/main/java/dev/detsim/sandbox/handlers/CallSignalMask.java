@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.handlers;
 
+import dev.detsim.abi.Signals;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.tracer.SignalMasks;
 import dev.detsim.sandbox.api.SyscallStop;
@@ -10,9 +11,6 @@ import dev.detsim.sandbox.api.SyscallStop;
  * pselect6's mask: a wait that kept the thread's own mask would never see its children exit.
  */
 final class CallSignalMask {
-    /** sizeof(kernel sigset_t) on every architecture detsim knows (_NSIG / 8). */
-    static final long SIGSET_SIZE = 8;
-
     private CallSignalMask() {}
 
     /**
@@ -23,7 +21,7 @@ final class CallSignalMask {
      */
     static Disposition park(SyscallStop stop, long pointer, long size, Disposition blocked) {
         if (!(blocked instanceof Disposition.Block) || pointer == 0) return blocked;
-        if (size != SIGSET_SIZE) return Disposition.PASSTHROUGH;
+        if (size != Signals.SIGSET_SIZE) return Disposition.PASSTHROUGH;
         Long mask = stop.memory().readWord(stop.tid(), pointer);
         if (mask == null) return Disposition.PASSTHROUGH;
         SignalMasks masks = SignalMasks.read(stop.tid());

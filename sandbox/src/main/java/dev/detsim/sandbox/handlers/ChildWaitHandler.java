@@ -1,5 +1,8 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.Wait.P_PID;
+import static dev.detsim.abi.Wait.WNOHANG;
+
 import dev.detsim.sandbox.os.ProcFiles;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
@@ -19,7 +22,6 @@ import java.util.Set;
  * Stopped children (WUNTRACED) are not looked for: such waits end when a child exits or a signal comes.
  */
 public final class ChildWaitHandler implements SyscallHandler {
-    private static final int WNOHANG = 1, P_PID = 1;
 
     @Override
     public Set<Syscall> subscriptions() {

@@ -1,6 +1,9 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.os.Errno;
+import static dev.detsim.abi.Poll.POLLOUT;
+
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.OpenFlags;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Descriptors;
 import dev.detsim.sandbox.api.Disposition;
@@ -25,7 +28,7 @@ import java.util.Set;
  * Non-blocking sockets and interrupted waits run the call unchanged.
  */
 public final class ConnectHandler implements SyscallHandler {
-    private static final int MAX_ADDRESS = 128, POLLOUT = 0x4;
+    private static final int MAX_ADDRESS = 128;
 
     @Override
     public Set<Syscall> subscriptions() {
@@ -50,7 +53,7 @@ public final class ConnectHandler implements SyscallHandler {
         long r;
         try {
             long flags = d.statusFlags(copy);
-            if (flags < 0 || (flags & Descriptors.O_NONBLOCK) != 0) return Disposition.PASSTHROUGH; // never waits
+            if (flags < 0 || (flags & OpenFlags.O_NONBLOCK) != 0) return Disposition.PASSTHROUGH; // never waits
             r = d.connectWithoutWaiting(copy, flags, address);
         } finally {
             d.close(copy);

@@ -1,12 +1,14 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.Fcntl.SEEK_CUR;
+import static dev.detsim.abi.Fcntl.SEEK_SET;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.detsim.abi.Dirent;
 import dev.detsim.sandbox.handlers.GuestFiles.HostInode;
-import dev.detsim.sandbox.os.Errno;
-import dev.detsim.sandbox.os.FileStructs;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
@@ -38,7 +40,7 @@ import java.util.Set;
  * afresh, and the kernel seeks; to a d_off this handler gave out (seekdir) moves within the listing.
  */
 public final class DirectoryHandler implements SyscallHandler {
-    private static final int KCMP_FILE = 0, SEEK_SET = 0, SEEK_CUR = 1;
+    private static final int KCMP_FILE = 0;
     private static final int READ_BUFFER = 64 * 1024, PAGE = 4096;
     private static final int SWEEP_AT = 256;
 
@@ -186,13 +188,13 @@ public final class DirectoryHandler implements SyscallHandler {
             if (n < 0) return false;
             if (n == 0) return true;
             for (int at = 0; at < n; ) {
-                long inode = readBuffer.get(JAVA_LONG, at + FileStructs.DIRENT64_INO);
-                int length = Short.toUnsignedInt(readBuffer.get(JAVA_SHORT, at + FileStructs.DIRENT64_RECLEN));
-                if (length <= FileStructs.DIRENT64_NAME || at + length > n) return false; // not what the kernel writes
-                int type = Byte.toUnsignedInt(readBuffer.get(JAVA_BYTE, at + FileStructs.DIRENT64_TYPE));
-                int nameEnd = at + FileStructs.DIRENT64_NAME;
+                long inode = readBuffer.get(JAVA_LONG, at + Dirent.DIRENT64_INO);
+                int length = Short.toUnsignedInt(readBuffer.get(JAVA_SHORT, at + Dirent.DIRENT64_RECLEN));
+                if (length <= Dirent.DIRENT64_NAME || at + length > n) return false; // not what the kernel writes
+                int type = Byte.toUnsignedInt(readBuffer.get(JAVA_BYTE, at + Dirent.DIRENT64_TYPE));
+                int nameEnd = at + Dirent.DIRENT64_NAME;
                 while (readBuffer.get(JAVA_BYTE, nameEnd) != 0) nameEnd++;
-                byte[] name = readBuffer.asSlice(at + FileStructs.DIRENT64_NAME, nameEnd - at - FileStructs.DIRENT64_NAME)
+                byte[] name = readBuffer.asSlice(at + Dirent.DIRENT64_NAME, nameEnd - at - Dirent.DIRENT64_NAME)
                         .toArray(JAVA_BYTE);
                 into.add(new DirectoryListing.Entry(inode, type, name));
                 at += length;

@@ -1,10 +1,23 @@
 package dev.detsim.sandbox.handlers;
 
-import static dev.detsim.sandbox.handlers.GuestFiles.AT_EMPTY_PATH;
-import static dev.detsim.sandbox.handlers.GuestFiles.AT_FDCWD;
-import static dev.detsim.sandbox.handlers.GuestFiles.AT_SYMLINK_FOLLOW;
-import static dev.detsim.sandbox.handlers.GuestFiles.AT_SYMLINK_NOFOLLOW;
+import static dev.detsim.abi.AtFlags.AT_EMPTY_PATH;
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.AtFlags.AT_SYMLINK_FOLLOW;
+import static dev.detsim.abi.AtFlags.AT_SYMLINK_NOFOLLOW;
+import static dev.detsim.abi.AtFlags.RENAME_EXCHANGE;
+import static dev.detsim.abi.OpenFlags.O_ACCMODE;
+import static dev.detsim.abi.OpenFlags.O_CREAT;
+import static dev.detsim.abi.OpenFlags.O_EXCL;
+import static dev.detsim.abi.OpenFlags.O_TRUNC;
+import static dev.detsim.abi.OpenFlags.O_WRONLY;
 
+import dev.detsim.abi.OpenFlags;
+import dev.detsim.abi.OpenHow;
+import dev.detsim.abi.Time;
+import dev.detsim.abi.Timespec;
+import dev.detsim.abi.Timeval;
+import dev.detsim.abi.Utimbuf;
+import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.handlers.GuestFiles.HostInode;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.os.ProcFiles;
@@ -13,8 +26,6 @@ import dev.detsim.sandbox.api.ExecStop;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.SyscallStop;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -29,15 +40,12 @@ import java.util.Set;
  * watched instead, and what it wrote to is learnt at its next stop ({@link WriteWatch}).
  */
 public final class FileChangeHandler implements SyscallHandler, StopObserver {
-    // x86_64's values. aarch64 shares O_CREAT, O_EXCL and O_TRUNC but not O_NOFOLLOW or O_TMPFILE (nor
-    // O_DIRECTORY inside it): those belong in the arch layer once detsim runs there.
-    static final int O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000, O_NOFOLLOW = 0400000, O_TMPFILE = 020200000;
-    private static final int O_WRONLY = 01, O_ACCMODE = 03, RENAME_EXCHANGE = 2;
     /** The calls that write data into an open file: with a write watch they need not stop. */
     private static final Set<Syscall> DATA_WRITES = EnumSet.of(Syscall.WRITE, Syscall.PWRITE64, Syscall.WRITEV,
             Syscall.PWRITEV, Syscall.PWRITEV2, Syscall.COPY_FILE_RANGE, Syscall.SENDFILE, Syscall.SPLICE,
             Syscall.FTRUNCATE, Syscall.FALLOCATE);
-    private static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+    /** The guest's O_NOFOLLOW and O_TMPFILE: their values differ by architecture. */
+    private static final OpenFlags OPEN_FLAGS = Arch.current().openFlags();
 
     private final FileChanges changes;
     private final GuestFiles files;
@@ -105,8 +113,10 @@ public final class FileChangeHandler implements SyscallHandler, StopObserver {
             case OPEN -> open(stop, AT_FDCWD, 0, (int) stop.argument(1));
             case OPENAT -> open(stop, (int) stop.argument(0), 1, (int) stop.argument(2));
             case OPENAT2 -> {
-                Long flags = stop.memory().readWord(tid, stop.argument(2)); // struct open_how starts with u64 flags
-                if (flags != null) open(stop, (int) stop.argument(0), 1, flags.intValue());
+                byte[] how = stop.memory().read(tid, stop.argument(2), OpenHow.SIZE);
+                if (how != null && how.length == OpenHow.SIZE) {
+                    open(stop, (int) stop.argument(0), 1, (int) OpenHow.decode(how).flags());
+                }
             }
             case CREAT -> open(stop, AT_FDCWD, 0, O_CREAT | O_WRONLY | O_TRUNC);
             case MKDIR, MKNOD -> create(stop, AT_FDCWD, 0);
@@ -158,7 +168,8 @@ public final class FileChangeHandler implements SyscallHandler, StopObserver {
 
     private void open(SyscallStop stop, int dirfd, int pathArgument, int flags) {
         boolean watchWritable = (flags & O_ACCMODE) != 0 && changes.watchesWrites();
-        if ((flags & O_TMPFILE) == O_TMPFILE) { // a new file without a name: watched through its descriptor
+        // O_TMPFILE: a new file without a name, watched through its descriptor.
+        if ((flags & OPEN_FLAGS.O_TMPFILE) == OPEN_FLAGS.O_TMPFILE) {
             int tid = stop.tid();
             if (watchWritable) stop.onReturn(fd -> {
                 if (fd >= 0) changes.watchDescriptor(tid, (int) fd);
@@ -169,7 +180,7 @@ public final class FileChangeHandler implements SyscallHandler, StopObserver {
         byte[] path = path(stop, pathArgument, 0);
         if (path == null) return;
         boolean create = (flags & O_CREAT) != 0, exclusive = create && (flags & O_EXCL) != 0;
-        boolean nofollow = exclusive || (flags & O_NOFOLLOW) != 0; // O_EXCL never follows a final symlink
+        boolean nofollow = exclusive || (flags & OPEN_FLAGS.O_NOFOLLOW) != 0; // O_EXCL never follows a final symlink
         HostInode existing = files.identify(stop.tid(), dirfd, path, nofollow ? AT_SYMLINK_NOFOLLOW : 0);
         if (existing == null) {
             if (create) changes.expectCreation(stop.tid(), dirfd, path, nofollow, watchWritable);
@@ -226,22 +237,32 @@ public final class FileChangeHandler implements SyscallHandler, StopObserver {
         long now = changes.now();
         Long access = now, modify = now;
         if (timesAddress != 0) {
-            byte[] raw = stop.memory().read(stop.tid(), timesAddress, 32);
-            if (raw == null || raw.length < 32) return; // EFAULT
-            ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
-            long unit = timeval ? 1_000 : 1, limit = timeval ? 1_000_000 : 1_000_000_000;
+            byte[] raw = stop.memory().read(stop.tid(), timesAddress, 2 * Timespec.SIZE); // or two timevals, as long
+            if (raw == null || raw.length < 2 * Timespec.SIZE) return; // EFAULT
             Long[] result = new Long[2];
             for (int i = 0; i < 2; i++) {
-                long seconds = b.getLong(16 * i), fraction = b.getLong(16 * i + 8);
-                if (!timeval && fraction == UTIME_NOW) {
-                    result[i] = now;
-                } else if (!timeval && fraction == UTIME_OMIT) {
-                    result[i] = null;
-                } else if (fraction < 0 || fraction >= limit) {
-                    return; // EINVAL: nothing changes
+                // Only the fraction is checked: a time before the epoch (negative seconds) is one.
+                long seconds, nanos;
+                if (timeval) {
+                    Timeval v = Timeval.decode(raw, i * Timeval.SIZE);
+                    if (v.micros() < 0 || v.micros() >= 1_000_000) return; // EINVAL: nothing changes
+                    seconds = v.seconds();
+                    nanos = v.micros() * 1000;
                 } else {
-                    result[i] = seconds * 1_000_000_000L + fraction * unit;
+                    Timespec s = Timespec.decode(raw, i * Timespec.SIZE);
+                    if (s.nanos() == Timespec.UTIME_NOW) {
+                        result[i] = now;
+                        continue;
+                    }
+                    if (s.nanos() == Timespec.UTIME_OMIT) {
+                        result[i] = null;
+                        continue;
+                    }
+                    if (s.nanos() < 0 || s.nanos() >= Time.NANOS_PER_SECOND) return; // EINVAL: nothing changes
+                    seconds = s.seconds();
+                    nanos = s.nanos();
                 }
+                result[i] = seconds * Time.NANOS_PER_SECOND + nanos;
             }
             if (result[0] == null && result[1] == null) return; // both UTIME_OMIT: the kernel changes nothing
             access = result[0];
@@ -259,9 +280,8 @@ public final class FileChangeHandler implements SyscallHandler, StopObserver {
             changes.setByProgram(f, changes.now(), changes.now());
             return;
         }
-        byte[] raw = stop.memory().read(stop.tid(), address, 16);
-        if (raw == null || raw.length < 16) return;
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
-        changes.setByProgram(f, b.getLong(0) * 1_000_000_000L, b.getLong(8) * 1_000_000_000L);
+        Utimbuf times = Utimbuf.decodeOrNull(stop.memory().read(stop.tid(), address, Utimbuf.SIZE));
+        if (times == null) return;
+        changes.setByProgram(f, times.actime() * Time.NANOS_PER_SECOND, times.modtime() * Time.NANOS_PER_SECOND);
     }
 }

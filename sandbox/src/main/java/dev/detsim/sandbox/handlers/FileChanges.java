@@ -1,7 +1,10 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.AtFlags.AT_SYMLINK_NOFOLLOW;
+
 import dev.detsim.sandbox.handlers.GuestFiles.HostInode;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.world.FileMetadata;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -234,7 +237,7 @@ public final class FileChanges {
 
     /** Where the thread's (dirfd, path) will be found later; null if the directory cannot be opened. */
     private Place place(int tid, int dirfd, byte[] path) {
-        if (path.length > 0 && path[0] == '/') return new Place(GuestFiles.AT_FDCWD, files.hostView(tid, path, false));
+        if (path.length > 0 && path[0] == '/') return new Place(AT_FDCWD, files.hostView(tid, path, false));
         int base = files.openBase(tid, dirfd);
         return base < 0 ? null : new Place(base, path);
     }
@@ -274,7 +277,7 @@ public final class FileChanges {
 
     /** The thread is about to remove (dirfd, path) (unlink or rmdir). */
     void expectRemoval(int tid, int dirfd, byte[] path) {
-        HostInode removed = files.identify(tid, dirfd, path, GuestFiles.AT_SYMLINK_NOFOLLOW);
+        HostInode removed = files.identify(tid, dirfd, path, AT_SYMLINK_NOFOLLOW);
         HostInode parent = removed == null ? null : parentOf(tid, dirfd, path);
         if (parent == null) return;
         Place at = place(tid, dirfd, path);
@@ -283,8 +286,8 @@ public final class FileChanges {
 
     /** The thread is about to rename (fromDir, from) to (toDir, to), or exchange them. */
     void expectRename(int tid, int fromDir, byte[] from, int toDir, byte[] to, boolean exchange) {
-        HostInode moved = files.identify(tid, fromDir, from, GuestFiles.AT_SYMLINK_NOFOLLOW);
-        HostInode replaced = files.identify(tid, toDir, to, GuestFiles.AT_SYMLINK_NOFOLLOW);
+        HostInode moved = files.identify(tid, fromDir, from, AT_SYMLINK_NOFOLLOW);
+        HostInode replaced = files.identify(tid, toDir, to, AT_SYMLINK_NOFOLLOW);
         if (moved == null || moved.same(replaced) || (exchange && replaced == null)) return; // fails, or changes nothing
         HostInode fromParent = parentOf(tid, fromDir, from), toParent = parentOf(tid, toDir, to);
         if (fromParent == null || toParent == null) return;

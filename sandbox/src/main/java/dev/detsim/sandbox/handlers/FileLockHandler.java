@@ -1,6 +1,8 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.os.Errno;
+import static dev.detsim.abi.Fcntl.*;
+
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Descriptors;
@@ -28,11 +30,6 @@ import java.util.Set;
  * other threads have run; an interrupted wait runs the call with the signal pending (EINTR or a restart).
  */
 public final class FileLockHandler implements SyscallHandler {
-    private static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
-    private static final int F_GETLK = 5, F_SETLKW = 7, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
-    private static final short F_UNLCK = 2;
-    private static final int FLOCK_SIZE = 32, L_TYPE = 0, L_PID = 24;
-
     @Override
     public Set<Syscall> subscriptions() {
         return EnumSet.of(Syscall.FLOCK, Syscall.FCNTL);

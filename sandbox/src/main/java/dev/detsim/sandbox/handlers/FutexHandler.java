@@ -1,6 +1,11 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.os.Errno;
+import static dev.detsim.abi.Futex.*;
+
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Futex;
+import dev.detsim.abi.Time;
+import dev.detsim.abi.Timespec;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.GuestMemory;
@@ -23,11 +28,6 @@ import java.util.Set;
  * futex_waitv are refused with ENOSYS and reported once.
  */
 public final class FutexHandler implements SyscallHandler {
-    static final int WAIT = 0, WAKE = 1, FD = 2, REQUEUE = 3, CMP_REQUEUE = 4, WAKE_OP = 5, LOCK_PI = 6,
-            UNLOCK_PI = 7, TRYLOCK_PI = 8, WAIT_BITSET = 9, WAKE_BITSET = 10, WAIT_REQUEUE_PI = 11,
-            CMP_REQUEUE_PI = 12, LOCK_PI2 = 13;
-    private static final int PRIVATE_FLAG = 128, CLOCK_REALTIME_FLAG = 256;
-
     private final Clocks clocks;
     private final PrintStream warnings;
     private final Set<String> reported = new HashSet<>();
@@ -52,28 +52,28 @@ public final class FutexHandler implements SyscallHandler {
         long timeoutOrVal2 = stop.argument(3);
         long uaddr2 = stop.argument(4);
         int val3 = (int) stop.argument(5);
-        boolean isPrivate = (op & PRIVATE_FLAG) != 0;
-        int cmd = op & ~(PRIVATE_FLAG | CLOCK_REALTIME_FLAG);
+        boolean isPrivate = (op & FUTEX_PRIVATE_FLAG) != 0;
+        int cmd = Futex.command(op);
         return switch (cmd) {
-            case WAIT, WAIT_BITSET -> {
+            case FUTEX_WAIT, FUTEX_WAIT_BITSET -> {
                 long word = readWord(stop, uaddr);
                 if (word == GuestMemory.UNREADABLE) yield Disposition.fail(Errno.EFAULT);
                 Deadline deadline = Deadline.NONE;
                 if (timeoutOrVal2 != 0) {
-                    long t = Clocks.timespecNanos(stop.memory().read(stop.tid(), timeoutOrVal2, 16));
+                    long t = Timespec.nanosOf(stop.memory().read(stop.tid(), timeoutOrVal2, Timespec.SIZE));
                     if (t < 0) yield Disposition.fail(Errno.EINVAL);
                     long now = clocks.virtualNow();
-                    deadline = cmd == WAIT ? Deadline.after(now, t) : Deadline.at(clocks.toVirtual(
-                            (op & CLOCK_REALTIME_FLAG) != 0 ? Clocks.REALTIME : Clocks.MONOTONIC, t));
+                    deadline = cmd == FUTEX_WAIT ? Deadline.after(now, t) : Deadline.at(clocks.toVirtual(
+                            (op & FUTEX_CLOCK_REALTIME) != 0 ? Time.CLOCK_REALTIME : Time.CLOCK_MONOTONIC, t));
                 }
-                int bitset = cmd == WAIT ? FutexOp.MATCH_ANY : val3;
+                int bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
                 yield Disposition.futex(new FutexOp.Wait(key(stop, uaddr, isPrivate), word == val, bitset, deadline));
             }
-            case WAKE -> Disposition.futex(new FutexOp.Wake(key(stop, uaddr, isPrivate), val));
-            case WAKE_BITSET -> Disposition.futex(new FutexOp.Wake(key(stop, uaddr, isPrivate), val, val3));
-            case REQUEUE, CMP_REQUEUE -> {
+            case FUTEX_WAKE -> Disposition.futex(new FutexOp.Wake(key(stop, uaddr, isPrivate), val));
+            case FUTEX_WAKE_BITSET -> Disposition.futex(new FutexOp.Wake(key(stop, uaddr, isPrivate), val, val3));
+            case FUTEX_REQUEUE, FUTEX_CMP_REQUEUE -> {
                 boolean matched = true;
-                if (cmd == CMP_REQUEUE) {
+                if (cmd == FUTEX_CMP_REQUEUE) {
                     long word = readWord(stop, uaddr);
                     if (word == GuestMemory.UNREADABLE) yield Disposition.fail(Errno.EFAULT);
                     matched = word == val3;
@@ -81,8 +81,9 @@ public final class FutexHandler implements SyscallHandler {
                 yield Disposition.futex(new FutexOp.Requeue(key(stop, uaddr, isPrivate), val,
                         key(stop, uaddr2, isPrivate), (int) timeoutOrVal2, matched));
             }
-            case WAKE_OP -> wakeOp(stop, uaddr, uaddr2, val, (int) timeoutOrVal2, val3, isPrivate);
-            case LOCK_PI, UNLOCK_PI, TRYLOCK_PI, WAIT_REQUEUE_PI, CMP_REQUEUE_PI, LOCK_PI2 -> refuse("futex PI op " + cmd);
+            case FUTEX_WAKE_OP -> wakeOp(stop, uaddr, uaddr2, val, (int) timeoutOrVal2, val3, isPrivate);
+            case FUTEX_LOCK_PI, FUTEX_UNLOCK_PI, FUTEX_TRYLOCK_PI, FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI,
+                 FUTEX_LOCK_PI2 -> refuse("futex PI op " + cmd);
             default -> refuse("futex op " + cmd);
         };
     }
@@ -90,7 +91,7 @@ public final class FutexHandler implements SyscallHandler {
     /** FUTEX_WAKE_OP: *uaddr2 = op(*uaddr2, oparg); wake n1 on uaddr; if cmp(old, cmparg), wake n2 on uaddr2. */
     private Disposition wakeOp(SyscallStop stop, long uaddr, long uaddr2, int n1, int n2, int encoded, boolean isPrivate) {
         int op = (encoded >>> 28) & 7;
-        boolean shift = (encoded >>> 28 & 8) != 0;
+        boolean shift = (encoded >>> 28 & FUTEX_OP_OPARG_SHIFT) != 0;
         int cmp = (encoded >>> 24) & 15;
         int oparg = (encoded << 8) >> 20; // 12 bits, sign-extended
         int cmparg = (encoded << 20) >> 20;
@@ -102,23 +103,23 @@ public final class FutexHandler implements SyscallHandler {
         if (word == GuestMemory.UNREADABLE) return Disposition.fail(Errno.EFAULT);
         int old = (int) word;
         int updated = switch (op) {
-            case 0 -> oparg;
-            case 1 -> old + oparg;
-            case 2 -> old | oparg;
-            case 3 -> old & ~oparg;
-            case 4 -> old ^ oparg;
+            case FUTEX_OP_SET -> oparg;
+            case FUTEX_OP_ADD -> old + oparg;
+            case FUTEX_OP_OR -> old | oparg;
+            case FUTEX_OP_ANDN -> old & ~oparg;
+            case FUTEX_OP_XOR -> old ^ oparg;
             default -> Integer.MIN_VALUE;
         };
-        if (op > 4 || cmp > 5) return Disposition.fail(Errno.ENOSYS);
+        if (op > FUTEX_OP_XOR || cmp > FUTEX_OP_CMP_GE) return Disposition.fail(Errno.ENOSYS);
         byte[] bytes = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(updated).array();
         if (!stop.memory().write(stop.tid(), uaddr2, bytes)) return Disposition.fail(Errno.EFAULT);
         boolean held = switch (cmp) {
-            case 0 -> old == cmparg;
-            case 1 -> old != cmparg;
-            case 2 -> old < cmparg;
-            case 3 -> old <= cmparg;
-            case 4 -> old > cmparg;
-            default -> old >= cmparg;
+            case FUTEX_OP_CMP_EQ -> old == cmparg;
+            case FUTEX_OP_CMP_NE -> old != cmparg;
+            case FUTEX_OP_CMP_LT -> old < cmparg;
+            case FUTEX_OP_CMP_LE -> old <= cmparg;
+            case FUTEX_OP_CMP_GT -> old > cmparg;
+            default -> old >= cmparg; // FUTEX_OP_CMP_GE
         };
         return Disposition.futex(new FutexOp.WakeOp(key(stop, uaddr, isPrivate), n1, key(stop, uaddr2, isPrivate), n2, held));
     }

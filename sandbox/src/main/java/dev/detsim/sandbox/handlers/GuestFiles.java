@@ -1,12 +1,15 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.AtFlags.AT_EMPTY_PATH;
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.AtFlags.AT_SYMLINK_NOFOLLOW;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.detsim.abi.OpenFlags;
+import dev.detsim.abi.Stat;
+import dev.detsim.abi.Statx;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.os.Errno;
-import dev.detsim.sandbox.os.FileStructs.StatLayout;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.SyscallStop;
@@ -31,20 +34,17 @@ import java.util.Map;
  * <p>Used only on the tracer thread (handlers run there); the buffers are shared between calls.
  */
 final class GuestFiles {
-    static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000;
-    static final int S_IFMT = 0170000, S_IFREG = 0100000, S_IFDIR = 0040000;
-    static final int O_PATH = 010000000, O_CLOEXEC = 02000000;
     static final int PATH_MAX = 4096;
     private static final int SHORT_PATH = 256;
 
     /** A host inode as a stat call saw it. */
     record HostInode(long device, long inode, int mode) {
         boolean regular() {
-            return (mode & S_IFMT) == S_IFREG;
+            return Stat.isRegular(mode);
         }
 
         boolean directory() {
-            return (mode & S_IFMT) == S_IFDIR;
+            return Stat.isDirectory(mode);
         }
 
         boolean same(HostInode o) {
@@ -57,10 +57,12 @@ final class GuestFiles {
         long call(Posix posix, int dirfd, long path, int flags);
     }
 
-    final StatLayout stat = StatLayout.of(Arch.current());
+    /** struct stat's layout on this machine (the guest's: ptrace traces programs of its own architecture). */
+    final Stat.Layout stat = Arch.current().statLayout();
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment path = arena.allocate(2 * PATH_MAX + 64, 8);
-    private final MemorySegment identityBuffer = arena.allocate(256, 8);
+    private final MemorySegment identityBuffer = arena.allocate(Statx.SIZE, 8);
+    private final Stat identity = new Stat(stat, identityBuffer.asByteBuffer());
     private final boolean privateTmp;
     private Posix posix;
 
@@ -227,7 +229,7 @@ final class GuestFiles {
     }
 
     private int openPath(int dirfd, byte[] p) {
-        return (int) posix().call(Syscall.OPENAT, dirfd, cString(p, null), O_PATH | O_CLOEXEC, 0);
+        return (int) posix().call(Syscall.OPENAT, dirfd, cString(p, null), OpenFlags.O_PATH | OpenFlags.O_CLOEXEC, 0);
     }
 
     /** The host inode the thread's (dirfd, path) names, following a final symlink unless nofollow; null if none. */
@@ -259,8 +261,7 @@ final class GuestFiles {
 
     /** The inode the last identifying stat filled in. */
     private HostInode identified() {
-        return new HostInode(identityBuffer.get(JAVA_LONG, stat.dev()), identityBuffer.get(JAVA_LONG, stat.ino()),
-                identityBuffer.get(JAVA_INT, stat.mode()));
+        return new HostInode(identity.dev(), identity.ino(), identity.mode());
     }
 
     /** Copies a (+ b) and a NUL into the path buffer (a "/" between them when b is given); its address. */

@@ -1,6 +1,6 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallHandler;

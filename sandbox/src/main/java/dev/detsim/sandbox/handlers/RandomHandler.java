@@ -1,6 +1,10 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.os.Errno;
+import static dev.detsim.abi.Getrandom.GRND_INSECURE;
+import static dev.detsim.abi.Getrandom.GRND_NONBLOCK;
+import static dev.detsim.abi.Getrandom.GRND_RANDOM;
+
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.AuxiliaryVector;
 import dev.detsim.sandbox.api.Disposition;
@@ -21,7 +25,6 @@ public final class RandomHandler implements SyscallHandler {
     static final long MAX_PER_CALL = 0x7fff_f000L;
     private static final int PAGE = 4096, CHUNK = 4096;
     private static final int AT_RANDOM_BYTES = 16;
-    private static final int GRND_NONBLOCK = 0x1, GRND_RANDOM = 0x2, GRND_INSECURE = 0x4;
 
     private final Entropy entropy;
 

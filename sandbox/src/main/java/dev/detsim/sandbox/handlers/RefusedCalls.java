@@ -3,7 +3,7 @@ package dev.detsim.sandbox.handlers;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.SyscallStop;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.io.PrintStream;
 import java.util.EnumSet;

@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.handlers;
 
+import dev.detsim.abi.Timespec;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.tracer.SignalMasks;
@@ -18,7 +19,7 @@ import java.util.Set;
  * sigtimedwait is virtual.
  */
 public final class SignalWaitHandler implements SyscallHandler {
-    private static final byte[] ZERO_TIME = new byte[16];
+    private static final byte[] ZERO_TIME = Timespec.ZERO.encode();
     private final Clocks clocks;
 
     public SignalWaitHandler(Clocks clocks) {
@@ -46,7 +47,7 @@ public final class SignalWaitHandler implements SyscallHandler {
             }
             case RT_SIGTIMEDWAIT -> {
                 if (wake != null) { // the timeout passed: the kernel says EAGAIN
-                    long scratch = stop.scratch(16);
+                    long scratch = stop.scratch(Timespec.SIZE);
                     stop.memory().writeScratch(stop.tid(), scratch, ZERO_TIME);
                     stop.setArgument(2, scratch);
                     return Disposition.PASSTHROUGH;
@@ -55,7 +56,7 @@ public final class SignalWaitHandler implements SyscallHandler {
                 if (set == null) return Disposition.PASSTHROUGH;
                 awaited = set | masks.interruptingUnder(masks.blocked());
                 if (stop.argument(2) != 0) {
-                    long t = Clocks.timespecNanos(stop.memory().read(stop.tid(), stop.argument(2), 16));
+                    long t = Timespec.nanosOf(stop.memory().read(stop.tid(), stop.argument(2), Timespec.SIZE));
                     if (t <= 0) return Disposition.PASSTHROUGH; // a poll, or EINVAL from the kernel
                     deadline = Deadline.after(clocks.virtualNow(), t);
                 }

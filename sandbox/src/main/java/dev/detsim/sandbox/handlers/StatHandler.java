@@ -1,17 +1,14 @@
 package dev.detsim.sandbox.handlers;
 
-import static dev.detsim.sandbox.handlers.GuestFiles.AT_FDCWD;
-import static dev.detsim.sandbox.handlers.GuestFiles.AT_EMPTY_PATH;
-import static dev.detsim.sandbox.handlers.GuestFiles.AT_SYMLINK_NOFOLLOW;
-import static dev.detsim.sandbox.os.FileStructs.*;
+import static dev.detsim.abi.AtFlags.AT_EMPTY_PATH;
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.AtFlags.AT_SYMLINK_NOFOLLOW;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.detsim.sandbox.os.Errno;
-import dev.detsim.sandbox.os.FileStructs;
-import dev.detsim.sandbox.os.FileStructs.StatLayout;
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Stat;
+import dev.detsim.abi.Statx;
+import dev.detsim.abi.Timespec;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallHandler;
@@ -37,14 +34,16 @@ public final class StatHandler implements SyscallHandler {
     private final FileMetadata world;
     private final GuestFiles files;
     private final FileChanges changes;
-    private final StatLayout stat;
-    private final MemorySegment buffer = Arena.ofAuto().allocate(STATX_SIZE, 8);
+    /** The host call's answer, edited in place: as a struct stat or a struct statx. */
+    private final MemorySegment buffer = Arena.ofAuto().allocate(Statx.SIZE, 8);
+    private final Stat stat;
+    private final Statx statx = new Statx(buffer.asByteBuffer());
 
     public StatHandler(FileChanges changes) {
         this.world = changes.world();
         this.changes = changes;
         this.files = changes.files();
-        this.stat = files.stat;
+        this.stat = new Stat(files.stat, buffer.asByteBuffer());
     }
 
     @Override
@@ -87,28 +86,24 @@ public final class StatHandler implements SyscallHandler {
         long r = files.at(stop.tid(), dirfd, path, flags,
                 (p, d, a, f) -> p.call(Syscall.STATX, d, a, f, mask & 0xffffffffL, buffer.address()));
         if (r < 0) return Disposition.PASSTHROUGH;
-        long device = VirtualInodes.makedev(buffer.get(JAVA_INT, STATX_DEV_MAJOR), buffer.get(JAVA_INT, STATX_DEV_MINOR));
-        long inode = buffer.get(JAVA_LONG, STATX_INO);
+        long device = VirtualInodes.makedev(statx.devMajor(), statx.devMinor());
+        long inode = statx.ino();
         FileTimes.Times t = world.times().of(device, inode);
         long virtualDevice = world.inodes().device(device);
-        buffer.set(JAVA_LONG, STATX_INO, world.inodes().inode(device, inode));
-        if (isDirectory(Short.toUnsignedInt(buffer.get(JAVA_SHORT, STATX_MODE)))) {
-            buffer.set(JAVA_INT, STATX_NLINK, 1);
-            buffer.set(JAVA_LONG, FileStructs.STATX_STX_SIZE, DIRECTORY_SIZE);
-            buffer.set(JAVA_LONG, FileStructs.STATX_BLOCKS, DIRECTORY_SIZE / 512);
+        statx.setIno(world.inodes().inode(device, inode));
+        if (Stat.isDirectory(statx.mode())) {
+            statx.setNlink(1);
+            statx.setSize(DIRECTORY_SIZE, DIRECTORY_SIZE / 512);
         }
-        buffer.set(JAVA_INT, STATX_DEV_MAJOR, (int) VirtualInodes.major(virtualDevice));
-        buffer.set(JAVA_INT, STATX_DEV_MINOR, (int) VirtualInodes.minor(virtualDevice));
+        statx.setDev((int) VirtualInodes.major(virtualDevice), (int) VirtualInodes.minor(virtualDevice));
         // A mount id is new for every mount (detsim's /proc is mounted afresh each run): one per virtual device.
-        buffer.set(JAVA_LONG, STATX_MNT_ID, VirtualInodes.minor(virtualDevice));
+        statx.setMountId(VirtualInodes.minor(virtualDevice));
         // The kernel copies every field whatever the mask says: replace every time; btime only where the file
         // system gave one (otherwise zero, as the kernel leaves it).
-        putStatxTime(STATX_ATIME, t.access());
-        putStatxTime(STATX_MTIME, t.modify());
-        putStatxTime(STATX_CTIME, t.change());
-        boolean birth = (buffer.get(JAVA_INT, STATX_MASK) & STATX_BTIME_BIT) != 0;
-        putStatxTime(STATX_BTIME, birth ? t.birth() : 0);
-        return answer(stop, out, STATX_SIZE);
+        boolean birth = (statx.mask() & Statx.STATX_BTIME) != 0;
+        statx.setTimes(Timespec.ofNanos(t.access()), Timespec.ofNanos(birth ? t.birth() : 0),
+                Timespec.ofNanos(t.change()), Timespec.ofNanos(t.modify()));
+        return answer(stop, out, Statx.SIZE);
     }
 
     /** The path argument; an empty path (or, with AT_EMPTY_PATH, none: Linux 6.11) means the descriptor. */
@@ -118,20 +113,16 @@ public final class StatHandler implements SyscallHandler {
     }
 
     private Disposition answerStat(SyscallStop stop, long out) {
-        long device = buffer.get(JAVA_LONG, stat.dev()), inode = buffer.get(JAVA_LONG, stat.ino());
+        long device = stat.dev(), inode = stat.ino();
         FileTimes.Times t = world.times().of(device, inode);
-        buffer.set(JAVA_LONG, stat.dev(), world.inodes().device(device));
-        buffer.set(JAVA_LONG, stat.ino(), world.inodes().inode(device, inode));
-        if (isDirectory(buffer.get(JAVA_INT, stat.mode()))) {
-            if (stat.nlinkBytes() == 8) buffer.set(JAVA_LONG, stat.nlink(), 1);
-            else buffer.set(JAVA_INT, stat.nlink(), 1);
-            buffer.set(JAVA_LONG, FileStructs.STAT_ST_SIZE, DIRECTORY_SIZE);
-            buffer.set(JAVA_LONG, FileStructs.STAT_ST_BLOCKS, DIRECTORY_SIZE / 512);
+        stat.setDev(world.inodes().device(device));
+        stat.setIno(world.inodes().inode(device, inode));
+        if (Stat.isDirectory(stat.mode())) {
+            stat.setNlink(1);
+            stat.setSize(DIRECTORY_SIZE, DIRECTORY_SIZE / 512);
         }
-        putTimespec(stat.atime(), t.access());
-        putTimespec(stat.mtime(), t.modify());
-        putTimespec(stat.ctime(), t.change());
-        return answer(stop, out, stat.size());
+        stat.setTimes(Timespec.ofNanos(t.access()), Timespec.ofNanos(t.modify()), Timespec.ofNanos(t.change()));
+        return answer(stop, out, stat.layout().size());
     }
 
     /**
@@ -140,24 +131,9 @@ public final class StatHandler implements SyscallHandler {
      */
     static final long DIRECTORY_SIZE = 4096;
 
-    private static boolean isDirectory(int mode) {
-        final int S_IFMT = 0170000, S_IFDIR = 0040000;
-        return (mode & S_IFMT) == S_IFDIR;
-    }
-
     private Disposition answer(SyscallStop stop, long out, int size) {
         byte[] bytes = buffer.asSlice(0, size).toArray(JAVA_BYTE);
         if (out == 0 || !stop.memory().write(stop.tid(), out, bytes)) return Disposition.fail(Errno.EFAULT);
         return Disposition.emulate(0);
-    }
-
-    private void putTimespec(int offset, long nanos) {
-        buffer.set(JAVA_LONG, offset, Math.floorDiv(nanos, 1_000_000_000L));
-        buffer.set(JAVA_LONG, offset + 8, Math.floorMod(nanos, 1_000_000_000L));
-    }
-
-    private void putStatxTime(int offset, long nanos) {
-        buffer.set(JAVA_LONG, offset, Math.floorDiv(nanos, 1_000_000_000L));
-        buffer.set(JAVA_INT, offset + 8, (int) Math.floorMod(nanos, 1_000_000_000L));
     }
 }

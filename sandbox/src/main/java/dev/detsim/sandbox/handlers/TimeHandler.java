@@ -1,6 +1,9 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Time;
+import dev.detsim.abi.Timespec;
+import dev.detsim.abi.Timeval;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallHandler;
@@ -19,7 +22,6 @@ import java.util.Set;
  * answered in the program from a clock page, see the tracer's VdsoClock, and every 513th comes here) or hides it.
  */
 public final class TimeHandler implements SyscallHandler {
-    private static final int TIMER_ABSTIME = 1;
     private final Clocks clocks;
     private final boolean benchmarkClock;
 
@@ -42,7 +44,7 @@ public final class TimeHandler implements SyscallHandler {
             case GETTIMEOFDAY -> gettimeofday(stop);
             case TIME -> time(stop);
             case CLOCK_GETRES -> clockGetres(stop);
-            case NANOSLEEP -> sleep(stop, Clocks.MONOTONIC, 0, stop.argument(0), stop.argument(1));
+            case NANOSLEEP -> sleep(stop, Time.CLOCK_MONOTONIC, 0, stop.argument(0), stop.argument(1));
             case CLOCK_NANOSLEEP -> sleep(stop, (int) stop.argument(0), (int) stop.argument(1), stop.argument(2),
                     stop.argument(3));
             default -> Disposition.PASSTHROUGH;
@@ -51,20 +53,20 @@ public final class TimeHandler implements SyscallHandler {
 
     private Disposition clockGettime(SyscallStop stop) {
         int clock = (int) stop.argument(0);
-        if (benchmarkClock && clock == Clocks.MONOTONIC_RAW) return Disposition.PASSTHROUGH;
-        if (!Clocks.valid(clock)) return Disposition.fail(Errno.EINVAL);
-        return write(stop, stop.argument(1), Clocks.timespec(clocks.now(clock)), 0);
+        if (benchmarkClock && clock == Time.CLOCK_MONOTONIC_RAW) return Disposition.PASSTHROUGH;
+        if (!Time.validClock(clock)) return Disposition.fail(Errno.EINVAL);
+        return write(stop, stop.argument(1), Timespec.ofNanos(clocks.now(clock)).encode(), 0);
     }
 
     private Disposition gettimeofday(SyscallStop stop) {
         long tv = stop.argument(0), tz = stop.argument(1);
         if (tz != 0 && !stop.memory().write(stop.tid(), tz, new byte[8])) return Disposition.fail(Errno.EFAULT);
         if (tv == 0) return Disposition.emulate(0);
-        return write(stop, tv, Clocks.timeval(clocks.now(Clocks.REALTIME)), 0);
+        return write(stop, tv, Timeval.ofNanos(clocks.now(Time.CLOCK_REALTIME)).encode(), 0);
     }
 
     private Disposition time(SyscallStop stop) {
-        long seconds = Math.floorDiv(clocks.now(Clocks.REALTIME), 1_000_000_000L);
+        long seconds = Math.floorDiv(clocks.now(Time.CLOCK_REALTIME), 1_000_000_000L);
         long out = stop.argument(0);
         if (out == 0) return Disposition.emulate(seconds);
         byte[] b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(seconds).array();
@@ -73,9 +75,9 @@ public final class TimeHandler implements SyscallHandler {
 
     private Disposition clockGetres(SyscallStop stop) {
         int clock = (int) stop.argument(0);
-        if (!Clocks.valid(clock)) return Disposition.fail(Errno.EINVAL);
+        if (!Time.validClock(clock)) return Disposition.fail(Errno.EINVAL);
         long out = stop.argument(1);
-        return out == 0 ? Disposition.emulate(0) : write(stop, out, Clocks.timespec(1), 0);
+        return out == 0 ? Disposition.emulate(0) : write(stop, out, Timespec.ofNanos(1).encode(), 0);
     }
 
     private static Disposition write(SyscallStop stop, long address, byte[] bytes, long result) {
@@ -85,23 +87,23 @@ public final class TimeHandler implements SyscallHandler {
 
     /** nanosleep / clock_nanosleep: a Sleep on the virtual clock until the deadline. */
     private Disposition sleep(SyscallStop stop, int clock, int flags, long request, long remain) {
-        boolean absolute = (flags & TIMER_ABSTIME) != 0;
+        boolean absolute = (flags & Time.TIMER_ABSTIME) != 0;
         if (stop.wakeUp().isPresent()) {
             WakeUp w = stop.wakeUp().get();
             if (w.cause() == WakeUp.Cause.INTERRUPTED) {
                 if (!absolute && remain != 0) {
                     long left = w.deadline().equals(Deadline.NONE) // a CPU clock that stood still: all of it is left
-                            ? Math.max(0, Clocks.timespecNanos(stop.memory().read(stop.tid(), request, 16)))
+                            ? Math.max(0, Timespec.nanosOf(stop.memory().read(stop.tid(), request, Timespec.SIZE)))
                             : Math.max(0, w.deadline().nanos() - clocks.virtualNow());
-                    stop.memory().write(stop.tid(), remain, Clocks.timespec(left));
+                    stop.memory().write(stop.tid(), remain, Timespec.ofNanos(left).encode());
                 }
                 return Disposition.fail(Errno.EINTR);
             }
             if (w.deadline().passedAt(clocks.virtualNow())) return Disposition.emulate(0);
             return Disposition.block(new WaitCondition.Sleep(), w.deadline());
         }
-        if (clock == Clocks.THREAD_CPUTIME || !Clocks.valid(clock)) return Disposition.fail(Errno.EINVAL);
-        long nanos = Clocks.timespecNanos(stop.memory().read(stop.tid(), request, 16));
+        if (clock == Time.CLOCK_THREAD_CPUTIME_ID || !Time.validClock(clock)) return Disposition.fail(Errno.EINVAL);
+        long nanos = Timespec.nanosOf(stop.memory().read(stop.tid(), request, Timespec.SIZE));
         if (nanos < 0) return request == 0 ? Disposition.fail(Errno.EFAULT) : Disposition.fail(Errno.EINVAL);
         if (ownProcessCpuClock(clock) && aloneInProcess(stop.pid())) {
             // The process's CPU time stands still while its only thread sleeps: only a signal ends this.
@@ -119,7 +121,7 @@ public final class TimeHandler implements SyscallHandler {
      * caller's process; ~id >> 3 is the pid), per process (bit 2 clear).
      */
     private static boolean ownProcessCpuClock(int clock) {
-        return clock == Clocks.PROCESS_CPUTIME || clock < 0 && (clock & 4) == 0 && (~clock >> 3) == 0;
+        return clock == Time.CLOCK_PROCESS_CPUTIME_ID || clock < 0 && (clock & 4) == 0 && (~clock >> 3) == 0;
     }
 
     /** Whether process pid (real) has one thread ("Threads:" in /proc/PID/status). */

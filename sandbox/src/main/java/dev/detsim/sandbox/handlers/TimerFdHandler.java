@@ -1,6 +1,11 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.os.Errno;
+import static dev.detsim.abi.Time.TFD_TIMER_ABSTIME;
+import static dev.detsim.abi.Time.TFD_TIMER_CANCEL_ON_SET;
+
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Itimerspec;
+import dev.detsim.abi.Time;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Descriptors;
 import dev.detsim.sandbox.api.Disposition;
@@ -13,7 +18,6 @@ import dev.detsim.scheduler.TimerQueue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,7 +35,6 @@ import java.util.Set;
  */
 public final class TimerFdHandler implements SyscallHandler {
     static final String TIMERFD = "timerfd";
-    private static final int TFD_TIMER_ABSTIME = 1, TFD_TIMER_CANCEL_ON_SET = 2;
     private static final String TIMERFD_LINK = "anon_inode:[timerfd]";
 
     private final Clocks clocks;
@@ -67,11 +70,10 @@ public final class TimerFdHandler implements SyscallHandler {
 
     private Disposition settime(SyscallStop stop, TimerKey key, int flags, long in, long out) {
         if ((flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)) != 0) return Disposition.PASSTHROUGH; // EINVAL
-        byte[] b = in == 0 ? null : stop.memory().read(stop.tid(), in, 32);
-        if (b == null || b.length < 32) return Disposition.PASSTHROUGH; // the kernel's EFAULT
-        long interval = Clocks.timespecNanos(Arrays.copyOfRange(b, 0, 16));
-        long value = Clocks.timespecNanos(Arrays.copyOfRange(b, 16, 32));
-        if (interval < 0 || value < 0) return Disposition.PASSTHROUGH; // the kernel's EINVAL
+        Itimerspec spec = in == 0 ? null : Itimerspec.decodeOrNull(stop.memory().read(stop.tid(), in, Itimerspec.SIZE));
+        if (spec == null) return Disposition.PASSTHROUGH; // the kernel's EFAULT
+        if (!spec.valid()) return Disposition.PASSTHROUGH; // the kernel's EINVAL
+        long interval = spec.interval().toNanos(), value = spec.value().toNanos();
         if (out != 0 && !stop.memory().write(stop.tid(), out, itimerspec(key))) return Disposition.fail(Errno.EFAULT);
         int clock = clockOf(stop.tid(), (int) stop.argument(0));
         long now = clocks.virtualNow();
@@ -84,8 +86,8 @@ public final class TimerFdHandler implements SyscallHandler {
             queue.arm(key, at);
         }
         // The kernel disarms its own timer and clears the expirations not yet read, as a new setting does.
-        long zeros = stop.scratch(32);
-        if (!stop.memory().writeScratch(stop.tid(), zeros, new byte[32])) return Disposition.fail(Errno.EFAULT);
+        long zeros = stop.scratch(Itimerspec.SIZE);
+        if (!stop.memory().writeScratch(stop.tid(), zeros, Itimerspec.DISARMED.encode())) return Disposition.fail(Errno.EFAULT);
         stop.setArgument(1, 0);
         stop.setArgument(2, zeros);
         stop.setArgument(3, 0);
@@ -95,11 +97,9 @@ public final class TimerFdHandler implements SyscallHandler {
     private byte[] itimerspec(TimerKey key) {
         Long interval = intervals.get(key);
         var at = queue.expiry(key);
-        if (interval == null || at.isEmpty()) return new byte[32];
+        if (interval == null || at.isEmpty()) return Itimerspec.DISARMED.encode();
         long left = Math.max(1, at.getAsLong() - clocks.virtualNow());
-        byte[] out = Arrays.copyOf(Clocks.timespec(interval), 32);
-        System.arraycopy(Clocks.timespec(left), 0, out, 16, 16);
-        return out;
+        return Itimerspec.ofNanos(interval, left).encode();
     }
 
     @Override
@@ -146,6 +146,6 @@ public final class TimerFdHandler implements SyscallHandler {
         } catch (IOException | RuntimeException e) {
             // fall through
         }
-        return Clocks.MONOTONIC;
+        return Time.CLOCK_MONOTONIC;
     }
 }

@@ -1,6 +1,22 @@
 package dev.detsim.sandbox.handlers;
 
-import dev.detsim.sandbox.os.Errno;
+import static dev.detsim.abi.Sigevent.SIGEV_NONE;
+import static dev.detsim.abi.Sigevent.SIGEV_SIGNAL;
+import static dev.detsim.abi.Sigevent.SIGEV_THREAD_ID;
+import static dev.detsim.abi.Signals.SIGALRM;
+import static dev.detsim.abi.Signals.SIGPROF;
+import static dev.detsim.abi.Signals.SIGRTMAX;
+import static dev.detsim.abi.Signals.SIGVTALRM;
+import static dev.detsim.abi.Time.ITIMER_PROF;
+import static dev.detsim.abi.Time.ITIMER_REAL;
+import static dev.detsim.abi.Time.ITIMER_VIRTUAL;
+
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Itimerspec;
+import dev.detsim.abi.Itimerval;
+import dev.detsim.abi.Sigevent;
+import dev.detsim.abi.Siginfo;
+import dev.detsim.abi.Time;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.ExecStop;
@@ -31,10 +47,8 @@ import java.util.Set;
  */
 public final class TimerHandler implements SyscallHandler {
     static final String ITIMER = "itimer", POSIX = "posix";
-    private static final int SIGALRM = 14, SIGVTALRM = 26, SIGPROF = 27, MAX_SIGNAL = 64;
-    private static final int SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
-    private static final int SI_TIMER = -2, TIMER_ABSTIME = 1, DELAYTIMER_MAX = Integer.MAX_VALUE;
-    private static final long NANOS_PER_SECOND = 1_000_000_000L, DISARMED = -1;
+    private static final int DELAYTIMER_MAX = Integer.MAX_VALUE;
+    private static final long DISARMED = -1;
 
     /** One timer: how it repeats and what its expiry sends. */
     private static final class Timer {
@@ -97,25 +111,25 @@ public final class TimerHandler implements SyscallHandler {
 
     private static int itimerSignal(int which) {
         return switch (which) {
-            case 0 -> SIGALRM; // ITIMER_REAL
-            case 1 -> SIGVTALRM; // ITIMER_VIRTUAL
-            case 2 -> SIGPROF; // ITIMER_PROF
+            case ITIMER_REAL -> SIGALRM;
+            case ITIMER_VIRTUAL -> SIGVTALRM;
+            case ITIMER_PROF -> SIGPROF;
             default -> -1;
         };
     }
 
     private Timer itimer(ProcessId process, int which) {
         return timers.computeIfAbsent(new TimerKey(process, ITIMER, which),
-                k -> new Timer(Clocks.MONOTONIC, itimerSignal(which), 0, 0));
+                k -> new Timer(Time.CLOCK_MONOTONIC, itimerSignal(which), 0, 0));
     }
 
     /** alarm(2): ITIMER_REAL for whole seconds; returns the seconds the previous alarm had left, rounded. */
     private Disposition alarm(SyscallStop stop, long seconds) {
-        TimerKey key = new TimerKey(stop.process(), ITIMER, 0);
+        TimerKey key = new TimerKey(stop.process(), ITIMER, ITIMER_REAL);
         long left = remaining(key);
-        Timer t = itimer(stop.process(), 0);
+        Timer t = itimer(stop.process(), ITIMER_REAL);
         t.interval = 0;
-        arm(key, seconds == 0 ? DISARMED : clocks.virtualNow() + seconds * NANOS_PER_SECOND);
+        arm(key, seconds == 0 ? DISARMED : clocks.virtualNow() + seconds * Time.NANOS_PER_SECOND);
         long micros = left / 1000;
         long oldSeconds = micros / 1_000_000;
         if (oldSeconds == 0 && micros > 0 || micros % 1_000_000 >= 500_000) oldSeconds++; // as the kernel rounds
@@ -131,11 +145,11 @@ public final class TimerHandler implements SyscallHandler {
         if (itimerSignal(which) < 0) return Disposition.fail(Errno.EINVAL);
         long interval = 0, value = 0; // a NULL new value disarms, as Linux allows
         if (in != 0) {
-            byte[] b = stop.memory().read(stop.tid(), in, 32);
-            if (b == null || b.length < 32) return Disposition.fail(Errno.EFAULT);
-            interval = Clocks.timevalNanos(java.util.Arrays.copyOfRange(b, 0, 16));
-            value = Clocks.timevalNanos(java.util.Arrays.copyOfRange(b, 16, 32));
-            if (interval < 0 || value < 0) return Disposition.fail(Errno.EINVAL);
+            Itimerval v = Itimerval.decodeOrNull(stop.memory().read(stop.tid(), in, Itimerval.SIZE));
+            if (v == null) return Disposition.fail(Errno.EFAULT);
+            if (!v.valid()) return Disposition.fail(Errno.EINVAL);
+            interval = v.interval().toNanos();
+            value = v.value().toNanos();
         }
         if (out != 0 && !writeOrFault(stop, out, itimerval(stop.process(), which))) return Disposition.fail(Errno.EFAULT);
         Timer t = itimer(stop.process(), which);
@@ -148,7 +162,7 @@ public final class TimerHandler implements SyscallHandler {
         TimerKey key = new TimerKey(process, ITIMER, which);
         Timer t = timers.get(key);
         long left = remaining(key);
-        return concat(Clocks.timeval(left == 0 || t == null ? 0 : t.interval), Clocks.timeval(roundUpToMicros(left)));
+        return Itimerval.ofNanos(left == 0 || t == null ? 0 : t.interval, roundUpToMicros(left)).encode();
     }
 
     // ---- POSIX timers -------------------------------------------------------------------------------
@@ -158,26 +172,25 @@ public final class TimerHandler implements SyscallHandler {
     }
 
     private Disposition timerCreate(SyscallStop stop, int clock, long sevp, long idOut) {
-        if (!Clocks.valid(clock) || clock == Clocks.MONOTONIC_RAW || clock == Clocks.REALTIME_COARSE
-                || clock == Clocks.MONOTONIC_COARSE) {
+        if (!Time.validClock(clock) || clock == Time.CLOCK_MONOTONIC_RAW || clock == Time.CLOCK_REALTIME_COARSE
+                || clock == Time.CLOCK_MONOTONIC_COARSE) {
             return Disposition.fail(Errno.EINVAL);
         }
         int id = nextTimerId.getOrDefault(stop.process(), 0);
         int signal = SIGALRM, thread = 0;
         long sigval = id;
         if (sevp != 0) {
-            byte[] b = stop.memory().read(stop.tid(), sevp, 20);
-            if (b == null || b.length < 20) return Disposition.fail(Errno.EFAULT);
-            ByteBuffer ev = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-            sigval = ev.getLong(0);
-            signal = ev.getInt(8);
-            int notify = ev.getInt(12);
+            Sigevent ev = Sigevent.decodeOrNull(stop.memory().read(stop.tid(), sevp, Sigevent.USED_BYTES));
+            if (ev == null) return Disposition.fail(Errno.EFAULT);
+            sigval = ev.value();
+            signal = ev.signal();
+            int notify = ev.notification();
             if (notify == SIGEV_NONE) {
                 signal = 0;
             } else if (notify == SIGEV_SIGNAL || notify == SIGEV_THREAD_ID) {
-                if (signal <= 0 || signal > MAX_SIGNAL) return Disposition.fail(Errno.EINVAL);
+                if (signal <= 0 || signal > SIGRTMAX) return Disposition.fail(Errno.EINVAL);
                 if (notify == SIGEV_THREAD_ID) {
-                    thread = TaskState.hostThreadOf(stop.pid(), ev.getInt(16));
+                    thread = TaskState.hostThreadOf(stop.pid(), ev.threadId());
                     if (thread <= 0) return Disposition.fail(Errno.EINVAL); // not a thread of this process
                 }
             } else {
@@ -195,15 +208,14 @@ public final class TimerHandler implements SyscallHandler {
         TimerKey key = posixKey(stop, id);
         Timer t = timers.get(key);
         if (t == null) return Disposition.fail(Errno.EINVAL);
-        byte[] b = in == 0 ? null : stop.memory().read(stop.tid(), in, 32);
-        if (b == null || b.length < 32) return Disposition.fail(Errno.EFAULT);
-        long interval = Clocks.timespecNanos(java.util.Arrays.copyOfRange(b, 0, 16));
-        long value = Clocks.timespecNanos(java.util.Arrays.copyOfRange(b, 16, 32));
-        if (interval < 0 || value < 0) return Disposition.fail(Errno.EINVAL);
+        Itimerspec spec = in == 0 ? null : Itimerspec.decodeOrNull(stop.memory().read(stop.tid(), in, Itimerspec.SIZE));
+        if (spec == null) return Disposition.fail(Errno.EFAULT);
+        if (!spec.valid()) return Disposition.fail(Errno.EINVAL);
+        long interval = spec.interval().toNanos(), value = spec.value().toNanos();
         if (out != 0 && !writeOrFault(stop, out, itimerspec(key))) return Disposition.fail(Errno.EFAULT);
         long now = clocks.virtualNow();
         long at = value == 0 ? DISARMED
-                : (flags & TIMER_ABSTIME) != 0 ? Math.max(now, clocks.toVirtual(t.clock, value)) : saturatingAdd(now, value);
+                : (flags & Time.TIMER_ABSTIME) != 0 ? Math.max(now, clocks.toVirtual(t.clock, value)) : saturatingAdd(now, value);
         t.interval = value == 0 ? 0 : interval;
         t.overrun = 0;
         arm(key, at);
@@ -219,7 +231,7 @@ public final class TimerHandler implements SyscallHandler {
     private byte[] itimerspec(TimerKey key) {
         Timer t = timers.get(key);
         long left = remaining(key);
-        return concat(Clocks.timespec(left == 0 ? 0 : t.interval), Clocks.timespec(left));
+        return Itimerspec.ofNanos(left == 0 ? 0 : t.interval, left).encode();
     }
 
     /** exec deletes the process's POSIX timers; its interval timers stay armed. */
@@ -250,7 +262,7 @@ public final class TimerHandler implements SyscallHandler {
             return;
         }
         t.overrun = (int) Math.min(DELAYTIMER_MAX, missed);
-        byte[] info = key.family().equals(POSIX) ? siginfo(t, key.number(), t.overrun) : null;
+        byte[] info = key.family().equals(POSIX) ? Siginfo.timer(t.signal, key.number(), t.overrun, t.sigval) : null;
         if (!delivery.signal(key.owner(), t.thread, t.signal, info) && t.thread == 0) dropProcess(key.owner());
     }
 
@@ -262,14 +274,6 @@ public final class TimerHandler implements SyscallHandler {
     private void dropProcess(ProcessId process) {
         queue.disarmAll(process);
         timers.keySet().removeIf(k -> k.owner().equals(process));
-    }
-
-    /** The siginfo of a POSIX timer's signal: SI_TIMER, the timer id, the overrun and the sigevent's value. */
-    private static byte[] siginfo(Timer t, int id, int overrun) {
-        ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0, t.signal).putInt(4, 0).putInt(8, SI_TIMER);
-        b.putInt(16, id).putInt(20, overrun).putLong(24, t.sigval);
-        return b.array();
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
@@ -297,11 +301,5 @@ public final class TimerHandler implements SyscallHandler {
 
     private static boolean writeOrFault(SyscallStop stop, long address, byte[] bytes) {
         return address != 0 && stop.memory().write(stop.tid(), address, bytes);
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

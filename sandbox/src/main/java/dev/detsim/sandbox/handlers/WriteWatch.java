@@ -1,9 +1,11 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.Inotify.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.detsim.sandbox.handlers.GuestFiles.HostInode;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.ReadinessFlag;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
@@ -32,9 +34,6 @@ import java.util.Map;
  * can be such a file). Writes into a file in the turn that created it leave it the times of its creation.
  */
 final class WriteWatch {
-    private static final int IN_NONBLOCK = 04000, IN_CLOEXEC = 02000000;
-    private static final int IN_MODIFY = 0x2, IN_Q_OVERFLOW = 0x4000, IN_IGNORED = 0x8000, IN_DONT_FOLLOW = 0x2000000;
-    private static final int EVENT_HEADER = 16; // struct inotify_event: wd, mask, cookie, len, then len bytes of name
 
     private final GuestFiles files;
     private final int fd;
@@ -66,7 +65,7 @@ final class WriteWatch {
      */
     int watch(HostInode file, int tid, int dirfd, byte[] path, boolean nofollow) {
         int mask = IN_MODIFY | (nofollow ? IN_DONT_FOLLOW : 0);
-        long wd = files.at(tid, dirfd, path, 0, (posix, base, address, flags) -> base == GuestFiles.AT_FDCWD
+        long wd = files.at(tid, dirfd, path, 0, (posix, base, address, flags) -> base == AT_FDCWD
                 ? posix.call(Syscall.INOTIFY_ADD_WATCH, fd, address, mask) : -Errno.ENAMETOOLONG);
         return added(file, wd);
     }
@@ -81,7 +80,7 @@ final class WriteWatch {
     /** Watches file, which relative names from detsim's own directory descriptor dirfd (AT_FDCWD: absolute). */
     int watchAt(HostInode file, int dirfd, byte[] relative, boolean nofollow) {
         // inotify_add_watch has no *at form: a descriptor of detsim's is reached through /proc/self/fd.
-        byte[] base = dirfd == GuestFiles.AT_FDCWD ? null
+        byte[] base = dirfd == AT_FDCWD ? null
                 : ("/proc/self/fd/" + dirfd).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         if ((base == null ? 0 : base.length + 1) + relative.length >= GuestFiles.PATH_MAX) {
             return added(file, -Errno.ENAMETOOLONG);
@@ -124,8 +123,8 @@ final class WriteWatch {
         for (;;) {
             long n = files.posix().call(Syscall.READ, fd, buffer.address(), buffer.byteSize());
             if (n <= 0) break; // EAGAIN: the queue is empty
-            for (int at = 0; at + EVENT_HEADER <= n; at += EVENT_HEADER + buffer.get(JAVA_INT, at + 12)) {
-                int wd = buffer.get(JAVA_INT, at), mask = buffer.get(JAVA_INT, at + 4);
+            for (int at = 0; at + EVENT_SIZE <= n; at += EVENT_SIZE + buffer.get(JAVA_INT, at + LEN)) {
+                int wd = buffer.get(JAVA_INT, at + WD), mask = buffer.get(JAVA_INT, at + MASK);
                 if ((mask & IN_Q_OVERFLOW) != 0) lost = true;
                 HostInode file = watched.get(wd);
                 if (file == null) continue;

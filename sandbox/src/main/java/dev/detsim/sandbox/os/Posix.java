@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.os;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.Stat.S_IFIFO;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -195,8 +197,6 @@ public final class Posix {
     public int pidfdGetfd(int pidfd, int fd) {
         return (int) call(Syscall.PIDFD_GETFD, pidfd, fd, 0);
     }
-
-    private static final int AT_FDCWD = -100, S_IFIFO = 0010000;
 
     /** mkfifo(3): creates a FIFO at path with the given permission bits; 0 or -errno. */
     public int mkfifo(String path, int mode) {

@@ -1,5 +1,13 @@
 package dev.detsim.sandbox.os;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.Dirent.DIRENT64_NAME;
+import static dev.detsim.abi.Dirent.DIRENT64_RECLEN;
+import static dev.detsim.abi.OpenFlags.O_CLOEXEC;
+import static dev.detsim.abi.OpenFlags.O_RDONLY;
+
+import dev.detsim.abi.OpenFlags;
+import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,8 +22,8 @@ import java.util.Arrays;
  * cold, which is most of a short run.
  */
 public final class ProcFiles {
-    private static final int AT_FDCWD = -100, O_RDONLY_CLOEXEC = 02000000, O_DIRECTORY = 0200000;
     private static final int BUFFER = 8192, PATH = 256;
+    private static final OpenFlags OPEN_FLAGS = Arch.current().openFlags();
     private static final ThreadLocal<ProcFiles> PER_THREAD = ThreadLocal.withInitial(ProcFiles::new);
 
     private final Posix posix = Posix.forCurrentThread();
@@ -43,7 +51,7 @@ public final class ProcFiles {
         if (bytes.length >= PATH) return -1;
         MemorySegment.copy(bytes, 0, path, ValueLayout.JAVA_BYTE, 0, bytes.length);
         path.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
-        return (int) posix.call(Syscall.OPENAT, AT_FDCWD, path.address(), flags | O_RDONLY_CLOEXEC, 0);
+        return (int) posix.call(Syscall.OPENAT, AT_FDCWD, path.address(), flags | O_RDONLY | O_CLOEXEC, 0);
     }
 
     private byte[] readFile(String p) {
@@ -65,7 +73,7 @@ public final class ProcFiles {
     }
 
     private int[] listNumbers(String p) {
-        int fd = open(p, O_DIRECTORY);
+        int fd = open(p, OPEN_FLAGS.O_DIRECTORY);
         if (fd < 0) return null;
         try {
             int[] out = new int[8];
@@ -74,11 +82,11 @@ public final class ProcFiles {
                 long n = posix.call(Syscall.GETDENTS64, fd, buffer.address(), BUFFER);
                 if (n < 0) return null;
                 if (n == 0) return Arrays.copyOf(out, count);
-                for (long at = 0; at < n; ) { // struct linux_dirent64: ino, off, reclen, type, name
-                    int reclen = Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 16));
+                for (long at = 0; at < n; ) {
+                    int reclen = Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + DIRENT64_RECLEN));
                     long value = 0;
                     boolean number = true;
-                    long i = at + 19;
+                    long i = at + DIRENT64_NAME;
                     for (byte b; (b = buffer.get(ValueLayout.JAVA_BYTE, i)) != 0; i++) {
                         if (b < '0' || b > '9' || value > Integer.MAX_VALUE / 10) {
                             number = false;
@@ -86,7 +94,7 @@ public final class ProcFiles {
                         }
                         value = value * 10 + (b - '0');
                     }
-                    if (number && i > at + 19) {
+                    if (number && i > at + DIRENT64_NAME) {
                         if (count == out.length) out = Arrays.copyOf(out, 2 * count);
                         out[count++] = (int) value;
                     }

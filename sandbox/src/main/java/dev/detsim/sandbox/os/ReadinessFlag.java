@@ -1,9 +1,15 @@
 package dev.detsim.sandbox.os;
 
+import static dev.detsim.abi.Mman.MAP_POPULATE;
+import static dev.detsim.abi.Mman.MAP_SHARED;
+import static dev.detsim.abi.Mman.PROT_READ;
+import static dev.detsim.abi.Mman.PROT_WRITE;
+import static dev.detsim.abi.Poll.POLLIN;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,9 +29,8 @@ public final class ReadinessFlag implements AutoCloseable {
     private static final int SETUP_TASKRUN_FLAG = 1 << 9, SETUP_SINGLE_ISSUER = 1 << 12, SETUP_DEFER_TASKRUN = 1 << 13;
     private static final int FEAT_SINGLE_MMAP = 1;
     private static final int SQ_TASKRUN = 1 << 2, ENTER_GETEVENTS = 1, CQE_F_MORE = 1 << 1;
-    private static final int OP_POLL_ADD = 6, POLL_ADD_MULTI = 1, POLLIN = 1;
+    private static final int OP_POLL_ADD = 6, POLL_ADD_MULTI = 1;
     private static final long OFF_SQ_RING = 0, OFF_CQ_RING = 0x8000000L, OFF_SQES = 0x10000000L;
-    private static final int PROT_READ_WRITE = 3, MAP_SHARED_POPULATE = 0x8001;
     // struct io_uring_params: sq_off at 40 (head, tail, ring_mask, ring_entries, flags, dropped, array), cq_off at 80
     // (head, tail, ring_mask, ring_entries, overflow, cqes).
     private static final int PARAMS_BYTES = 120, SQ_OFF = 40, CQ_OFF = 80;
@@ -81,8 +86,8 @@ public final class ReadinessFlag implements AutoCloseable {
     }
 
     private static MemorySegment map(Posix posix, int ring, long bytes, long offset) {
-        long address = posix.call(Syscall.MMAP, 0, bytes, PROT_READ_WRITE, MAP_SHARED_POPULATE, ring, offset);
-        return address < 0 && address > -4096 ? null : MemorySegment.ofAddress(address).reinterpret(bytes);
+        long address = posix.call(Syscall.MMAP, 0, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring, offset);
+        return Errno.isError(address) ? null : MemorySegment.ofAddress(address).reinterpret(bytes);
     }
 
     /** Submits the multishot poll. */

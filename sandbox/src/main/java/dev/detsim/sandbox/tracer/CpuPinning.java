@@ -1,6 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.Posix;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;

@@ -1,10 +1,13 @@
 package dev.detsim.sandbox.tracer;
 
+import static dev.detsim.abi.Wait.WALL;
+import static dev.detsim.abi.Wait.WNOTHREAD;
+
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
-import dev.detsim.sandbox.os.Errno;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Signals;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.FutexKey;
 import dev.detsim.scheduler.FutexOp;
@@ -107,7 +110,7 @@ final class Exits {
         if (run.ticks != null) run.ticks.close(t.ticks);
         if (!t.gone) {
             run.events.record(t.number(), EventKind.EXIT, signaled(status)
-                    ? "killed " + SignalNames.name(termSignal(status)) : "exit " + exitCode(status));
+                    ? "killed " + Signals.name(termSignal(status)) : "exit " + exitCode(status));
             turns.markGone(t);
             if (signaled(status)) turns.markSiblingsGone(t); // a fatal signal takes the whole process
         }
@@ -167,7 +170,7 @@ final class Exits {
         int killed = 0;
         for (Tracee t : List.copyOf(run.threads.all())) {
             int process = t.tgid != 0 ? t.tgid : t.tid;
-            if (processes.add(process) && run.posix.kill(process, SignalNames.SIGKILL) == 0) killed++;
+            if (processes.add(process) && run.posix.kill(process, Signals.SIGKILL) == 0) killed++;
         }
         for (Tracee t : run.threads.all()) if (t.held) turns.resume(t, 0);
         return killed;
@@ -181,7 +184,7 @@ final class Exits {
      */
     void endNamespace() {
         if (initPid <= 0) return;
-        run.posix.kill(initPid, SignalNames.SIGKILL);
+        run.posix.kill(initPid, Signals.SIGKILL);
         for (int pid; (pid = run.posix.waitpid(-1, WALL | WNOTHREAD)) > 0 && pid != initPid; ) {
             // a tracee's last report: it is reaped, so init can finish dying
         }

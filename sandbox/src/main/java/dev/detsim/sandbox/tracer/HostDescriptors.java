@@ -2,10 +2,16 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.sandbox.api.Descriptors;
 
+import static dev.detsim.abi.Fcntl.F_GETFL;
+import static dev.detsim.abi.Fcntl.F_GETPIPE_SZ;
+import static dev.detsim.abi.Fcntl.F_SETFL;
+import static dev.detsim.abi.OpenFlags.O_NONBLOCK;
+import static dev.detsim.abi.Poll.POLLIN;
+import static dev.detsim.abi.Poll.POLLNVAL;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
@@ -21,7 +27,7 @@ import java.util.Map;
  * thread and closed when it exits.
  */
 public final class HostDescriptors implements Descriptors {
-    private static final int F_GETFL = 3, F_GETPIPE_SZ = 1032, FIONREAD = 0x541B;
+    private static final int FIONREAD = 0x541B;
 
     private final Posix posix;
     private final Arena arena;
@@ -122,7 +128,6 @@ public final class HostDescriptors implements Descriptors {
      */
     @Override
     public long connectWithoutWaiting(int copy, long flags, byte[] address) {
-        final int F_SETFL = 4;
         MemorySegment m = staged(address);
         posix.call(Syscall.FCNTL, copy, F_SETFL, flags | O_NONBLOCK);
         long r = posix.call(Syscall.CONNECT, copy, m.address(), address.length);

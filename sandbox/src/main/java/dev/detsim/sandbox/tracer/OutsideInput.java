@@ -1,8 +1,8 @@
 package dev.detsim.sandbox.tracer;
 
-import static dev.detsim.sandbox.os.Ptrace.WALL;
-import static dev.detsim.sandbox.os.Ptrace.WNOHANG;
-import static dev.detsim.sandbox.os.Ptrace.WNOTHREAD;
+import static dev.detsim.abi.Wait.WALL;
+import static dev.detsim.abi.Wait.WNOHANG;
+import static dev.detsim.abi.Wait.WNOTHREAD;
 
 import dev.detsim.scheduler.DeadlockReport;
 import dev.detsim.scheduler.WaitCondition;

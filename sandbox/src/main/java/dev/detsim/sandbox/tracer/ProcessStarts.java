@@ -1,11 +1,14 @@
 package dev.detsim.sandbox.tracer;
 
+import static dev.detsim.abi.CloneFlags.CLONE_CHILD_CLEARTID;
+import static dev.detsim.abi.CloneFlags.CLONE_THREAD;
+
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.recorder.EventLine;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Signals;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.ProcessId;
 import dev.detsim.scheduler.WaitCondition;
@@ -18,7 +21,6 @@ import java.util.List;
  * Go's rdtsc sites).
  */
 final class ProcessStarts {
-    private static final long CLONE_THREAD = 0x10000, CLONE_CHILD_CLEARTID = 0x200000;
 
     private final TracedRun run;
     private final Turns turns;
@@ -123,7 +125,7 @@ final class ProcessStarts {
             if (run.threads.get(t.tid) != t) return false; // killed meanwhile (in an injected syscall)
             if (execStop.refusal != null) {
                 run.warnings.println("detsim: " + execStop.refusal);
-                run.posix.kill(t.tgid, SignalNames.SIGKILL);
+                run.posix.kill(t.tgid, Signals.SIGKILL);
                 turns.continueTurn(t, 0);
                 return false;
             }

@@ -1,11 +1,14 @@
 package dev.detsim.sandbox.tracer;
 
+import static dev.detsim.abi.Wait.WALL;
+import static dev.detsim.abi.Wait.WNOTHREAD;
+
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventLine;
 import dev.detsim.sandbox.api.GuestMemory;
-import dev.detsim.sandbox.os.Errno;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Signals;
 import dev.detsim.scheduler.ProcessId;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -125,7 +128,7 @@ final class PtraceExecStop implements NewProgram {
                 exits.onExitQuietly(tid, status);
                 return -Errno.ESRCH;
             }
-            if (event(status) == 0 && stopSignal(status) == SignalNames.SIGTRAP) {
+            if (event(status) == 0 && stopSignal(status) == Signals.SIGTRAP) {
                 if (run.arch.fetch(run.posix, t.tid, run.regs.forFetch()) >= 0) result = run.regs.returnValue();
                 break;
             }

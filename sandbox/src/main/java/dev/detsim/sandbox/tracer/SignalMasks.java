@@ -1,5 +1,12 @@
 package dev.detsim.sandbox.tracer;
 
+import static dev.detsim.abi.Signals.SIGCHLD;
+import static dev.detsim.abi.Signals.SIGCONT;
+import static dev.detsim.abi.Signals.SIGKILL;
+import static dev.detsim.abi.Signals.SIGSTOP;
+import static dev.detsim.abi.Signals.SIGURG;
+import static dev.detsim.abi.Signals.SIGWINCH;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +18,8 @@ import java.nio.file.Path;
  */
 public record SignalMasks(long pending, long sharedPending, long blocked, long ignored, long caught) {
     /** Signals whose default action does nothing: SIGCHLD, SIGCONT, SIGURG, SIGWINCH. */
-    static final long IGNORED_BY_DEFAULT = bit(17) | bit(18) | bit(23) | bit(28);
-    private static final long UNBLOCKABLE = bit(9) | bit(19); // SIGKILL, SIGSTOP
+    static final long IGNORED_BY_DEFAULT = bit(SIGCHLD) | bit(SIGCONT) | bit(SIGURG) | bit(SIGWINCH);
+    private static final long UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
     private static final java.util.Set<String> MASKS = java.util.Set.of("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt");
     public static final SignalMasks NONE = new SignalMasks(0, 0, 0, 0, 0);
 

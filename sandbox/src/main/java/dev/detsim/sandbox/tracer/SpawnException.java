@@ -1,6 +1,6 @@
 package dev.detsim.sandbox.tracer;
 
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 
 /** The program could not be started; the message is for the user. errno is the cause, as a value. */
 public final class SpawnException extends Exception {

@@ -1,8 +1,10 @@
 package dev.detsim.sandbox.tracer;
 
+import dev.detsim.abi.OpenFlags;
 import dev.detsim.sandbox.api.GuestMemory;
+import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.ArgumentFormat;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.syscall.SyscallTable;
@@ -15,7 +17,7 @@ import java.util.List;
  */
 final class SyscallTracePrinter {
     private static final int MAX_STRING = 64;
-    private static final long CREATES_FILE = 0100 | 020200000; // O_CREAT | O_TMPFILE
+    private static final long CREATES_FILE = OpenFlags.O_CREAT | Arch.current().openFlags().O_TMPFILE;
 
     private final GuestMemory memory;
     private final PrintStream out;

@@ -2,6 +2,7 @@ package dev.detsim.sandbox.tracer;
 
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETEVENTMSG;
 
+import dev.detsim.abi.Siginfo;
 import dev.detsim.sandbox.api.GuestMemory;
 import dev.detsim.sandbox.api.Descriptors;
 import dev.detsim.recorder.EventLog;
@@ -33,7 +34,7 @@ import java.util.Set;
  * machinery, and the per-process accelerations (clock page, the futex fast path). Holds no decisions.
  */
 final class TracedRun implements AutoCloseable {
-    static final int SIGINFO_BYTES = 128;
+    static final int SIGINFO_BYTES = Siginfo.SIZE;
 
     final Arch arch;
     final TracerOptions options;

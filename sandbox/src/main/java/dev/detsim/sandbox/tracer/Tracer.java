@@ -1,15 +1,18 @@
 package dev.detsim.sandbox.tracer;
 
+import static dev.detsim.abi.Wait.WALL;
+import static dev.detsim.abi.Wait.WNOTHREAD;
+
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.LibDetsim;
 import dev.detsim.sandbox.os.Posix;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Signals;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.clock.TimeStampCounter;
@@ -49,7 +52,7 @@ import java.util.Set;
 public final class Tracer {
     private static final int OPTIONS = O_TRACESYSGOOD | O_TRACEFORK | O_TRACEVFORK | O_TRACECLONE | O_TRACEEXEC
             | O_TRACESECCOMP | O_EXITKILL;
-    private static final int SYSCALL_STOP = SignalNames.SIGTRAP | 0x80;
+    private static final int SYSCALL_STOP = Signals.SIGTRAP | 0x80;
 
     /** How long a thread may run without a syscall while others wait, before the watchdog preempts it. */
     public static final long WATCHDOG_MILLIS = Watchdog.PERIOD_NANOS / 1_000_000;
@@ -315,7 +318,7 @@ public final class Tracer {
 
     /** The stop a new thread makes before its first instruction (PTRACE_EVENT_STOP with SIGTRAP). */
     private static boolean isFirstStop(int status) {
-        return event(status) == EVENT_STOP && stopSignal(status) == SignalNames.SIGTRAP;
+        return event(status) == EVENT_STOP && stopSignal(status) == Signals.SIGTRAP;
     }
 
     /** A new thread the scheduler chose before its first stop was reported: wait for that stop. */
@@ -338,14 +341,14 @@ public final class Tracer {
 
     private void onStop(Tracee t, int status) {
         int signal = stopSignal(status);
-        if (t.ticks.stepping() && !(event(status) == 0 && signal == SignalNames.SIGTRAP)) run.ticks.interrupted(t.ticks);
+        if (t.ticks.stepping() && !(event(status) == 0 && signal == Signals.SIGTRAP)) run.ticks.interrupted(t.ticks);
         switch (event(status)) {
             case 0 -> onSignalStop(t, signal);
             case EVENT_SECCOMP -> syscalls.onSeccomp(t);
             case EVENT_CLONE, EVENT_FORK, EVENT_VFORK -> starts.onClone(t, event(status));
             case EVENT_EXEC -> starts.onExec(t);
             case EVENT_STOP -> {
-                if (signal == SignalNames.SIGTRAP) {
+                if (signal == Signals.SIGTRAP) {
                     turns.continueTurn(t, 0); // an interrupt, or a first stop seen late
                 } else { // group-stop: stay stopped until SIGCONT; its next stop comes then
                     run.posix.ptrace(PTRACE_LISTEN, t.tid, 0, 0);
@@ -367,17 +370,17 @@ public final class Tracer {
     private void onSignalStop(Tracee t, int signal) {
         if (signal == SYSCALL_STOP) {
             syscalls.onSyscallExit(t);
-        } else if (signal == SignalNames.SIGTRAP && t.ticks.stepping()) {
+        } else if (signal == Signals.SIGTRAP && t.ticks.stepping()) {
             preemptions.onTick(t, run.ticks.stepped(t.ticks));
         } else if (signal == TickCounters.SIGNAL && preemptions.isTickOverflow(t)) {
             preemptions.onTick(t, run.ticks.overflowed(t.ticks));
-        } else if (signal == SignalNames.SIGSTOP && run.watchdog.claim(t.tid)) {
+        } else if (signal == Signals.SIGSTOP && run.watchdog.claim(t.tid)) {
             preemptions.onWatchdog(t);
-        } else if ((signal == SignalNames.SIGSEGV || signal == SignalNames.SIGILL)
+        } else if ((signal == Signals.SIGSEGV || signal == Signals.SIGILL)
                 && timeStampCounter.answer(arch, run.posix, run.regs, run.memory, t, t.tscMode, signal)) {
             turns.continueTurn(t, 0); // rdtsc answered
         } else {
-            run.events.record(t.number(), EventKind.SIGNAL, SignalNames.name(signal));
+            run.events.record(t.number(), EventKind.SIGNAL, Signals.name(signal));
             turns.continueTurn(t, signal); // signal-delivery-stop: deliver it unchanged
         }
     }

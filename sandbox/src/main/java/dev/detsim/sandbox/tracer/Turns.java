@@ -4,7 +4,7 @@ import static dev.detsim.sandbox.os.Ptrace.PTRACE_CONT;
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_SINGLESTEP;
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_SYSCALL;
 
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.scheduler.ThreadId;
 import dev.detsim.scheduler.ThreadState;

@@ -1,5 +1,16 @@
 package dev.detsim.sandbox.world;
 
+import static dev.detsim.abi.Time.CLOCK_BOOTTIME;
+import static dev.detsim.abi.Time.CLOCK_BOOTTIME_ALARM;
+import static dev.detsim.abi.Time.CLOCK_MONOTONIC;
+import static dev.detsim.abi.Time.CLOCK_MONOTONIC_COARSE;
+import static dev.detsim.abi.Time.CLOCK_MONOTONIC_RAW;
+import static dev.detsim.abi.Time.CLOCK_REALTIME;
+import static dev.detsim.abi.Time.CLOCK_REALTIME_ALARM;
+import static dev.detsim.abi.Time.CLOCK_REALTIME_COARSE;
+import static dev.detsim.abi.Time.CLOCK_TAI;
+
+import dev.detsim.abi.Time;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,21 +22,13 @@ import java.util.function.LongSupplier;
 public final class Clocks {
     public static final long DEFAULT_EPOCH_SECONDS = 946_684_800L; // 2000-01-01T00:00:00Z
     public static final long BOOT_NANOS = 1_000_000_000_000L;
-    public static final int REALTIME = 0, MONOTONIC = 1, PROCESS_CPUTIME = 2, THREAD_CPUTIME = 3, MONOTONIC_RAW = 4,
-            REALTIME_COARSE = 5, MONOTONIC_COARSE = 6, BOOTTIME = 7, REALTIME_ALARM = 8, BOOTTIME_ALARM = 9, TAI = 11;
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final LongSupplier virtualNow;
     private final long epochNanos;
 
     public Clocks(LongSupplier virtualNow, long epochSeconds) {
         this.virtualNow = virtualNow;
-        this.epochNanos = Math.multiplyExact(epochSeconds, NANOS_PER_SECOND);
-    }
-
-    /** Whether Linux knows clock id (negative ids name another thread's or process's CPU clock). */
-    public static boolean valid(int clock) {
-        return clock < 0 || clock <= TAI && clock != 10;
+        this.epochNanos = Math.multiplyExact(epochSeconds, Time.NANOS_PER_SECOND);
     }
 
     /** Nanoseconds that clock shows now. */
@@ -45,41 +48,10 @@ public final class Clocks {
 
     private long origin(int clock) {
         return switch (clock) {
-            case REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI -> epochNanos;
-            case MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE, BOOTTIME, BOOTTIME_ALARM -> BOOT_NANOS;
+            case CLOCK_REALTIME, CLOCK_REALTIME_COARSE, CLOCK_REALTIME_ALARM, CLOCK_TAI -> epochNanos;
+            case CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM ->
+                    BOOT_NANOS;
             default -> 0; // CPU-time clocks
         };
-    }
-
-    /** A struct timespec / timeval as 16 little-endian bytes: seconds, then nanos (or micros). */
-    public static byte[] timespec(long nanos) {
-        return pair(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
-    }
-
-    public static byte[] timeval(long nanos) {
-        return pair(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND) / 1000);
-    }
-
-    private static byte[] pair(long a, long b) {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        return buf.putLong(a).putLong(b).array();
-    }
-
-    /** Nanoseconds of a struct timespec read from guest memory, or -1 if it is not a valid one. */
-    public static long timespecNanos(byte[] ts) {
-        if (ts == null || ts.length < 16) return -1;
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(ts).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long sec = buf.getLong(0), nsec = buf.getLong(8);
-        if (sec < 0 || nsec < 0 || nsec >= NANOS_PER_SECOND) return -1;
-        return sec > Long.MAX_VALUE / NANOS_PER_SECOND - 1 ? Long.MAX_VALUE - 1 : sec * NANOS_PER_SECOND + nsec;
-    }
-
-    /** Nanoseconds of a struct timeval, or -1 if it is not a valid one. */
-    public static long timevalNanos(byte[] tv) {
-        if (tv == null || tv.length < 16) return -1;
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(tv).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long sec = buf.getLong(0), usec = buf.getLong(8);
-        if (sec < 0 || usec < 0 || usec >= 1_000_000) return -1;
-        return sec > Long.MAX_VALUE / NANOS_PER_SECOND - 1 ? Long.MAX_VALUE - 1 : sec * NANOS_PER_SECOND + usec * 1000;
     }
 }

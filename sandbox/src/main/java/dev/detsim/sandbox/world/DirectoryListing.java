@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.world;
 
+import static dev.detsim.abi.Dirent.*;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -25,32 +27,31 @@ public final class DirectoryListing {
         DIRENT64 {
             @Override
             int recordLength(int nameLength) {
-                return align8(NAME64 + nameLength + 1);
+                return align8(DIRENT64_NAME + nameLength + 1);
             }
 
             @Override
             void put(ByteBuffer b, int at, Entry e, long offset, int length) {
-                b.putLong(at, e.inode()).putLong(at + 8, offset).putShort(at + 16, (short) length);
-                b.put(at + 18, (byte) e.type());
-                b.put(at + NAME64, e.name());
+                b.putLong(at + DIRENT64_INO, e.inode()).putLong(at + DIRENT64_OFF, offset)
+                        .putShort(at + DIRENT64_RECLEN, (short) length);
+                b.put(at + DIRENT64_TYPE, (byte) e.type());
+                b.put(at + DIRENT64_NAME, e.name());
             }
         },
         DIRENT {
             @Override
             int recordLength(int nameLength) {
-                return align8(NAME + nameLength + 2); // the name's NUL, then d_type in the record's last byte
+                return align8(DIRENT_NAME + nameLength + 2); // the name's NUL, then d_type in the record's last byte
             }
 
             @Override
             void put(ByteBuffer b, int at, Entry e, long offset, int length) {
-                b.putLong(at, e.inode()).putLong(at + 8, offset).putShort(at + 16, (short) length);
-                b.put(at + NAME, e.name());
+                b.putLong(at + DIRENT_INO, e.inode()).putLong(at + DIRENT_OFF, offset)
+                        .putShort(at + DIRENT_RECLEN, (short) length);
+                b.put(at + DIRENT_NAME, e.name());
                 b.put(at + length - 1, (byte) e.type());
             }
         };
-
-        /** d_name's offset in struct linux_dirent64 and in struct linux_dirent (NativeLayoutTest checks both). */
-        public static final int NAME64 = 19, NAME = 18;
 
         abstract int recordLength(int nameLength);
 

@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.world;
 
+import dev.detsim.abi.Time;
+
 /**
  * File metadata in the program's world: virtual inode and device numbers, file times, and the clock
  * that stamps changes. The stat, directory and change-tracking handlers share one.
@@ -12,12 +14,12 @@ public final class FileMetadata {
     /** Files that existed before the run show the run's start (CLOCK_REALTIME at virtual time 0) for every time. */
     public FileMetadata(Clocks clocks) {
         this.clocks = clocks;
-        this.times = new FileTimes(clocks.now(Clocks.REALTIME) - clocks.virtualNow());
+        this.times = new FileTimes(clocks.now(Time.CLOCK_REALTIME) - clocks.virtualNow());
     }
 
     /** The virtual time now, in nanoseconds since the Unix epoch. */
     public long now() {
-        return clocks.now(Clocks.REALTIME);
+        return clocks.now(Time.CLOCK_REALTIME);
     }
 
     public VirtualInodes inodes() {

@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.world;
 
+import static dev.detsim.abi.OpenFlags.O_NONBLOCK;
+
 import dev.detsim.sandbox.os.Posix;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,8 +32,6 @@ public final class RandomDevices implements PathRedirect, AutoCloseable {
         }
         directory.toFile().setExecutable(true, false);
     }
-
-    private static final long O_NONBLOCK = 04000;
 
     /** A FIFO for an open of /dev/urandom or /dev/random; O_NONBLOCK is dropped, as the devices never block. */
     @Override

@@ -1,6 +1,12 @@
 package dev.detsim.sandbox.api;
 
-import dev.detsim.sandbox.os.Errno;
+import static dev.detsim.abi.OpenFlags.O_NONBLOCK;
+import static dev.detsim.abi.Poll.POLLERR;
+import static dev.detsim.abi.Poll.POLLHUP;
+import static dev.detsim.abi.Poll.POLLIN;
+import static dev.detsim.abi.Poll.POLLNVAL;
+
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detsim.abi.OpenFlags;
+import dev.detsim.abi.Poll;
+import dev.detsim.abi.PollFd;
 import dev.detsim.sandbox.api.AfterReturn;
-import dev.detsim.sandbox.api.Descriptors;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeDescriptors;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Deadline;
@@ -20,8 +22,6 @@ import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WaitCondition.Readiness;
 import dev.detsim.scheduler.WaitCondition.Readiness.Interest;
 import dev.detsim.scheduler.WakeUp;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class BlockingIoHandlerTest {
     private static final int TID = FakeSyscallStop.NO_SUCH_TID;
     private static final ProcessId P = ProcessId.of(1);
-    private static final int IN = Descriptors.POLLIN, OUT = Descriptors.POLLOUT, PRI = 0x2;
+    private static final int IN = Poll.POLLIN, OUT = Poll.POLLOUT, PRI = Poll.POLLPRI;
     private static final long BUF = 0x10_0000, SETS = 0x2_0000, TIMEOUT = 0x3000, MASK = 0x4000, PAIR = 0x5000;
     private static final long MS = 1_000_000L;
 
@@ -57,10 +57,10 @@ class BlockingIoHandlerTest {
         assertEquals(Disposition.block(Readiness.of(P, 3, IN), Deadline.NONE), call(Syscall.READ, 3, BUF, 10));
         pipe.revents = IN;
         assertEquals(Disposition.PASSTHROUGH, call(Syscall.READ, 3, BUF, 10));
-        pipe.revents = Descriptors.POLLHUP; // a closed writer: the read returns 0 at once
+        pipe.revents = Poll.POLLHUP; // a closed writer: the read returns 0 at once
         assertEquals(Disposition.PASSTHROUGH, call(Syscall.READ, 3, BUF, 10));
         pipe.revents = 0;
-        pipe.statusFlags = Descriptors.O_NONBLOCK; // EAGAIN from the kernel
+        pipe.statusFlags = OpenFlags.O_NONBLOCK; // EAGAIN from the kernel
         assertEquals(Disposition.PASSTHROUGH, call(Syscall.READ, 3, BUF, 10));
         assertEquals(Disposition.PASSTHROUGH, call(Syscall.READ, 4, BUF, 10), "not open: EBADF from the kernel");
     }
@@ -149,9 +149,9 @@ class BlockingIoHandlerTest {
     }
 
     private void pollfds(long address, int... fdEvents) {
-        ByteBuffer b = ByteBuffer.allocate(4 * fdEvents.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < fdEvents.length; i += 2) b.putInt(fdEvents[i]).putShort((short) fdEvents[i + 1]).putShort((short) 0);
-        memory.put(TID, address, b.array());
+        PollFd[] p = new PollFd[fdEvents.length / 2];
+        for (int i = 0; i < p.length; i++) p[i] = new PollFd(fdEvents[2 * i], fdEvents[2 * i + 1], 0);
+        memory.put(TID, address, PollFd.encodeAll(p));
     }
 
     @Test

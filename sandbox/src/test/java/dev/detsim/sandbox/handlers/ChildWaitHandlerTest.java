@@ -1,5 +1,9 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.Wait.P_ALL;
+import static dev.detsim.abi.Wait.P_PID;
+import static dev.detsim.abi.Wait.WEXITED;
+import static dev.detsim.abi.Wait.WNOHANG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.detsim.sandbox.api.Disposition;
@@ -17,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * an unreaped exited child cannot be shown).
  */
 class ChildWaitHandlerTest {
-    private static final int WNOHANG = 1, P_ALL = 0, P_PID = 1, WEXITED = 4;
     private final ChildWaitHandler handler = new ChildWaitHandler();
 
     private Disposition call(int pid, Syscall s, long... args) {

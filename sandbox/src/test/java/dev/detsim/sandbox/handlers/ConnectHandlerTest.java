@@ -1,15 +1,17 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.Errno.ECONNREFUSED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detsim.sandbox.api.Descriptors;
+import dev.detsim.abi.OpenFlags;
+import dev.detsim.abi.Poll;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeDescriptors;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.ProcessId;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** A blocking connect made without waiting on detsim's copy, and what the program's call then does. */
 class ConnectHandlerTest {
-    private static final int TID = FakeSyscallStop.NO_SUCH_TID, FD = 5, ECONNREFUSED = 111;
+    private static final int TID = FakeSyscallStop.NO_SUCH_TID, FD = 5;
     private static final long ADDR = 0x1000;
     private static final ProcessId P = ProcessId.of(1);
     private static final byte[] SOCKADDR = {1, 0, '/', 't', 'm', 'p', '/', 's', 0};
@@ -52,12 +54,12 @@ class ConnectHandlerTest {
     void aHandshakeInProgressWaitsForWritabilityAndAFullBacklogForProgress() {
         fds.open(TID, FD, "socket:[1]");
         fds.connectAnswer(-Errno.EINPROGRESS);
-        assertEquals(Disposition.block(WaitCondition.Readiness.of(P, FD, Descriptors.POLLOUT), Deadline.NONE), connect());
+        assertEquals(Disposition.block(WaitCondition.Readiness.of(P, FD, Poll.POLLOUT), Deadline.NONE), connect());
         fds.connectAnswer(-Errno.EAGAIN);
         assertEquals(Disposition.block(new WaitCondition.Connect(P, FD), Deadline.NONE), connect());
         assertEquals(0, fds.openCopies());
         // After the handshake the program's call runs and returns its outcome at once.
-        WakeUp writable = new WakeUp(WaitCondition.Readiness.of(P, FD, Descriptors.POLLOUT), WakeUp.Cause.MAY_BE_READY,
+        WakeUp writable = new WakeUp(WaitCondition.Readiness.of(P, FD, Poll.POLLOUT), WakeUp.Cause.MAY_BE_READY,
                 Deadline.NONE);
         int calls = fds.calls().size();
         assertEquals(Disposition.PASSTHROUGH, handler.onSyscall(stop(FD, ADDR, SOCKADDR.length).wakeUp(writable).build()));
@@ -72,7 +74,7 @@ class ConnectHandlerTest {
 
     @Test
     void whatTheKernelWouldRefuseOrNeverWaitForRunsUnchanged() {
-        fds.open(TID, FD, "socket:[1]").statusFlags = Descriptors.O_NONBLOCK;
+        fds.open(TID, FD, "socket:[1]").statusFlags = OpenFlags.O_NONBLOCK;
         fds.connectAnswer(0);
         assertEquals(Disposition.PASSTHROUGH, connect(), "non-blocking: never waits");
         assertEquals(Disposition.PASSTHROUGH, handler.onSyscall(stop(6, ADDR, SOCKADDR.length).build()), "EBADF");

@@ -1,12 +1,16 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.OpenFlags.O_CLOEXEC;
+import static dev.detsim.abi.OpenFlags.O_RDONLY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
+import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.Clocks;
@@ -30,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DirectoryHandlerTest {
     private static final long BUF = 0x10_0000;
-    private static final int O_RDONLY = 0, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000;
 
     @TempDir
     Path dir;
@@ -42,8 +45,8 @@ class DirectoryHandlerTest {
 
     private int openDirectory(Path p) {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) Posix.forCurrentThread().call(Syscall.OPENAT, -100, arena.allocateFrom(p.toString()).address(),
-                    O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+            int fd = (int) Posix.forCurrentThread().call(Syscall.OPENAT, AT_FDCWD, arena.allocateFrom(p.toString()).address(),
+                    O_RDONLY | Arch.current().openFlags().O_DIRECTORY | O_CLOEXEC, 0);
             assertTrue(fd >= 0, "open: " + fd);
             return fd;
         }

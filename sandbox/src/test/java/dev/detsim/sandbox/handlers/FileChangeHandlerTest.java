@@ -1,18 +1,21 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.OpenFlags.O_TRUNC;
+import static dev.detsim.abi.OpenFlags.O_WRONLY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.detsim.abi.Stat;
+import dev.detsim.abi.Timespec;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.os.FileStructs.StatLayout;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.sandbox.world.FileMetadata;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * would after the call's entry stop.
  */
 class FileChangeHandlerTest {
-    private static final int TID = FakeSyscallStop.NO_SUCH_TID, AT_FDCWD = -100;
+    private static final int TID = FakeSyscallStop.NO_SUCH_TID;
     private static final long PATH = 0x1000, TIMES = 0x3000, OUT = 0x2000, S = 1_000_000_000L;
     private static final long EPOCH = Clocks.DEFAULT_EPOCH_SECONDS * S;
-    private static final StatLayout STAT = StatLayout.of(Arch.current());
+    private static final Stat.Layout STAT = Arch.current().statLayout();
 
     @TempDir
     Path dir;
@@ -47,9 +50,8 @@ class FileChangeHandlerTest {
     private long[] times(Path p) {
         memory.putString(TID, 0x5000, p.toString());
         assertEquals(Disposition.emulate(0), stat.onSyscall(FakeSyscallStop.builder(Syscall.STAT, 0x5000, OUT).memory(memory).build()));
-        ByteBuffer b = ByteBuffer.wrap(memory.bytesAt(TID, OUT, STAT.size())).order(ByteOrder.nativeOrder());
-        return new long[] {b.getLong(STAT.mtime()) * S + b.getLong(STAT.mtime() + 8),
-            b.getLong(STAT.ctime()) * S + b.getLong(STAT.ctime() + 8)};
+        Stat st = new Stat(STAT, ByteBuffer.wrap(memory.bytesAt(TID, OUT, STAT.size())));
+        return new long[] {st.mtime().toNanos(), st.ctime().toNanos()};
     }
 
     @Test
@@ -81,8 +83,7 @@ class FileChangeHandlerTest {
     void utimensatSetsExactlyWhatTheProgramAsks() throws Exception {
         Path f = Files.writeString(dir.resolve("f"), "x");
         memory.putString(TID, PATH, f.toString());
-        long utimeOmit = (1L << 30) - 2;
-        memory.putLongs(TID, TIMES, 0, utimeOmit, 1234, 567); // atime omitted, mtime 1234.000000567
+        memory.putLongs(TID, TIMES, 0, Timespec.UTIME_OMIT, 1234, 567); // atime omitted, mtime 1234.000000567
         now[0] = 4 * S;
         call(Syscall.UTIMENSAT, AT_FDCWD, PATH, TIMES, 0);
         long[] t = times(f);
@@ -99,7 +100,7 @@ class FileChangeHandlerTest {
         Path f = Files.writeString(dir.resolve("f"), "xyz");
         memory.putString(TID, PATH, f.toString());
         now[0] = 7 * S;
-        call(Syscall.OPENAT, AT_FDCWD, PATH, 01 | FileChangeHandler.O_TRUNC, 0);
+        call(Syscall.OPENAT, AT_FDCWD, PATH, O_WRONLY | O_TRUNC, 0);
         assertEquals(EPOCH + 7 * S + 1, times(f)[0]);
         now[0] = 8 * S;
         call(Syscall.OPENAT, AT_FDCWD, PATH, 0, 0); // read-only: no change

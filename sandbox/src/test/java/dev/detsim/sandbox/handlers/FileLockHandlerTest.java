@@ -1,5 +1,6 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.Fcntl.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,7 @@ import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeDescriptors;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.ProcessId;
@@ -19,9 +20,6 @@ import org.junit.jupiter.api.Test;
 /** Blocking file locks tried without waiting on detsim's copy; a taken lock parks the thread. */
 class FileLockHandlerTest {
     private static final int TID = FakeSyscallStop.NO_SUCH_TID, PID = 4242, FD = 3;
-    private static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
-    private static final int F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
-    private static final short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
     private static final long LOCK = 0x1000;
     private static final ProcessId P = ProcessId.of(1);
 
@@ -34,7 +32,7 @@ class FileLockHandlerTest {
     }
 
     private static byte[] flock(short type, int pid) {
-        return ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putShort(0, type).putInt(24, pid).array();
+        return ByteBuffer.allocate(FLOCK_SIZE).order(ByteOrder.LITTLE_ENDIAN).putShort(L_TYPE, type).putInt(L_PID, pid).array();
     }
 
     @Test
@@ -86,20 +84,20 @@ class FileLockHandlerTest {
         // Nobody's: the program's own call runs, and cannot wait.
         fds.onCallWithBuffer((s, fd, cmd, buf) -> {
             assertEquals(F_GETLK, cmd);
-            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).putShort(0, F_UNLCK);
+            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).putShort(L_TYPE, F_UNLCK);
             return 0;
         });
         assertEquals(Disposition.PASSTHROUGH, call(Syscall.FCNTL, FD, F_SETLKW, LOCK));
         // Another process's: wait.
         fds.onCallWithBuffer((s, fd, cmd, buf) -> {
-            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).putShort(0, F_WRLCK).putInt(24, 777);
+            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).putShort(L_TYPE, F_WRLCK).putInt(L_PID, 777);
             return 0;
         });
         assertEquals(Disposition.block(new WaitCondition.FileLock(P, FD, "posix"), Deadline.NONE),
                 call(Syscall.FCNTL, FD, F_SETLKW, LOCK));
         // The caller's own process: POSIX locks do not conflict with their owner's.
         fds.onCallWithBuffer((s, fd, cmd, buf) -> {
-            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).putShort(0, F_WRLCK).putInt(24, PID);
+            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).putShort(L_TYPE, F_WRLCK).putInt(L_PID, PID);
             return 0;
         });
         assertEquals(Disposition.PASSTHROUGH, call(Syscall.FCNTL, FD, F_SETLKW, LOCK));

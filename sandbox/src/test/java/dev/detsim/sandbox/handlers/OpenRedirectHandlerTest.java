@@ -1,5 +1,9 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.OpenFlags.O_CLOEXEC;
+import static dev.detsim.abi.OpenFlags.O_NONBLOCK;
+import static dev.detsim.abi.OpenFlags.O_RDONLY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Opens of paths the virtual world stands in for, rewritten to detsim's files in scratch space. */
 class OpenRedirectHandlerTest {
-    private static final int TID = FakeSyscallStop.NO_SUCH_TID, O_NONBLOCK = 04000, O_RDONLY = 0;
+    private static final int TID = FakeSyscallStop.NO_SUCH_TID;
     private static final long PATH = 0x1000;
 
     private final FakeGuestMemory memory = new FakeGuestMemory();
@@ -24,7 +28,7 @@ class OpenRedirectHandlerTest {
     @Test
     void aStoodInForPathIsRewrittenInScratchAndTheProgramsStringIsLeftAlone() {
         memory.putString(TID, PATH, "/proc/cpuinfo");
-        FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, -100, PATH, O_RDONLY).memory(memory).build();
+        FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, AT_FDCWD, PATH, O_RDONLY).memory(memory).build();
         assertEquals(Disposition.PASSTHROUGH, handler.onSyscall(s));
         long scratch = s.scratchAddresses().get(0);
         assertEquals(scratch, s.argument(1));
@@ -40,15 +44,15 @@ class OpenRedirectHandlerTest {
     @Test
     void flagsTheStandInCannotHonourAreCleared() {
         memory.putString(TID, PATH, "/dev/random");
-        FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, -100, PATH, O_NONBLOCK | 02000000).memory(memory).build();
+        FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, AT_FDCWD, PATH, O_NONBLOCK | O_CLOEXEC).memory(memory).build();
         handler.onSyscall(s);
-        assertEquals(02000000, s.argument(2));
+        assertEquals(O_CLOEXEC, s.argument(2));
     }
 
     @Test
     void aNonAsciiStandInPathIsWrittenWholeWithItsNul() {
         memory.putString(TID, PATH, "/dev/random");
-        FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, -100, PATH, 0).memory(memory).build();
+        FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, AT_FDCWD, PATH, 0).memory(memory).build();
         handler.onSyscall(s);
         byte[] written = memory.writes().get(0).bytes();
         assertEquals(0, written[written.length - 1], "NUL-terminated");
@@ -60,11 +64,11 @@ class OpenRedirectHandlerTest {
         memory.putString(TID, PATH, "/etc/passwd");
         for (String path : new String[] {"/etc/passwd", "/proc/meminfo", "proc/cpuinfo"}) {
             memory.putString(TID, PATH, path);
-            FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, -100, PATH, 0).memory(memory).build();
+            FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, AT_FDCWD, PATH, 0).memory(memory).build();
             assertEquals(Disposition.PASSTHROUGH, handler.onSyscall(s));
             assertTrue(s.changedArguments().isEmpty(), path);
         }
-        FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, -100, 0x9000, 0).memory(memory).build();
+        FakeSyscallStop s = FakeSyscallStop.builder(Syscall.OPENAT, AT_FDCWD, 0x9000, 0).memory(memory).build();
         assertEquals(Disposition.PASSTHROUGH, handler.onSyscall(s));
         assertTrue(memory.writes().isEmpty());
     }

@@ -1,5 +1,8 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.Getrandom.GRND_INSECURE;
+import static dev.detsim.abi.Getrandom.GRND_NONBLOCK;
+import static dev.detsim.abi.Getrandom.GRND_RANDOM;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +12,7 @@ import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeExecStop;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.Entropy;
 import dev.detsim.scheduler.ProcessId;
@@ -19,7 +22,6 @@ import org.junit.jupiter.api.Test;
 class RandomHandlerTest {
     private static final int TID = FakeSyscallStop.NO_SUCH_TID;
     private static final long BUF = 0x10_0000;
-    private static final int GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 
     private static Disposition getrandom(RandomHandler h, FakeGuestMemory m, long... args) {
         return h.onSyscall(FakeSyscallStop.builder(Syscall.GETRANDOM, args).memory(m).build());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
-import dev.detsim.sandbox.os.FileStructs;
+import dev.detsim.abi.Statfs;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.sandbox.world.FileMetadata;
@@ -27,7 +27,7 @@ class StatfsHandlerTest {
 
     private final StatfsHandler handler = new StatfsHandler(new FileChanges(
             new FileMetadata(new Clocks(() -> 0, Clocks.DEFAULT_EPOCH_SECONDS)), new PrintStream(PrintStream.nullOutputStream())));
-    private final FakeGuestMemory memory = new FakeGuestMemory().map(TID, OUT, FileStructs.STATFS_SIZE);
+    private final FakeGuestMemory memory = new FakeGuestMemory().map(TID, OUT, Statfs.SIZE);
 
     private Disposition statfs(String path) {
         memory.putString(TID, PATH, path);
@@ -35,29 +35,30 @@ class StatfsHandlerTest {
     }
 
     private long field(int offset) {
-        return ByteBuffer.wrap(memory.bytesAt(TID, OUT, FileStructs.STATFS_SIZE)).order(ByteOrder.nativeOrder()).getLong(offset);
+        return ByteBuffer.wrap(memory.bytesAt(TID, OUT, Statfs.SIZE)).order(ByteOrder.nativeOrder()).getLong(offset);
     }
 
     @Test
     void anOrdinaryDirectoryIsTheFixedExt4() {
         assertEquals(Disposition.emulate(0), statfs(dir.toString()));
-        assertArrayEquals(StatfsHandler.fixed(StatfsHandler.EXT4_SUPER_MAGIC, 0x20 | (field(FileStructs.STATFS_FLAGS) & 1)),
-                memory.bytesAt(TID, OUT, FileStructs.STATFS_SIZE));
-        assertEquals(0xEF53, field(FileStructs.STATFS_TYPE));
-        assertEquals(StatfsHandler.FREE_BLOCKS, field(FileStructs.STATFS_BFREE));
-        assertEquals(4096, field(FileStructs.STATFS_BSIZE));
+        long flags = Statfs.ST_VALID | (field(Statfs.F_FLAGS) & Statfs.ST_RDONLY);
+        assertArrayEquals(StatfsHandler.fixed(StatfsHandler.EXT4_SUPER_MAGIC, flags),
+                memory.bytesAt(TID, OUT, Statfs.SIZE));
+        assertEquals(0xEF53, field(Statfs.F_TYPE));
+        assertEquals(StatfsHandler.FREE_BLOCKS, field(Statfs.F_BFREE));
+        assertEquals(4096, field(Statfs.F_BSIZE));
     }
 
     @Test
     void procKeepsItsTypeAndMissingPathsAreTheKernels() {
         // /proc paths are looked up through the thread's root (/proc/TID/root): a real thread, this JVM's.
         int me = (int) ProcessHandle.current().pid();
-        memory.map(me, OUT, FileStructs.STATFS_SIZE).putString(me, PATH, "/proc");
+        memory.map(me, OUT, Statfs.SIZE).putString(me, PATH, "/proc");
         assertEquals(Disposition.emulate(0),
                 handler.onSyscall(FakeSyscallStop.builder(Syscall.STATFS, PATH, OUT).host(me, me).memory(memory).build()));
-        memory.put(TID, OUT, memory.bytesAt(me, OUT, FileStructs.STATFS_SIZE));
-        assertEquals(0x9fa0, field(FileStructs.STATFS_TYPE));
-        assertEquals(StatfsHandler.BLOCKS, field(FileStructs.STATFS_BLOCKS), "the rest is the fixed one's");
+        memory.put(TID, OUT, memory.bytesAt(me, OUT, Statfs.SIZE));
+        assertEquals(0x9fa0, field(Statfs.F_TYPE));
+        assertEquals(StatfsHandler.BLOCKS, field(Statfs.F_BLOCKS), "the rest is the fixed one's");
         assertEquals(Disposition.PASSTHROUGH, statfs(dir.resolve("missing").toString()));
         assertEquals(Disposition.PASSTHROUGH,
                 handler.onSyscall(FakeSyscallStop.builder(Syscall.STATFS, 0x9000, OUT).memory(memory).build()));

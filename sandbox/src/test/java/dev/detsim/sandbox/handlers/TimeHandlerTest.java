@@ -2,10 +2,12 @@ package dev.detsim.sandbox.handlers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.detsim.abi.Time;
+import dev.detsim.abi.Timespec;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.Deadline;
@@ -34,29 +36,29 @@ class TimeHandlerTest {
 
     @Test
     void clockGettimeReadsEachClockFromTheVirtualLine() {
-        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_GETTIME, Clocks.REALTIME, OUT));
+        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_GETTIME, Time.CLOCK_REALTIME, OUT));
         assertEquals(Clocks.DEFAULT_EPOCH_SECONDS + 5, memory.longAt(TID, OUT));
         assertEquals(123_456_789, memory.longAt(TID, OUT + 8));
-        call(Syscall.CLOCK_GETTIME, Clocks.MONOTONIC, OUT);
+        call(Syscall.CLOCK_GETTIME, Time.CLOCK_MONOTONIC, OUT);
         assertEquals(Clocks.BOOT_NANOS / S + 5, memory.longAt(TID, OUT));
-        call(Syscall.CLOCK_GETTIME, Clocks.BOOTTIME, OUT);
+        call(Syscall.CLOCK_GETTIME, Time.CLOCK_BOOTTIME, OUT);
         assertEquals(Clocks.BOOT_NANOS / S + 5, memory.longAt(TID, OUT));
-        call(Syscall.CLOCK_GETTIME, Clocks.THREAD_CPUTIME, OUT);
+        call(Syscall.CLOCK_GETTIME, Time.CLOCK_THREAD_CPUTIME_ID, OUT);
         assertEquals(5, memory.longAt(TID, OUT), "CPU clocks start at 0");
         call(Syscall.CLOCK_GETTIME, -6, OUT); // a CPU clock id of another thread (negative): valid
         assertEquals(5, memory.longAt(TID, OUT));
         assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.CLOCK_GETTIME, 10, OUT));
         assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.CLOCK_GETTIME, 12, OUT));
-        assertEquals(Disposition.fail(Errno.EFAULT), call(Syscall.CLOCK_GETTIME, Clocks.REALTIME, 0));
+        assertEquals(Disposition.fail(Errno.EFAULT), call(Syscall.CLOCK_GETTIME, Time.CLOCK_REALTIME, 0));
     }
 
     @Test
     void monotonicRawReadsTheHostOnlyForBenchmarks() {
-        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_GETTIME, Clocks.MONOTONIC_RAW, OUT));
+        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_GETTIME, Time.CLOCK_MONOTONIC_RAW, OUT));
         TimeHandler benchmark = new TimeHandler(clocks, true);
         assertEquals(Disposition.PASSTHROUGH,
-                benchmark.onSyscall(stop(Syscall.CLOCK_GETTIME, Clocks.MONOTONIC_RAW, OUT).build()));
-        assertEquals(Disposition.emulate(0), benchmark.onSyscall(stop(Syscall.CLOCK_GETTIME, Clocks.MONOTONIC, OUT).build()));
+                benchmark.onSyscall(stop(Syscall.CLOCK_GETTIME, Time.CLOCK_MONOTONIC_RAW, OUT).build()));
+        assertEquals(Disposition.emulate(0), benchmark.onSyscall(stop(Syscall.CLOCK_GETTIME, Time.CLOCK_MONOTONIC, OUT).build()));
     }
 
     @Test
@@ -72,9 +74,9 @@ class TimeHandlerTest {
         assertEquals(Disposition.emulate(Clocks.DEFAULT_EPOCH_SECONDS + 5), call(Syscall.TIME, OUT));
         assertEquals(Clocks.DEFAULT_EPOCH_SECONDS + 5, memory.longAt(TID, OUT));
         assertEquals(Disposition.fail(Errno.EFAULT), call(Syscall.TIME, 0x9000));
-        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_GETRES, Clocks.MONOTONIC, OUT));
+        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_GETRES, Time.CLOCK_MONOTONIC, OUT));
         assertEquals(1, memory.longAt(TID, OUT + 8), "1 ns resolution");
-        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_GETRES, Clocks.MONOTONIC, 0));
+        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_GETRES, Time.CLOCK_MONOTONIC, 0));
         assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.CLOCK_GETRES, 10, OUT));
     }
 
@@ -92,15 +94,15 @@ class TimeHandlerTest {
 
     @Test
     void clockNanosleepAbsoluteOnItsClock() {
-        memory.put(TID, REQ, Clocks.timespec(EPOCH + 9 * S));
+        memory.put(TID, REQ, Timespec.ofNanos(EPOCH + 9 * S).encode());
         assertEquals(Disposition.block(new WaitCondition.Sleep(), Deadline.at(9 * S)),
-                call(Syscall.CLOCK_NANOSLEEP, Clocks.REALTIME, 1, REQ, 0));
-        memory.put(TID, REQ, Clocks.timespec(Clocks.BOOT_NANOS + 7 * S));
+                call(Syscall.CLOCK_NANOSLEEP, Time.CLOCK_REALTIME, Time.TIMER_ABSTIME, REQ, 0));
+        memory.put(TID, REQ, Timespec.ofNanos(Clocks.BOOT_NANOS + 7 * S).encode());
         assertEquals(Disposition.block(new WaitCondition.Sleep(), Deadline.at(7 * S)),
-                call(Syscall.CLOCK_NANOSLEEP, Clocks.MONOTONIC, 1, REQ, 0));
-        memory.put(TID, REQ, Clocks.timespec(Clocks.BOOT_NANOS + S)); // already past: returns at once
-        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_NANOSLEEP, Clocks.MONOTONIC, 1, REQ, 0));
-        assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.CLOCK_NANOSLEEP, Clocks.THREAD_CPUTIME, 0, REQ, 0));
+                call(Syscall.CLOCK_NANOSLEEP, Time.CLOCK_MONOTONIC, Time.TIMER_ABSTIME, REQ, 0));
+        memory.put(TID, REQ, Timespec.ofNanos(Clocks.BOOT_NANOS + S).encode()); // already past: returns at once
+        assertEquals(Disposition.emulate(0), call(Syscall.CLOCK_NANOSLEEP, Time.CLOCK_MONOTONIC, Time.TIMER_ABSTIME, REQ, 0));
+        assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.CLOCK_NANOSLEEP, Time.CLOCK_THREAD_CPUTIME_ID, 0, REQ, 0));
         assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.CLOCK_NANOSLEEP, 10, 0, REQ, 0));
     }
 
@@ -115,7 +117,7 @@ class TimeHandlerTest {
         assertEquals(7, memory.longAt(TID, REM + 8));
         int writes = memory.writes().size();
         assertEquals(Disposition.fail(Errno.EINTR), handler.onSyscall(stop(Syscall.CLOCK_NANOSLEEP,
-                Clocks.MONOTONIC, 1, REQ, REM).wakeUp(interrupted).build()));
+                Time.CLOCK_MONOTONIC, Time.TIMER_ABSTIME, REQ, REM).wakeUp(interrupted).build()));
         assertEquals(writes, memory.writes().size(), "an absolute sleep leaves rem alone");
     }
 

@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detsim.abi.Itimerspec;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeDescriptors;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
 import dev.detsim.sandbox.api.FakeTimerDelivery;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.ProcessId;
 import dev.detsim.scheduler.TimerKey;
 import dev.detsim.scheduler.TimerQueue;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +42,7 @@ class TimerFdHandlerTest {
     private Disposition last;
 
     private void itimerspec(long interval, long value) {
-        memory.put(TID, IN, ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putLong(interval / S)
-                .putLong(interval % S).putLong(value / S).putLong(value % S).array());
+        memory.put(TID, IN, Itimerspec.ofNanos(interval, value).encode());
     }
 
     @Test

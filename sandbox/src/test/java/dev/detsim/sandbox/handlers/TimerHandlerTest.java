@@ -1,17 +1,23 @@
 package dev.detsim.sandbox.handlers;
 
+import static dev.detsim.abi.Signals.SIGALRM;
+import static dev.detsim.abi.Signals.SIGUSR1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detsim.abi.Sigevent;
+import dev.detsim.abi.Siginfo;
+import dev.detsim.abi.Signals;
+import dev.detsim.abi.Time;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.FakeDescriptors;
 import dev.detsim.sandbox.api.FakeExecStop;
 import dev.detsim.sandbox.api.FakeGuestMemory;
 import dev.detsim.sandbox.api.FakeSyscallStop;
 import dev.detsim.sandbox.api.FakeTimerDelivery;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.scheduler.ProcessId;
@@ -27,7 +33,6 @@ class TimerHandlerTest {
     private static final int TID = FakeSyscallStop.NO_SUCH_TID;
     private static final long IN = 0x1000, OUT = 0x2000, ID = 0x3000, SEV = 0x4000;
     private static final long S = 1_000_000_000L;
-    private static final int SIGALRM = 14, SIGUSR1 = 10;
     private static final ProcessId P = ProcessId.of(1);
 
     private final long[] now = {0};
@@ -136,29 +141,28 @@ class TimerHandlerTest {
     }
 
     private static byte[] sigevent(long sigval, int signal, int notify) {
-        return ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putLong(sigval).putInt(signal).putInt(notify)
-                .putInt(0).array();
+        return new Sigevent(sigval, signal, notify, 0).encode();
     }
 
     @Test
     void timerCreateNumbersTimersPerProcessAndChecksTheSigevent() {
-        assertEquals(0, createTimer(Clocks.MONOTONIC, 0));
-        assertEquals(1, createTimer(Clocks.REALTIME, 0));
-        assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_CREATE, Clocks.MONOTONIC_RAW, 0, ID));
+        assertEquals(0, createTimer(Time.CLOCK_MONOTONIC, 0));
+        assertEquals(1, createTimer(Time.CLOCK_REALTIME, 0));
+        assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_CREATE, Time.CLOCK_MONOTONIC_RAW, 0, ID));
         assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_CREATE, 10, 0, ID));
-        memory.put(TID, SEV, sigevent(0, SIGUSR1, 2)); // SIGEV_THREAD is glibc's, not the kernel's
-        assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_CREATE, Clocks.MONOTONIC, SEV, ID));
-        memory.put(TID, SEV, sigevent(0, 65, 0));
-        assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_CREATE, Clocks.MONOTONIC, SEV, ID));
-        assertEquals(Disposition.fail(Errno.EFAULT), call(Syscall.TIMER_CREATE, Clocks.MONOTONIC, 0, 0));
-        assertEquals(2, createTimer(Clocks.MONOTONIC, 0), "failed creates use no id");
+        memory.put(TID, SEV, sigevent(0, SIGUSR1, Sigevent.SIGEV_THREAD)); // glibc's, not the kernel's
+        assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_CREATE, Time.CLOCK_MONOTONIC, SEV, ID));
+        memory.put(TID, SEV, sigevent(0, 65, Sigevent.SIGEV_SIGNAL));
+        assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_CREATE, Time.CLOCK_MONOTONIC, SEV, ID));
+        assertEquals(Disposition.fail(Errno.EFAULT), call(Syscall.TIMER_CREATE, Time.CLOCK_MONOTONIC, 0, 0));
+        assertEquals(2, createTimer(Time.CLOCK_MONOTONIC, 0), "failed creates use no id");
         assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_SETTIME, 9, 0, IN, 0));
         assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_DELETE, 9));
     }
 
     @Test
     void timerSettimeRelativeAndAbsoluteAndGettimeInNanoseconds() {
-        int id = createTimer(Clocks.REALTIME, 0);
+        int id = createTimer(Time.CLOCK_REALTIME, 0);
         TimerKey key = new TimerKey(P, TimerHandler.POSIX, id);
         now[0] = S;
         memory.put(TID, IN, concat(pair(0, 250), pair(2, 7)));
@@ -184,19 +188,19 @@ class TimerHandlerTest {
 
     @Test
     void posixTimerExpirySendsSiginfoAndCountsOverruns() {
-        memory.put(TID, SEV, sigevent(0xabcdL, SIGUSR1, 0));
-        int id = createTimer(Clocks.MONOTONIC, SEV);
+        memory.put(TID, SEV, sigevent(0xabcdL, SIGUSR1, Sigevent.SIGEV_SIGNAL));
+        int id = createTimer(Time.CLOCK_MONOTONIC, SEV);
         TimerKey key = new TimerKey(P, TimerHandler.POSIX, id);
         memory.put(TID, IN, concat(pair(0, S / 10), pair(0, S / 10))); // every 100 ms
         call(Syscall.TIMER_SETTIME, id, 0, IN, 0);
         now[0] = S / 10 + 2 * S / 10 + 5; // two more periods passed before this delivery
         handler.onTimer(key, S / 10, delivery);
         ByteBuffer info = ByteBuffer.wrap(delivery.sent().get(0).siginfo()).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(SIGUSR1, info.getInt(0));
-        assertEquals(-2, info.getInt(8), "SI_TIMER");
-        assertEquals(id, info.getInt(16));
-        assertEquals(2, info.getInt(20), "overrun");
-        assertEquals(0xabcdL, info.getLong(24), "sigval");
+        assertEquals(SIGUSR1, info.getInt(Siginfo.SI_SIGNO));
+        assertEquals(Signals.SI_TIMER, info.getInt(Siginfo.SI_CODE));
+        assertEquals(id, info.getInt(Siginfo.SI_TIMERID));
+        assertEquals(2, info.getInt(Siginfo.SI_OVERRUN), "overrun");
+        assertEquals(0xabcdL, info.getLong(Siginfo.SI_VALUE), "sigval");
         assertEquals(Disposition.emulate(2), call(Syscall.TIMER_GETOVERRUN, id));
         now[0] = 4 * S / 10;
         handler.onTimer(key, 4 * S / 10, delivery); // the signal is still pending: one more overrun
@@ -211,14 +215,14 @@ class TimerHandlerTest {
 
     @Test
     void sigevNoneSendsNothingAndAGoneProcessLosesItsTimers() {
-        memory.put(TID, SEV, sigevent(0, 0, 1)); // SIGEV_NONE
-        int id = createTimer(Clocks.MONOTONIC, SEV);
+        memory.put(TID, SEV, sigevent(0, 0, Sigevent.SIGEV_NONE));
+        int id = createTimer(Time.CLOCK_MONOTONIC, SEV);
         memory.put(TID, IN, concat(pair(0, 0), pair(1, 0)));
         call(Syscall.TIMER_SETTIME, id, 0, IN, 0);
         now[0] = S;
         handler.onTimer(new TimerKey(P, TimerHandler.POSIX, id), S, delivery);
         assertTrue(delivery.sent().isEmpty());
-        int other = createTimer(Clocks.MONOTONIC, 0);
+        int other = createTimer(Time.CLOCK_MONOTONIC, 0);
         call(Syscall.TIMER_SETTIME, other, 0, IN, 0);
         delivery.gone(P);
         handler.onTimer(new TimerKey(P, TimerHandler.POSIX, other), 2 * S, delivery);
@@ -228,7 +232,7 @@ class TimerHandlerTest {
 
     @Test
     void execDeletesPosixTimersAndKeepsItimers() {
-        int id = createTimer(Clocks.MONOTONIC, 0);
+        int id = createTimer(Time.CLOCK_MONOTONIC, 0);
         memory.put(TID, IN, concat(pair(0, 0), pair(1, 0)));
         call(Syscall.TIMER_SETTIME, id, 0, IN, 0);
         memory.put(TID, IN, concat(pair(0, 0), pair(1, 0)));
@@ -237,6 +241,6 @@ class TimerHandlerTest {
         assertTrue(queue.expiry(new TimerKey(P, TimerHandler.POSIX, id)).isEmpty());
         assertEquals(Disposition.fail(Errno.EINVAL), call(Syscall.TIMER_GETTIME, id, OUT));
         assertTrue(queue.expiry(new TimerKey(P, TimerHandler.ITIMER, 0)).isPresent());
-        assertEquals(0, createTimer(Clocks.MONOTONIC, 0), "ids start again from 0");
+        assertEquals(0, createTimer(Time.CLOCK_MONOTONIC, 0), "ids start again from 0");
     }
 }

@@ -9,7 +9,6 @@ import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
-import dev.detsim.sandbox.world.DirectoryListing;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -25,7 +24,10 @@ import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The Java views of C structures against libdetsim.so's detsim_layout (sizeof/offsetof compiled by C). */
+/**
+ * The Java views of C structures against libdetsim.so's detsim_layout (sizeof/offsetof compiled by C). The guest's
+ * structures (stat, statx, timespec, ...) are dev.detsim.abi's, which the abi module's AbiFactsTest checks.
+ */
 class NativeLayoutTest {
 
     @Test
@@ -179,64 +181,6 @@ class NativeLayoutTest {
     }
 
     @Test
-    void fileStructsMatchC() {
-        // The stat, statx, statfs and getdents handlers rewrite these structures field by field.
-        FileStructs.StatLayout stat = FileStructs.StatLayout.of(Arch.current());
-        assertEquals(stat.size(), LibDetsim.cLayout("stat"), "sizeof(struct stat)");
-        assertEquals(stat.dev(), LibDetsim.cLayout("stat.st_dev"));
-        assertEquals(stat.ino(), LibDetsim.cLayout("stat.st_ino"));
-        assertEquals(stat.mode(), LibDetsim.cLayout("stat.st_mode"));
-        assertEquals(stat.nlink(), LibDetsim.cLayout("stat.st_nlink"));
-        assertEquals(stat.nlinkBytes(), LibDetsim.cLayout("stat.st_nlink.size"));
-        assertEquals(FileStructs.STATX_NLINK, LibDetsim.cLayout("statx.stx_nlink"));
-        assertEquals(stat.atime(), LibDetsim.cLayout("stat.st_atim"));
-        assertEquals(stat.mtime(), LibDetsim.cLayout("stat.st_mtim"));
-        assertEquals(stat.ctime(), LibDetsim.cLayout("stat.st_ctim"));
-        assertEquals(FileStructs.STAT_ST_SIZE, LibDetsim.cLayout("stat.st_size"));
-        assertEquals(FileStructs.STAT_ST_BLOCKS, LibDetsim.cLayout("stat.st_blocks"));
-        assertEquals(FileStructs.STATX_STX_SIZE, LibDetsim.cLayout("statx.stx_size"));
-        assertEquals(FileStructs.STATX_BLOCKS, LibDetsim.cLayout("statx.stx_blocks"));
-
-        assertEquals(FileStructs.STATX_SIZE, LibDetsim.cLayout("statx"));
-        assertEquals(FileStructs.STATX_MASK, LibDetsim.cLayout("statx.stx_mask"));
-        assertEquals(FileStructs.STATX_MODE, LibDetsim.cLayout("statx.stx_mode"));
-        assertEquals(FileStructs.STATX_INO, LibDetsim.cLayout("statx.stx_ino"));
-        assertEquals(FileStructs.STATX_ATIME, LibDetsim.cLayout("statx.stx_atime"));
-        assertEquals(FileStructs.STATX_BTIME, LibDetsim.cLayout("statx.stx_btime"));
-        assertEquals(FileStructs.STATX_CTIME, LibDetsim.cLayout("statx.stx_ctime"));
-        assertEquals(FileStructs.STATX_MTIME, LibDetsim.cLayout("statx.stx_mtime"));
-        assertEquals(FileStructs.STATX_DEV_MAJOR, LibDetsim.cLayout("statx.stx_dev_major"));
-        assertEquals(FileStructs.STATX_DEV_MINOR, LibDetsim.cLayout("statx.stx_dev_minor"));
-        assertEquals(8, LibDetsim.cLayout("statx_timestamp.tv_nsec"), "seconds, then nanoseconds");
-        assertEquals(FileStructs.STATX_BTIME_BIT, LibDetsim.cLayout("STATX_BTIME"));
-
-        assertEquals(FileStructs.STATFS_SIZE, LibDetsim.cLayout("statfs"));
-        assertEquals(FileStructs.STATFS_TYPE, LibDetsim.cLayout("statfs.f_type"));
-        assertEquals(FileStructs.STATFS_BSIZE, LibDetsim.cLayout("statfs.f_bsize"));
-        assertEquals(FileStructs.STATFS_BLOCKS, LibDetsim.cLayout("statfs.f_blocks"));
-        assertEquals(FileStructs.STATFS_BFREE, LibDetsim.cLayout("statfs.f_bfree"));
-        assertEquals(FileStructs.STATFS_BAVAIL, LibDetsim.cLayout("statfs.f_bavail"));
-        assertEquals(FileStructs.STATFS_FILES, LibDetsim.cLayout("statfs.f_files"));
-        assertEquals(FileStructs.STATFS_FFREE, LibDetsim.cLayout("statfs.f_ffree"));
-        assertEquals(FileStructs.STATFS_FSID, LibDetsim.cLayout("statfs.f_fsid"));
-        assertEquals(FileStructs.STATFS_NAMELEN, LibDetsim.cLayout("statfs.f_namelen"));
-        assertEquals(FileStructs.STATFS_FRSIZE, LibDetsim.cLayout("statfs.f_frsize"));
-        assertEquals(FileStructs.STATFS_FLAGS, LibDetsim.cLayout("statfs.f_flags"));
-
-        assertEquals(FileStructs.DIRENT64_INO, LibDetsim.cLayout("linux_dirent64.d_ino"));
-        assertEquals(FileStructs.DIRENT64_OFF, LibDetsim.cLayout("linux_dirent64.d_off"));
-        assertEquals(FileStructs.DIRENT64_RECLEN, LibDetsim.cLayout("linux_dirent64.d_reclen"));
-        assertEquals(FileStructs.DIRENT64_TYPE, LibDetsim.cLayout("linux_dirent64.d_type"));
-        assertEquals(FileStructs.DIRENT64_NAME, LibDetsim.cLayout("linux_dirent64.d_name"));
-        assertEquals(DirectoryListing.Format.NAME64, LibDetsim.cLayout("linux_dirent64.d_name"));
-        // struct linux_dirent (old getdents): the same first three fields, the name at 18, d_type after it.
-        assertEquals(0, LibDetsim.cLayout("linux_dirent.d_ino"));
-        assertEquals(8, LibDetsim.cLayout("linux_dirent.d_off"));
-        assertEquals(16, LibDetsim.cLayout("linux_dirent.d_reclen"));
-        assertEquals(DirectoryListing.Format.NAME, LibDetsim.cLayout("linux_dirent.d_name"));
-    }
-
-    @Test
     void iovecMatchesC() {
         // Posix.readMemory/writeMemory and the aarch64 regset calls build struct iovec as {base @0, len @8}.
         assertEquals(16, LibDetsim.cLayout("iovec"));
@@ -263,18 +207,6 @@ class NativeLayoutTest {
             "seccomp_data.args",
             "sock_filter", "sock_filter.code", "sock_filter.jt", "sock_filter.jf", "sock_filter.k",
             "iovec", "iovec.iov_base", "iovec.iov_len",
-            "stat", "stat.st_dev", "stat.st_ino", "stat.st_mode", "stat.st_nlink", "stat.st_nlink.size", "statx.stx_nlink",
-            "stat.st_atim", "stat.st_mtim", "stat.st_ctim", "stat.st_size", "stat.st_blocks", "statx.stx_size",
-            "statx.stx_blocks",
-            "statx", "statx.stx_mask", "statx.stx_mode", "statx.stx_ino", "statx.stx_atime", "statx.stx_btime",
-            "statx.stx_ctime", "statx.stx_mtime", "statx.stx_dev_major", "statx.stx_dev_minor",
-            "statx_timestamp.tv_nsec", "STATX_BTIME",
-            "statfs", "statfs.f_type", "statfs.f_bsize", "statfs.f_blocks", "statfs.f_bfree", "statfs.f_bavail",
-            "statfs.f_files", "statfs.f_ffree", "statfs.f_fsid", "statfs.f_namelen", "statfs.f_frsize",
-            "statfs.f_flags",
-            "linux_dirent64.d_ino", "linux_dirent64.d_off", "linux_dirent64.d_reclen", "linux_dirent64.d_type",
-            "linux_dirent64.d_name", "linux_dirent.d_ino", "linux_dirent.d_off", "linux_dirent.d_reclen",
-            "linux_dirent.d_name",
             "utsname", "utsname.nodename", "utsname.machine",
             "sysinfo", "sysinfo.uptime", "sysinfo.loads", "sysinfo.totalram", "sysinfo.freeram", "sysinfo.procs",
             "sysinfo.mem_unit",

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.Wait;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -56,7 +58,7 @@ class PosixTest {
     @Test
     void waitpidForANonChild() {
         // a specific pid, never -1: the JVM's process reaper must keep its own children
-        assertEquals(-Errno.ECHILD, posix.waitpid(NO_SUCH_PID, Ptrace.WNOHANG));
+        assertEquals(-Errno.ECHILD, posix.waitpid(NO_SUCH_PID, Wait.WNOHANG));
     }
 
     @Test

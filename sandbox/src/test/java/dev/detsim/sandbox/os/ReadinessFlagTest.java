@@ -1,10 +1,13 @@
 package dev.detsim.sandbox.os;
 
+import static dev.detsim.abi.Inotify.IN_MODIFY;
+import static dev.detsim.abi.Inotify.IN_NONBLOCK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The kernel raises the flag in the call that makes the descriptor readable, and only then. */
 class ReadinessFlagTest {
-    private static final int IN_NONBLOCK = 04000, IN_MODIFY = 2;
     private final Posix posix = Posix.forCurrentThread();
 
     @Test

@@ -9,7 +9,7 @@ import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,9 +1,12 @@
 package dev.detsim.sandbox.world;
 
+import static dev.detsim.abi.Dirent.DT_DIR;
+import static dev.detsim.abi.Dirent.DT_REG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.detsim.abi.Dirent;
 import dev.detsim.sandbox.world.DirectoryListing.Entry;
 import dev.detsim.sandbox.world.DirectoryListing.Format;
 import java.nio.ByteBuffer;
@@ -15,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** A directory listing: whole-directory name order, records as the kernel lays them out, buffer by buffer. */
 class DirectoryListingTest {
-    private static final int DT_DIR = 4, DT_REG = 8;
 
     private static Entry entry(long inode, String name) {
         return new Entry(inode, name.startsWith(".") ? DT_DIR : DT_REG, name.getBytes(StandardCharsets.UTF_8));
@@ -25,7 +27,7 @@ class DirectoryListingTest {
     private static List<String> names(byte[] records, Format format, List<Long> offsets, List<Long> inodes) {
         ByteBuffer b = ByteBuffer.wrap(records).order(ByteOrder.nativeOrder());
         List<String> names = new ArrayList<>();
-        int nameAt = format == Format.DIRENT64 ? Format.NAME64 : Format.NAME;
+        int nameAt = format == Format.DIRENT64 ? Dirent.DIRENT64_NAME : Dirent.DIRENT_NAME;
         for (int at = 0; at < records.length; ) {
             int length = Short.toUnsignedInt(b.getShort(at + 16));
             int end = at + nameAt;

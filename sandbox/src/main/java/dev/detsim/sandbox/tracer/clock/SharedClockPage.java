@@ -1,5 +1,9 @@
 package dev.detsim.sandbox.tracer.clock;
 
+import static dev.detsim.abi.Mman.MAP_SHARED;
+import static dev.detsim.abi.Mman.PROT_READ;
+import static dev.detsim.abi.Mman.PROT_WRITE;
+
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
@@ -18,7 +22,7 @@ import java.lang.foreign.ValueLayout;
  * the process gets a private page as before.
  */
 public final class SharedClockPage implements AutoCloseable {
-    private static final int PAGE = 4096, MFD_CLOEXEC = 1, PROT_READ_WRITE = 3, MAP_SHARED = 1;
+    private static final int PAGE = 4096, MFD_CLOEXEC = 1, PROT_READ_WRITE = PROT_READ | PROT_WRITE;
     private final Posix posix;
     private final int fd;
     private final MemorySegment page;

@@ -6,10 +6,10 @@ import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.api.GuestMemory;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.LibDetsim;
 import dev.detsim.sandbox.os.Posix;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Signals;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.TracedThread;
@@ -100,12 +100,12 @@ public final class TimeStampCounter implements SyscallHandler {
      */
     public boolean answer(Arch arch, Posix posix, Registers regs, GuestMemory memory, TracedThread t, TscMode mode,
                           int signal) {
-        if (signal == SignalNames.SIGSEGV && (!trapped || mode.wantsTscFault)) return false;
+        if (signal == Signals.SIGSEGV && (!trapped || mode.wantsTscFault)) return false;
         if (arch.fetch(posix, t.tid(), regs.forFetch()) < 0) return false;
         long ip = regs.instructionPointer();
         boolean rdtscp;
         int length;
-        if (signal == SignalNames.SIGILL) {
+        if (signal == Signals.SIGILL) {
             TimeStampPatches.Site site = patches.at(t.tgid(), ip);
             if (site == null) return false;
             rdtscp = site.rdtscp();

@@ -1,5 +1,15 @@
 package dev.detsim.sandbox.tracer.clock;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+import static dev.detsim.abi.Mman.MAP_ANONYMOUS;
+import static dev.detsim.abi.Mman.MAP_PRIVATE;
+import static dev.detsim.abi.Mman.MAP_SHARED;
+import static dev.detsim.abi.Mman.PROT_READ;
+import static dev.detsim.abi.Mman.PROT_WRITE;
+import static dev.detsim.abi.OpenFlags.O_CLOEXEC;
+import static dev.detsim.abi.OpenFlags.O_RDWR;
+
+import dev.detsim.abi.Time;
 import dev.detsim.sandbox.api.GuestMemory;
 import dev.detsim.sandbox.arch.VdsoStubs;
 import dev.detsim.sandbox.syscall.Syscall;
@@ -39,8 +49,8 @@ public final class VdsoClock {
     static final long STEP_NANOS = 1;
     private static final int PAGE_SIZE = 4096;
     private static final long MINIMUM_OFFSET = (READS_PER_TURN + 1) * STEP_NANOS;
-    private static final int AT_FDCWD = -100, O_RDWR_CLOEXEC = 02000002, PROT_READ_WRITE = 3,
-            MAP_SHARED = 1, MAP_PRIVATE_ANONYMOUS = 0x22;
+    private static final int O_RDWR_CLOEXEC = O_RDWR | O_CLOEXEC, PROT_READ_WRITE = PROT_READ | PROT_WRITE,
+            MAP_PRIVATE_ANONYMOUS = MAP_PRIVATE | MAP_ANONYMOUS;
     /** Where, in the patched clock_gettime, the path of the shared page is put for the injected openat. */
     private static final int PATH_OFFSET = 16;
 
@@ -171,8 +181,8 @@ public final class VdsoClock {
     public void beginTurn(GuestMemory memory, int tid, int tgid) {
         Long page = readers.isEmpty() || !readers.contains(tgid) ? null : pages.get(tgid); // no boxing when all share
         if (shared == null && page == null) return;
-        byte[] turn = fill(turnPage, 0, clocks.now(Clocks.REALTIME) - MINIMUM_OFFSET,
-                clocks.now(Clocks.MONOTONIC) - MINIMUM_OFFSET, READS_PER_TURN);
+        byte[] turn = fill(turnPage, 0, clocks.now(Time.CLOCK_REALTIME) - MINIMUM_OFFSET,
+                clocks.now(Time.CLOCK_MONOTONIC) - MINIMUM_OFFSET, READS_PER_TURN);
         if (shared != null) shared.write(turn);
         if (page != null) memory.writeScratch(tid, page, turn);
     }

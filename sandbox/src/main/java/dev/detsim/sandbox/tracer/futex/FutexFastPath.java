@@ -4,7 +4,7 @@ import dev.detsim.sandbox.api.Disposition;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.arch.VdsoStubs;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
@@ -96,7 +96,7 @@ public final class FutexFastPath implements Accelerator {
     @Override
     public boolean answerCheaply(TracedThread t, Syscall s, long value) {
         return s == Syscall.FUTEX && value == 0
-                && arch.storeArgument(posix, t.tid(), 1, FutexWordWatch.FUTEX_WAKE_PRIVATE) >= 0;
+                && arch.storeArgument(posix, t.tid(), 1, dev.detsim.abi.Futex.FUTEX_WAKE_PRIVATE) >= 0;
     }
 
     @Override

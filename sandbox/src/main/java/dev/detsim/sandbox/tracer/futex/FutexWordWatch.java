@@ -1,9 +1,11 @@
 package dev.detsim.sandbox.tracer.futex;
 
+import static dev.detsim.abi.Futex.FUTEX_WAKE_PRIVATE;
+
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.arch.VdsoStubs;
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.AuxiliaryVector;
@@ -55,7 +57,6 @@ import java.util.Set;
  * process is killed rather than left with wakes detsim cannot see.
  */
 final class FutexWordWatch implements ProcessListener {
-    static final int FUTEX_WAKE_PRIVATE = 129;
     private static final int SECCOMP_SET_MODE_FILTER = 1;
     /** Stack bytes below the exec-time stack pointer that hold the filter while it is installed. */
     private static final long STACK_GAP = 8192;

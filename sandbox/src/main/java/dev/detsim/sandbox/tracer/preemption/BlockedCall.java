@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.tracer.preemption;
 
+import static dev.detsim.abi.AtFlags.AT_FDCWD;
+
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.ProcFiles;
@@ -43,8 +45,6 @@ final class BlockedCall {
 
     /** A clone with this flag waits until the child execs or exits: another traced thread must run. */
     static final long CLONE_VFORK = 0x4000;
-
-    static final int AT_FDCWD = -100;
 
     /** Calls by path alone: the file system's work, never another thread's. */
     private static final Set<Syscall> BY_PATH = EnumSet.of(Syscall.STAT, Syscall.LSTAT, Syscall.NEWFSTATAT,

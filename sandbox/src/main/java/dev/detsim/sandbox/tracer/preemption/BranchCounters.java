@@ -1,6 +1,6 @@
 package dev.detsim.sandbox.tracer.preemption;
 
-import dev.detsim.sandbox.os.Errno;
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.Posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

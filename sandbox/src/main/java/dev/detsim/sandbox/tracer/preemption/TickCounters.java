@@ -1,6 +1,17 @@
 package dev.detsim.sandbox.tracer.preemption;
 
-import dev.detsim.sandbox.os.Errno;
+import static dev.detsim.abi.Fcntl.F_OWNER_TID;
+import static dev.detsim.abi.Fcntl.F_SETFL;
+import static dev.detsim.abi.Fcntl.F_SETOWN_EX;
+import static dev.detsim.abi.Fcntl.F_SETSIG;
+import static dev.detsim.abi.OpenFlags.O_ASYNC;
+import static dev.detsim.abi.Siginfo.SI_CODE;
+import static dev.detsim.abi.Siginfo.SI_FD;
+import static dev.detsim.abi.Signals.POLL_IN;
+
+import dev.detsim.abi.Signals;
+
+import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.io.PrintStream;
@@ -25,10 +36,8 @@ import java.lang.foreign.ValueLayout;
  */
 public final class TickCounters {
     /** SIGSTKFLT, as rr uses: the kernel never sends it on x86 and programs do not use it. */
-    public static final int SIGNAL = 16;
-    private static final int F_SETFL = 4, F_SETSIG = 10, F_SETOWN_EX = 15, F_OWNER_TID = 0, O_ASYNC = 0x2000;
+    public static final int SIGNAL = Signals.SIGSTKFLT;
     private static final long IOC_RESET = 0x2403, IOC_PERIOD = 0x40082404L;
-    private static final int POLL_IN = 1, SI_CODE = 8, SI_FD = 24;
 
     /** What an overflow notice or a single step means for the thread. */
     public enum Tick {

@@ -136,7 +136,7 @@ public record TickSource(String description, int type, long config, Path probeFi
         try {
             return Integer.parseInt(Files.readString(Path.of("/sys/bus/event_source/devices/uprobe/type")).trim());
         } catch (IOException | NumberFormatException e) {
-            return -dev.detsim.sandbox.os.Errno.ENOENT;
+            return -dev.detsim.abi.Errno.ENOENT;
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.detsim.sandbox.tracer.preemption;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.ProcFiles;
-import dev.detsim.sandbox.os.SignalNames;
+import dev.detsim.abi.Signals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +108,7 @@ public final class Watchdog implements AutoCloseable {
                 if (blocked == BlockedCall.Verdict.NOT_BLOCKED && !spinning) continue;
                 sent.computeIfAbsent(target, k -> new AtomicInteger()).incrementAndGet();
                 kickedTurn = t;
-                if (posix.tgkill(tgid, target, SignalNames.SIGSTOP) < 0) sent.get(target).decrementAndGet();
+                if (posix.tgkill(tgid, target, Signals.SIGSTOP) < 0) sent.get(target).decrementAndGet();
             }
         }
     }

@@ -1,4 +1,4 @@
-package dev.detsim.sandbox.os;
+package dev.detsim.abi;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,0 +1,91 @@
+/*
+ * What the kernel's uapi headers say, where that is what matters and the C library's headers do not show it:
+ * the structs only the kernel defines (statx, open_how), struct stat of asm-generic/stat.h (aarch64's, laid out
+ * here as on any 64-bit machine), the kernel's O_LARGEFILE (glibc's is 0 on 64-bit, but the kernel sets it on
+ * every open and /proc's fdinfo shows it) and the sigset the kernel takes.
+ */
+#include <asm-generic/stat.h>
+#include <asm/signal.h>
+#include <linux/fcntl.h>
+#include <linux/openat2.h>
+#include <linux/stat.h>
+#include <string.h>
+
+#include "facts.h"
+
+#define OFFSET(class, field, type, member) FACT(#class "." #field, offsetof(type, member))
+#define GENERIC(field, member) FACT("layout.stat.generic." #field, offsetof(struct stat, member))
+
+const struct fact kernel_facts[] = {
+    FACT("OpenFlags.host.O_LARGEFILE", O_LARGEFILE),
+    FACT("OpenFlags.SYNC_BIT", __O_SYNC),
+    FACT("OpenFlags.TMPFILE_BIT", __O_TMPFILE),
+
+    FACT("Signals.SIGSET_SIZE", sizeof(sigset_t)),
+
+    FACT("OpenHow.SIZE", sizeof(struct open_how)), OFFSET(OpenHow, FLAGS, struct open_how, flags),
+    OFFSET(OpenHow, MODE, struct open_how, mode), OFFSET(OpenHow, RESOLVE, struct open_how, resolve),
+
+    FACT("Statx.SIZE", sizeof(struct statx)), OFFSET(Statx, STX_MASK, struct statx, stx_mask),
+    OFFSET(Statx, STX_NLINK, struct statx, stx_nlink), OFFSET(Statx, STX_MODE, struct statx, stx_mode),
+    OFFSET(Statx, STX_INO, struct statx, stx_ino), OFFSET(Statx, STX_SIZE, struct statx, stx_size),
+    OFFSET(Statx, STX_BLOCKS, struct statx, stx_blocks),
+    OFFSET(Statx, STX_ATIME, struct statx, stx_atime), OFFSET(Statx, STX_BTIME, struct statx, stx_btime),
+    OFFSET(Statx, STX_CTIME, struct statx, stx_ctime), OFFSET(Statx, STX_MTIME, struct statx, stx_mtime),
+    OFFSET(Statx, STX_DEV_MAJOR, struct statx, stx_dev_major), OFFSET(Statx, STX_DEV_MINOR, struct statx, stx_dev_minor),
+    OFFSET(Statx, STX_MNT_ID, struct statx, stx_mnt_id), OFFSET(Statx, TV_NSEC, struct statx_timestamp, tv_nsec),
+    FACT("Statx.STATX_TYPE", STATX_TYPE), FACT("Statx.STATX_MODE", STATX_MODE), FACT("Statx.STATX_NLINK", STATX_NLINK),
+    FACT("Statx.STATX_UID", STATX_UID), FACT("Statx.STATX_GID", STATX_GID), FACT("Statx.STATX_ATIME", STATX_ATIME),
+    FACT("Statx.STATX_MTIME", STATX_MTIME), FACT("Statx.STATX_CTIME", STATX_CTIME), FACT("Statx.STATX_INO", STATX_INO),
+    FACT("Statx.STATX_SIZE", STATX_SIZE), FACT("Statx.STATX_BLOCKS", STATX_BLOCKS),
+    FACT("Statx.STATX_BASIC_STATS", STATX_BASIC_STATS), FACT("Statx.STATX_BTIME", STATX_BTIME),
+    FACT("Statx.STATX_MNT_ID", STATX_MNT_ID),
+
+    FACT("layout.stat.generic.size", sizeof(struct stat)), GENERIC(dev, st_dev), GENERIC(ino, st_ino),
+    GENERIC(nlink, st_nlink), FACT("layout.stat.generic.nlinkBytes", sizeof(((struct stat *) 0)->st_nlink)),
+    GENERIC(mode, st_mode), GENERIC(uid, st_uid), GENERIC(gid, st_gid), GENERIC(rdev, st_rdev),
+    GENERIC(fileSize, st_size), GENERIC(blksize, st_blksize), GENERIC(blocks, st_blocks), GENERIC(atime, st_atime),
+    GENERIC(mtime, st_mtime), GENERIC(ctime, st_ctime),
+};
+const size_t kernel_fact_count = sizeof kernel_facts / sizeof kernel_facts[0];
+
+void kernel_samples(void) {
+    struct open_how how = {.flags = 0x0102030405060708ULL, .mode = 0644, .resolve = 0x10};
+    print_sample("open_how", &how, sizeof how);
+
+    struct statx sx;
+    memset(&sx, 0, sizeof sx);
+    sx.stx_mask = STATX_BASIC_STATS | STATX_BTIME;
+    sx.stx_nlink = 2;
+    sx.stx_mode = 0xf1ff;
+    sx.stx_ino = 0x0102030405060708ULL;
+    sx.stx_size = 99;
+    sx.stx_atime = (struct statx_timestamp){.tv_sec = 11, .tv_nsec = 999999999};
+    sx.stx_btime = (struct statx_timestamp){.tv_sec = 12, .tv_nsec = 1};
+    sx.stx_ctime = (struct statx_timestamp){.tv_sec = 13, .tv_nsec = 2};
+    sx.stx_mtime = (struct statx_timestamp){.tv_sec = 14, .tv_nsec = 3};
+    sx.stx_dev_major = 259;
+    sx.stx_dev_minor = 3;
+    sx.stx_mnt_id = 77;
+    print_sample("statx", &sx, sizeof sx);
+
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    st.st_dev = 0x1111;
+    st.st_ino = 0x2222222233ULL;
+    st.st_nlink = 3;
+    st.st_mode = 0040755;
+    st.st_uid = 1000;
+    st.st_gid = 1001;
+    st.st_rdev = 0x4444;
+    st.st_size = 0x5555;
+    st.st_blksize = 4096;
+    st.st_blocks = 8;
+    st.st_atime = 1;
+    st.st_atime_nsec = 2;
+    st.st_mtime = 3;
+    st.st_mtime_nsec = 4;
+    st.st_ctime = 5;
+    st.st_ctime_nsec = 6;
+    print_sample("stat.generic", &st, sizeof st);
+}
