@@ -1,0 +1,129 @@
+package dev.detsim.cli;
+
+import static dev.detsim.cli.Programs.detsimCommand;
+import static dev.detsim.cli.Programs.guest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 19: detsim record keeps a run, detsim replay runs it again, checked event by event — identical where
+ * nothing changed, refused where an input changed, stopped (with nothing left running) where the run parts.
+ */
+class RecordReplayTest {
+    @TempDir
+    Path dir;
+
+    private Programs.Result detsim(Path cwd, byte[] stdin, String... args) {
+        var pb = new ProcessBuilder(detsimCommand(List.of(args))).directory(cwd.toFile());
+        return Programs.run(pb, stdin, Programs.DEFAULT_TIMEOUT);
+    }
+
+    private Programs.Result record(Path out, byte[] stdin, String... command) {
+        List<String> args = new ArrayList<>(List.of("record", "--out=" + out));
+        args.addAll(List.of(command));
+        return detsim(dir, stdin, args.toArray(String[]::new));
+    }
+
+    /** Replays three times from another directory (the recording names its own): each identical, as recorded. */
+    private String replayedThreeTimes(Path recording, Programs.Result recorded) {
+        String digest = null;
+        for (int i = 0; i < 3; i++) {
+            var r = detsim(Path.of("/"), null, "replay", recording.toString());
+            assertEquals(recorded.status(), r.status(), r.err());
+            assertEquals(recorded.out(), r.out());
+            Matcher m = Pattern.compile("detsim: replay: identical, (\\d+) events, digest ([0-9a-f]{64})\n$").matcher(r.err());
+            assertTrue(m.find(), r.err());
+            if (digest != null) assertEquals(digest, m.group(2));
+            digest = m.group(2);
+        }
+        return digest;
+    }
+
+    @Test
+    void aProgramReadingStdinReplaysWithoutItsInputAndTheDigestIsRunsDigest() {
+        byte[] input = "hello\nworld\n".getBytes(StandardCharsets.UTF_8);
+        String script = "read a; read b; echo $b $a; exit 3";
+        Path rec = dir.resolve("stdin-rec");
+        var recorded = record(rec, input, "sh", "-c", script);
+        assertEquals(3, recorded.status(), recorded.err());
+        assertEquals("world hello\n", recorded.out());
+        String digest = replayedThreeTimes(rec, recorded);
+        var run = detsim(dir, input, "run", "--tmp=private", "--digest", "--", "sh", "-c", script);
+        assertTrue(run.err().contains("detsim: digest " + digest), "replay's digest is the run's: " + run.err());
+    }
+
+    @Test
+    void aRaceUnderAChaosSeedAndADeathBySignalReplayAsRecorded() {
+        Path race = dir.resolve("race");
+        var recorded = record(race, null, "--chaos", "--seed=7", "--", guest("racy_counter").toString());
+        assertEquals(0, recorded.status(), recorded.err());
+        replayedThreeTimes(race, recorded);
+
+        Path segv = dir.resolve("segv");
+        var died = record(segv, null, guest("die_by_signal").toString(), "segv-real");
+        assertEquals(139, died.status(), died.err());
+        replayedThreeTimes(segv, died);
+    }
+
+    @Test
+    void aChangedExecutableIsRefusedByNameAndACorruptRecordingInOneLine() throws IOException {
+        Path program = Files.copy(guest("pthreads"), dir.resolve("pthreads-copy"));
+        Path rec = dir.resolve("changed");
+        var recorded = record(rec, null, program.toString());
+        assertEquals(0, recorded.status(), recorded.err());
+        Files.write(program, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        var refused = detsim(dir, null, "replay", rec.toString());
+        assertEquals(88, refused.status(), refused.err());
+        assertEquals("detsim: replay: " + program + " changed since the recording", refused.err().split(" \\(SHA")[0]);
+
+        Path events = rec.resolve("events.gz");
+        byte[] b = Files.readAllBytes(events);
+        b[b.length / 2] ^= 0x40;
+        Files.write(events, b);
+        var corrupt = detsim(dir, null, "replay", rec.toString());
+        assertEquals(65, corrupt.status(), corrupt.err());
+        assertEquals(1, corrupt.err().lines().count(), corrupt.err());
+        assertTrue(corrupt.err().startsWith("detsim: replay: " + events + " is corrupt"), corrupt.err());
+
+        var notOne = detsim(dir, null, "replay", dir.resolve("nothing-here").toString());
+        assertEquals(65, notOne.status(), notOne.err());
+        var overwrite = record(rec, null, "true");
+        assertEquals(2, overwrite.status(), overwrite.err());
+        assertTrue(overwrite.err().contains("is not empty (a recording is never overwritten"), overwrite.err());
+    }
+
+    /**
+     * Each replay parts at the stat of a file that grew, while a sleep of the run waits: the run is stopped there
+     * and the sleep does not outlive it (virtual time lets it end at once when recorded).
+     */
+    @Test
+    void aRunThatPartsFromItsRecordingIsStoppedThereAndLeavesNothingRunning() throws Exception {
+        Path data = Files.writeString(dir.resolve("data"), "x");
+        String marker = "31.4159"; // a sleep no one else runs
+        Path rec = dir.resolve("parts");
+        var recorded = record(rec, null, "sh", "-c", "sleep " + marker + " & stat -c %s data; wait");
+        assertEquals("1\n", recorded.out(), recorded.err());
+        Files.writeString(data, "xy");
+        for (int i = 0; i < 5; i++) {
+            var r = detsim(dir, null, "replay", rec.toString());
+            assertEquals(87, r.status(), r.err());
+            assertTrue(r.err().contains("detsim: replay: diverged at event #"), r.err());
+            assertTrue(r.err().contains("  recorded:\n") && r.err().contains("  replayed:\n    > #"), r.err());
+        }
+        Thread.sleep(200);
+        var ps = Programs.nativeRun(List.of("pgrep", "-f", "sleep " + marker), null);
+        assertFalse(ps.status() == 0, "left running: " + ps.out());
+    }
+}

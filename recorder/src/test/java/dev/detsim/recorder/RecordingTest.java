@@ -1,0 +1,111 @@
+package dev.detsim.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recording on disk: written, read back, and refused in one line whenever it is not what was written. */
+class RecordingTest {
+    @TempDir
+    Path dir;
+
+    private static final String EVENTS = "# detsim event log v1 seed=0 cmd=true\n"
+            + "0\t1\texec\t/usr/bin/true\t" + "ab".repeat(32) + "\n";
+
+    private Path write(Path d) throws IOException {
+        Files.createDirectories(d);
+        var events = Recording.writeSection(d, "events", new ByteArrayInputStream(EVENTS.getBytes(StandardCharsets.UTF_8)));
+        var stdin = Recording.writeSection(d, "stdin", new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)));
+        Recording.writeManifest(d, new Manifest(null, 0, "test", new Manifest.Host("6.1", "x86_64", "cpu"),
+                List.of("true"), "/usr/bin/true", "/", List.of("B=2", "A=1"), List.of("--seed=0"),
+                new Manifest.Outcome(0, 1, "ab".repeat(32), 0),
+                List.of(new Manifest.FileHash("/usr/bin/true", 1, "00")), Recording.sections(events, stdin), null));
+        return d;
+    }
+
+    @Test
+    void whatIsWrittenIsReadBackWithTheEnvironmentInItsOrder() throws Exception {
+        Recording r = Recording.open(write(dir.resolve("r")));
+        Manifest m = r.manifest();
+        assertEquals(Recording.FORMAT, m.format());
+        assertEquals(List.of("B=2", "A=1"), m.environment(), "the order the program got it");
+        assertEquals("hello\n", new String(r.section("stdin").readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(EVENTS, new String(r.section("events").readAllBytes(), StandardCharsets.UTF_8));
+        assertNotNull(m.checksum());
+    }
+
+    @Test
+    void missingDirectoriesFilesAndForeignVersionsAreSaidInOneLine() throws Exception {
+        assertTrue(message(dir.resolve("nope")).contains("no such directory"));
+        Files.createDirectories(dir.resolve("empty"));
+        assertTrue(message(dir.resolve("empty")).contains("has no recording.json"));
+        Path r = write(dir.resolve("r"));
+        Path manifest = r.resolve(Recording.MANIFEST);
+        Files.writeString(manifest, Files.readString(manifest).replace("\"version\" : 1", "\"version\" : 7"));
+        assertTrue(message(r).contains("is recording format version 7; this detsim reads version 1"), message(r));
+        Files.delete(r.resolve("stdin.gz"));
+        Files.writeString(manifest, Files.readString(manifest).replace("\"version\" : 7", "\"version\" : 1"));
+        assertTrue(message(r).contains("stdin") && message(r).contains("is missing"), message(r));
+    }
+
+    /**
+     * 10,000 random mutations (a byte changed, bytes cut off the end, a byte inserted) of the manifest or a
+     * section: every one is refused with a RecordingException of one line, or (a mutation that changes nothing
+     * the reader uses: JSON whitespace) read back as the same manifest. Nothing else may escape.
+     */
+    @Test
+    void tenThousandMutationsAreRefusedInOneLineOrChangeNothing() throws Exception {
+        Path original = write(dir.resolve("original"));
+        Manifest expected = Recording.open(original).manifest();
+        String[] files = {Recording.MANIFEST, "events.gz", "stdin.gz"};
+        Random random = new Random(42);
+        int refused = 0;
+        Path r = dir.resolve("mutant");
+        Files.createDirectories(r);
+        for (int i = 0; i < 10_000; i++) {
+            for (String f : files) Files.copy(original.resolve(f), r.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path target = r.resolve(files[random.nextInt(files.length)]);
+            byte[] b = Files.readAllBytes(target);
+            byte[] mutated = switch (random.nextInt(3)) {
+                case 0 -> {
+                    b[random.nextInt(b.length)] ^= (byte) (1 + random.nextInt(255));
+                    yield b;
+                }
+                case 1 -> java.util.Arrays.copyOf(b, random.nextInt(b.length));
+                default -> {
+                    int at = random.nextInt(b.length + 1);
+                    byte[] c = new byte[b.length + 1];
+                    System.arraycopy(b, 0, c, 0, at);
+                    c[at] = (byte) random.nextInt(256);
+                    System.arraycopy(b, at, c, at + 1, b.length - at);
+                    yield c;
+                }
+            };
+            Files.write(target, mutated);
+            try {
+                assertEquals(expected, Recording.open(r).manifest(), "a mutation that was accepted changed nothing");
+            } catch (RecordingException e) {
+                refused++;
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                assertFalse(e.getMessage().isBlank());
+            }
+        }
+        assertTrue(refused > 9_000, "refused " + refused);
+    }
+
+    private static String message(Path d) {
+        return assertThrows(RecordingException.class, () -> Recording.open(d)).getMessage();
+    }
+}
