@@ -65,12 +65,14 @@ final class SyscallDispatch {
     void onSeccomp(Tracee t) {
         syscallStops++;
         if (fetchAtSeccomp(t) < 0) return; // killed meanwhile; its exit follows
-        if (!run.programStarted) { // detsim's spawn code, between the filter and the exec: not the program's
+        long nr = run.regs.syscallNumber();
+        Syscall s = run.arch.syscall(nr);
+        if (!run.programStarted && s != Syscall.EXECVE && s != Syscall.EXECVEAT) {
+            // detsim's spawn code between the filter and the exec (the report of a failed exec): not the
+            // program's. The execve itself is shown, as the program's first call, when tracing.
             turns.endTurn(t, 0);
             return;
         }
-        long nr = run.regs.syscallNumber();
-        Syscall s = run.arch.syscall(nr);
         run.accelerator.seccompStop(t, s, run.regs, turns.resumes);
         if (s == Syscall.CLOCK_GETTIME && run.vdsoClock != null) run.vdsoClock.clockRead(t.tgid);
         SyscallHandler[] h = s == null ? null : table.of(s);
