@@ -68,6 +68,7 @@ final class RecordCommand implements Callable<Integer> {
         prepareOut();
         Path events = out.resolve(".events.tmp"), stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp");
         List<String> environment = Environment.own();
+        List<String> outputs = OutputStreams.own(); // before the run writes to them
         Environment.write(environ, environment);
         List<String> runOptions = world.asRunArguments(privateTmp);
         List<String> cmd = new ArrayList<>(SelfLauncher.command());
@@ -92,7 +93,7 @@ final class RecordCommand implements Callable<Integer> {
             }
             Recording.writeManifest(out, new Manifest(null, 0, Version.number(), host(), List.copyOf(command),
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
-                    runOptions, outcome(status, events, stats),
+                    runOptions, outcome(status, events, stats), outputs,
                     List.of(new Manifest.FileHash(program.toString(), Files.size(program), Recording.sha256Of(program))),
                     Recording.sections(eventsSection, stdinSection), null));
         } finally {

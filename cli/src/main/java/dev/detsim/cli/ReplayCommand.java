@@ -66,22 +66,25 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Path work = Files.createTempDirectory("detsim-replay");
         try {
-            Path events = work.resolve("events"), stdin = work.resolve("stdin"), environ = work.resolve("environ");
+            Path events = work.resolve("events"), environ = work.resolve("environ");
             Environment.write(environ, m.environment());
             copy(recording.section("events"), events);
-            boolean hasStdin = copy(recording.section("stdin"), stdin);
             List<String> cmd = new ArrayList<>(SelfLauncher.command());
             cmd.add("run");
             cmd.addAll(m.runOptions());
             cmd.addAll(List.of("--expect-events=" + events, "--expect-status=" + m.outcome().status(),
                     "--environment-file=" + environ, "--"));
             cmd.addAll(m.command());
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(m.workingDirectory()))
-                    .redirectInput(hasStdin ? stdin.toFile() : new File("/dev/null"))
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(m.workingDirectory()));
+            OutputStreams.Plan outputs = OutputStreams.plan(pb, m.outputs(), work, err);
+            err.flush();
             Process p = pb.start();
             LibDetsim.forwardSignals((int) p.pid());
-            return p.waitFor();
+            feedStdin(recording.section("stdin"), p.getOutputStream());
+            outputs.started(p);
+            int status = p.waitFor();
+            outputs.ended();
+            return status;
         } finally {
             try (var files = Files.list(work)) {
                 for (Path f : files.toList()) Files.deleteIfExists(f);
@@ -105,6 +108,20 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /**
+     * The recorded stdin, through a pipe as record gave it (the program may look: Python fstats it): written by a
+     * thread of its own, then closed. A program that stops reading early ends the copy (EPIPE), as when recorded.
+     */
+    private static void feedStdin(InputStream section, java.io.OutputStream toRun) {
+        Thread.ofPlatform().daemon().name("detsim-stdin").start(() -> {
+            try (toRun; InputStream in = section == null ? InputStream.nullInputStream() : section) {
+                in.transferTo(toRun);
+            } catch (IOException e) {
+                // the run closed its end: it reads no more
+            }
+        });
     }
 
     /** Writes a section out to file; false if the recording has none. */

@@ -78,6 +78,29 @@ class RecordReplayTest {
     }
 
     @Test
+    void pythonThreadsRecordedIntoAFileReplayIntoAPipeAndABashPipelineWithAJobReplays() throws Exception {
+        // Python fstats its stdout and stderr (buffering): replay gives the run the recorded kinds — here an
+        // empty file with its permissions, in its directory — whatever replay's own are (a pipe here).
+        String py = "import threading; r = []; ts = [threading.Thread(target=lambda i=i: r.append(i)) for i in"
+                + " range(8)]; [t.start() for t in ts]; [t.join() for t in ts]; print(r)";
+        Path rec = dir.resolve("py");
+        Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
+        var pb = new ProcessBuilder(detsimCommand(List.of("record", "--out=" + rec, "--", "python3", "-c", py)))
+                .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        assertEquals(0, pb.start().waitFor(), Files.readString(err));
+        assertEquals("[0, 1, 2, 3, 4, 5, 6, 7]\n", Files.readString(out));
+        replayedThreeTimes(rec, new Programs.Result(0, Files.readAllBytes(out), new byte[0]));
+        try (var left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".detsim-replay-")), "cleaned up");
+        }
+
+        Path pipeline = dir.resolve("pipeline");
+        var recorded = record(pipeline, null, "bash", "-c", "seq 2000 | sort -rn | head -3; (sleep 0.2; echo job) & wait");
+        assertEquals("2000\n1999\n1998\njob\n", recorded.out(), recorded.err());
+        replayedThreeTimes(pipeline, recorded);
+    }
+
+    @Test
     void aChangedExecutableIsRefusedByNameAndACorruptRecordingInOneLine() throws IOException {
         Path program = Files.copy(guest("pthreads"), dir.resolve("pthreads-copy"));
         Path rec = dir.resolve("changed");

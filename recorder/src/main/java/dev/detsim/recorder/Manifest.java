@@ -19,6 +19,7 @@ import java.util.Map;
  * @param environment the run's whole environment, "NAME=value" in the order the program got it
  * @param runOptions the options of detsim run that shape the run (seed, cpus, ...), as run takes them
  * @param outcome how the run ended and its event log's length and digest
+ * @param outputs what the run's stdout and stderr were ("pipe", "file", "null", "terminal", "other")
  * @param files files the run depends on, with their SHA-256 when recorded; replay refuses if one changed
  * @param sections the recording's data files by name ("events", "stdin")
  * @param checksum SHA-256 (hex) of the manifest written without this field
@@ -26,7 +27,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(String format, int version, String detsim, Host host, List<String> command, String program,
                        String workingDirectory, List<String> environment, List<String> runOptions,
-                       Outcome outcome, List<FileHash> files, Map<String, Section> sections, String checksum) {
+                       Outcome outcome, List<String> outputs, List<FileHash> files, Map<String, Section> sections, String checksum) {
 
     /** The machine: kernel release, architecture, CPU model. */
     public record Host(String kernel, String machine, String cpu) {}
@@ -45,6 +46,6 @@ public record Manifest(String format, int version, String detsim, Host host, Lis
 
     Manifest withChecksum(String c) {
         return new Manifest(format, version, detsim, host, command, program, workingDirectory, environment,
-                runOptions, outcome, files, sections, c);
+                runOptions, outcome, outputs, files, sections, c);
     }
 }

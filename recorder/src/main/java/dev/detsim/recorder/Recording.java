@@ -62,7 +62,8 @@ public final class Recording {
     /** Writes the manifest (format, version and checksum filled in) last, so a recording with one is complete. */
     public static void writeManifest(Path dir, Manifest m) throws IOException {
         Manifest full = new Manifest(FORMAT, VERSION, m.detsim(), m.host(), m.command(), m.program(),
-                m.workingDirectory(), m.environment(), m.runOptions(), m.outcome(), m.files(), m.sections(), null);
+                m.workingDirectory(), m.environment(), m.runOptions(), m.outcome(), m.outputs(), m.files(), m.sections(),
+                null);
         Manifest sealed = full.withChecksum(checksumOf(full));
         Path tmp = dir.resolve(MANIFEST + ".tmp");
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sealed));

@@ -30,7 +30,7 @@ class RecordingTest {
         var stdin = Recording.writeSection(d, "stdin", new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)));
         Recording.writeManifest(d, new Manifest(null, 0, "test", new Manifest.Host("6.1", "x86_64", "cpu"),
                 List.of("true"), "/usr/bin/true", "/", List.of("B=2", "A=1"), List.of("--seed=0"),
-                new Manifest.Outcome(0, 1, "ab".repeat(32), 0),
+                new Manifest.Outcome(0, 1, "ab".repeat(32), 0), List.of("pipe", "file"),
                 List.of(new Manifest.FileHash("/usr/bin/true", 1, "00")), Recording.sections(events, stdin), null));
         return d;
     }
