@@ -562,6 +562,13 @@ def cmd_markdown(results_path, out_path):
 def cmd_summary(results_path):
     with open(results_path) as f:
         r = json.load(f)
+    measured = [c for c in PER_CALL if r["per_call"][c].get("ns_per_op") is not None]
+    if measured:
+        print_per_call(r)
+    print_startup(r)
+
+
+def print_per_call(r):
     print("per-call wall ns/op:")
     for c in PER_CALL:
         e = r["per_call"][c]
@@ -575,6 +582,9 @@ def cmd_summary(results_path):
         tgt = "" if x["target_max"] is None else f"  target <= {x['target_max']}: " + \
             ("n/a" if x["passed"] is None else "PASS" if x["passed"] else "MISS")
         print(f"  {name:26s} {('%.3f' % v) if v is not None else 'n/a':>8s}{tgt}")
+
+
+def print_startup(r):
     print("start-up ms (median / p90):")
     for c in STARTUP:
         e = r["startup"][c]
