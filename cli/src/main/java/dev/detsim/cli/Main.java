@@ -1,20 +1,17 @@
 package dev.detsim.cli;
 
+import static dev.detsim.cli.CommandModel.command;
+import static dev.detsim.cli.CommandModel.helpOptions;
+
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** The detsim command: deterministic sandbox for database binaries. */
-@Command(name = "detsim",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
-        description = "Runs an unmodified Linux program under ptrace and seccomp-bpf.",
-        subcommands = {RunCommand.class, VerifyCommand.class, FeasibilityCommand.class, SyscallsCommand.class},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
+public final class Main implements Callable<Integer> {
+    final CommandSpec spec = command(this, "detsim", new String[] {
+        "Runs an unmodified Linux program under ptrace and seccomp-bpf."},
             "0..255:run: the traced program's own exit status (killed by signal S: 128+S)",
             "0/1:verify: all runs identical / the runs differ",
             "0/1/3:feasibility: GO / NO-GO / INCOMPLETE",
@@ -23,10 +20,15 @@ import picocli.CommandLine.Spec;
             "70:internal error in detsim",
             "86:run: deadlock (every thread waits and nothing can end a wait; detsim says who waits on what)",
             "126:the program exists but cannot be executed",
-            "127:the program was not found"})
-public final class Main implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+            "127:the program was not found");
+
+    private Main() {
+        helpOptions(spec);
+        spec.addSubcommand("run", new RunCommand().spec);
+        spec.addSubcommand("verify", new VerifyCommand().spec);
+        spec.addSubcommand("feasibility", new FeasibilityCommand().spec);
+        spec.addSubcommand("syscalls", new SyscallsCommand().spec);
+    }
 
     @Override
     public Integer call() {
@@ -44,7 +46,7 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main().spec);
         cl.setOut(out);
         cl.setErr(err);
         cl.setStopAtPositional(true); // "detsim run ls -l": -l is ls's option
