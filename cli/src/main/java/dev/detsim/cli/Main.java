@@ -4,6 +4,7 @@ import static dev.detsim.cli.CommandModel.command;
 import static dev.detsim.cli.CommandModel.helpOptions;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,12 +23,26 @@ public final class Main implements Callable<Integer> {
             "126:the program exists but cannot be executed",
             "127:the program was not found");
 
-    private Main() {
+    private static final List<String> COMMANDS = List.of("run", "verify", "feasibility", "syscalls");
+
+    /** With the command args name, if they name one; else every command, for the help that lists them. */
+    private Main(String[] args) {
         helpOptions(spec);
-        spec.addSubcommand("run", new RunCommand().spec);
-        spec.addSubcommand("verify", new VerifyCommand().spec);
-        spec.addSubcommand("feasibility", new FeasibilityCommand().spec);
-        spec.addSubcommand("syscalls", new SyscallsCommand().spec);
+        // Each command's model takes a part of start-up to build; a run needs only its own.
+        String named = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : null;
+        for (String command : COMMANDS) {
+            if (named == null || named.equals(command)) spec.addSubcommand(command, model(command));
+        }
+    }
+
+    private static CommandSpec model(String command) {
+        return switch (command) {
+            case "run" -> new RunCommand().spec;
+            case "verify" -> new VerifyCommand().spec;
+            case "feasibility" -> new FeasibilityCommand().spec;
+            case "syscalls" -> new SyscallsCommand().spec;
+            default -> throw new IllegalArgumentException(command);
+        };
     }
 
     @Override
@@ -42,16 +57,16 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the CLI with the given writers; tests call this in-process. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        return newCommandLine(out, err).execute(args);
+        return newCommandLine(args, out, err).execute(args);
     }
 
-    static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main().spec);
+    static CommandLine newCommandLine(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main(args).spec);
         cl.setOut(out);
         cl.setErr(err);
         cl.setStopAtPositional(true); // "detsim run ls -l": -l is ls's option
         cl.setExitCodeExceptionMapper(t -> ExitCodes.INTERNAL);
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, given) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("detsim: " + ex.getMessage());
             if (!(ex instanceof FileProblem)) c.usage(c.getErr()); // a bad path is said in one line
