@@ -52,6 +52,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        RunPrelude.startFor(args);
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -58,7 +58,7 @@ public final class LibDetsim {
 
     // detsim's functions by number, through one entry point of detsim_syscall's shape: no downcall of their own to
     // generate at start-up. Not critical: detsim_spawn forks and waits.
-    private static final MethodHandle CALL = NativeLibrary.entryPoint("detsim_call");
+    private static final MethodHandle CALL = NativeLibrary.entryPoint("detsim_call", false);
 
     /** Asked once per JVM: the host does not change under a running detsim. */
     private static final class TscProbe {

@@ -42,11 +42,34 @@ public final class NativeLibrary {
 
     private NativeLibrary() {}
 
-    /** The entry point name of libdetsim, of the one shape above. */
-    static MethodHandle entryPoint(String name, Linker.Option... options) {
+    /**
+     * Opens libdetsim and has the JVM generate the downcall stubs of its entry points' shape now, for a thread that
+     * has time before the first system call is made (a large part of start-up): the entry points linked later find
+     * them ready. A failure is left for that later use to meet and report.
+     */
+    public static void linkAhead() {
+        try {
+            lookup();
+            for (boolean critical : new boolean[] {true, false}) {
+                Linker.nativeLinker().downcallHandle(ENTRY_POINT, options(critical));
+            }
+        } catch (RuntimeException | Error e) {
+            // the entry points' own linking says what is wrong
+        }
+    }
+
+    /**
+     * The entry point name of libdetsim, of the one shape above; critical for calls that never block (no
+     * thread-state transition around them).
+     */
+    static MethodHandle entryPoint(String name, boolean critical) {
         MemorySegment symbol = lookup().find(name)
                 .orElseThrow(() -> new IllegalStateException("libdetsim.so has no " + name));
-        return Linker.nativeLinker().downcallHandle(symbol, ENTRY_POINT, options);
+        return Linker.nativeLinker().downcallHandle(symbol, ENTRY_POINT, options(critical));
+    }
+
+    private static Linker.Option[] options(boolean critical) {
+        return critical ? new Linker.Option[] {Linker.Option.critical(false)} : new Linker.Option[0];
     }
 
     public static SymbolLookup lookup() {

@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -25,9 +24,8 @@ public final class Posix {
     // captured after each call (glibc's syscall() sets it; capturing it was ~3% of the tracer's time per
     // stop). Numbers come from the arch layer. Two variants: critical (no thread-state transition) for calls
     // that never block, and a plain one for wait4, which blocks.
-    private static final MethodHandle SHORT_CALL =
-            NativeLibrary.entryPoint("detsim_syscall", Linker.Option.critical(false));
-    private static final MethodHandle BLOCKING_CALL = NativeLibrary.entryPoint("detsim_syscall");
+    private static final MethodHandle SHORT_CALL = NativeLibrary.entryPoint("detsim_syscall", true);
+    private static final MethodHandle BLOCKING_CALL = NativeLibrary.entryPoint("detsim_syscall", false);
 
     /** Bytes of a cpu_set_t (1024 CPUs). */
     public static final int CPU_SET_BYTES = 128;
