@@ -163,7 +163,7 @@ def _cell(value, kind):
 
 
 def comparison(current, others):
-    """Markdown lines: the key figures of current and every other host, side by side, and each host's facts."""
+    """Markdown lines: the key figures of current and every other host, side by side."""
     hosts = [current] + [b for k, b in sorted(others.items()) if k != current["host"]["key"]]
     names = [b["host"]["label"] + (" (this run)" if b is current else "") for b in hosts]
     lines = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(hosts)]
@@ -178,6 +178,13 @@ def comparison(current, others):
     lines.append("| measured | " + " | ".join(
         f"{b['results']['date'][:10]}, `{(b['results']['git'].get('commit') or '?')[:7]}`" for b in hosts) + " |")
     lines.append("")
+    return lines
+
+
+def facts(current, others):
+    """Markdown lines: each host's facts, current first, and where its numbers are kept."""
+    hosts = [current] + [b for k, b in sorted(others.items()) if k != current["host"]["key"]]
+    lines = []
     for b in hosts:
         h = b["host"]
         saved = others.get(h["key"])

@@ -348,7 +348,11 @@ def cmd_markdown(bundle_path, results_dir, out_path):
       "counters, whether rdtsc faults under `PR_SET_TSC`). Ratios are what the targets are about; absolute "
       "times also carry each VM's speed.")
     w("")
-    for line in hosts.comparison(b, hosts.load_all(results_dir)):
+    saved = hosts.load_all(results_dir)
+    for line in hosts.comparison(b, saved):
+        w(line)
+    report_notes.host_differences(w)
+    for line in hosts.facts(b, saved):
         w(line)
     w("### All per-call configurations")
     w("")
@@ -397,9 +401,13 @@ def cmd_markdown(bundle_path, results_dir, out_path):
             w(f"| {labels[mode]} | {fmt_ns(handoff[mode])} | {fmt_x(handoff[mode] / stop) if stop else '—'} |")
         w("")
         if stop and "notif" in handoff and "pipe" in handoff:
+            near = 0.8 <= stop / handoff["pipe"] <= 1.25  # the two context switches are most of a stop
             w(f"A user notification round trip costs {fmt_x(handoff['notif'] / stop)} of a ptrace stop here, and "
-              f"both cost about what the pipe round trip does: two context switches, which a supervisor in "
-              f"another process pays at every stop whatever the mechanism. Cross-thread ping-pong needs 2 "
+              + ("both cost about what the pipe round trip does: two context switches, which"
+                 if near else f"a ptrace stop costs {fmt_x(stop / handoff['pipe'])} the pipe round trip, whose two "
+                 "context switches")
+              + " a supervisor in another process pays at every stop whatever the mechanism. Cross-thread "
+              f"ping-pong needs 2 "
               f"stops per round trip (below), so its floor here is ~{fmt_ns(2 * min(handoff['notif'], stop))} "
               f"ns even for a supervisor on user notifications.")
             w("")

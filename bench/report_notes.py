@@ -90,8 +90,10 @@ def startup_costs(w):
       "stubs ~25 ms runs on a second thread meanwhile. The tracer thread: ~32 ms (the spawn ~8 ms, then "
       "`/bin/true`'s stops in code the JIT has not compiled yet ~17 ms). The launcher script: ~4 ms.")
     w("")
-    w("Taken on 2026-12-07 (interleaved pairs against the build before, on the KVM host at load 1–2: median "
-      "244 → 162 ms, CPU 0.40 → 0.25 s):")
+    w("Taken on 2026-12-07, on the KVM host, in interleaved pairs against the build before: median 244 → 162 ms "
+      "at load 1–2 (CPU 0.40 → 0.25 s), 199 → 134 ms at load below 1, where `bench/run --only=startup` gave "
+      "126–139 ms; the full run above, at load 1–2, 168 ms. This machine's other load moves the figure by tens "
+      "of milliseconds; the pairs' ratio (0.64–0.68) held throughout:")
     w("")
     w("* picocli's model built in code (`CommandSpec`, `OptionSpec`) instead of read from annotations: the "
       "JDK had made 9 proxy classes at every start (one per annotation type; the AOT cache cannot keep them) "
@@ -107,7 +109,7 @@ def startup_costs(w):
     w("")
     w("Tried without a gain: a dynamic CDS archive (`-XX:ArchiveClassesAtExit`) instead of the AOT cache "
       "(+44% CPU), mapping the cache at its own address (`-XX:ArchiveRelocationMode=0`: the relocation's time "
-      "moves into page faults), later C2 thresholds, a smaller initial heap. C1 only "
+      "moves into page faults), later C2 thresholds, no interpreter profiling, a smaller initial heap. C1 only "
       "(`-XX:TieredStopAtLevel=1`) starts ~15% faster but costs long, stop-heavy runs (docs/LIMITS.md); "
       "`-XX:-UsePerfData` ~3%, not taken (PrivateTmpTest lists detsim's own perf-data files). Left: the two "
       "generated stubs, the JVM's own start, the shaded jar's 2,587 entries (Jackson and the PostgreSQL driver "
@@ -116,3 +118,14 @@ def startup_costs(w):
       "(one raw-syscall binding instead of a dozen downcalls, a JDK 25 AOT cache trained once per build, "
       "picocli compiled from source so that its classes can be archived, no invokedynamic bootstraps in the "
       "tracer's first turns).")
+
+
+def host_differences(w):
+    """What the hosts' table shows, as read on 2026-12-07."""
+    w("Read on 2026-12-07 from the table: without page-table isolation a system call costs the KVM host ~130–230 "
+      "ns instead of ~1 µs, so the seccomp filter's fixed cost is a larger share of it (the C tracer's own "
+      "filter-only ratio there is ~1.5×, where the 1.05× target was set on the PVM host), and the C tracer's "
+      "stop is about half the PVM host's while detsim's is not: detsim's own ~10 µs a stop (its Java between "
+      "the same four syscalls) no longer hides behind the host's. Three builds (d3aa3c2, 14ff607 and the one "
+      "measured here) gave the same stop there, 18–19 µs, in interleaved runs.")
+    w("")
