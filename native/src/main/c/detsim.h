@@ -83,6 +83,16 @@ long detsim_syscall(long number, long a1, long a2, long a3, long a4, long a5, lo
 #define DETSIM_RDTSC_REFUSED 3 /* PR_SET_TSC refused, or not x86 */
 int detsim_rdtsc_traps(void);
 
+/* detsim's own functions above, numbered, for Java: detsim_call(DETSIM_CALL_SPAWN, req, out, 0, 0, 0, 0).
+ * It has detsim_syscall's shape (seven longs in, a long out), so the JVM links one downcall for both instead of
+ * one per function, each of which costs it milliseconds at every start. Unknown numbers return -ENOSYS. */
+enum {
+    DETSIM_CALL_SPAWN = 1,           /* (req, out): detsim_spawn */
+    DETSIM_CALL_FORWARD_SIGNALS = 2, /* (target): detsim_forward_signals */
+    DETSIM_CALL_RDTSC_TRAPS = 3,     /* (): detsim_rdtsc_traps */
+};
+long detsim_call(long function, long a1, long a2, long a3, long a4, long a5, long a6);
+
 /* Sizes and offsets of the C structures detsim reads, so Java layouts can be checked against C.
  * Returns -1 for an unknown name. */
 long detsim_layout(const char *name);

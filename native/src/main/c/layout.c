@@ -1,4 +1,4 @@
-/* C's view of the structures detsim reads; NativeLayoutTest compares them with the Java layouts. */
+/* C's view of the structures and numbers detsim shares with Java; NativeLayoutTest compares them with Java's. */
 #define _GNU_SOURCE
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -31,6 +31,9 @@ static const struct {
     ENTRY("user_regs_struct.rip", offsetof(struct user_regs_struct, rip)),
     ENTRY("user_regs_struct.rsp", offsetof(struct user_regs_struct, rsp)),
 #endif
+    ENTRY("DETSIM_CALL_SPAWN", DETSIM_CALL_SPAWN),
+    ENTRY("DETSIM_CALL_FORWARD_SIGNALS", DETSIM_CALL_FORWARD_SIGNALS),
+    ENTRY("DETSIM_CALL_RDTSC_TRAPS", DETSIM_CALL_RDTSC_TRAPS),
     ENTRY("siginfo_t", sizeof(siginfo_t)),
     ENTRY("siginfo_t.si_signo", offsetof(siginfo_t, si_signo)),
     ENTRY("siginfo_t.si_errno", offsetof(siginfo_t, si_errno)),

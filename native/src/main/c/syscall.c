@@ -1,7 +1,8 @@
 /*
- * The raw system call, for Java: the kernel's own result, -errno on failure. glibc's syscall() returns -1
- * and sets errno, which the Java side then had to capture after every call (Linker.Option.captureCallState),
- * a measurable part of each tracer stop; the kernel's convention needs nothing of the sort.
+ * Java's two ways in, of one shape. The raw system call: the kernel's own result, -errno on failure. glibc's
+ * syscall() returns -1 and sets errno, which the Java side then had to capture after every call
+ * (Linker.Option.captureCallState), a measurable part of each tracer stop; the kernel's convention needs nothing
+ * of the sort. And detsim's own functions, by number (detsim.h).
  */
 #include "detsim.h"
 
@@ -33,4 +34,18 @@ long detsim_syscall(long number, long a1, long a2, long a3, long a4, long a5, lo
     long result = syscall(number, a1, a2, a3, a4, a5, a6);
     return result == -1 ? -errno : result;
 #endif
+}
+
+long detsim_call(long function, long a1, long a2, long a3, long a4, long a5, long a6) {
+    (void) a3, (void) a4, (void) a5, (void) a6;
+    switch (function) {
+    case DETSIM_CALL_SPAWN:
+        return detsim_spawn((const struct detsim_spawn_request *) a1, (struct detsim_spawned *) a2);
+    case DETSIM_CALL_FORWARD_SIGNALS:
+        return detsim_forward_signals((pid_t) a1);
+    case DETSIM_CALL_RDTSC_TRAPS:
+        return detsim_rdtsc_traps();
+    default:
+        return -ENOSYS;
+    }
 }

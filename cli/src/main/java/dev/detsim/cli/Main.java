@@ -1,21 +1,18 @@
 package dev.detsim.cli;
 
+import static dev.detsim.cli.CommandModel.command;
+import static dev.detsim.cli.CommandModel.helpOptions;
+
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** The detsim command: deterministic sandbox for database binaries. */
-@Command(name = "detsim",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
-        description = "Runs an unmodified Linux program under ptrace and seccomp-bpf.",
-        subcommands = {RunCommand.class, VerifyCommand.class, RecordCommand.class, ReplayCommand.class,
-                FeasibilityCommand.class, SyscallsCommand.class},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
+public final class Main implements Callable<Integer> {
+    final CommandSpec spec = command(this, "detsim", new String[] {
+        "Runs an unmodified Linux program under ptrace and seccomp-bpf."},
             "0..255:run: the traced program's own exit status (killed by signal S: 128+S)",
             "0/1:verify: all runs identical / the runs differ",
             "0..255:record: as run; replay: the recorded status when the run was identical",
@@ -28,10 +25,31 @@ import picocli.CommandLine.Spec;
             "87:replay: the run parted from the recording (detsim shows where)",
             "88:replay: a file the recording depends on changed or is gone; nothing was run",
             "126:the program exists but cannot be executed",
-            "127:the program was not found"})
-public final class Main implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+            "127:the program was not found");
+
+    private static final List<String> COMMANDS = List.of("run", "verify", "record", "replay", "feasibility", "syscalls");
+
+    /** With the command args name, if they name one; else every command, for the help that lists them. */
+    private Main(String[] args) {
+        helpOptions(spec);
+        // Each command's model takes a part of start-up to build; a run needs only its own.
+        String named = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : null;
+        for (String command : COMMANDS) {
+            if (named == null || named.equals(command)) spec.addSubcommand(command, model(command));
+        }
+    }
+
+    private static CommandSpec model(String command) {
+        return switch (command) {
+            case "run" -> new RunCommand().spec;
+            case "verify" -> new VerifyCommand().spec;
+            case "record" -> new RecordCommand().spec;
+            case "replay" -> new ReplayCommand().spec;
+            case "feasibility" -> new FeasibilityCommand().spec;
+            case "syscalls" -> new SyscallsCommand().spec;
+            default -> throw new IllegalArgumentException(command);
+        };
+    }
 
     @Override
     public Integer call() {
@@ -40,21 +58,22 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        RunPrelude.startFor(args);
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the CLI with the given writers; tests call this in-process. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        return newCommandLine(out, err).execute(args);
+        return newCommandLine(args, out, err).execute(args);
     }
 
-    static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+    static CommandLine newCommandLine(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main(args).spec);
         cl.setOut(out);
         cl.setErr(err);
         cl.setStopAtPositional(true); // "detsim run ls -l": -l is ls's option
         cl.setExitCodeExceptionMapper(t -> ExitCodes.INTERNAL);
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, given) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("detsim: " + ex.getMessage());
             if (!(ex instanceof FileProblem)) c.usage(c.getErr()); // a bad path is said in one line

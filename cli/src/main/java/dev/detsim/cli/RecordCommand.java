@@ -1,5 +1,10 @@
 package dev.detsim.cli;
 
+import static dev.detsim.cli.CommandModel.add;
+import static dev.detsim.cli.CommandModel.command;
+import static dev.detsim.cli.CommandModel.helpOptions;
+import static dev.detsim.cli.CommandModel.programArguments;
+
 import dev.detsim.recorder.Manifest;
 import dev.detsim.recorder.Recording;
 import dev.detsim.sandbox.arch.Arch;
@@ -17,46 +22,39 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** detsim record --out=DIR [options] -- CMD [ARGS...] */
-@Command(name = "record",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
-        description = "Runs CMD as detsim run does (same output, same exit status) and keeps the run in DIR, a"
+final class RecordCommand implements Callable<Integer> {
+    final CommandSpec spec = command(this, "record", new String[] {
+        "Runs CMD as detsim run does (same output, same exit status) and keeps the run in DIR, a"
                 + " recording that detsim replay runs again and checks event by event (docs/RECORDING.md). Kept: the"
                 + " command, environment, working directory and options, the event log, everything read from stdin,"
-                + " and the SHA-256 of the executable. stdin reaches CMD through a pipe (so CMD sees no terminal)."
-                + " Input from other outside peers (sockets, signals) is not kept yet: such runs may not replay,"
-                + " and replay says where they part.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
+                + " the kinds of stdout and stderr, and the SHA-256 of the executable. stdin reaches CMD through a"
+                + " pipe (so CMD sees no terminal). Input from other outside peers (sockets, signals) is not kept"
+                + " yet: such runs may not replay, and replay says where they part."},
             "0..255:CMD's own exit status (killed by signal S: 128+S), as with run",
             "2:bad options, or DIR cannot be used (one line says why)",
             "70:internal error in detsim",
-            "86:deadlock, as with run"},
-        sortOptions = false)
-final class RecordCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+            "86:deadlock, as with run");
+    private final PositionalParamSpec commandParameters = programArguments(spec);
+    private final OptionSpec outOption = add(spec, OptionSpec.builder("--out").required(true).paramLabel("DIR")
+            .type(Path.class).description("Where the recording goes: a new or empty directory."));
+    private final WorldOptions world = new WorldOptions(spec);
 
-    @Mixin
-    WorldOptions world;
+    private Path out;
+    private List<String> command;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Where the recording goes: a new or empty directory.")
-    Path out;
-
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
-    List<String> command;
+    RecordCommand() {
+        helpOptions(spec);
+    }
 
     @Override
     public Integer call() throws Exception {
+        out = outOption.getValue();
+        command = commandParameters.getValue();
         PrintWriter err = spec.commandLine().getErr();
         boolean privateTmp = world.privateTmp(true, spec.commandLine());
         ProgramLookup.Result lookup = ProgramLookup.find(command.get(0), System.getenv("PATH"));

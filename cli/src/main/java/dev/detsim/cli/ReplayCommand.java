@@ -1,5 +1,8 @@
 package dev.detsim.cli;
 
+import static dev.detsim.cli.CommandModel.command;
+import static dev.detsim.cli.CommandModel.helpOptions;
+
 import dev.detsim.recorder.Manifest;
 import dev.detsim.recorder.Recording;
 import dev.detsim.recorder.RecordingException;
@@ -13,39 +16,43 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** detsim replay DIR */
-@Command(name = "replay",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
-        description = "Runs the recording in DIR (made by detsim record) again: the same command, environment,"
-                + " working directory, options and stdin, and checks every event against the recorded digest chain."
-                + " It first checks the recording and the files it depends on, and refuses, naming the file, if one"
-                + " changed. When the run is identical the last line is \"detsim: replay: identical, N events, digest"
-                + " HEX\" and detsim exits with the recorded status; at the first event that differs the run is"
-                + " stopped and detsim shows that event, recorded and replayed, with the recorded events before it.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
+final class ReplayCommand implements Callable<Integer> {
+    final CommandSpec spec = command(this, "replay", new String[] {
+        "Runs the recording in DIR (made by detsim record) again: the same command, environment,"
+                + " working directory, options and stdin, stdout and stderr of the recorded kinds, and checks every"
+                + " event against the recorded digest chain. It first checks the recording and the files it"
+                + " depends on, and refuses, naming the file, if one changed. When the run is identical the last"
+                + " line is \"detsim: replay: identical, N events, digest HEX\" and detsim exits with the recorded"
+                + " status; at the first event that differs the run is stopped and detsim shows that event, recorded"
+                + " and replayed, with the recorded events before it."},
             "0..255:identical: the program's recorded exit status (killed by signal S: 128+S)",
             "2:bad options",
             "65:the recording cannot be read (corrupt, truncated, not a recording, another version; one line says why)",
             "70:internal error in detsim",
             "87:the run parted from the recording (detsim showed where)",
-            "88:a file the recording depends on changed or is gone (one line names it); nothing was run"},
-        sortOptions = false)
-final class ReplayCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+            "88:a file the recording depends on changed or is gone (one line names it); nothing was run");
+    private final PositionalParamSpec dirParameter = add(spec, PositionalParamSpec.builder().index("0").arity("1")
+            .required(true).paramLabel("DIR").type(Path.class).description("The recording's directory."));
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The recording's directory.")
-    Path dir;
+    private Path dir;
+
+    ReplayCommand() {
+        helpOptions(spec);
+    }
+
+    private static PositionalParamSpec add(CommandSpec spec, PositionalParamSpec.Builder p) {
+        PositionalParamSpec built = p.build();
+        spec.addPositional(built);
+        return built;
+    }
 
     @Override
     public Integer call() throws Exception {
+        dir = dirParameter.getValue();
         PrintWriter err = spec.commandLine().getErr();
         Recording recording;
         try {

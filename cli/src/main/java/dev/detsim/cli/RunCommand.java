@@ -1,5 +1,13 @@
 package dev.detsim.cli;
 
+import static dev.detsim.cli.CommandModel.add;
+import static dev.detsim.cli.CommandModel.command;
+import static dev.detsim.cli.CommandModel.flag;
+import static dev.detsim.cli.CommandModel.helpOptions;
+import static dev.detsim.cli.CommandModel.isOn;
+import static dev.detsim.cli.CommandModel.option;
+import static dev.detsim.cli.CommandModel.programArguments;
+
 import dev.detsim.sandbox.Sandbox;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.abi.Signals;
@@ -17,96 +25,88 @@ import java.nio.file.Path;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** detsim run [options] -- CMD [ARGS...] */
-@Command(name = "run",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class, // else "COMMAND --version", which the help offers, prints nothing
-        description = "Runs CMD under detsim's tracer. stdin, stdout, stderr, the environment, the working directory"
+final class RunCommand implements Callable<Integer> {
+    final CommandSpec spec = command(this, "run", new String[] {
+        "Runs CMD under detsim's tracer. stdin, stdout, stderr, the environment, the working directory"
                 + " and descriptors above 2 pass through untouched; detsim exits with CMD's status (128+S if a signal"
                 + " S killed it). SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim go to CMD. If detsim dies, every"
-                + " traced process dies with it; processes CMD leaves running when it exits are killed.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
+                + " traced process dies with it; processes CMD leaves running when it exits are killed."},
             "0..255:CMD's own exit status (killed by signal S: 128+S)",
             "2:bad options, or a file an option names cannot be used (one line says why)",
             "70:internal error in detsim",
             "86:deadlock: every thread waits and nothing can end a wait (detsim says who waits on what)",
             "126:CMD exists but cannot be executed",
-            "127:CMD was not found"},
-        sortOptions = false)
-final class RunCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    WorldOptions world;
-
-    @Option(names = "--intercept", split = ",", paramLabel = "SYSCALL",
-            description = "Also stop on these syscalls (names as in the kernel, e.g. getppid) and pass them through"
-                    + " unchanged; for measuring and debugging the interception path.")
-    List<String> intercept = new ArrayList<>();
-
-    @Option(names = "--trace-syscalls", arity = "0..1", paramLabel = "FILE", fallbackValue = "-",
-            description = "Print a line per syscall: thread, name, decoded arguments and result, to FILE or"
-                    + " to stderr. Every syscall stops while tracing, so the program runs slower.")
-    String traceFile;
-
-    @Option(names = "--digest",
-            description = "At exit, print the digest of the run's event log and its length to stderr"
-                    + " (\"detsim: digest HEX (N events)\").")
-    boolean digest;
-
-    @Option(names = "--events", paramLabel = "FILE",
-            description = "Write the run's event log to FILE (versioned text format, docs/EVENT-LOG.md).")
-    Path eventsFile;
-
-    @Option(names = "--stats", paramLabel = "FILE",
-            description = "At exit, write what the tracer counted to FILE as one JSON object: threadsCreated,"
+            "127:CMD was not found");
+    private final PositionalParamSpec commandParameters = programArguments(spec);
+    private final WorldOptions world = new WorldOptions(spec);
+    private final OptionSpec interceptOption = add(spec, OptionSpec.builder("--intercept").splitRegex(",")
+            .paramLabel("SYSCALL").type(List.class).auxiliaryTypes(String.class)
+            .description("Also stop on these syscalls (names as in the kernel, e.g. getppid) and pass them through"
+                    + " unchanged; for measuring and debugging the interception path."));
+    private final OptionSpec traceOption = add(spec, OptionSpec.builder("--trace-syscalls").arity("0..1")
+            .paramLabel("FILE").fallbackValue("-").type(String.class)
+            .description("Print a line per syscall: thread, name, decoded arguments and result, to FILE or"
+                    + " to stderr. Every syscall stops while tracing, so the program runs slower."));
+    private final OptionSpec digestOption = flag(spec, "--digest",
+            "At exit, print the digest of the run's event log and its length to stderr"
+                    + " (\"detsim: digest HEX (N events)\").");
+    private final OptionSpec eventsOption = option(spec, "--events", "FILE", Path.class, null,
+            "Write the run's event log to FILE (versioned text format, docs/EVENT-LOG.md).");
+    private final OptionSpec statsOption = option(spec, "--stats", "FILE", Path.class, null,
+            "At exit, write what the tracer counted to FILE as one JSON object: threadsCreated,"
                     + " processesCreated, peakLiveThreads, syscallStops, futexWordWakes (futex waits ended by a Go"
                     + " wake that did not stop), nondeterministicPreemptions,"
                     + " deterministicPreemptions, virtualNanos, branchCounters (what the probe found), preemption"
                     + " (what preempted), watchdogSite (FILE:0xOFFSET where the watchdog first stopped a thread) and"
-                    + " rdtsc (trapped: every rdtsc reads virtual time; go-runtime-only: only Go runtime's).")
-    Path statsFile;
-
-    @Option(names = "--benchmark-clock",
-            description = "Let CLOCK_MONOTONIC_RAW read the host's clock, so that a benchmark can time itself with"
+                    + " rdtsc (trapped: every rdtsc reads virtual time; go-runtime-only: only Go runtime's).");
+    private final OptionSpec benchmarkClockOption = flag(spec, "--benchmark-clock",
+            "Let CLOCK_MONOTONIC_RAW read the host's clock, so that a benchmark can time itself with"
                     + " real time while every other clock stays virtual. The run is then not deterministic if the"
-                    + " program's behaviour depends on what it reads.")
-    boolean benchmarkClock;
+                    + " program's behaviour depends on what it reads.");
 
-    /** replay's: the recording's event log, which every event of this run must match (ReplayCommand). */
-    @Option(names = "--expect-events", hidden = true)
-    Path expectedEvents;
+    // Hidden: record's and replay's (ReplayCommand, ReplayCheck). The recording's event log, which every event of
+    // this run must match; its exit status; the program's environment, NUL-separated "NAME=value" in order.
+    private final OptionSpec expectEventsOption = add(spec, OptionSpec.builder("--expect-events").type(Path.class)
+            .hidden(true));
+    private final OptionSpec expectStatusOption = add(spec, OptionSpec.builder("--expect-status").type(Integer.class)
+            .hidden(true));
+    private final OptionSpec environmentFileOption = add(spec, OptionSpec.builder("--environment-file")
+            .type(Path.class).hidden(true));
 
-    /** record's and replay's: the program's environment, NUL-separated "NAME=value" entries in order. */
-    @Option(names = "--environment-file", hidden = true)
-    Path environmentFile;
+    // The options' values, read when the command runs.
+    private List<String> command;
+    private String traceFile;
+    private Path eventsFile;
+    private Path statsFile;
+    private Path expectedEvents;
+    private Integer expectedStatus;
+    private Path environmentFile;
 
-    /** replay's: the recording's exit status. */
-    @Option(names = "--expect-status", hidden = true)
-    Integer expectedStatus;
-
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
-    List<String> command;
+    RunCommand() {
+        helpOptions(spec);
+    }
 
     @Override
     public Integer call() throws Exception {
+        command = commandParameters.getValue();
+        traceFile = traceOption.getValue();
+        eventsFile = eventsOption.getValue();
+        statsFile = statsOption.getValue();
+        expectedEvents = expectEventsOption.getValue();
+        expectedStatus = expectStatusOption.getValue();
+        environmentFile = environmentFileOption.getValue();
         var err = spec.commandLine().getErr();
         Arch arch;
         try {
@@ -129,13 +129,13 @@ final class RunCommand implements Callable<Integer> {
         PrintStream trace = openTrace(warnings);
         Writer eventsOut = openEvents();
         Writer statsOut = open("--stats", statsFile); // now, not at exit: a mistyped path should not cost a run
-        EventLog events = new EventLog(eventsOut, "seed=" + world.seed + " cmd=" + String.join(" ", command));
+        EventLog events = new EventLog(eventsOut, "seed=" + world.seed() + " cmd=" + String.join(" ", command));
         Sandbox sandbox;
         try {
-            sandbox = Sandbox.builder().seed(world.seed).chaos(world.chaos).cpus(world.cpus).epoch(world.epoch)
-                    .pinToOneCpu(!world.noPin).pidNamespace(!world.hostPids).benchmarkClock(benchmarkClock)
+            sandbox = Sandbox.builder().seed(world.seed()).chaos(world.chaos()).cpus(world.cpus()).epoch(world.epoch())
+                    .pinToOneCpu(!world.noPin()).pidNamespace(!world.hostPids()).benchmarkClock(isOn(benchmarkClockOption))
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
-                    .preemption(PreemptionChoice.parse(world.preemptBy, spec.commandLine()))
+                    .preemption(PreemptionChoice.parse(world.preemptBy(), spec.commandLine()))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
                     .environment(environment)
                     .build();
@@ -158,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
             if (statsOut != null && outcome == null) statsOut.close();
         }
         if (statsOut != null) writeStats(statsOut, outcome, warnings);
-        if (digest) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
+        if (isOn(digestOption)) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
         if (outcome.stats().nondeterministicPreemptions() > 0) warnings.println(preemptionWarning(outcome.stats()));
         if (outcome.deadlock() != null) {
             warnings.println("detsim: " + outcome.deadlock());
@@ -189,7 +189,8 @@ final class RunCommand implements Callable<Integer> {
 
     private Set<Syscall> parseSyscalls(Arch arch) {
         Set<Syscall> set = EnumSet.noneOf(Syscall.class);
-        for (String name : intercept) {
+        List<String> names = interceptOption.getValue();
+        for (String name : names == null ? List.<String>of() : names) {
             Syscall s;
             try {
                 s = Syscall.valueOf(name.trim().toUpperCase(Locale.ROOT));

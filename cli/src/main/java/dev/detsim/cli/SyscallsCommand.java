@@ -1,5 +1,10 @@
 package dev.detsim.cli;
 
+import static dev.detsim.cli.CommandModel.command;
+import static dev.detsim.cli.CommandModel.flagBuilder;
+import static dev.detsim.cli.CommandModel.helpOptions;
+import static dev.detsim.cli.CommandModel.isOn;
+
 import dev.detsim.sandbox.Sandbox;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.syscall.Syscall;
@@ -9,48 +14,37 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** detsim syscalls [--json | --markdown]: the syscall table with who handles what (issue 18, item 4). */
-@Command(name = "syscalls",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class, // else "COMMAND --version", which the help offers, prints nothing
-        description = {
-            "Prints what detsim does with each syscall of this machine's architecture, one row per syscall: its"
-                    + " name, its number, who sees it in dispatch order (\"tracer\" for the tracer's own, then the"
-                    + " handlers, \"(only when argN in {...})\" for those that stop only for some argument values,"
-                    + " \"-\" when it never stops), its support level and a note.",
-            "Support levels: full (made deterministic entirely by detsim), partial (handled, with the gaps the"
-                    + " note names), passthrough (runs in the kernel unchanged; the note names a leak), refused"
-                    + " (detsim answers an error). Runs no program."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:the table was printed",
-            "2:bad options (one line says which)",
-            "70:internal error in detsim"},
-        sortOptions = false)
 final class SyscallsCommand implements Callable<Integer> {
     /** Joins the handlers of one syscall, first to last. */
     static final String THEN = " > ";
 
-    @Spec
-    CommandSpec spec;
+    final CommandSpec spec = command(this, "syscalls", new String[] {
+        "Prints what detsim does with each syscall of this machine's architecture, one row per syscall: its"
+                + " name, its number, who sees it in dispatch order (\"tracer\" for the tracer's own, then the"
+                + " handlers, \"(only when argN in {...})\" for those that stop only for some argument values,"
+                + " \"-\" when it never stops), its support level and a note.",
+        "Support levels: full (made deterministic entirely by detsim), partial (handled, with the gaps the"
+                + " note names), passthrough (runs in the kernel unchanged; the note names a leak), refused"
+                + " (detsim answers an error). Runs no program."},
+            "0:the table was printed",
+            "2:bad options (one line says which)",
+            "70:internal error in detsim");
+    // One format at most: --json | --markdown.
+    private final OptionSpec jsonOption = flagBuilder("--json", "A JSON array, one object per syscall: name, number,"
+            + " handlers (an array, in dispatch order), support, note (\"\" when there is nothing to say).").build();
+    private final OptionSpec markdownOption = flagBuilder("--markdown", "docs/SYSCALLS.md: every syscall of x86_64 and"
+            + " aarch64, with both numbers (./detsim syscalls --markdown > docs/SYSCALLS.md).").build();
 
-    static final class Format {
-        @Option(names = "--json", description = "A JSON array, one object per syscall: name, number, handlers"
-                + " (an array, in dispatch order), support, note (\"\" when there is nothing to say).")
-        boolean json;
-
-        @Option(names = "--markdown", description = "docs/SYSCALLS.md: every syscall of x86_64 and aarch64, with"
-                + " both numbers (./detsim syscalls --markdown > docs/SYSCALLS.md).")
-        boolean markdown;
+    SyscallsCommand() {
+        spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1").addArg(jsonOption)
+                .addArg(markdownOption).build());
+        helpOptions(spec);
     }
-
-    @ArgGroup(exclusive = true)
-    Format format;
 
     /** One syscall as printed. */
     record Row(Syscall syscall, String name, int number, List<String> handlers, String support, String note) {}
@@ -59,11 +53,11 @@ final class SyscallsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Map<Syscall, List<String>> order = Sandbox.dispatchOrder();
-        if (format != null && format.markdown) {
+        if (isOn(markdownOption)) {
             out.print(markdown(order));
         } else {
             List<Row> rows = rows(order, Arch.current().name());
-            out.print(format != null && format.json ? json(rows) : text(rows));
+            out.print(isOn(jsonOption) ? json(rows) : text(rows));
         }
         out.flush();
         return 0;

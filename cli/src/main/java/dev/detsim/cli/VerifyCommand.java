@@ -1,5 +1,10 @@
 package dev.detsim.cli;
 
+import static dev.detsim.cli.CommandModel.command;
+import static dev.detsim.cli.CommandModel.helpOptions;
+import static dev.detsim.cli.CommandModel.option;
+import static dev.detsim.cli.CommandModel.programArguments;
+
 import dev.detsim.recorder.Divergence;
 import dev.detsim.recorder.Event;
 import dev.detsim.recorder.EventLogFormat;
@@ -14,59 +19,56 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** detsim verify [--runs N] [run options] -- CMD [ARGS...] */
-@Command(name = "verify",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class, // else "COMMAND --version", which the help offers, prints nothing
-        description = "Runs CMD under detsim N times with the same seed and input and checks that every run is the"
-                + " same: exit status, stdout and stderr byte for byte, and the event log (its digest chain). On a"
-                + " difference it names the first divergent event (with the events before it from both runs) or"
-                + " the first differing output line, and exits 1.",
-        exitCodeListHeading = "%nExit status:%n",
-        // A run's own status (86 for a deadlock included) is compared like its output: verify never passes it on.
-        exitCodeList = {"0:all runs identical, whatever their status (each run's status is printed)",
-            "1:the runs differ",
-            "2:bad options, or a file an option names cannot be used (one line says why)",
-            "70:internal error in detsim",
-            "126:CMD exists but cannot be executed",
-            "127:CMD was not found"},
-        sortOptions = false)
 final class VerifyCommand implements Callable<Integer> {
     static final int DIVERGED = 1;
     private static final int CONTEXT = 3;
 
-    @Spec
-    CommandSpec spec;
+    // A run's own status (86 for a deadlock included) is compared like its output: verify never passes it on.
+    final CommandSpec spec = command(this, "verify", new String[] {
+        "Runs CMD under detsim N times with the same seed and input and checks that every run is the"
+                + " same: exit status, stdout and stderr byte for byte, and the event log (its digest chain). On a"
+                + " difference it names the first divergent event (with the events before it from both runs) or"
+                + " the first differing output line, and exits 1."},
+            "0:all runs identical, whatever their status (each run's status is printed)",
+            "1:the runs differ",
+            "2:bad options, or a file an option names cannot be used (one line says why)",
+            "70:internal error in detsim",
+            "126:CMD exists but cannot be executed",
+            "127:CMD was not found");
+    private final PositionalParamSpec commandParameters = programArguments(spec);
+    private final OptionSpec runsOption = option(spec, "--runs", "N", int.class, "2",
+            "How many runs (>= 2). Default: ${DEFAULT-VALUE}.");
+    private final WorldOptions world = new WorldOptions(spec);
+    private final OptionSpec inputOption = option(spec, "--input", "FILE", Path.class, null,
+            "Standard input of every run (default: /dev/null).");
+    private final OptionSpec keepOption = option(spec, "--keep", "DIR", Path.class, null,
+            "Keep each run's stdout, stderr and event log in DIR (run-1.stdout, run-1.events, ...).");
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "2", description = "How many runs (>= 2). Default: ${DEFAULT-VALUE}.")
-    int runs;
+    // The options' values, read when the command runs.
+    private int runs;
+    private Path input;
+    private Path keep;
+    private List<String> command;
 
-    @Mixin
-    WorldOptions world;
-
-    @Option(names = "--input", paramLabel = "FILE", description = "Standard input of every run (default: /dev/null).")
-    Path input;
-
-    @Option(names = "--keep", paramLabel = "DIR",
-            description = "Keep each run's stdout, stderr and event log in DIR (run-1.stdout, run-1.events, ...).")
-    Path keep;
-
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
-    List<String> command;
+    VerifyCommand() {
+        helpOptions(spec);
+    }
 
     /** What one run left behind. */
     private record Run(int index, int status, byte[] stdout, byte[] stderr, List<Event> events) {}
 
     @Override
     public Integer call() throws Exception {
+        runs = runsOption.getValue();
+        input = inputOption.getValue();
+        keep = keepOption.getValue();
+        command = commandParameters.getValue();
         PrintWriter err = spec.commandLine().getErr();
         if (runs < 2) throw new ParameterException(spec.commandLine(), "--runs must be at least 2, not " + runs);
         checkInput();

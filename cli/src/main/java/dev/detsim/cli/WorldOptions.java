@@ -1,61 +1,84 @@
 package dev.detsim.cli;
 
+import static dev.detsim.cli.CommandModel.flag;
+import static dev.detsim.cli.CommandModel.isOn;
+import static dev.detsim.cli.CommandModel.option;
+
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /** Options that shape the world a program runs in; shared by run and verify (which passes them on to run). */
 final class WorldOptions {
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-            description = "Seed of every random byte the program gets (getrandom, AT_RANDOM). Default: ${DEFAULT-VALUE}.")
-    long seed;
+    private final OptionSpec seed, cpus, epoch, chaos, noPin, hostPids, tmp, preemptBy;
 
-    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1",
-            description = "How many CPUs the program sees (sched_getaffinity: nproc, Go's NumCPU). Default: ${DEFAULT-VALUE}.")
-    int cpus;
+    /** Adds the options to spec. */
+    WorldOptions(CommandSpec spec) {
+        seed = option(spec, "--seed", "N", long.class, "0",
+                "Seed of every random byte the program gets (getrandom, AT_RANDOM). Default: ${DEFAULT-VALUE}.");
+        cpus = option(spec, "--cpus", "N", int.class, "1",
+                "How many CPUs the program sees (sched_getaffinity: nproc, Go's NumCPU). Default: ${DEFAULT-VALUE}.");
+        epoch = option(spec, "--epoch", "SECONDS", long.class, "946684800",
+                "Where the program's CLOCK_REALTIME starts, in seconds since 1970 (Default: ${DEFAULT-VALUE},"
+                        + " 2000-01-01T00:00:00Z). Virtual time then advances 1 microsecond per scheduling turn and jumps"
+                        + " to the next deadline when every thread waits.");
+        chaos = flag(spec, "--chaos",
+                "Choose the thread interleaving at random from --seed (PCT-style priorities), to find"
+                        + " races: each seed gives another interleaving, the same seed the same one. Without it the"
+                        + " order is round-robin.");
+        noPin = flag(spec, "--no-pin",
+                "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).");
+        hostPids = flag(spec, "--host-pids",
+                "Let the program see the host's pids and /proc instead of its own pid namespace (where it"
+                        + " is pid 2 and every fork and thread is numbered the same in every run). Without root, detsim"
+                        + " falls back to host pids by itself and says so.");
+        tmp = option(spec, "--tmp", "private|shared", String.class, null,
+                "'private': the program gets an empty /tmp (and /var/tmp) of its own, a tmpfs in the run's"
+                        + " mount namespace that is gone when the run ends, so runs do not see what earlier runs or other"
+                        + " programs left there (mktemp names, a JVM's /tmp/hsperfdata_USER). 'shared': the host's /tmp,"
+                        + " where the program's files stay after the run. Default: private for verify, shared for run."
+                        + " Needs the pid namespace (root, no --host-pids); else the host's, with a warning.");
+        preemptBy = option(spec, "--preempt-by", "HOW", String.class, "auto",
+                "How to preempt a thread that runs long without a syscall while others could run:"
+                        + " 'auto' (retired-branch counters where the machine has them, else the watchdog), 'branches'"
+                        + " (counters, or fail), 'watchdog' (after " + dev.detsim.sandbox.tracer.Tracer.WATCHDOG_MILLIS
+                        + " ms of CPU time: not deterministic, and reported), or 'probe:FILE:OFFSET' (count the"
+                        + " executions of the instruction at OFFSET in FILE, a uprobe, and preempt after every 1000 of"
+                        + " them in a turn; the watchdog's warning names such an instruction). Counters and probes"
+                        + " preempt at the same instruction in every run; the watchdog stays as their fallback."
+                        + " Default: ${DEFAULT-VALUE}.");
+    }
 
-    @Option(names = "--epoch", paramLabel = "SECONDS", defaultValue = "946684800",
-            description = "Where the program's CLOCK_REALTIME starts, in seconds since 1970 (Default: ${DEFAULT-VALUE},"
-                    + " 2000-01-01T00:00:00Z). Virtual time then advances 1 microsecond per scheduling turn and jumps"
-                    + " to the next deadline when every thread waits.")
-    long epoch;
+    long seed() {
+        return seed.getValue();
+    }
 
-    @Option(names = "--chaos",
-            description = "Choose the thread interleaving at random from --seed (PCT-style priorities), to find"
-                    + " races: each seed gives another interleaving, the same seed the same one. Without it the"
-                    + " order is round-robin.")
-    boolean chaos;
+    int cpus() {
+        return cpus.getValue();
+    }
 
-    @Option(names = "--no-pin",
-            description = "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).")
-    boolean noPin;
+    long epoch() {
+        return epoch.getValue();
+    }
 
-    @Option(names = "--host-pids",
-            description = "Let the program see the host's pids and /proc instead of its own pid namespace (where it"
-                    + " is pid 2 and every fork and thread is numbered the same in every run). Without root, detsim"
-                    + " falls back to host pids by itself and says so.")
-    boolean hostPids;
+    boolean chaos() {
+        return isOn(chaos);
+    }
 
-    @Option(names = "--tmp", paramLabel = "private|shared",
-            description = "'private': the program gets an empty /tmp (and /var/tmp) of its own, a tmpfs in the run's"
-                    + " mount namespace that is gone when the run ends, so runs do not see what earlier runs or other"
-                    + " programs left there (mktemp names, a JVM's /tmp/hsperfdata_USER). 'shared': the host's /tmp,"
-                    + " where the program's files stay after the run. Default: private for verify, shared for run."
-                    + " Needs the pid namespace (root, no --host-pids); else the host's, with a warning.")
-    String tmp;
+    boolean noPin() {
+        return isOn(noPin);
+    }
 
-    @Option(names = "--preempt-by", paramLabel = "HOW", defaultValue = "auto",
-            description = "How to preempt a thread that runs long without a syscall while others could run:"
-                    + " 'auto' (retired-branch counters where the machine has them, else the watchdog), 'branches'"
-                    + " (counters, or fail), 'watchdog' (after " + dev.detsim.sandbox.tracer.Tracer.WATCHDOG_MILLIS
-                    + " ms of CPU time: not deterministic, and reported), or 'probe:FILE:OFFSET' (count the"
-                    + " executions of the instruction at OFFSET in FILE, a uprobe, and preempt after every 1000 of"
-                    + " them in a turn; the watchdog's warning names such an instruction). Counters and probes"
-                    + " preempt at the same instruction in every run; the watchdog stays as their fallback."
-                    + " Default: ${DEFAULT-VALUE}.")
-    String preemptBy;
+    boolean hostPids() {
+        return isOn(hostPids);
+    }
+
+    String preemptBy() {
+        return preemptBy.getValue();
+    }
 
     /**
      * Whether --tmp asks for a private /tmp; byDefault when it is not given.
@@ -63,6 +86,7 @@ final class WorldOptions {
      * @throws ParameterException when --tmp is neither private nor shared
      */
     boolean privateTmp(boolean byDefault, CommandLine commandLine) {
+        String tmp = this.tmp.getValue();
         if (tmp == null) return byDefault;
         return switch (tmp) {
             case "private" -> true;
@@ -73,11 +97,11 @@ final class WorldOptions {
 
     /** These options as arguments of detsim run, with --tmp as privateTmp says. */
     List<String> asRunArguments(boolean privateTmp) {
-        List<String> args = new ArrayList<>(List.of("--seed=" + seed, "--cpus=" + cpus, "--epoch=" + epoch,
-                "--preempt-by=" + preemptBy, "--tmp=" + (privateTmp ? "private" : "shared")));
-        if (chaos) args.add("--chaos");
-        if (noPin) args.add("--no-pin");
-        if (hostPids) args.add("--host-pids");
+        List<String> args = new ArrayList<>(List.of("--seed=" + seed(), "--cpus=" + cpus(), "--epoch=" + epoch(),
+                "--preempt-by=" + preemptBy(), "--tmp=" + (privateTmp ? "private" : "shared")));
+        if (chaos()) args.add("--chaos");
+        if (noPin()) args.add("--no-pin");
+        if (hostPids()) args.add("--host-pids");
         return args;
     }
 }

@@ -54,23 +54,16 @@ public final class LibDetsim {
             "prctl(PR_SET_PDEATHSIG)", "mount(/, MS_PRIVATE)", "mount(proc)", "fork", "finding the program's pid",
             "pipe2", "mount(tmpfs, /tmp)");
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle SPAWN = downcall("detsim_spawn",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle FORWARD_SIGNALS = downcall("detsim_forward_signals",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** detsim_call's function numbers (detsim.h); NativeLayoutTest checks them against C. */
+    static final int CALL_SPAWN = 1, CALL_FORWARD_SIGNALS = 2, CALL_RDTSC_TRAPS = 3;
+
+    // detsim's functions by number, through one entry point of detsim_syscall's shape: no downcall of their own to
+    // generate at start-up. Not critical: detsim_spawn forks and waits.
+    private static final MethodHandle CALL = NativeLibrary.entryPoint("detsim_call", false);
 
     /** Asked once per JVM: the host does not change under a running detsim. */
     private static final class TscProbe {
-        static final int RESULT = probe();
-
-        private static int probe() {
-            try {
-                return (int) downcall("detsim_rdtsc_traps", FunctionDescriptor.of(JAVA_INT)).invokeExact();
-            } catch (Throwable t) {
-                throw new AssertionError(t);
-            }
-        }
+        static final int RESULT = (int) call(CALL_RDTSC_TRAPS, 0, 0);
     }
 
     /**
@@ -83,15 +76,19 @@ public final class LibDetsim {
 
     /** Only the layout tests need this one: created on first use, not at start-up. */
     private static final class Layout {
-        static final MethodHandle LAYOUT = downcall("detsim_layout", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        static final MethodHandle LAYOUT = Linker.nativeLinker().downcallHandle(NativeLibrary.lookup()
+                .find("detsim_layout").orElseThrow(), FunctionDescriptor.of(JAVA_LONG, ADDRESS));
     }
 
     private LibDetsim() {}
 
-    private static MethodHandle downcall(String name, FunctionDescriptor fd) {
-        MemorySegment symbol = NativeLibrary.lookup().find(name)
-                .orElseThrow(() -> new IllegalStateException("libdetsim.so has no " + name));
-        return LINKER.downcallHandle(symbol, fd);
+    /** detsim_call(function, a1, a2, 0, 0, 0, 0). */
+    static long call(int function, long a1, long a2) {
+        try {
+            return (long) CALL.invokeExact((long) function, a1, a2, 0L, 0L, 0L, 0L);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     /**
@@ -140,14 +137,12 @@ public final class LibDetsim {
             req.set(JAVA_INT, SPAWN_REQUEST.byteOffset(pe("init_keep_fd")), initKeepFd);
 
             MemorySegment out = arena.allocate(SPAWNED);
-            int pid = (int) SPAWN.invokeExact(req, out);
+            int pid = (int) call(CALL_SPAWN, req.address(), out.address());
             int stage = out.get(JAVA_INT, SPAWNED.byteOffset(pe("namespace_stage")));
             String failure = stage == 0 ? null : (stage < NAMESPACE_STAGES.size() ? NAMESPACE_STAGES.get(stage)
                     : "stage " + stage) + ": " + Errno.name(out.get(JAVA_INT, SPAWNED.byteOffset(pe("namespace_errno"))));
             return new Spawned(pid, pid > 0 ? out.get(JAVA_INT, SPAWNED.byteOffset(pe("error_fd"))) : -1,
                     pid > 0 ? out.get(JAVA_INT, SPAWNED.byteOffset(pe("init_pid"))) : 0, failure);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -156,11 +151,7 @@ public final class LibDetsim {
      * {@link #signalsSeen()} after each; 0 or -errno.
      */
     public static int forwardSignals(int target) {
-        try {
-            return (int) FORWARD_SIGNALS.invokeExact(target);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) call(CALL_FORWARD_SIGNALS, target, 0);
     }
 
     /** The 32-bit count of signals the forwarding handler has seen (C's detsim_signals_seen), to read atomically. */

@@ -1,10 +1,16 @@
 package dev.detsim.sandbox.os;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -24,9 +30,47 @@ public final class NativeLibrary {
     private static final String RESOURCE =
             "/dev/detsim/native/linux-" + System.getProperty("os.arch") + "/libdetsim.so";
 
+    /**
+     * The shape of libdetsim's entry points for Java (detsim_syscall, detsim_call): seven longs in, a long out. The
+     * JVM generates a downcall stub per shape and linker option, milliseconds each at every start, and binds entry
+     * points of one shape to the same stub.
+     */
+    private static final FunctionDescriptor ENTRY_POINT = FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
     private static volatile SymbolLookup lookup;
 
     private NativeLibrary() {}
+
+    /**
+     * Opens libdetsim and has the JVM generate the downcall stubs of its entry points' shape now, for a thread that
+     * has time before the first system call is made (a large part of start-up): the entry points linked later find
+     * them ready. A failure is left for that later use to meet and report.
+     */
+    public static void linkAhead() {
+        try {
+            lookup();
+            for (boolean critical : new boolean[] {true, false}) {
+                Linker.nativeLinker().downcallHandle(ENTRY_POINT, options(critical));
+            }
+        } catch (RuntimeException | Error e) {
+            // the entry points' own linking says what is wrong
+        }
+    }
+
+    /**
+     * The entry point name of libdetsim, of the one shape above; critical for calls that never block (no
+     * thread-state transition around them).
+     */
+    static MethodHandle entryPoint(String name, boolean critical) {
+        MemorySegment symbol = lookup().find(name)
+                .orElseThrow(() -> new IllegalStateException("libdetsim.so has no " + name));
+        return Linker.nativeLinker().downcallHandle(symbol, ENTRY_POINT, options(critical));
+    }
+
+    private static Linker.Option[] options(boolean critical) {
+        return critical ? new Linker.Option[] {Linker.Option.critical(false)} : new Linker.Option[0];
+    }
 
     public static SymbolLookup lookup() {
         SymbolLookup l = lookup;

@@ -8,8 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -22,24 +20,14 @@ import java.lang.invoke.MethodHandle;
  * are linked {@code critical}, which saves a thread-state transition on every ptrace stop.
  */
 public final class Posix {
-    private static final Linker LINKER = Linker.nativeLinker();
-
     // Every call goes through one function of libdetsim.so, detsim_syscall(number, a1..a6), which makes the raw
     // system call and returns the kernel's result, -errno on failure: one binding instead of one per function
     // keeps start-up short (each distinct downcall costs milliseconds to generate), and no errno has to be
     // captured after each call (glibc's syscall() sets it; capturing it was ~3% of the tracer's time per
     // stop). Numbers come from the arch layer. Two variants: critical (no thread-state transition) for calls
     // that never block, and a plain one for wait4, which blocks.
-    private static final FunctionDescriptor SYSCALL = FunctionDescriptor.of(JAVA_LONG,
-            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle SHORT_CALL = rawSyscall(Linker.Option.critical(false));
-    private static final MethodHandle BLOCKING_CALL = rawSyscall();
-
-    private static MethodHandle rawSyscall(Linker.Option... options) {
-        MemorySegment symbol = NativeLibrary.lookup().find("detsim_syscall")
-                .orElseThrow(() -> new IllegalStateException("libdetsim.so has no detsim_syscall"));
-        return LINKER.downcallHandle(symbol, SYSCALL, options);
-    }
+    private static final MethodHandle SHORT_CALL = NativeLibrary.entryPoint("detsim_syscall", true);
+    private static final MethodHandle BLOCKING_CALL = NativeLibrary.entryPoint("detsim_syscall", false);
 
     /** Bytes of a cpu_set_t (1024 CPUs). */
     public static final int CPU_SET_BYTES = 128;

@@ -1,8 +1,6 @@
 package dev.detsim.sandbox.syscall;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,8 +39,13 @@ public final class SyscallTable {
         }
 
         static Support parse(String label) {
-            for (Support s : values()) if (s.label().equals(label)) return s;
-            throw new IllegalArgumentException("unknown support level '" + label + "'");
+            return switch (label) {
+                case "full" -> FULL;
+                case "partial" -> PARTIAL;
+                case "passthrough" -> PASSTHROUGH;
+                case "refused" -> REFUSED;
+                default -> throw new IllegalArgumentException("unknown support level '" + label + "'");
+            };
         }
     }
 
@@ -51,14 +54,23 @@ public final class SyscallTable {
     private final Map<Syscall, Support> support = new EnumMap<>(Syscall.class);
     private final Map<Syscall, String> notes = new EnumMap<>(Syscall.class);
 
-    private SyscallTable(BufferedReader reader) throws IOException {
-        int line = 0;
-        for (String text; (text = reader.readLine()) != null; ) {
+    // Read at every start, in the interpreter: the whole file in one string, and the enum constant by position
+    // (table and enum are both in name order) with valueOf only where the two part.
+    private SyscallTable(String tsv) {
+        Syscall[] all = Syscall.values();
+        int line = 0, next = 0;
+        for (int start = 0, end; start < tsv.length(); start = end + 1) {
+            end = tsv.indexOf('\n', start);
+            if (end < 0) end = tsv.length();
+            String text = tsv.substring(start, end);
             line++;
             if (text.isBlank() || text.startsWith("#")) continue;
             String[] f = text.split("\t", -1);
             if (f.length != 7) throw new IllegalStateException(RESOURCE + ":" + line + ": expected 7 columns");
-            Syscall s = Syscall.valueOf(f[0].trim().toUpperCase(Locale.ROOT));
+            String name = f[0].trim();
+            Syscall s = next < all.length && all[next].kernelName().equals(name) ? all[next]
+                    : Syscall.valueOf(name.toUpperCase(Locale.ROOT));
+            next = s.ordinal() + 1;
             numbers.put(s, new int[] {parseNumber(f[1]), parseNumber(f[2])});
             String args = f[4].trim();
             signatures.put(s, new Signature(f[3].trim(),
@@ -95,7 +107,7 @@ public final class SyscallTable {
     private static SyscallTable load() {
         try (var in = SyscallTable.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException(RESOURCE + " missing from the class path");
-            return new SyscallTable(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+            return new SyscallTable(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,6 +9,7 @@ import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.arch.Registers;
 import dev.detsim.sandbox.syscall.SeccompFilter;
 import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.abi.Errno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -39,9 +40,18 @@ class NativeLayoutTest {
         assertTrue(Files.isRegularFile(lib), lib.toString());
         assertEquals("libdetsim.so", lib.getFileName().toString());
         assertTrue(NativeLibrary.lookup().find("detsim_layout").isPresent());
+        assertTrue(NativeLibrary.lookup().find("detsim_call").isPresent());
         assertTrue(NativeLibrary.lookup().find("detsim_spawn").isPresent());
         assertTrue(NativeLibrary.lookup().find("detsim_forward_signals").isPresent());
         assertTrue(NativeLibrary.lookup().find("detsim_signals_seen").isPresent());
+    }
+
+    @Test
+    void callNumbersMatchC() {
+        assertEquals(LibDetsim.CALL_SPAWN, LibDetsim.cLayout("DETSIM_CALL_SPAWN"));
+        assertEquals(LibDetsim.CALL_FORWARD_SIGNALS, LibDetsim.cLayout("DETSIM_CALL_FORWARD_SIGNALS"));
+        assertEquals(LibDetsim.CALL_RDTSC_TRAPS, LibDetsim.cLayout("DETSIM_CALL_RDTSC_TRAPS"));
+        assertEquals(-Errno.ENOSYS, LibDetsim.call(99, 0, 0), "an unknown number");
     }
 
     @Test
@@ -215,7 +225,8 @@ class NativeLayoutTest {
             "detsim_spawn_request.ptrace_options", "detsim_spawn_request.keep_fds",
             "detsim_spawn_request.keep_fd_count", "detsim_spawn_request.flags", "detsim_spawn_request.init_keep_fd",
             "detsim_spawned", "detsim_spawned.error_fd", "detsim_spawned.init_pid", "detsim_spawned.namespace_stage",
-            "detsim_spawned.namespace_errno");
+            "detsim_spawned.namespace_errno",
+            "DETSIM_CALL_SPAWN", "DETSIM_CALL_FORWARD_SIGNALS", "DETSIM_CALL_RDTSC_TRAPS");
 
     @Test
     void everyNameInLayoutCIsKnownToCAndChecked() throws java.io.IOException {
