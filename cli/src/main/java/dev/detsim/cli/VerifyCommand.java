@@ -8,6 +8,8 @@ import static dev.detsim.cli.CommandModel.programArguments;
 import dev.detsim.recorder.Divergence;
 import dev.detsim.recorder.Event;
 import dev.detsim.recorder.EventLogFormat;
+import dev.detsim.recorder.Recording;
+import dev.detsim.recorder.RecordingException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -49,11 +51,15 @@ final class VerifyCommand implements Callable<Integer> {
             "Standard input of every run (default: /dev/null).");
     private final OptionSpec keepOption = option(spec, "--keep", "DIR", Path.class, null,
             "Keep each run's stdout, stderr and event log in DIR (run-1.stdout, run-1.events, ...).");
+    private final OptionSpec recordFailuresOption = option(spec, "--record-failures", "DIR", Path.class, null,
+            "Record every run (detsim record) and keep, in DIR, the recordings of the first run and of the run"
+                    + " that differs from it (DIR/run-1, DIR/run-N), for detsim replay; none when all are identical.");
 
     // The options' values, read when the command runs.
     private int runs;
     private Path input;
     private Path keep;
+    private Path recordFailures;
     private List<String> command;
 
     VerifyCommand() {
@@ -68,10 +74,12 @@ final class VerifyCommand implements Callable<Integer> {
         runs = runsOption.getValue();
         input = inputOption.getValue();
         keep = keepOption.getValue();
+        recordFailures = recordFailuresOption.getValue();
         command = commandParameters.getValue();
         PrintWriter err = spec.commandLine().getErr();
         if (runs < 2) throw new ParameterException(spec.commandLine(), "--runs must be at least 2, not " + runs);
         checkInput();
+        checkRecordFailures();
         boolean privateTmp = world.privateTmp(true, spec.commandLine());
         if (ProgramLookup.find(command.get(0), System.getenv("PATH")) instanceof ProgramLookup.Failed f) {
             err.println("detsim: " + f.message());
@@ -87,7 +95,13 @@ final class VerifyCommand implements Callable<Integer> {
                 err.flush();
                 done.add(r);
                 if (i == 1) relayWarnings(r, err);
-                if (i > 1 && !report(done.get(0), r, privateTmp, err)) return DIVERGED;
+                if (i > 1 && !report(done.get(0), r, privateTmp, err)) {
+                    if (recordFailures != null) keepRecordings(1, i, err);
+                    return DIVERGED;
+                }
+            }
+            if (recordFailures != null) { // nothing failed: none kept
+                for (int i = 1; i <= runs; i++) deleteTree(recordFailures.resolve("run-" + i));
             }
             Run first = done.get(0);
             String digest = first.events().isEmpty() ? "-" : first.events().get(first.events().size() - 1).chain();
@@ -106,6 +120,19 @@ final class VerifyCommand implements Callable<Integer> {
             if (Files.isDirectory(input)) throw new IOException("a directory"); // open(2) accepts one; read fails
         } catch (IOException e) {
             throw new FileProblem(spec.commandLine(), "--input", "read", input, e);
+        }
+    }
+
+    /** --record-failures: a new or empty directory (recordings are never overwritten), else one line. */
+    private void checkRecordFailures() throws IOException {
+        if (recordFailures == null || !Files.exists(recordFailures)) return;
+        if (!Files.isDirectory(recordFailures)) {
+            throw new FileProblem(spec.commandLine(), "--record-failures: " + recordFailures + " is not a directory");
+        }
+        try (var entries = Files.list(recordFailures)) {
+            if (entries.findAny().isPresent()) {
+                throw new FileProblem(spec.commandLine(), "--record-failures: " + recordFailures + " is not empty");
+            }
         }
     }
 
@@ -139,10 +166,11 @@ final class VerifyCommand implements Callable<Integer> {
         Path out = dir.resolve("run-" + index + ".stdout");
         Path errFile = dir.resolve("run-" + index + ".stderr");
         Path events = dir.resolve("run-" + index + ".events");
+        Path recording = recordFailures == null ? null : recordFailures.resolve("run-" + index);
         List<String> cmd = new ArrayList<>(SelfLauncher.command());
-        cmd.add("run");
+        cmd.add(recording == null ? "run" : "record");
         cmd.addAll(world.asRunArguments(privateTmp));
-        cmd.add("--events=" + events);
+        cmd.add(recording == null ? "--events=" + events : "--out=" + recording);
         cmd.add("--");
         cmd.addAll(command);
         Process p = new ProcessBuilder(cmd)
@@ -151,8 +179,34 @@ final class VerifyCommand implements Callable<Integer> {
                 .redirectError(errFile.toFile())
                 .start();
         int status = p.waitFor();
+        byte[] stderr = Files.readAllBytes(errFile);
+        if (recording != null) {
+            stderr = withoutRecordLine(stderr);
+            Files.write(errFile, stderr);
+            if (Files.exists(recording.resolve(Recording.MANIFEST))) {
+                try (var section = Recording.open(recording).section("events")) {
+                    Files.copy(section, events);
+                } catch (RecordingException e) {
+                    throw new IOException(e.getMessage());
+                }
+            }
+        }
         List<Event> log = Files.exists(events) ? EventLogFormat.read(events) : List.of();
-        return new Run(index, status, Files.readAllBytes(out), Files.readAllBytes(errFile), log);
+        return new Run(index, status, Files.readAllBytes(out), stderr, log);
+    }
+
+    /** record's last line names its directory, which differs from run to run: not part of what is compared. */
+    private static byte[] withoutRecordLine(byte[] stderr) {
+        String text = new String(stderr, StandardCharsets.UTF_8);
+        int at = text.lastIndexOf("detsim: record: kept the run in ");
+        return at < 0 ? stderr : text.substring(0, at).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Keeps the recordings of runs a and b (the first and the one that differs), deletes the others. */
+    private void keepRecordings(int a, int b, PrintWriter err) throws IOException {
+        for (int i = 1; i <= runs; i++) if (i != a && i != b) deleteTree(recordFailures.resolve("run-" + i));
+        err.println("detsim: verify: kept the recordings of run " + a + " and run " + b + " in " + recordFailures
+                + " (detsim replay " + recordFailures.resolve("run-" + b) + ")");
     }
 
     /** Compares run b with run a; prints what differs and returns false if anything does. */
@@ -209,6 +263,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }

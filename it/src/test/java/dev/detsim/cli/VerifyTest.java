@@ -47,6 +47,31 @@ class VerifyTest {
     }
 
     @Test
+    void recordFailuresKeepsTheFirstAndTheDifferingRunsRecordingsAndNoneWhenAllAgree() throws Exception {
+        Path failures = dir.resolve("failures");
+        var r = verify("--runs", "3", "--record-failures=" + failures, "--", "cat", REAL_ENTROPY);
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("kept the recordings of run 1 and run 2 in " + failures), r.err());
+        try (var kept = Files.list(failures)) {
+            assertEquals(List.of("run-1", "run-2"), kept.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        var replay = Programs.run(new ProcessBuilder(Programs.detsimCommand(List.of("replay",
+                failures.resolve("run-2").toString()))), null, Programs.DEFAULT_TIMEOUT);
+        assertEquals(0, replay.status(), replay.err());
+        assertTrue(replay.err().contains("detsim: replay: identical"), replay.err());
+
+        Path none = dir.resolve("none");
+        var same = verify("--runs", "2", "--record-failures=" + none, "--", "true");
+        assertEquals(0, same.status(), same.err());
+        try (var kept = Files.list(none)) {
+            assertEquals(0, kept.count(), "nothing failed, nothing kept");
+        }
+        var again = verify("--runs", "2", "--record-failures=" + failures, "--", "true");
+        assertEquals(2, again.status(), again.err());
+        assertTrue(again.err().startsWith("detsim: --record-failures: " + failures + " is not empty"), again.err());
+    }
+
+    @Test
     void aDivergentEventIsShownWithContextFromBothRuns() {
         // The length python asks getrandom for comes from real entropy: the event logs part at that call.
         var r = verify("--", "/usr/bin/python3", "-c",
