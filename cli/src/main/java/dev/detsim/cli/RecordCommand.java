@@ -85,10 +85,7 @@ final class RecordCommand implements Callable<Integer> {
             return status;
         }
         try {
-            Manifest.Section eventsSection;
-            try (InputStream in = Files.newInputStream(events)) {
-                eventsSection = Recording.writeSection(out, "events", in);
-            }
+            Manifest.Section eventsSection = Recording.writeEvents(out, dev.detsim.recorder.EventLogFormat.read(events));
             Recording.writeManifest(out, new Manifest(null, 0, Version.number(), host(), List.copyOf(command),
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
                     runOptions, outcome(status, events, stats), outputs,

@@ -75,7 +75,16 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             Path events = work.resolve("events"), environ = work.resolve("environ");
             Environment.write(environ, m.environment());
-            copy(recording.section("events"), events);
+            List<dev.detsim.recorder.Event> recorded;
+            try {
+                recorded = recording.events();
+            } catch (RecordingException e) {
+                err.println("detsim: replay: " + e.getMessage());
+                return ExitCodes.RECORDING_UNREADABLE;
+            }
+            try (var w = Files.newBufferedWriter(events)) {
+                dev.detsim.recorder.RecordedEvents.writeLog(recorded, "replay of " + dir, w);
+            }
             List<String> cmd = new ArrayList<>(SelfLauncher.command());
             cmd.add("run");
             cmd.addAll(m.runOptions());

@@ -184,8 +184,8 @@ final class VerifyCommand implements Callable<Integer> {
             stderr = withoutRecordLine(stderr);
             Files.write(errFile, stderr);
             if (Files.exists(recording.resolve(Recording.MANIFEST))) {
-                try (var section = Recording.open(recording).section("events")) {
-                    Files.copy(section, events);
+                try (var w = Files.newBufferedWriter(events)) {
+                    dev.detsim.recorder.RecordedEvents.writeLog(Recording.open(recording).events(), "run " + index, w);
                 } catch (RecordingException e) {
                     throw new IOException(e.getMessage());
                 }

@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -142,6 +143,30 @@ public final class Recording {
         if (size != s.bytes()) {
             throw new RecordingException(file + " is corrupt: " + size + " bytes, the recording says " + s.bytes());
         }
+    }
+
+    /** Writes the run's events as the events section (see {@link RecordedEvents}); returns its manifest entry. */
+    public static Manifest.Section writeEvents(Path dir, List<Event> events) throws IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        RecordedEvents.write(events, bytes);
+        return writeSection(dir, "events", new java.io.ByteArrayInputStream(bytes.toByteArray()));
+    }
+
+    /** The recorded events, chains recomputed, which must add up to the recorded count and digest. */
+    public List<Event> events() throws RecordingException {
+        List<Event> events;
+        try (InputStream in = section("events")) {
+            events = RecordedEvents.read(in);
+        } catch (IOException e) {
+            throw new RecordingException(dir.resolve(manifest.sections().get("events").file()) + " is corrupt: "
+                    + firstLine(e));
+        }
+        String digest = events.isEmpty() ? "0".repeat(64) : events.get(events.size() - 1).chain();
+        if (events.size() != manifest.outcome().events() || !digest.equals(manifest.outcome().digest())) {
+            throw new RecordingException(dir.resolve(manifest.sections().get("events").file()) + " is corrupt: its "
+                    + events.size() + " events do not add up to the recorded digest");
+        }
+        return events;
     }
 
     /** The section's content, decompressed (checked when the recording was opened); null if there is none. */

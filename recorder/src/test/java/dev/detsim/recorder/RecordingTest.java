@@ -21,16 +21,23 @@ class RecordingTest {
     @TempDir
     Path dir;
 
-    private static final String EVENTS = "# detsim event log v1 seed=0 cmd=true\n"
-            + "0\t1\texec\t/usr/bin/true\t" + "ab".repeat(32) + "\n";
+    private static final List<Event> EVENTS = log("exec /usr/bin/true", "exit exit 0");
+
+    /** Events as a run's log gives them, chains and all: "kind detail" each, thread 1. */
+    private static List<Event> log(String... events) {
+        EventLog log = new EventLog();
+        List<Event> out = new java.util.ArrayList<>();
+        for (String e : events) out.add(log.append(1, e.split(" ", 2)[0], e.split(" ", 2)[1]));
+        return out;
+    }
 
     private Path write(Path d) throws IOException {
         Files.createDirectories(d);
-        var events = Recording.writeSection(d, "events", new ByteArrayInputStream(EVENTS.getBytes(StandardCharsets.UTF_8)));
+        var events = Recording.writeEvents(d, EVENTS);
         var stdin = Recording.writeSection(d, "stdin", new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)));
         Recording.writeManifest(d, new Manifest(null, 0, "test", new Manifest.Host("6.1", "x86_64", "cpu"),
                 List.of("true"), "/usr/bin/true", "/", List.of("B=2", "A=1"), List.of("--seed=0"),
-                new Manifest.Outcome(0, 1, "ab".repeat(32), 0), List.of("pipe", "file"),
+                new Manifest.Outcome(0, 2, EVENTS.get(1).chain(), 0), List.of("pipe", "file"),
                 List.of(new Manifest.FileHash("/usr/bin/true", 1, "00")), Recording.sections(events, stdin), null));
         return d;
     }
@@ -42,7 +49,7 @@ class RecordingTest {
         assertEquals(Recording.FORMAT, m.format());
         assertEquals(List.of("B=2", "A=1"), m.environment(), "the order the program got it");
         assertEquals("hello\n", new String(r.section("stdin").readAllBytes(), StandardCharsets.UTF_8));
-        assertEquals(EVENTS, new String(r.section("events").readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(EVENTS, r.events(), "seq and chains recomputed as the run had them");
         assertNotNull(m.checksum());
     }
 
@@ -95,7 +102,9 @@ class RecordingTest {
             };
             Files.write(target, mutated);
             try {
-                assertEquals(expected, Recording.open(r).manifest(), "a mutation that was accepted changed nothing");
+                Recording accepted = Recording.open(r);
+                assertEquals(expected, accepted.manifest(), "a mutation that was accepted changed nothing");
+                assertEquals(EVENTS, accepted.events());
             } catch (RecordingException e) {
                 refused++;
                 assertFalse(e.getMessage().contains("\n"), e.getMessage());
