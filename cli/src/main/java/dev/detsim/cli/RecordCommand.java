@@ -5,6 +5,9 @@ import static dev.detsim.cli.CommandModel.command;
 import static dev.detsim.cli.CommandModel.helpOptions;
 import static dev.detsim.cli.CommandModel.programArguments;
 
+import dev.detsim.recorder.Event;
+import dev.detsim.recorder.EventKind;
+import dev.detsim.recorder.EventLogFormat;
 import dev.detsim.recorder.Manifest;
 import dev.detsim.recorder.Recording;
 import dev.detsim.sandbox.arch.Arch;
@@ -18,7 +21,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,11 +90,11 @@ final class RecordCommand implements Callable<Integer> {
             return status;
         }
         try {
-            Manifest.Section eventsSection = Recording.writeEvents(out, dev.detsim.recorder.EventLogFormat.read(events));
+            List<Event> log = EventLogFormat.read(events);
+            Manifest.Section eventsSection = Recording.writeEvents(out, log);
             Recording.writeManifest(out, new Manifest(null, 0, Version.number(), host(), List.copyOf(command),
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
-                    runOptions, outcome(status, events, stats), outputs,
-                    List.of(new Manifest.FileHash(program.toString(), Files.size(program), Recording.sha256Of(program))),
+                    runOptions, outcome(status, log, stats), outputs, programs(program, log),
                     Recording.sections(eventsSection, stdinSection), null));
         } finally {
             Files.deleteIfExists(events);
@@ -118,8 +123,32 @@ final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    private static Manifest.Outcome outcome(int status, Path events, Path stats) throws IOException {
-        var log = dev.detsim.recorder.EventLogFormat.read(events);
+    /**
+     * The programs the run executed, each with its SHA-256: the command's, then every exec event's (a shell's
+     * children, a shim's real program), once each. One the host cannot see (under the run's private /tmp) is
+     * left out.
+     */
+    private static List<Manifest.FileHash> programs(Path program, List<Event> log) throws IOException {
+        Set<String> paths = new LinkedHashSet<>();
+        paths.add(program.toString());
+        for (Event e : log) {
+            if (!e.kind().equals(EventKind.EXEC.label())) continue;
+            String detail = e.detail();
+            for (String end : new String[] {" wrote ", " rdtsc-sites-patched="}) {
+                int at = detail.indexOf(end);
+                if (at >= 0) detail = detail.substring(0, at);
+            }
+            paths.add(EventLogFormat.unescape(detail));
+        }
+        List<Manifest.FileHash> hashes = new ArrayList<>();
+        for (String p : paths) {
+            Path file = Path.of(p);
+            if (Files.isRegularFile(file)) hashes.add(new Manifest.FileHash(p, Files.size(file), Recording.sha256Of(file)));
+        }
+        return hashes;
+    }
+
+    private static Manifest.Outcome outcome(int status, List<Event> log, Path stats) throws IOException {
         String digest = log.isEmpty() ? "0".repeat(64) : log.get(log.size() - 1).chain();
         long preemptions = 0;
         if (Files.exists(stats)) {

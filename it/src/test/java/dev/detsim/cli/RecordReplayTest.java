@@ -111,6 +111,17 @@ class RecordReplayTest {
         assertEquals(88, refused.status(), refused.err());
         assertEquals("detsim: replay: " + program + " changed since the recording", refused.err().split(" \\(SHA")[0]);
 
+        // A program the command's shell runs is kept too, and refused when it changed.
+        Path child = Files.copy(guest("pthreads"), dir.resolve("child-copy"));
+        Path viaShell = dir.resolve("via-shell");
+        var shell = record(viaShell, null, "sh", "-c", child + "; echo done");
+        assertEquals(0, shell.status(), shell.err());
+        Files.write(child, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+        var refusedChild = detsim(dir, null, "replay", viaShell.toString());
+        assertEquals(88, refusedChild.status(), refusedChild.err());
+        assertTrue(refusedChild.err().startsWith("detsim: replay: " + child + " changed since the recording"),
+                refusedChild.err());
+
         Path events = rec.resolve("events.gz");
         byte[] b = Files.readAllBytes(events);
         b[b.length / 2] ^= 0x40;

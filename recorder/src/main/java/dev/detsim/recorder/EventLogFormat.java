@@ -40,6 +40,22 @@ public final class EventLogFormat {
         return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n");
     }
 
+    /** The text a field held before {@link #escape}: \\, \t and \n back to backslash, tab and newline. */
+    public static String unescape(String s) {
+        if (s.indexOf('\\') < 0) return s;
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                b.append(n == 't' ? '\t' : n == 'n' ? '\n' : n);
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     /** Reads a log written by {@link EventLog}; refuses other versions with a clear message. */
     public static List<Event> read(Path file) throws IOException {
         List<Event> events = new ArrayList<>();

@@ -120,4 +120,11 @@ class EventLogTest {
         assertEquals(3, prefix.index(), "a log that stops early diverges where it ends");
         assertEquals(List.of("e2"), prefix.contextA().stream().map(Event::detail).toList());
     }
+
+    @org.junit.jupiter.api.Test
+    void unescapeUndoesEscape() {
+        for (String t : new String[] {"plain", "a\tb", "line\nnext", "back\\slash", "\\t is not a tab", "", "end\\"}) {
+            org.junit.jupiter.api.Assertions.assertEquals(t, EventLogFormat.unescape(EventLogFormat.escape(t)), t);
+        }
+    }
 }
