@@ -27,8 +27,8 @@ final class WorldOptions {
                         + " to the next deadline when every thread waits.");
         chaos = flag(spec, "--chaos",
                 "Choose the thread interleaving at random from --seed (PCT-style priorities), to find"
-                        + " races: each seed gives another interleaving, the same seed the same one. Without it the"
-                        + " order is round-robin.");
+                        + " races: each seed gives another interleaving, the same seed the same one. Every syscall"
+                        + " then stops and may switch threads (slower). Without it the order is round-robin.");
         noPin = flag(spec, "--no-pin",
                 "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).");
         hostPids = flag(spec, "--host-pids",

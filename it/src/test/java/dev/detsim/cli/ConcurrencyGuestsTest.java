@@ -56,6 +56,22 @@ class ConcurrencyGuestsTest {
     }
 
     @Test
+    void underChaosEverySyscallIsASchedulingPointSoARaceAroundGetppidIsFound() {
+        // Issue 20 item 4: getppid stops for no handler; without a stop there, 30 seeds printed 800 every time.
+        List<String> lost = new java.util.ArrayList<>();
+        for (int seed = 1; seed <= 10; seed++) {
+            var r = detsimRun(List.of("--chaos", "--seed=" + seed), List.of(guest("racy_getppid").toString()), null);
+            assertEquals(0, r.status(), r.err());
+            if (!r.out().equals("800\n")) lost.add(seed + ": " + r.out().strip());
+        }
+        assertFalse(lost.isEmpty(), "10 chaos seeds and no lost update");
+        String seed = lost.get(0).split(":")[0];
+        assertVerified(3, List.of("--chaos", "--seed=" + seed, "--", guest("racy_getppid").toString()));
+        var plain = detsimRun(List.of(), List.of(guest("racy_getppid").toString()), null);
+        assertEquals("800\n", plain.out(), "without --chaos, turns end only where a handler stops the program");
+    }
+
+    @Test
     void pipeReadsFollowTheInterleavingButTheDataArrivesIntact() {
         var nat = nativeRun(List.of(guest("pipe_relay").toString()), null);
         Set<String> interleavings = new HashSet<>();

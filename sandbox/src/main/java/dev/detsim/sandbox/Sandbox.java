@@ -71,11 +71,24 @@ public final class Sandbox {
         machineFiles.materialize();
         boolean privateTmp = privateTmp(b, path);
         try (RandomDevices randomDevices = new RandomDevices(b.seed)) {
-            TracerOptions options = new TracerOptions(b.pinToOneCpu, b.intercept, b.trace,
+            TracerOptions options = new TracerOptions(b.pinToOneCpu, b.chaos ? everySyscall(arch, b.intercept) : b.intercept,
+                    b.trace,
                     handlers(machine, machineFiles, randomDevices, clocks, scheduler, privateTmp), b.keepFds, b.warnings,
                     true, b.pidNamespace, privateTmp, b.events, scheduler, clocks, b.preemption);
             return new Tracer(arch, options).run(path, argv, b.environment);
         }
+    }
+
+    /**
+     * Under --chaos every syscall the program makes stops, so every one is a point where the seeded schedule may
+     * switch threads: a race whose window holds only calls no handler needs (getppid, a write to a pipe) is
+     * otherwise never split, since a turn ends only at a stop. Such stops pass the call through and are not
+     * events; they cost a stop each, which a search for races pays gladly.
+     */
+    private static Set<Syscall> everySyscall(Arch arch, Set<Syscall> also) {
+        Set<Syscall> all = EnumSet.copyOf(also.isEmpty() ? EnumSet.noneOf(Syscall.class) : also);
+        for (Syscall s : Syscall.values()) if (arch.number(s) >= 0) all.add(s);
+        return all;
     }
 
     /**
