@@ -1,19 +1,16 @@
 package dev.detsim.scheduler;
 
-import dev.detsim.abi.Errno;
-import dev.detsim.abi.Futex;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * Decides which one traced thread runs, and owns everything that decides when a waiting thread may go on:
- * the virtual clock, futex queues, deadlines and other waits. Pure Java and single-threaded: the tracer
+ * the virtual clock, futex queues, deadlines and other waits — the threads' states and their waits in
+ * {@link ThreadRecords}, futex(2) itself in {@link FutexEmulation}. Pure Java and single-threaded: the tracer
  * thread is its only caller.
  *
  * <p>The tracer's loop: call {@link #next()}; on {@link Decision.Run} resume that thread until its next
@@ -28,14 +25,9 @@ import java.util.function.Predicate;
 public final class Scheduler {
     private final SchedulingPolicy policy;
     private final VirtualClock clock;
-    private final TreeMap<ThreadId, ThreadRecord> threads = new TreeMap<>();
-    /**
-     * The threads not EXITED, in id order: what every scan between turns goes over. A program that starts
-     * thousands of processes (a shell loop) would otherwise make each scheduling point cost time in proportion
-     * to every thread it ever had.
-     */
-    private final TreeMap<ThreadId, ThreadRecord> live = new TreeMap<>();
-    private final FutexTable futexes = new FutexTable();
+    private final ThreadRecords records = new ThreadRecords();
+    private final FutexTable futexes = records.futexes;
+    private final FutexEmulation futexEmulation = new FutexEmulation(records);
     private final TimerQueue timers = new TimerQueue();
 
     /**
@@ -75,10 +67,7 @@ public final class Scheduler {
 
     /** A new thread (the first one, or a clone/fork child): RUNNABLE. */
     public void spawn(ThreadId thread, ProcessId process) {
-        if (threads.containsKey(thread)) throw misuse(thread + " already exists (" + threads.get(thread).state + ")");
-        ThreadRecord r = new ThreadRecord(thread, process);
-        threads.put(thread, r);
-        live.put(thread, r);
+        records.add(thread, process);
     }
 
     /** The thread is gone, from any state (exit, exit_group, killed while stopped or parked). */
@@ -87,13 +76,10 @@ public final class Scheduler {
         switch (r.state) {
             case EXITED -> throw misuse(thread + " exited twice");
             case RUNNING -> endTurn(r, TurnEnd.EXITED);
-            case BLOCKED -> leaveQueue(r);
+            case BLOCKED -> records.leaveQueue(r);
             case RUNNABLE -> r.pendingWakeUp = null;
         }
-        r.state = ThreadState.EXITED;
-        r.condition = null;
-        r.deadline = Deadline.NONE;
-        live.remove(thread);
+        records.exited(r);
     }
 
     // ---- the decision -------------------------------------------------------------------------------
@@ -113,9 +99,9 @@ public final class Scheduler {
             turns++;
             chargeDue = false;
         }
-        expireDeadlines();
+        records.expireDeadlines(clock.now());
         runnable.clear();
-        collect(ThreadState.RUNNABLE, runnable);
+        records.collect(ThreadState.RUNNABLE, runnable);
         if (runnable.isEmpty()) return nothingRunnable();
 
         ThreadId choice = policy.choose(new SchedulingPoint(runnableView, Optional.ofNullable(endedThread), ended, turns));
@@ -124,7 +110,7 @@ public final class Scheduler {
         }
         endedThread = null;
         ended = TurnEnd.NONE;
-        ThreadRecord r = threads.get(choice);
+        ThreadRecord r = records.known(choice);
         r.state = ThreadState.RUNNING;
         r.turnWakeUp = r.pendingWakeUp;
         r.pendingWakeUp = null;
@@ -134,11 +120,11 @@ public final class Scheduler {
 
     private Decision nothingRunnable() {
         List<ThreadId> blocked = new ArrayList<>();
-        collect(ThreadState.BLOCKED, blocked);
+        records.collect(ThreadState.BLOCKED, blocked);
         if (blocked.isEmpty()) return new Decision.NothingLeft();
         Deadline earliest = Deadline.NONE;
         for (ThreadId t : blocked) {
-            Deadline d = threads.get(t).deadline;
+            Deadline d = records.known(t).deadline;
             if (d.compareTo(earliest) < 0) earliest = d;
         }
         OptionalLong timer = timers.earliest();
@@ -146,13 +132,13 @@ public final class Scheduler {
         if (earliest.isNone()) {
             List<DeadlockReport.Waiter> waiters = new ArrayList<>();
             for (ThreadId t : blocked) {
-                ThreadRecord r = threads.get(t);
+                ThreadRecord r = records.known(t);
                 waiters.add(new DeadlockReport.Waiter(t, r.process, r.condition));
             }
             return new Decision.Deadlock(new DeadlockReport(clock.now(), waiters));
         }
         clock.advanceTo(earliest.nanos());
-        return new Decision.AdvanceClock(clock.now(), expireDeadlines());
+        return new Decision.AdvanceClock(clock.now(), records.expireDeadlines(clock.now()));
     }
 
     // ---- how the running thread's turn ends ---------------------------------------------------------
@@ -208,7 +194,7 @@ public final class Scheduler {
         if (condition instanceof WaitCondition.Sleep && deadline.isNone()) {
             throw misuse(thread + " would sleep forever: a sleep needs a deadline");
         }
-        park(r, condition, deadline);
+        records.park(r, condition, deadline);
         endTurn(r, TurnEnd.BLOCKED);
     }
 
@@ -223,7 +209,7 @@ public final class Scheduler {
         if (w == null || w.cause() != WakeUp.Cause.MAY_BE_READY) {
             throw misuse(thread + " was not resumed to retry a wait (its turn began with " + w + "); use block()");
         }
-        park(r, w.condition(), w.deadline());
+        records.park(r, w.condition(), w.deadline());
         endTurn(r, TurnEnd.RETRY_FAILED);
     }
 
@@ -233,50 +219,14 @@ public final class Scheduler {
      * Emulates one futex operation for caller. A wait must come from the RUNNING thread; wakes may come from
      * any known thread (the kernel's CLONE_CHILD_CLEARTID wake at exit is made for an exiting thread).
      * Argument errors Linux reports (bitset 0, an unaligned word, negative requeue counts) come back as
-     * EINVAL, a failed value check as EAGAIN, and an already passed deadline as ETIMEDOUT.
+     * EINVAL, a failed value check as EAGAIN, and an already passed deadline as ETIMEDOUT. A wait that blocks
+     * ends the caller's turn.
      */
     public FutexOutcome futex(ThreadId caller, FutexOp op) {
         ThreadRecord r = known(caller);
-        return switch (op) {
-            case FutexOp.Wait w -> futexWait(r, w);
-            case FutexOp.Wake w -> {
-                if (w.bitset() == 0 || !w.key().aligned()) yield FutexOutcome.Completed.error(Errno.EINVAL);
-                yield new FutexOutcome.Completed(wakeAll(futexes.wake(w.key(), w.count(), w.bitset())));
-            }
-            case FutexOp.Requeue q -> futexRequeue(q);
-            case FutexOp.WakeOp o -> {
-                if (!o.first().aligned() || !o.second().aligned()) yield FutexOutcome.Completed.error(Errno.EINVAL);
-                int woken = wakeAll(futexes.wake(o.first(), o.firstCount(), Futex.FUTEX_BITSET_MATCH_ANY));
-                if (o.comparisonHeld()) woken += wakeAll(futexes.wake(o.second(), o.secondCount(), Futex.FUTEX_BITSET_MATCH_ANY));
-                yield new FutexOutcome.Completed(woken);
-            }
-        };
-    }
-
-    private FutexOutcome futexWait(ThreadRecord r, FutexOp.Wait w) {
-        if (r.state != ThreadState.RUNNING) throw misuse(r.id + " cannot futex-wait: it is " + r.state + ", not RUNNING");
-        if (w.bitset() == 0 || !w.key().aligned()) return FutexOutcome.Completed.error(Errno.EINVAL);
-        if (!w.valueMatched()) return FutexOutcome.Completed.error(Errno.EAGAIN);
-        if (w.deadline().passedAt(clock.now())) return FutexOutcome.Completed.error(Errno.ETIMEDOUT);
-        futexes.enqueue(w.key(), r.id, w.bitset());
-        park(r, new WaitCondition.FutexWait(w.key(), w.bitset()), w.deadline());
-        endTurn(r, TurnEnd.BLOCKED);
-        return new FutexOutcome.Blocked();
-    }
-
-    private FutexOutcome futexRequeue(FutexOp.Requeue q) {
-        if (q.wakeCount() < 0 || q.requeueLimit() < 0 || !q.from().aligned() || !q.to().aligned()) {
-            return FutexOutcome.Completed.error(Errno.EINVAL);
-        }
-        if (!q.valueMatched()) return FutexOutcome.Completed.error(Errno.EAGAIN);
-        FutexTable.Requeued result = futexes.requeue(q.from(), q.wakeCount(), q.to(), q.requeueLimit());
-        int woken = wakeAll(result.woken());
-        for (ThreadId t : result.moved()) {
-            ThreadRecord m = threads.get(t);
-            int bitset = ((WaitCondition.FutexWait) m.condition).bitset();
-            m.condition = new WaitCondition.FutexWait(q.to(), bitset);
-        }
-        return new FutexOutcome.Completed(woken + result.moved().size());
+        FutexOutcome outcome = futexEmulation.apply(r, op, clock.now());
+        if (outcome instanceof FutexOutcome.Blocked) endTurn(r, TurnEnd.BLOCKED);
+        return outcome;
     }
 
     /** Whether thread is blocked in a futex wait on key. */
@@ -293,7 +243,7 @@ public final class Scheduler {
     public boolean wakeFutexWaiter(ThreadId thread) {
         ThreadRecord r = known(thread);
         if (r.state != ThreadState.BLOCKED || !(r.condition instanceof WaitCondition.FutexWait)) return false;
-        wake(r, WakeUp.Cause.WOKEN);
+        records.wake(r, WakeUp.Cause.WOKEN);
         return true;
     }
 
@@ -311,7 +261,7 @@ public final class Scheduler {
     public boolean interrupt(ThreadId thread) {
         ThreadRecord r = known(thread);
         if (r.state != ThreadState.BLOCKED) return false;
-        wake(r, WakeUp.Cause.INTERRUPTED);
+        records.wake(r, WakeUp.Cause.INTERRUPTED);
         return true;
     }
 
@@ -326,7 +276,7 @@ public final class Scheduler {
         if (r.condition instanceof WaitCondition.FutexWait) {
             throw misuse(thread + " waits on a futex; wake it with futex(), interrupt() or its deadline, not retry()");
         }
-        wake(r, WakeUp.Cause.MAY_BE_READY);
+        records.wake(r, WakeUp.Cause.MAY_BE_READY);
         return true;
     }
 
@@ -336,23 +286,12 @@ public final class Scheduler {
      * returned in id order.
      */
     public List<ThreadId> readyAgain(ProcessId process, int fd, int events) {
-        return retryWhere(c -> c instanceof WaitCondition.Readiness r && r.matches(process, fd, events), null);
+        return records.retryWhere(c -> c instanceof WaitCondition.Readiness r && r.matches(process, fd, events), null);
     }
 
     /** child, a child of parent, exited: retries parent's threads waiting for it or for any child. */
     public List<ThreadId> childExited(ProcessId parent, ProcessId child) {
-        return retryWhere(c -> c instanceof WaitCondition.ChildExit e && e.matches(child), parent);
-    }
-
-    private List<ThreadId> retryWhere(Predicate<WaitCondition> matches, ProcessId process) {
-        List<ThreadId> woken = new ArrayList<>();
-        for (ThreadRecord r : live.values()) {
-            if (r.state != ThreadState.BLOCKED || !matches.test(r.condition)) continue;
-            if (process != null && !process.equals(r.process)) continue;
-            wake(r, WakeUp.Cause.MAY_BE_READY);
-            woken.add(r.id);
-        }
-        return woken;
+        return records.retryWhere(c -> c instanceof WaitCondition.ChildExit e && e.matches(child), parent);
     }
 
     // ---- queries ------------------------------------------------------------------------------------
@@ -377,12 +316,12 @@ public final class Scheduler {
 
     /** Every thread ever spawned, in id order. */
     public Set<ThreadId> threads() {
-        return Collections.unmodifiableSet(threads.keySet());
+        return records.all();
     }
 
     /** The threads that have not exited, in id order. */
     public Set<ThreadId> liveThreads() {
-        return Collections.unmodifiableSet(live.keySet());
+        return records.alive();
     }
 
     public ProcessId processOf(ThreadId thread) {
@@ -436,59 +375,8 @@ public final class Scheduler {
         running = null;
     }
 
-    private void park(ThreadRecord r, WaitCondition condition, Deadline deadline) {
-        r.state = ThreadState.BLOCKED;
-        r.condition = condition;
-        r.deadline = deadline;
-    }
-
-    private int wakeAll(List<ThreadId> dequeued) {
-        for (ThreadId t : dequeued) {
-            finishWait(threads.get(t), WakeUp.Cause.WOKEN); // the table already dequeued it
-        }
-        return dequeued.size();
-    }
-
-    private void wake(ThreadRecord r, WakeUp.Cause cause) {
-        leaveQueue(r);
-        finishWait(r, cause);
-    }
-
-    private void finishWait(ThreadRecord r, WakeUp.Cause cause) {
-        r.pendingWakeUp = new WakeUp(r.condition, cause, r.deadline);
-        r.state = ThreadState.RUNNABLE;
-        r.condition = null;
-        r.deadline = Deadline.NONE;
-    }
-
-    private void leaveQueue(ThreadRecord r) {
-        if (r.condition instanceof WaitCondition.FutexWait f && !futexes.remove(f.key(), r.id)) {
-            throw misuse(r.id + " waits on " + f.key() + " but is not in its queue");
-        }
-    }
-
-    /** Wakes every BLOCKED thread whose deadline has passed, in id order (no list made when none has). */
-    private List<ThreadId> expireDeadlines() {
-        List<ThreadId> woken = List.of();
-        for (ThreadRecord r : live.values()) {
-            if (r.state == ThreadState.BLOCKED && r.deadline.passedAt(clock.now())) {
-                wake(r, WakeUp.Cause.DEADLINE_PASSED);
-                if (woken.isEmpty()) woken = new ArrayList<>();
-                woken.add(r.id);
-            }
-        }
-        return woken;
-    }
-
-    /** Adds the live threads in state (not EXITED) to out, in id order. */
-    private void collect(ThreadState state, List<ThreadId> out) {
-        for (ThreadRecord r : live.values()) if (r.state == state) out.add(r.id);
-    }
-
     private ThreadRecord known(ThreadId thread) {
-        ThreadRecord r = threads.get(thread);
-        if (r == null) throw misuse("unknown " + thread + "; spawn() it first");
-        return r;
+        return records.known(thread);
     }
 
     private ThreadRecord running(ThreadId thread, String what) {
@@ -501,6 +389,6 @@ public final class Scheduler {
     }
 
     private static IllegalStateException misuse(String message) {
-        return new IllegalStateException(message);
+        return ThreadRecords.misuse(message);
     }
 }
