@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The open family: opens of paths that the virtual world stands in for (the machine's /proc and /sys files,
- * the random devices) go to detsim's files instead. The path argument is rewritten in the thread's stack
+ * The open family: opens of paths that the virtual world stands in for (the machine's /proc and /sys files and
+ * /etc/hosts, the random devices) go to detsim's files instead. The path argument is rewritten in the thread's stack
  * scratch space before the kernel runs the call, so reads, fstat and close then work as usual on a real
  * file. Only absolute paths are matched; opens relative to a directory descriptor, and openat2, are not.
  */
@@ -33,10 +33,7 @@ public final class OpenRedirectHandler implements SyscallHandler {
     public Disposition onSyscall(SyscallStop stop) {
         int pathArgument = stop.syscall() == Syscall.OPEN ? 0 : 1;
         String path = stop.memory().readCString(stop.tid(), stop.argument(pathArgument), MAX_PATH);
-        if (path == null || !(path.startsWith("/proc/") || path.startsWith("/sys/") || path.startsWith("/dev/")
-                || path.equals("/etc/hosts"))) {
-            return Disposition.PASSTHROUGH;
-        }
+        if (path == null) return Disposition.PASSTHROUGH; // each redirect knows its own paths (a map lookup)
         for (PathRedirect r : redirects) {
             PathRedirect.Target target = r.redirect(path);
             if (target == null) continue;
