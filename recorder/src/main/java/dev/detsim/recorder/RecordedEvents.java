@@ -7,10 +7,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -32,14 +29,15 @@ public final class RecordedEvents {
         w.flush();
     }
 
-    /** The events with their seq and chain values; IOException if the section is not one. */
+    /**
+     * The events with their seq and chain values (recomputed by an {@link EventLog}, as the run computed them;
+     * details stay escaped, as {@link EventLogFormat#read} gives them); IOException if the section is not one.
+     */
     public static List<Event> read(InputStream in) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         if (!HEADER.equals(r.readLine())) throw new IOException("not a recorded events section");
-        MessageDigest sha = sha256();
-        byte[] chain = new byte[32];
+        EventLog chain = new EventLog();
         List<Event> events = new ArrayList<>();
-        HexFormat hex = HexFormat.of();
         for (String line; (line = r.readLine()) != null; ) {
             String[] f = line.split("\t", -1);
             if (f.length != 3) throw new IOException("event " + events.size() + ": expected 3 tab-separated fields");
@@ -49,11 +47,8 @@ public final class RecordedEvents {
             } catch (NumberFormatException e) {
                 throw new IOException("event " + events.size() + ": bad thread number");
             }
-            String canonical = events.size() + "\t" + line;
-            sha.update(chain);
-            sha.update(canonical.getBytes(StandardCharsets.UTF_8));
-            chain = sha.digest();
-            events.add(new Event(events.size(), thread, f[1], f[2], hex.formatHex(chain)));
+            Event e = chain.append(thread, EventLogFormat.unescape(f[1]), EventLogFormat.unescape(f[2]));
+            events.add(new Event(e.seq(), thread, f[1], f[2], e.chain()));
         }
         return events;
     }
@@ -66,13 +61,5 @@ public final class RecordedEvents {
             out.write('\n');
         }
         out.flush();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
