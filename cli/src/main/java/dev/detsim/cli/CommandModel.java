@@ -59,10 +59,15 @@ final class CommandModel {
 
     /** CMD...: the program and its arguments, at least one. */
     static PositionalParamSpec programArguments(CommandSpec spec) {
-        PositionalParamSpec cmd = PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("CMD")
-                .type(List.class).auxiliaryTypes(String.class).description("The program and its arguments.").build();
-        spec.addPositional(cmd);
-        return cmd;
+        return positional(spec, PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("CMD")
+                .type(List.class).auxiliaryTypes(String.class).description("The program and its arguments."));
+    }
+
+    /** Any other positional parameter. */
+    static PositionalParamSpec positional(CommandSpec spec, PositionalParamSpec.Builder parameter) {
+        PositionalParamSpec built = parameter.build();
+        spec.addPositional(built);
+        return built;
     }
 
     static boolean isOn(OptionSpec flag) {

@@ -27,8 +27,9 @@ final class OutputStreams {
     static String kindOf(int fd) {
         Path p = Path.of("/proc/self/fd/" + fd);
         try {
-            int mode = (Integer) Files.getAttribute(p, "unix:mode");
-            long rdev = (Long) Files.getAttribute(p, "unix:rdev");
+            var attributes = Files.readAttributes(p, "unix:mode,rdev");
+            int mode = (Integer) attributes.get("mode");
+            long rdev = (Long) attributes.get("rdev");
             return switch (mode & 0170000) {
                 case 0010000 -> PIPE;
                 // An empty file: its permissions and the directory it is in (its device) are part of what fstat shows.

@@ -49,6 +49,9 @@ final class RecordCommand implements Callable<Integer> {
             .type(Path.class).description("Where the recording goes: a new or empty directory."));
     private final WorldOptions world = new WorldOptions(spec);
 
+    /** The start of record's last line, which names the recording. */
+    static final String KEPT = "detsim: record: kept the run in ";
+
     private Path out;
     private List<String> command;
 
@@ -85,11 +88,8 @@ final class RecordCommand implements Callable<Integer> {
         StdinTee stdin = new StdinTee(out, p.getOutputStream());
         int status = p.waitFor();
         Manifest.Section stdinSection = stdin.finish();
-        if (!Files.exists(events)) { // the run did not start (detsim run said why)
-            Files.deleteIfExists(environ);
-            return status;
-        }
         try {
+            if (!Files.exists(events)) return status; // the run did not start (detsim run said why)
             List<Event> log = EventLogFormat.read(events);
             Manifest.Section eventsSection = Recording.writeEvents(out, log);
             Recording.writeManifest(out, new Manifest(null, 0, Version.number(), host(), List.copyOf(command),
@@ -101,7 +101,7 @@ final class RecordCommand implements Callable<Integer> {
             Files.deleteIfExists(stats);
             Files.deleteIfExists(environ);
         }
-        err.println("detsim: record: kept the run in " + out + " (detsim replay " + out + ")");
+        err.println(KEPT + out + " (detsim replay " + out + ")");
         return status;
     }
 
@@ -149,7 +149,7 @@ final class RecordCommand implements Callable<Integer> {
     }
 
     private static Manifest.Outcome outcome(int status, List<Event> log, Path stats) throws IOException {
-        String digest = log.isEmpty() ? "0".repeat(64) : log.get(log.size() - 1).chain();
+        String digest = EventLogFormat.digestOf(log);
         long preemptions = 0;
         if (Files.exists(stats)) {
             Matcher m = Pattern.compile("\"nondeterministicPreemptions\":(\\d+)").matcher(Files.readString(stats));

@@ -26,7 +26,7 @@ final class ReplayCheck {
     static ReplayCheck load(Path file, Integer status, EventLog events) throws IOException {
         var expected = EventLogFormat.read(file);
         events.checkWith(new ExpectedEvents(expected));
-        String digest = expected.isEmpty() ? "0".repeat(64) : expected.get(expected.size() - 1).chain();
+        String digest = EventLogFormat.digestOf(expected);
         return new ReplayCheck(status == null ? 0 : status, digest);
     }
 

@@ -2,6 +2,7 @@ package dev.detsim.cli;
 
 import static dev.detsim.cli.CommandModel.command;
 import static dev.detsim.cli.CommandModel.helpOptions;
+import static dev.detsim.cli.CommandModel.positional;
 
 import dev.detsim.recorder.Manifest;
 import dev.detsim.recorder.Recording;
@@ -35,19 +36,13 @@ final class ReplayCommand implements Callable<Integer> {
             "70:internal error in detsim",
             "87:the run parted from the recording (detsim showed where)",
             "88:a file the recording depends on changed or is gone (one line names it); nothing was run");
-    private final PositionalParamSpec dirParameter = add(spec, PositionalParamSpec.builder().index("0").arity("1")
-            .required(true).paramLabel("DIR").type(Path.class).description("The recording's directory."));
+    private final PositionalParamSpec dirParameter = positional(spec, PositionalParamSpec.builder().index("0")
+            .arity("1").required(true).paramLabel("DIR").type(Path.class).description("The recording's directory."));
 
     private Path dir;
 
     ReplayCommand() {
         helpOptions(spec);
-    }
-
-    private static PositionalParamSpec add(CommandSpec spec, PositionalParamSpec.Builder p) {
-        PositionalParamSpec built = p.build();
-        spec.addPositional(built);
-        return built;
     }
 
     @Override
@@ -138,14 +133,5 @@ final class ReplayCommand implements Callable<Integer> {
                 // the run closed its end: it reads no more
             }
         });
-    }
-
-    /** Writes a section out to file; false if the recording has none. */
-    private static boolean copy(InputStream section, Path file) throws IOException {
-        if (section == null) return false;
-        try (section) {
-            Files.copy(section, file);
-        }
-        return true;
     }
 }

@@ -198,7 +198,7 @@ final class VerifyCommand implements Callable<Integer> {
     /** record's last line names its directory, which differs from run to run: not part of what is compared. */
     private static byte[] withoutRecordLine(byte[] stderr) {
         String text = new String(stderr, StandardCharsets.UTF_8);
-        int at = text.lastIndexOf("detsim: record: kept the run in ");
+        int at = text.lastIndexOf(RecordCommand.KEPT);
         return at < 0 ? stderr : text.substring(0, at).getBytes(StandardCharsets.UTF_8);
     }
 

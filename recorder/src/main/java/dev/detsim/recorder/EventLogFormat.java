@@ -56,6 +56,11 @@ public final class EventLogFormat {
         return b.toString();
     }
 
+    /** A run's digest from its events: the last one's chain value, 64 zeros for none (as {@link EventLog#digest}). */
+    public static String digestOf(List<Event> events) {
+        return events.isEmpty() ? "0".repeat(64) : events.get(events.size() - 1).chain();
+    }
+
     /** Reads a log written by {@link EventLog}; refuses other versions with a clear message. */
     public static List<Event> read(Path file) throws IOException {
         List<Event> events = new ArrayList<>();

@@ -161,7 +161,7 @@ public final class Recording {
             throw new RecordingException(dir.resolve(manifest.sections().get("events").file()) + " is corrupt: "
                     + firstLine(e));
         }
-        String digest = events.isEmpty() ? "0".repeat(64) : events.get(events.size() - 1).chain();
+        String digest = EventLogFormat.digestOf(events);
         if (events.size() != manifest.outcome().events() || !digest.equals(manifest.outcome().digest())) {
             throw new RecordingException(dir.resolve(manifest.sections().get("events").file()) + " is corrupt: its "
                     + events.size() + " events do not add up to the recorded digest");

@@ -86,7 +86,8 @@ public final class Sandbox {
      * events; they cost a stop each, which a search for races pays gladly.
      */
     private static Set<Syscall> everySyscall(Arch arch, Set<Syscall> also) {
-        Set<Syscall> all = EnumSet.copyOf(also.isEmpty() ? EnumSet.noneOf(Syscall.class) : also);
+        Set<Syscall> all = EnumSet.noneOf(Syscall.class);
+        all.addAll(also);
         for (Syscall s : Syscall.values()) if (arch.number(s) >= 0) all.add(s);
         return all;
     }
