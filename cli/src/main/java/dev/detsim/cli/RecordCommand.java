@@ -37,7 +37,8 @@ final class RecordCommand implements Callable<Integer> {
         "Runs CMD as detsim run does (same output, same exit status) and keeps the run in DIR, a"
                 + " recording that detsim replay runs again and checks event by event (docs/RECORDING.md). Kept: the"
                 + " command, environment, working directory and options, the event log, everything read from stdin,"
-                + " the kinds of stdout and stderr, and the SHA-256 of the executable. stdin reaches CMD through a"
+                + " the kinds of stdout and stderr, the SHA-256 of every program executed and file read, and the"
+                + " files CMD changed or created as they were before. stdin reaches CMD through a"
                 + " pipe (so CMD sees no terminal). Input from other outside peers (sockets, signals) is not kept"
                 + " yet: such runs may not replay, and replay says where they part."},
             "0..255:CMD's own exit status (killed by signal S: 128+S), as with run",
@@ -48,6 +49,11 @@ final class RecordCommand implements Callable<Integer> {
     private final OptionSpec outOption = add(spec, OptionSpec.builder("--out").required(true).paramLabel("DIR")
             .type(Path.class).description("Where the recording goes: a new or empty directory."));
     private final WorldOptions world = new WorldOptions(spec);
+    private final OptionSpec portableOption = CommandModel.flag(spec, "--portable",
+            "Keep the content of every file the run read and every program it executed in the recording, not only"
+                    + " their SHA-256, so that it replays on a machine that lacks them or has other versions (replay"
+                    + " puts them in place in overlay mounts of its own, which needs root). Without it, replay refuses"
+                    + " where one of them differs.");
 
     /** The start of record's last line, which names the recording. */
     static final String KEPT = "detsim: record: kept the run in ";
@@ -73,6 +79,7 @@ final class RecordCommand implements Callable<Integer> {
         Path program = ((ProgramLookup.Found) lookup).path();
         prepareOut();
         Path events = out.resolve(".events.tmp"), stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp");
+        Path inputFiles = out.resolve(".files.tmp");
         List<String> environment = Environment.own();
         List<String> outputs = OutputStreams.own(); // before the run writes to them
         Environment.write(environ, environment);
@@ -80,7 +87,8 @@ final class RecordCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(SelfLauncher.command());
         cmd.add("run");
         cmd.addAll(runOptions);
-        cmd.addAll(List.of("--events=" + events, "--stats=" + stats, "--environment-file=" + environ, "--"));
+        cmd.addAll(List.of("--events=" + events, "--stats=" + stats, "--environment-file=" + environ,
+                "--input-files=" + inputFiles, "--"));
         cmd.addAll(command);
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -92,14 +100,19 @@ final class RecordCommand implements Callable<Integer> {
             if (!Files.exists(events)) return status; // the run did not start (detsim run said why)
             List<Event> log = EventLogFormat.read(events);
             Manifest.Section eventsSection = Recording.writeEvents(out, log);
+            RecordedFiles files = RecordedFiles.keep(inputFiles, out);
+            List<Manifest.FileHash> hashed = files.withPrograms(programs(program, log));
+            if (CommandModel.isOn(portableOption)) hashed = files.pack(hashed, out);
             Recording.writeManifest(out, new Manifest(null, 0, Version.number(), host(), List.copyOf(command),
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
-                    runOptions, outcome(status, log, stats), outputs, programs(program, log),
-                    Recording.sections(eventsSection, stdinSection), null));
+                    runOptions, outcome(status, log, stats), outputs, hashed,
+                    files.restore.isEmpty() ? null : files.restore,
+                    Recording.sections(eventsSection, stdinSection, files.sections), null));
         } finally {
             Files.deleteIfExists(events);
             Files.deleteIfExists(stats);
             Files.deleteIfExists(environ);
+            RecordedFiles.clean(inputFiles);
         }
         err.println(KEPT + out + " (detsim replay " + out + ")");
         return status;

@@ -24,9 +24,11 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 final class ReplayCommand implements Callable<Integer> {
     final CommandSpec spec = command(this, "replay", new String[] {
         "Runs the recording in DIR (made by detsim record) again: the same command, environment,"
-                + " working directory, options and stdin, stdout and stderr of the recorded kinds, and checks every"
-                + " event against the recorded digest chain. It first checks the recording and the files it"
-                + " depends on, and refuses, naming the file, if one changed. When the run is identical the last"
+                + " working directory, options and stdin, stdout and stderr of the recorded kinds, the files the"
+                + " recorded run changed or created as it found them (in overlay mounts of its own: the user's"
+                + " files are not touched; needs root), and checks every event against the recorded digest chain."
+                + " It first checks the recording and the files it depends on, and refuses, naming each, if one"
+                + " changed. When the run is identical the last"
                 + " line is \"detsim: replay: identical, N events, digest HEX\" and detsim exits with the recorded"
                 + " status; at the first event that differs the run is stopped and detsim shows that event, recorded"
                 + " and replayed, with the recorded events before it."},
@@ -35,7 +37,8 @@ final class ReplayCommand implements Callable<Integer> {
             "65:the recording cannot be read (corrupt, truncated, not a recording, another version; one line says why)",
             "70:internal error in detsim",
             "87:the run parted from the recording (detsim showed where)",
-            "88:a file the recording depends on changed or is gone (one line names it); nothing was run");
+            "88:a file the recording depends on changed or is gone (one line names each), or the files the run"
+                    + " changed cannot be put back (one line says why); nothing was run");
     private final PositionalParamSpec dirParameter = positional(spec, PositionalParamSpec.builder().index("0")
             .arity("1").required(true).paramLabel("DIR").type(Path.class).description("The recording's directory."));
 
@@ -57,9 +60,10 @@ final class ReplayCommand implements Callable<Integer> {
             return ExitCodes.RECORDING_UNREADABLE;
         }
         Manifest m = recording.manifest();
-        String changed = changedInput(m);
-        if (changed != null) {
-            err.println("detsim: replay: " + changed + "; not replaying");
+        List<String> changed = changedInputs(m);
+        if (!changed.isEmpty()) {
+            for (String c : changed) err.println("detsim: replay: " + c);
+            err.println("detsim: replay: not replaying: the run would not see what the recorded run saw");
             return ExitCodes.INPUTS_CHANGED;
         }
         if (m.outcome().nondeterministicPreemptions() > 0) {
@@ -67,7 +71,14 @@ final class ReplayCommand implements Callable<Integer> {
                     + " preemptions that were not deterministic (watchdog); it may part from the recording there");
         }
         Path work = Files.createTempDirectory("detsim-replay");
+        RestoredFiles restored = null;
         try {
+            try {
+                restored = RestoredFiles.prepare(recording, work);
+            } catch (RestoredFiles.CannotRestore e) {
+                err.println("detsim: replay: " + e.getMessage() + "; not replaying");
+                return ExitCodes.INPUTS_CHANGED;
+            }
             Path events = work.resolve("events"), environ = work.resolve("environ");
             Environment.write(environ, m.environment());
             List<dev.detsim.recorder.Event> recorded;
@@ -83,9 +94,11 @@ final class ReplayCommand implements Callable<Integer> {
             List<String> cmd = new ArrayList<>(SelfLauncher.command());
             cmd.add("run");
             cmd.addAll(m.runOptions());
+            cmd.addAll(restored.runOptions());
             cmd.addAll(List.of("--expect-events=" + events, "--expect-status=" + m.outcome().status(),
                     "--environment-file=" + environ, "--"));
             cmd.addAll(m.command());
+            if (!restored.none()) cmd = restored.wrap(cmd, m.workingDirectory());
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(m.workingDirectory()));
             OutputStreams.Plan outputs = OutputStreams.plan(pb, m.outputs(), work, err);
             err.flush();
@@ -97,6 +110,7 @@ final class ReplayCommand implements Callable<Integer> {
             outputs.ended();
             return status;
         } finally {
+            if (restored != null) restored.remove();
             try (var files = Files.list(work)) {
                 for (Path f : files.toList()) Files.deleteIfExists(f);
             }
@@ -104,21 +118,25 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** The first file the recording depends on that is not as recorded, said in words; null if none. */
-    private static String changedInput(Manifest m) throws IOException {
+    /** Each file the recording depends on that is not as recorded, said in words; empty if none. */
+    private static List<String> changedInputs(Manifest m) throws IOException {
         if (!Files.isDirectory(Path.of(m.workingDirectory()))) {
-            return "the recorded working directory " + m.workingDirectory() + " is gone";
+            return List.of("the recorded working directory " + m.workingDirectory() + " is gone");
         }
+        List<String> changed = new ArrayList<>();
         for (Manifest.FileHash f : m.files()) {
             Path p = Path.of(f.path());
-            if (!Files.isRegularFile(p)) return f.path() + " is gone";
+            if (!Files.isRegularFile(p)) {
+                changed.add(f.path() + " is gone");
+                continue;
+            }
             String sha = Recording.sha256Of(p);
             if (!sha.equals(f.sha256())) {
-                return f.path() + " changed since the recording (SHA-256 " + sha.substring(0, 16) + "..., recorded "
-                        + f.sha256().substring(0, Math.min(16, f.sha256().length())) + "...)";
+                changed.add(f.path() + " changed since the recording (SHA-256 " + sha.substring(0, 16) + "..., recorded "
+                        + f.sha256().substring(0, Math.min(16, f.sha256().length())) + "...)");
             }
         }
-        return null;
+        return changed;
     }
 
     /**

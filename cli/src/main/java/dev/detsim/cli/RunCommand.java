@@ -9,6 +9,7 @@ import static dev.detsim.cli.CommandModel.option;
 import static dev.detsim.cli.CommandModel.programArguments;
 
 import dev.detsim.sandbox.Sandbox;
+import dev.detsim.sandbox.world.InputFiles;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.abi.Signals;
 import dev.detsim.sandbox.syscall.Syscall;
@@ -84,6 +85,12 @@ final class RunCommand implements Callable<Integer> {
             .hidden(true));
     private final OptionSpec environmentFileOption = add(spec, OptionSpec.builder("--environment-file")
             .type(Path.class).hidden(true));
+    // Hidden: record's (where to keep the files the run read and changed, world/InputFiles) and replay's (an
+    // overlay at DIR stands for host device DEV: ReplayCommand's RestoredFiles).
+    private final OptionSpec inputFilesOption = add(spec, OptionSpec.builder("--input-files").type(Path.class)
+            .hidden(true));
+    private final OptionSpec sameDeviceOption = add(spec, OptionSpec.builder("--same-device").type(List.class)
+            .auxiliaryTypes(String.class).hidden(true));
 
     // The options' values, read when the command runs.
     private List<String> command;
@@ -131,13 +138,20 @@ final class RunCommand implements Callable<Integer> {
         Writer statsOut = open("--stats", statsFile); // now, not at exit: a mistyped path should not cost a run
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed() + " cmd=" + String.join(" ", command));
         Sandbox sandbox;
+        InputFiles inputFiles = inputFilesOption.getValue() == null ? null : new InputFiles(inputFilesOption.getValue());
         try {
-            sandbox = Sandbox.builder().seed(world.seed()).chaos(world.chaos()).cpus(world.cpus()).epoch(world.epoch())
+            Sandbox.Builder builder = Sandbox.builder();
+            List<String> sameDevices = sameDeviceOption.getValue();
+            for (String s : sameDevices == null ? List.<String>of() : sameDevices) {
+                int eq = s.lastIndexOf('=');
+                builder.sameDevice(Path.of(s.substring(0, eq)), Long.parseLong(s.substring(eq + 1)));
+            }
+            sandbox = builder.seed(world.seed()).chaos(world.chaos()).cpus(world.cpus()).epoch(world.epoch())
                     .pinToOneCpu(!world.noPin()).pidNamespace(!world.hostPids()).benchmarkClock(isOn(benchmarkClockOption))
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
                     .preemption(PreemptionChoice.parse(world.preemptBy(), spec.commandLine()))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
-                    .environment(environment)
+                    .environment(environment).inputFiles(inputFiles)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -155,6 +169,7 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             if (trace != null && trace != warnings) trace.close();
             if (eventsOut != null) eventsOut.close();
+            if (inputFiles != null) inputFiles.close();
             if (statsOut != null && outcome == null) statsOut.close();
         }
         if (statsOut != null) writeStats(statsOut, outcome, warnings);

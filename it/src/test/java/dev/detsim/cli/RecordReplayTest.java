@@ -160,4 +160,51 @@ class RecordReplayTest {
         var ps = Programs.nativeRun(List.of("pgrep", "-f", "sleep " + marker), null);
         assertFalse(ps.status() == 0, "left running: " + ps.out());
     }
+
+    /**
+     * An sqlite3 database that existed before the recorded run, which the run changed: each replay finds it as the
+     * recorded run did (the same count printed, not one more per replay), and the user's copy is not touched. A
+     * database the run created is hidden from the replays (else sqlite3 would find its table already there).
+     * Without the restore, replay would print 3, then 4: stdout is compared by replayedThreeTimes.
+     */
+    @Test
+    void filesTheRunChangedOrCreatedAreAsTheRunFoundThemAtEachReplayAndTheUsersCopiesAreUntouched() throws Exception {
+        Path db = dir.resolve("app.db");
+        var made = Programs.nativeRun(List.of("sqlite3", db.toString(), "create table t(x); insert into t values(1);"), null);
+        assertEquals(0, made.status(), made.err());
+        Path rec = dir.resolve("db-rec");
+        var recorded = record(rec, null, "sqlite3", db.toString(), "insert into t values(2); select count(*) from t;");
+        assertEquals("2\n", recorded.out(), recorded.err());
+        String after = dev.detsim.recorder.Recording.sha256Of(db);
+        replayedThreeTimes(rec, recorded);
+        assertEquals(after, dev.detsim.recorder.Recording.sha256Of(db), "replay must not touch the user's database");
+        assertFalse(Files.exists(dir.resolve("app.db-journal")));
+
+        Path created = dir.resolve("new.db");
+        Path rec2 = dir.resolve("new-rec");
+        var made2 = record(rec2, null, "sqlite3", created.toString(), "create table t(x); insert into t values(7); select * from t;");
+        assertEquals("7\n", made2.out(), made2.err());
+        String left = dev.detsim.recorder.Recording.sha256Of(created);
+        replayedThreeTimes(rec2, made2);
+        assertEquals(left, dev.detsim.recorder.Recording.sha256Of(created));
+    }
+
+    /** A data file the run read is an input: changed after the recording, replay refuses and names it. */
+    @Test
+    void aChangedDataFileIsRefusedByName() throws Exception {
+        Path data = Files.writeString(dir.resolve("input.txt"), "one\ntwo\n");
+        Path other = Files.writeString(dir.resolve("other.txt"), "x\n");
+        Path rec = dir.resolve("data-rec");
+        var recorded = record(rec, null, "sh", "-c", "sort -r " + data + "; cat " + other);
+        assertEquals("two\none\nx\n", recorded.out(), recorded.err());
+        replayedThreeTimes(rec, recorded);
+        Files.writeString(data, "one\ntwo\nthree\n");
+        Files.writeString(other, "y\n");
+        var refused = detsim(dir, null, "replay", rec.toString());
+        assertEquals(88, refused.status(), refused.err());
+        List<String> lines = refused.err().lines().toList();
+        assertTrue(lines.get(0).startsWith("detsim: replay: " + data + " changed since the recording"), refused.err());
+        assertTrue(lines.get(1).startsWith("detsim: replay: " + other + " changed since the recording"), refused.err());
+        assertEquals(3, lines.size(), refused.err());
+    }
 }

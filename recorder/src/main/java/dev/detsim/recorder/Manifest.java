@@ -21,13 +21,16 @@ import java.util.Map;
  * @param outcome how the run ended and its event log's length and digest
  * @param outputs what the run's stdout and stderr were ("pipe", "file", "null", "terminal", "other")
  * @param files files the run depends on, with their SHA-256 when recorded; replay refuses if one changed
+ * @param restore what the files the run changed or created were like before it ran (null: none), which replay
+ *     brings back in a mount namespace of its own
  * @param sections the recording's data files by name ("events", "stdin")
  * @param checksum SHA-256 (hex) of the manifest written without this field
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(String format, int version, String detsim, Host host, List<String> command, String program,
                        String workingDirectory, List<String> environment, List<String> runOptions,
-                       Outcome outcome, List<String> outputs, List<FileHash> files, Map<String, Section> sections, String checksum) {
+                       Outcome outcome, List<String> outputs, List<FileHash> files, List<Restore> restore,
+                       Map<String, Section> sections, String checksum) {
 
     /** The machine: kernel release, architecture, CPU model. */
     public record Host(String kernel, String machine, String cpu) {}
@@ -41,11 +44,19 @@ public record Manifest(String format, int version, String detsim, Host host, Lis
     /** A file the run used, with its size and SHA-256 (hex). */
     public record FileHash(String path, long size, String sha256) {}
 
+    /**
+     * A path the run changed, replaced, removed or created, as it was before the run: kind "file" (content in
+     * section), "directory", "symlink" (to target), "other" (a device, FIFO or socket: not restored), or
+     * "absent" (it did not exist). mode (permission bits), uid and gid for all but "absent".
+     */
+    public record Restore(String path, String kind, Integer mode, Integer uid, Integer gid, String target,
+                          String section) {}
+
     /** A data file of the recording: its name in the directory, gzip-compressed; raw size; SHA-256 of the file. */
     public record Section(String file, long bytes, String sha256) {}
 
     Manifest withChecksum(String c) {
         return new Manifest(format, version, detsim, host, command, program, workingDirectory, environment,
-                runOptions, outcome, outputs, files, sections, c);
+                runOptions, outcome, outputs, files, restore, sections, c);
     }
 }

@@ -63,8 +63,8 @@ public final class Recording {
     /** Writes the manifest (format, version and checksum filled in) last, so a recording with one is complete. */
     public static void writeManifest(Path dir, Manifest m) throws IOException {
         Manifest full = new Manifest(FORMAT, VERSION, m.detsim(), m.host(), m.command(), m.program(),
-                m.workingDirectory(), m.environment(), m.runOptions(), m.outcome(), m.outputs(), m.files(), m.sections(),
-                null);
+                m.workingDirectory(), m.environment(), m.runOptions(), m.outcome(), m.outputs(), m.files(), m.restore(),
+                m.sections(), null);
         Manifest sealed = full.withChecksum(checksumOf(full));
         Path tmp = dir.resolve(MANIFEST + ".tmp");
         Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sealed));
@@ -113,6 +113,19 @@ public final class Recording {
         }
         if (m.checksum() == null || !m.checksum().equals(checksumOf(m.withChecksum(null)))) {
             throw new RecordingException(file + " is corrupt: its checksum does not match its content");
+        }
+        for (Manifest.Restore r : m.restore() == null ? List.<Manifest.Restore>of() : m.restore()) {
+            boolean known = r != null && r.path() != null && r.path().startsWith("/") && r.kind() != null
+                    && switch (r.kind()) {
+                        case "file" -> r.section() != null && m.sections() != null && m.sections().containsKey(r.section());
+                        case "symlink" -> r.target() != null;
+                        case "directory", "other", "absent" -> true;
+                        default -> false;
+                    };
+            if (!known || !"absent".equals(r.kind()) && (r.mode() == null || r.uid() == null || r.gid() == null)) {
+                throw new RecordingException(file + " is corrupt: a restore entry is malformed"
+                        + (r != null && r.path() != null ? " (" + r.path() + ")" : ""));
+            }
         }
         if (m.command() == null || m.command().isEmpty() || m.program() == null || m.workingDirectory() == null
                 || m.environment() == null || m.runOptions() == null || m.outcome() == null || m.sections() == null
@@ -211,6 +224,14 @@ public final class Recording {
         Map<String, Manifest.Section> m = new LinkedHashMap<>();
         m.put("events", events);
         if (stdin != null) m.put("stdin", stdin);
+        return m;
+    }
+
+    /** The same with more sections after those two (the files a run changed, as they were before it). */
+    public static Map<String, Manifest.Section> sections(Manifest.Section events, Manifest.Section stdin,
+                                                         Map<String, Manifest.Section> more) {
+        Map<String, Manifest.Section> m = sections(events, stdin);
+        m.putAll(more);
         return m;
     }
 }

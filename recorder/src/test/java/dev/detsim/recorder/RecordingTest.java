@@ -35,10 +35,14 @@ class RecordingTest {
         Files.createDirectories(d);
         var events = Recording.writeEvents(d, EVENTS);
         var stdin = Recording.writeSection(d, "stdin", new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)));
+        var before = Recording.writeSection(d, "before-1", new ByteArrayInputStream("old\n".getBytes(StandardCharsets.UTF_8)));
         Recording.writeManifest(d, new Manifest(null, 0, "test", new Manifest.Host("6.1", "x86_64", "cpu"),
                 List.of("true"), "/usr/bin/true", "/", List.of("B=2", "A=1"), List.of("--seed=0"),
                 new Manifest.Outcome(0, 2, EVENTS.get(1).chain(), 0), List.of("pipe", "file"),
-                List.of(new Manifest.FileHash("/usr/bin/true", 1, "00")), Recording.sections(events, stdin), null));
+                List.of(new Manifest.FileHash("/usr/bin/true", 1, "00")),
+                List.of(new Manifest.Restore("/w/db", "file", 0644, 0, 0, null, "before-1"),
+                        new Manifest.Restore("/w/new", "absent", null, null, null, null, null)),
+                Recording.sections(events, stdin, java.util.Map.of("before-1", before)), null));
         return d;
     }
 
@@ -48,6 +52,10 @@ class RecordingTest {
         Manifest m = r.manifest();
         assertEquals(Recording.FORMAT, m.format());
         assertEquals(List.of("B=2", "A=1"), m.environment(), "the order the program got it");
+        assertEquals(List.of("file", "absent"), m.restore().stream().map(Manifest.Restore::kind).toList());
+        try (var before = r.section("before-1")) {
+            assertEquals("old\n", new String(before.readAllBytes(), StandardCharsets.UTF_8));
+        }
         assertEquals("hello\n", new String(r.section("stdin").readAllBytes(), StandardCharsets.UTF_8));
         assertEquals(EVENTS, r.events(), "seq and chains recomputed as the run had them");
         assertNotNull(m.checksum());

@@ -11,6 +11,7 @@ import dev.detsim.sandbox.handlers.FileChangeHandler;
 import dev.detsim.sandbox.handlers.FileChanges;
 import dev.detsim.sandbox.handlers.FileLockHandler;
 import dev.detsim.sandbox.handlers.FutexHandler;
+import dev.detsim.sandbox.handlers.InputFilesHandler;
 import dev.detsim.sandbox.handlers.MachineHandler;
 import dev.detsim.sandbox.handlers.OpenRedirectHandler;
 import dev.detsim.sandbox.handlers.RandomHandler;
@@ -32,12 +33,18 @@ import dev.detsim.sandbox.tracer.TracerOptions;
 import dev.detsim.sandbox.world.Clocks;
 import dev.detsim.sandbox.world.Entropy;
 import dev.detsim.sandbox.world.FileMetadata;
+import dev.detsim.sandbox.world.InputFiles;
 import dev.detsim.sandbox.world.Machine;
 import dev.detsim.sandbox.world.MachineFiles;
 import dev.detsim.sandbox.world.RandomDevices;
 import dev.detsim.sandbox.world.StandIns;
 import dev.detsim.scheduler.Scheduler;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.stream.Stream;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -145,15 +152,27 @@ public final class Sandbox {
     private List<SyscallHandler> handlers(Machine machine, MachineFiles machineFiles, RandomDevices randomDevices,
                                           Clocks clocks, Scheduler scheduler, boolean privateTmp) {
         PrintStream warnings = settings.warnings;
-        FileChanges changes = new FileChanges(new FileMetadata(clocks), warnings, privateTmp);
-        return List.of(new RandomHandler(new Entropy(settings.seed)), new MachineHandler(machine),
+        FileMetadata metadata = new FileMetadata(clocks);
+        settings.sameDevices.forEach((directory, hostDevice) -> metadata.inodes().alias(deviceOf(directory), hostDevice));
+        FileChanges changes = new FileChanges(metadata, warnings, privateTmp);
+        List<SyscallHandler> inputs = settings.inputFiles == null ? List.of()
+                : List.of(new InputFilesHandler(settings.inputFiles, privateTmp)); // first: sees paths before redirects
+        return Stream.concat(inputs.stream(), Stream.of(new RandomHandler(new Entropy(settings.seed)), new MachineHandler(machine),
                 new OpenRedirectHandler(List.of(machineFiles, randomDevices)), new FileChangeHandler(changes),
                 new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
                 new TimeHandler(clocks, settings.benchmarkClock), new TimerHandler(clocks, scheduler.timers()),
                 new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
                 new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(),
                 new AioHandler(clocks, warnings), new ConnectHandler(), new ChildWaitHandler(),
-                new SignalWaitHandler(clocks), new RefusedCalls(warnings));
+                new SignalWaitHandler(clocks), new RefusedCalls(warnings))).toList();
+    }
+
+    private static long deviceOf(Path directory) {
+        try {
+            return ((Number) Files.getAttribute(directory, "unix:dev")).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stat " + directory, e);
+        }
     }
 
     /** The settings of a run; each has the default `detsim run` has. */
@@ -173,6 +192,8 @@ public final class Sandbox {
         private int[] keepFds = new int[0];
         private PrintStream warnings = System.err;
         private EventLog events;
+        private InputFiles inputFiles;
+        private final Map<Path, Long> sameDevices = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -218,18 +239,18 @@ public final class Sandbox {
             return this;
         }
 
-        /**
-         * An empty tmpfs of this run's own on /tmp and /var/tmp, in its mount namespace, gone when the run ends: runs
-         * do not see the files other runs (or other programs on the host) leave there. Default false: the host's
-         * /tmp, where the program's files outlive the run. Needs the pid namespace (and so root); without it the
-         * run warns once and uses the host's.
-         */
         /** The program's environment, "NAME=value" in the order it gets it; null (default): detsim's own. */
         public Builder environment(List<String> environment) {
             this.environment = environment == null ? null : List.copyOf(environment);
             return this;
         }
 
+        /**
+         * An empty tmpfs of this run's own on /tmp and /var/tmp, in its mount namespace, gone when the run ends: runs
+         * do not see the files other runs (or other programs on the host) leave there. Default false: the host's
+         * /tmp, where the program's files outlive the run. Needs the pid namespace (and so root); without it the
+         * run warns once and uses the host's.
+         */
         public Builder privateTmp(boolean privateTmp) {
             this.privateTmp = privateTmp;
             return this;
@@ -274,6 +295,22 @@ public final class Sandbox {
         /** The run's event log (required). */
         public Builder events(EventLog events) {
             this.events = events;
+            return this;
+        }
+
+        /** For record: tell inputs which files the run reads, and keep those it changes as they were before. */
+        public Builder inputFiles(InputFiles inputs) {
+            this.inputFiles = inputs;
+            return this;
+        }
+
+        /**
+         * The file system mounted at directory is to look like host device hostDevice: replay mounts an overlay there
+         * that restores the files a recorded run changed (docs/RECORDING.md), and stat must show the device the
+         * recorded run saw.
+         */
+        public Builder sameDevice(Path directory, long hostDevice) {
+            sameDevices.put(directory, hostDevice);
             return this;
         }
 

@@ -277,6 +277,51 @@ final class GuestFiles {
         return path.address();
     }
 
+    /**
+     * The host's absolute path of what the thread's (dirfd, path) names, with the directories above it resolved
+     * (and the final symlink too when followFinal and it leads somewhere); null where detsim would not reach it
+     * by that path: the thread's own /proc, the run's private /tmp, a base that is not a directory on the host.
+     */
+    String absolutePath(int tid, int dirfd, byte[] guestPath, boolean followFinal) {
+        String full;
+        if (guestPath.length > 0 && guestPath[0] == '/') {
+            full = new String(guestPath, StandardCharsets.UTF_8);
+            if (hostView(tid, guestPath, followFinal) != guestPath && !underKeptDirectory(full)) return null;
+        } else {
+            String base;
+            try {
+                base = Files.readSymbolicLink(Path.of(new String(base(tid, dirfd), StandardCharsets.US_ASCII))).toString();
+            } catch (IOException | UnsupportedOperationException e) {
+                return null;
+            }
+            if (!base.startsWith("/")) return null; // a pipe or socket, or a deleted directory
+            full = guestPath.length == 0 ? base : base + "/" + new String(guestPath, StandardCharsets.UTF_8);
+        }
+        try {
+            Path p = Path.of(full);
+            Path name = p.getFileName(), parent = p.getParent();
+            if (name == null || parent == null || name.toString().equals(".") || name.toString().equals("..")) {
+                return p.toRealPath().toString();
+            }
+            Path resolved = parent.toRealPath().resolve(name);
+            if (followFinal && Files.isSymbolicLink(resolved) && Files.exists(resolved)) resolved = resolved.toRealPath();
+            String s = resolved.toString();
+            if (privateTmp && (s.startsWith("/tmp/") || s.startsWith("/var/tmp/")) && !underKeptDirectory(s)) return null;
+            return s;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return null; // no such directory: the call fails
+        }
+    }
+
+    /**
+     * Whether path lies in the working directory detsim started the run in, which a private /tmp keeps as the
+     * host's (spawn.c binds it in at its own path).
+     */
+    private static boolean underKeptDirectory(String path) {
+        String cwd = Path.of("").toAbsolutePath().toString();
+        return !cwd.equals("/tmp") && !cwd.equals("/var/tmp") && path.startsWith(cwd + "/");
+    }
+
     /** The directory part of a path ("." for a bare name, "/" for a name in the root). */
     static byte[] parent(byte[] p) {
         int end = p.length;

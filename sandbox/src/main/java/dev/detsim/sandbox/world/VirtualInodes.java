@@ -19,12 +19,13 @@ import java.util.Map;
 public final class VirtualInodes {
     private final Map<HostInode, Long> inodes = new HashMap<>();
     private final Map<Long, Long> devices = new HashMap<>();
+    private final Map<Long, Long> aliases = new HashMap<>();
     private long lastInode;
     private long lastDevice;
 
     /** The virtual inode number of host inode (device, inode), numbering it if it is new. */
     public long inode(long device, long inode) {
-        HostInode key = new HostInode(device, inode);
+        HostInode key = new HostInode(aliases.getOrDefault(device, device), inode);
         Long n = inodes.get(key);
         if (n == null) inodes.put(key, n = ++lastInode);
         return n;
@@ -32,11 +33,21 @@ public final class VirtualInodes {
 
     /** A file was just created at host inode (device, inode): it gets the next virtual number from now on. */
     public void renumber(long device, long inode) {
-        inodes.put(new HostInode(device, inode), ++lastInode);
+        inodes.put(new HostInode(aliases.getOrDefault(device, device), inode), ++lastInode);
+    }
+
+    /**
+     * Host device overlay stands for host device original: replay restores the files a recorded run changed in
+     * an overlay mount, on the same file system as the directory it covers, which keeps that file system's
+     * inode numbers but has a device number of its own (docs/RECORDING.md).
+     */
+    public void alias(long overlay, long original) {
+        aliases.put(overlay, original);
     }
 
     /** The virtual dev_t for host dev_t device: makedev(0, n) for the n-th device the program met. */
     public long device(long device) {
+        device = aliases.getOrDefault(device, device);
         Long n = devices.get(device);
         if (n == null) devices.put(device, n = ++lastDevice);
         return makedev(0, n);

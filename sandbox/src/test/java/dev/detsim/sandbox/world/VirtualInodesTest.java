@@ -61,4 +61,18 @@ class VirtualInodesTest {
         assertEquals(259, VirtualInodes.major(VirtualInodes.makedev(259, 3)));
         assertEquals(3, VirtualInodes.minor(VirtualInodes.makedev(259, 3)));
     }
+
+    /** Replay's overlay: its device stands for the disk it covers, so its files number as the disk's did. */
+    @Test
+    void anAliasedDeviceIsTheDeviceItStandsFor() {
+        long overlay = VirtualInodes.makedev(0, 77);
+        VirtualInodes v = new VirtualInodes();
+        v.alias(overlay, DISK);
+        long libc = v.inode(DISK, 10), db = v.inode(overlay, 11);
+        assertEquals(v.device(DISK), v.device(overlay));
+        assertEquals(db, v.inode(DISK, 11));
+        assertNotEquals(libc, db);
+        v.renumber(overlay, 10);
+        assertNotEquals(libc, v.inode(DISK, 10), "a file created on the overlay renumbers the disk's inode");
+    }
 }
