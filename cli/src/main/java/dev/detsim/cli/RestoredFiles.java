@@ -77,6 +77,7 @@ final class RestoredFiles {
             makeDirectories(layer, target.getParent());
             switch (e.kind()) {
                 case "file" -> {
+                    if (sameContent(recording, e, path)) continue; // the lower layer shows it as it was, links and all
                     try (InputStream in = recording.section(e.section())) {
                         Files.copy(in, target);
                     }
@@ -93,6 +94,24 @@ final class RestoredFiles {
             owner(target, e.mode(), e.uid(), e.gid());
         }
         return r;
+    }
+
+    /**
+     * Whether the file at path holds what the entry's section holds: then it need not be copied into the upper
+     * layer (a copy would have one link where the file may have more, and stat shows link counts).
+     */
+    private static boolean sameContent(Recording recording, Manifest.Restore e, Path path) throws IOException {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+                || Files.size(path) != recording.manifest().sections().get(e.section()).bytes()) {
+            return false;
+        }
+        try (InputStream kept = recording.section(e.section()); InputStream now = Files.newInputStream(path)) {
+            byte[] a = new byte[1 << 16], b = new byte[1 << 16];
+            for (int n; (n = kept.readNBytes(a, 0, a.length)) > 0; ) {
+                if (now.readNBytes(b, 0, n) != n || !java.util.Arrays.equals(a, 0, n, b, 0, n)) return false;
+            }
+            return now.read() < 0;
+        }
     }
 
     /** The command that runs command with every overlay mounted, in a mount namespace of its own, from cwd. */

@@ -206,5 +206,17 @@ class RecordReplayTest {
         assertTrue(lines.get(0).startsWith("detsim: replay: " + data + " changed since the recording"), refused.err());
         assertTrue(lines.get(1).startsWith("detsim: replay: " + other + " changed since the recording"), refused.err());
         assertEquals(3, lines.size(), refused.err());
+
+        // --portable keeps their content: the replay reads what the recorded run read, the user's files stay.
+        Files.writeString(data, "one\ntwo\n");
+        Files.writeString(other, "x\n");
+        Path portable = dir.resolve("portable-rec");
+        var packed = record(portable, null, "--portable", "--", "sh", "-c", "sort -r " + data + "; cat " + other);
+        assertEquals("two\none\nx\n", packed.out(), packed.err());
+        Files.writeString(data, "changed\n");
+        Files.delete(other);
+        replayedThreeTimes(portable, packed);
+        assertEquals("changed\n", Files.readString(data));
+        assertFalse(Files.exists(other));
     }
 }
