@@ -26,29 +26,15 @@ class RecordReplayTest {
     Path dir;
 
     private Programs.Result detsim(Path cwd, byte[] stdin, String... args) {
-        var pb = new ProcessBuilder(detsimCommand(List.of(args))).directory(cwd.toFile());
-        return Programs.run(pb, stdin, Programs.DEFAULT_TIMEOUT);
+        return Recordings.detsim(cwd, stdin, args);
     }
 
     private Programs.Result record(Path out, byte[] stdin, String... command) {
-        List<String> args = new ArrayList<>(List.of("record", "--out=" + out));
-        args.addAll(List.of(command));
-        return detsim(dir, stdin, args.toArray(String[]::new));
+        return Recordings.record(dir, out, stdin, command);
     }
 
-    /** Replays three times from another directory (the recording names its own): each identical, as recorded. */
     private String replayedThreeTimes(Path recording, Programs.Result recorded) {
-        String digest = null;
-        for (int i = 0; i < 3; i++) {
-            var r = detsim(Path.of("/"), null, "replay", recording.toString());
-            assertEquals(recorded.status(), r.status(), r.err());
-            assertEquals(recorded.out(), r.out());
-            Matcher m = Pattern.compile("detsim: replay: identical, (\\d+) events, digest ([0-9a-f]{64})\n$").matcher(r.err());
-            assertTrue(m.find(), r.err());
-            if (digest != null) assertEquals(digest, m.group(2));
-            digest = m.group(2);
-        }
-        return digest;
+        return Recordings.replayedThreeTimes(recording, recorded);
     }
 
     @Test
