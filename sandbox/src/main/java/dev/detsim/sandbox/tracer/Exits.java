@@ -109,7 +109,9 @@ final class Exits {
         if (t == null) return null;
         if (run.ticks != null) run.ticks.close(t.ticks);
         if (!t.gone) {
-            run.events.record(t.number(), EventKind.EXIT, signaled(status)
+            // A fatal signal takes the whole process, and which of its threads the kernel reports first varies:
+            // the event goes to the process's first-numbered live thread, the same in every run.
+            run.events.record(signaled(status) ? firstOfProcess(t).number() : t.number(), EventKind.EXIT, signaled(status)
                     ? "killed " + Signals.name(termSignal(status)) : "exit " + exitCode(status));
             turns.markGone(t);
             if (signaled(status)) turns.markSiblingsGone(t); // a fatal signal takes the whole process
@@ -127,6 +129,15 @@ final class Exits {
             run.threads.releaseVforkParent(t.process);
         }
         return t;
+    }
+
+    /** Of t and the threads of its process not yet gone, the one with the lowest number. */
+    private Tracee firstOfProcess(Tracee t) {
+        Tracee first = t;
+        for (Tracee other : run.threads.all()) {
+            if (other.tgid == t.tgid && !other.gone && other.number() < first.number()) first = other;
+        }
+        return first;
     }
 
     /** The root exited before PTRACE_EVENT_EXEC: if the error pipe holds {stage, errno}, exec failed. */
