@@ -53,8 +53,16 @@ final class RestoredFiles {
         if (entries == null) return r;
         List<Manifest.Restore> needed = new ArrayList<>();
         for (Manifest.Restore e : entries) {
-            boolean exists = Files.exists(Path.of(e.path()), LinkOption.NOFOLLOW_LINKS);
-            if (e.kind().equals("absent") ? exists : !e.kind().equals("other")) needed.add(e);
+            Path p = Path.of(e.path());
+            boolean exists = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+            // A directory that is still there needs nothing: what the run changed in it has entries of its own.
+            boolean neededNow = switch (e.kind()) {
+                case "absent" -> exists;
+                case "other" -> false;
+                case "directory" -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                default -> true;
+            };
+            if (neededNow) needed.add(e);
         }
         if (needed.isEmpty()) return r;
         if (!"root".equals(System.getProperty("user.name"))) {

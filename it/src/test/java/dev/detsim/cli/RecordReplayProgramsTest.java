@@ -52,4 +52,34 @@ class RecordReplayProgramsTest {
             replayedThreeTimes(rec, recorded);
         }
     }
+
+    /**
+     * PostgreSQL 15 as the postgres user: initdb, start, a table of 100 rows, its sum, stop — in one run. Its data
+     * directory is the run's own: at replay it exists (the recorded run left it) and replay hides it.
+     */
+    @Test
+    void aPostgresSessionFromInitdbToStopReplays() throws Exception {
+        // Not under /tmp or /var/tmp (record's are private tmpfs: the files would not be there), nor under
+        // /tmp/junit-* (postgres cannot enter it).
+        Path work = java.nio.file.Files.createTempDirectory(Path.of("target").toAbsolutePath(), "pg-");
+        try {
+            Path script = work.resolve("session.sh");
+            try (var in = getClass().getResourceAsStream("/programs/postgres_session.sh")) {
+                java.nio.file.Files.copy(in, script);
+            }
+            Path data = java.nio.file.Files.createDirectory(work.resolve("d"));
+            for (Path p : new Path[] {work, script, data}) {
+                java.nio.file.Files.setAttribute(p, "unix:uid", 0);
+                java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            java.nio.file.Files.setAttribute(data, "unix:uid",
+                    java.nio.file.Files.getAttribute(Path.of("/var/lib/postgresql"), "unix:uid"));
+            Path rec = dir.resolve("pg");
+            var recorded = record(dir, rec, null, "runuser", "-u", "postgres", "--", "/bin/sh", script.toString(), data.toString());
+            assertEquals("CREATE TABLE\nINSERT 0 100\n5050\n", recorded.out(), recorded.err());
+            replayedThreeTimes(rec, recorded);
+        } finally {
+            Programs.nativeRun(java.util.List.of("rm", "-rf", work.toString()), null);
+        }
+    }
 }

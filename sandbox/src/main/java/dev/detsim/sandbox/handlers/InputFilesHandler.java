@@ -59,12 +59,14 @@ public final class InputFilesHandler implements SyscallHandler {
             case CREAT -> changing(stop, AT_FDCWD, 0, true);
             case TRUNCATE, CHMOD, CHOWN, UTIMES, UTIME -> changing(stop, AT_FDCWD, 0, true);
             case LCHOWN -> changing(stop, AT_FDCWD, 0, false);
-            case MKDIR, MKNOD, UNLINK, RMDIR -> changing(stop, AT_FDCWD, 0, false);
-            case MKDIRAT, MKNODAT, UNLINKAT -> changing(stop, (int) stop.argument(0), 1, false);
-            case SYMLINK -> changing(stop, AT_FDCWD, 1, false);
-            case SYMLINKAT -> changing(stop, (int) stop.argument(1), 2, false);
-            case LINK -> changing(stop, AT_FDCWD, 1, false);
-            case LINKAT -> changing(stop, (int) stop.argument(2), 3, false);
+            case UNLINK, RMDIR -> changing(stop, AT_FDCWD, 0, false);
+            case UNLINKAT -> changing(stop, (int) stop.argument(0), 1, false);
+            case MKDIR, MKNOD -> creating(stop, AT_FDCWD, 0);
+            case MKDIRAT, MKNODAT -> creating(stop, (int) stop.argument(0), 1);
+            case SYMLINK -> creating(stop, AT_FDCWD, 1);
+            case SYMLINKAT -> creating(stop, (int) stop.argument(1), 2);
+            case LINK -> creating(stop, AT_FDCWD, 1);
+            case LINKAT -> creating(stop, (int) stop.argument(2), 3);
             case RENAME -> {
                 changing(stop, AT_FDCWD, 0, false);
                 changing(stop, AT_FDCWD, 1, false);
@@ -97,6 +99,11 @@ public final class InputFilesHandler implements SyscallHandler {
     private void changing(SyscallStop stop, int dirfd, int pathArgument, boolean followFinal) {
         String path = path(stop, dirfd, pathArgument, followFinal);
         if (path != null) inputs.changing(path);
+    }
+
+    private void creating(SyscallStop stop, int dirfd, int pathArgument) {
+        String path = path(stop, dirfd, pathArgument, false);
+        if (path != null) inputs.creating(path);
     }
 
     /** The host path the call names, or null for detsim's own stand-ins and the kernel's pseudo files. */

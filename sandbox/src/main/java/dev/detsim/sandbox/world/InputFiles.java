@@ -46,6 +46,14 @@ public final class InputFiles implements AutoCloseable {
         if (Files.isRegularFile(p)) line("read\t" + escape(path));
     }
 
+    /**
+     * The run is about to make path (mkdir, mknod, symlink, link): kept as absent when it does not exist; when it
+     * does, the call fails (EEXIST) and changes nothing (mkdir -p tries every directory above its own).
+     */
+    public void creating(String path) {
+        if (!Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS)) changing(path);
+    }
+
     /** The run is about to change, replace or remove path, or create it if it does not exist. */
     public void changing(String path) {
         if (!changed.add(path)) return;
