@@ -6,7 +6,8 @@ import dev.detsim.sandbox.os.NativeLibrary;
 /**
  * Set-up every {@code detsim run} needs before its program starts and that no option changes, begun on a second
  * thread as soon as the JVM is up, while the main thread parses the command line and reads the syscall table: the
- * downcall stubs the JVM generates for libdetsim (at every start: the AOT cache cannot keep them), then the event
+ * downcall stubs and method handles the JVM generates for libdetsim's entry points (at every start: the AOT cache
+ * cannot keep them), then the event
  * log's SHA-256. The main thread finds them ready, or waits for the rest. A failure here is left to the main
  * thread to meet again and report.
  */
