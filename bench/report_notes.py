@@ -118,6 +118,37 @@ def startup_costs(w):
       "(one raw-syscall binding instead of a dozen downcalls, a JDK 25 AOT cache trained once per build, "
       "picocli compiled from source so that its classes can be archived, no invokedynamic bootstraps in the "
       "tracer's first turns).")
+    w("")
+    w("Later on 2026-12-07, on the same host at load 10–17 (other builds sharing its 2 CPUs), `detsim run -- "
+      "/bin/true` took 0.6–0.9 s of wall time, mostly waiting for a CPU (`bench/run --only=startup`, alternating "
+      "builds: 765 and 775 ms before, 599 and 786 ms after; the 150 ms target is out of reach at such load and "
+      "was met at load below 1 above), so CPU time was the measure. Of a run's ~0.25 s of CPU, the JIT's "
+      "compiler threads took ~100 ms (C1 ~70, C2 ~30; per-thread /proc/PID/task/TID/schedstat), the main thread "
+      "~95 (~40 of them the JVM's own start), the tracer thread ~35 (the spawn ~7, the exec's preparation ~8, "
+      "`/bin/true`'s 7 stops in code run for the first time ~12), the prelude thread ~30. Taken, −3.5% CPU "
+      "(median ratio of 30 interleaved pairs, 0.257 against 0.265 s; wall ratio 0.91, noisy):")
+    w("")
+    w("* the prelude thread initialises `Posix` and `LibDetsim`, i.e. links libdetsim's entry points as bound "
+      "method handles, not only their shape: the main thread had built them itself on its way to the "
+      "branch-counter probe. Lambda forms the JVM generated at run time (-Xlog:class+load+cause, 3 runs): main "
+      "thread 15 → 10, tracer thread 6 → 2 (or 5, when the prelude comes late);")
+    w("* the prelude then makes the spawn request's first memory-segment accesses (`SegmentAccessors`), which "
+      "the tracer thread made on its way to starting the program;")
+    w("* the inherited descriptors are parsed without a stream (its lambdas were spun at every start: the "
+      "training has no such list) and /proc/PID/maps without a regex (compiled and interpreted at every exec).")
+    w("")
+    w("Tried then, not taken: `-XX:CompileThresholdScaling=4` cut start-up CPU by 20% (8: 26%), cost nothing "
+      "on 100,000 intercepted getppid stops and nothing on the 8 sqlite3 writers, but the Go cross-thread "
+      "ping-pong's p50 was higher in 3 of 3 interleaved pairs (61, 78, 67 µs against 59, 58, 61 µs at load 17): "
+      "start-up bought with the stop path's warm-up. Scaling only the tier-3 (C1) thresholds by 4: −17% CPU, "
+      "ping-pong inconclusive (69, 92, 85 against 90, 63, 59 µs); worth measuring again on a quiet machine. "
+      "`-XX:+AOTStubCaching -XX:+AOTAdapterCaching` (diagnostic) −2% CPU, within the noise; "
+      "`-XX:ArchiveRelocationMode=0` and `-XX:-UsePerfData` no difference in CPU; a jar without Jackson, the "
+      "PostgreSQL driver and checker-framework (2,906 → 796 entries, its own AOT cache) −3.5% CPU. Left, outside "
+      "the start-up code: a pattern-switch bootstrap in `Tracer` and in `SyscallDispatch` (a class generated "
+      "at the first turn each), `Files.createTempDirectory` in `RandomDevices` (`SecureRandom` through "
+      "reflection, a constructor accessor generated at every start), the errno and syscall tables parsed at "
+      "class initialisation, and the pid namespace made at spawn (its clone and /proc mount).")
 
 
 def host_differences(w):

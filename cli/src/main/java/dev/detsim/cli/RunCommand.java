@@ -257,9 +257,16 @@ final class RunCommand implements Callable<Integer> {
 
     /** Descriptors above 2 that detsim's caller handed it, as the launcher found them (detsim.inheritedFds). */
     private static int[] inheritedFds() {
-        String list = System.getProperty("detsim.inheritedFds", "").trim();
-        if (list.isEmpty()) return new int[0];
-        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .mapToInt(Integer::parseInt).filter(fd -> fd > 2).toArray();
+        // A plain loop: a stream's lambdas are spun at run time when the AOT cache's training had no such list.
+        String[] items = System.getProperty("detsim.inheritedFds", "").split(",");
+        int[] fds = new int[items.length];
+        int n = 0;
+        for (String item : items) {
+            String t = item.trim();
+            if (t.isEmpty()) continue;
+            int fd = Integer.parseInt(t);
+            if (fd > 2) fds[n++] = fd;
+        }
+        return Arrays.copyOf(fds, n);
     }
 }

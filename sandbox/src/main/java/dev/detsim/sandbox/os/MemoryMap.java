@@ -33,7 +33,7 @@ public final class MemoryMap {
         List<Mapping> out = new ArrayList<>();
         if (text == null) return out;
         for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
-            String[] f = line.trim().split("\\s+", 6); // start-end perms offset dev inode [name]
+            String[] f = fields(line.trim()); // start-end perms offset dev inode [name]
             int dash = f[0].indexOf('-');
             if (f.length < 5 || dash < 0) continue;
             try {
@@ -45,6 +45,33 @@ public final class MemoryMap {
             }
         }
         return out;
+    }
+
+    /**
+     * The line's first five whitespace-separated fields and the rest (the name, which may hold spaces), as
+     * {@code split("\\s+", 6)} gives them; by hand, since a regex costs a start-up its compilation and interpretation
+     * at every exec.
+     */
+    static String[] fields(String line) {
+        List<String> f = new ArrayList<>(6);
+        int i = 0, n = line.length();
+        while (i < n) {
+            if (f.size() == 5) {
+                f.add(line.substring(i));
+                break;
+            }
+            int start = i;
+            while (i < n && !isSpace(line.charAt(i))) i++;
+            f.add(line.substring(start, i));
+            while (i < n && isSpace(line.charAt(i))) i++;
+        }
+        if (f.isEmpty()) f.add("");
+        return f.toArray(new String[0]);
+    }
+
+    /** The characters of the regex class {@code \s}. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /** The mapping of pid that holds address, or null. */

@@ -11,6 +11,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -43,17 +44,20 @@ public final class NativeLibrary {
     private NativeLibrary() {}
 
     /**
-     * Opens libdetsim and has the JVM generate the downcall stubs of its entry points' shape now, for a thread that
-     * has time before the first system call is made (a large part of start-up): the entry points linked later find
-     * them ready. A failure is left for that later use to meet and report.
+     * Opens libdetsim and links its entry points now ({@link Posix}'s and {@link LibDetsim}'s, whose class
+     * initialisation does it), for a thread that has time before the first system call is made: the JVM generates
+     * their downcall stubs and method handles there, a large part of start-up, and the thread that makes the first
+     * call finds them ready (or waits for the class initialisation under way). A library that cannot be opened, or
+     * lacks an entry point, is left for that later use to meet and report in its own words.
      */
     public static void linkAhead() {
         try {
-            lookup();
-            for (boolean critical : new boolean[] {true, false}) {
-                Linker.nativeLinker().downcallHandle(ENTRY_POINT, options(critical));
-            }
-        } catch (RuntimeException | Error e) {
+            SymbolLookup library = lookup();
+            if (library.find("detsim_syscall").isEmpty() || library.find("detsim_call").isEmpty()) return;
+            MethodHandles.Lookup here = MethodHandles.lookup();
+            here.ensureInitialized(Posix.class);
+            here.ensureInitialized(LibDetsim.class);
+        } catch (RuntimeException | Error | IllegalAccessException e) {
             // the entry points' own linking says what is wrong
         }
     }
