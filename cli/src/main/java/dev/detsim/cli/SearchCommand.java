@@ -26,6 +26,8 @@ import picocli.CommandLine.ParameterException;
 /** detsim search --seeds=A..B [--jobs=N] [--until=K] [--fail-on=WHAT] [--bugbase=DIR] [run options] -- CMD */
 final class SearchCommand implements Callable<Integer> {
     static final int FOUND = 42;
+    /** Stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT (whichever it was: 128 + SIGINT's 2). */
+    static final int SIGNALLED = 130;
 
     final CommandSpec spec = command(this, "search", new String[] {
         "Runs CMD under --chaos once per seed of A..B, N at a time, each in an empty working directory of"
@@ -38,6 +40,7 @@ final class SearchCommand implements Callable<Integer> {
             "42:a bug, a nondeterministic failure or a nondeterminism was found (the bug base has it)",
             "2:bad options, or a file an option names cannot be used (one line says why)",
             "70:internal error in detsim, or a run's detsim failed (an infrastructure error)",
+            "130:stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT; the runs in progress were ended",
             "126:CMD exists but cannot be executed",
             "127:CMD was not found");
     private final PositionalParamSpec commandParameters = programArguments(spec);
@@ -113,11 +116,17 @@ final class SearchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         String error;
         progress.start();
+        SearchSignals.watch(search::signalled);
         try {
             error = search.run(jobs);
         } finally {
             progress.stop();
             BugBase.deleteTree(root);
+        }
+        if (search.wasSignalled()) {
+            err.println("detsim: search: stopped by a signal after " + search.tally.done() + " seeds; the runs in"
+                    + " progress were ended (the bug base holds what was found before)");
+            return SIGNALLED;
         }
         if (error != null) {
             err.println("detsim: search: stopped: " + error);

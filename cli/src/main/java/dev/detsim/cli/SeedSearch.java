@@ -37,6 +37,7 @@ final class SeedSearch {
     private final List<String> command;
     final SearchTally tally = new SearchTally();
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicBoolean signalled = new AtomicBoolean();
     private final AtomicReference<String> infrastructureError = new AtomicReference<>();
 
     SeedSearch(SeedPlan plan, SeedRunner runner, FailOn failOn, BugBase bugBase, double spotCheckFraction,
@@ -73,7 +74,17 @@ final class SeedSearch {
         return infrastructureError.get();
     }
 
-    /** Whether the search stopped before its last seed (--until, or an error). */
+    /** A signal came: no seed starts, and what the runs in progress end with is not judged. */
+    void signalled() {
+        signalled.set(true);
+        stop.set(true);
+    }
+
+    boolean wasSignalled() {
+        return signalled.get();
+    }
+
+    /** Whether the search stopped before its last seed (--until, a signal, or an error). */
     boolean stoppedEarly() {
         return stop.get();
     }
@@ -81,6 +92,7 @@ final class SeedSearch {
     private void seed(long seed) throws Exception {
         try {
             Attempt first = runner.run(seed, "first", null);
+            if (signalled.get()) return;
             if (first.internalError()) throw new IllegalStateException(lastLine(first.stderr()));
             String failedBy = failOn.failedBy(first);
             if (failedBy.isEmpty()) {
@@ -105,6 +117,7 @@ final class SeedSearch {
         Attempt differing = null;
         for (int k = 1; k <= RERUNS && differing == null; k++) {
             Attempt again = runner.run(seed, "re-run " + k, k == 1 ? recording : null);
+            if (signalled.get()) return;
             if (again.internalError()) throw new IllegalStateException(lastLine(again.stderr()));
             String fired = failOn.failedBy(again);
             Signature s = fired.isEmpty() ? null : again.signature(fired);
@@ -127,6 +140,7 @@ final class SeedSearch {
      */
     private void spotCheck(Attempt first) throws Exception {
         Attempt again = runner.run(first.seed(), "spot-check", null);
+        if (signalled.get()) return;
         List<String> differs = new ArrayList<>();
         if (again.status() != first.status()) differs.add("status");
         if (!again.stdout().equals(first.stdout())) differs.add("stdout");
