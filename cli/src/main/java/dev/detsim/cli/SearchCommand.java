@@ -35,7 +35,7 @@ final class SearchCommand implements Callable<Integer> {
                 + " failure every time is a bug, recorded into the bug base; otherwise it is filed there as"
                 + " nondeterministic. A seeded fraction of the passing seeds is run again and the event logs'"
                 + " digests compared. At the end: a table on stdout (and JSON with --json) of seeds run, failures,"
-                + " the failure rate per 1000 seeds with its 95% interval, and the distinct bugs (docs/SEARCH.md)."},
+                + " the failure rate per 1000 seeds with its 95%% interval, and the distinct bugs (docs/SEARCH.md)."},
             "0:no failure was found",
             "42:a bug, a nondeterministic failure or a nondeterminism was found (the bug base has it)",
             "2:bad options, or a file an option names cannot be used (one line says why)",
@@ -118,7 +118,7 @@ final class SearchCommand implements Callable<Integer> {
         progress.start();
         SearchSignals.watch(search::signalled);
         try {
-            error = search.run(jobs);
+            error = search.run(jobs, !world.noPin());
         } finally {
             progress.stop();
             BugBase.deleteTree(root);

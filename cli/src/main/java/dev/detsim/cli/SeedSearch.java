@@ -56,10 +56,20 @@ final class SeedSearch {
         return new SplittableRandom(seed ^ 0x5eed5eed5eedL).nextDouble() < fraction;
     }
 
-    /** Runs every seed; returns null, or the infrastructure error that stopped the search. */
-    String run(int jobs) throws InterruptedException {
+    /**
+     * Runs every seed, jobs at a time (each job on a CPU of its own when the runs are pinned); returns null, or
+     * the infrastructure error that stopped the search.
+     */
+    String run(int jobs, boolean pinned) throws InterruptedException {
         List<Future<?>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(jobs, Thread.ofPlatform().name("detsim-seed-", 0).factory())) {
+        java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadFactory factory = task -> Thread.ofPlatform().name("detsim-seed-", slots.get())
+                .unstarted(() -> {
+                    int slot = slots.getAndIncrement();
+                    if (pinned && jobs > 1) JobCpus.narrowFor(slot);
+                    task.run();
+                });
+        try (ExecutorService pool = Executors.newFixedThreadPool(jobs, factory)) {
             plan.seeds().forEach(seed -> futures.add(pool.submit(() -> {
                 if (stop.get()) return null;
                 try {
