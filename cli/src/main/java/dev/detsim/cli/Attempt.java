@@ -33,8 +33,13 @@ record Attempt(long seed, String label, int status, String signal, boolean deadl
     /** The program's last stderr line that is not detsim's own; "" when there is none. */
     String lastProgramStderrLine() {
         String last = "";
+        boolean inDetsimReport = false; // a detsim: line's indented continuation (the deadlock report's waits)
         for (String line : stderr.split("\n")) {
-            if (!line.isBlank() && !line.startsWith("detsim: ") && !line.startsWith("  ")) last = line;
+            if (line.startsWith("detsim: ")) inDetsimReport = true;
+            else if (!(inDetsimReport && line.startsWith("  "))) {
+                inDetsimReport = false;
+                if (!line.isBlank()) last = line;
+            }
         }
         return last;
     }

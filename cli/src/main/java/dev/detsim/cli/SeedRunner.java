@@ -79,8 +79,8 @@ final class SeedRunner {
                 .redirectInput(new java.io.File("/dev/null")).redirectOutput(out.toFile()).redirectError(err.toFile());
         environment(pb.environment(), work);
         int status = pb.start().waitFor();
-        String stdout = Files.readString(out, StandardCharsets.ISO_8859_1);
-        String stderr = Files.readString(err, StandardCharsets.ISO_8859_1);
+        String stdout = text(out);
+        String stderr = text(err);
         if (recordTo != null) {
             int kept = stderr.lastIndexOf(RecordCommand.KEPT);
             if (kept >= 0) stderr = stderr.substring(0, kept);
@@ -108,7 +108,7 @@ final class SeedRunner {
             env.put("DETSIM_SEARCH_STDOUT", out.toString());
             env.put("DETSIM_SEARCH_STDERR", err.toString());
             checkStatus = c.start().waitFor();
-            String text = Files.readString(check, StandardCharsets.ISO_8859_1);
+            String text = text(check);
             checkLine = text.isEmpty() ? "" : text.lines().findFirst().orElse("");
         }
         BugBase.deleteTree(work);
@@ -132,6 +132,11 @@ final class SeedRunner {
                 Files.deleteIfExists(f);
             }
         }
+    }
+
+    /** A file's bytes as UTF-8 text (a malformed byte becomes U+FFFD, the same in every run). */
+    private static String text(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
     private void environment(Map<String, String> env, Path work) {
