@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -61,26 +58,29 @@ final class SeedSearch {
      * the infrastructure error that stopped the search.
      */
     String run(int jobs, boolean pinned) throws InterruptedException {
-        List<Future<?>> futures = new ArrayList<>();
-        java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ThreadFactory factory = task -> Thread.ofPlatform().name("detsim-seed-", slots.get())
-                .unstarted(() -> {
-                    int slot = slots.getAndIncrement();
-                    if (pinned && jobs > 1) JobCpus.narrowFor(slot);
-                    task.run();
-                });
-        try (ExecutorService pool = Executors.newFixedThreadPool(jobs, factory)) {
-            plan.seeds().forEach(seed -> futures.add(pool.submit(() -> {
-                if (stop.get()) return null;
-                try {
-                    seed(seed);
-                } catch (Exception e) {
-                    infrastructureError.compareAndSet(null, "seed " + seed + ": " + e);
-                    stop.set(true);
+        // Each job takes the next seed when it is free: nothing is queued ahead, however long the range.
+        java.util.PrimitiveIterator.OfLong seeds = plan.seeds().iterator();
+        List<Thread> threads = new ArrayList<>();
+        for (int slot = 0; slot < jobs; slot++) {
+            int job = slot;
+            threads.add(Thread.ofPlatform().name("detsim-job-" + slot).start(() -> {
+                if (pinned && jobs > 1) JobCpus.narrowFor(job);
+                while (!stop.get()) {
+                    long seed;
+                    synchronized (seeds) {
+                        if (!seeds.hasNext()) return;
+                        seed = seeds.nextLong();
+                    }
+                    try {
+                        seed(seed);
+                    } catch (Exception e) {
+                        infrastructureError.compareAndSet(null, "seed " + seed + ": " + e);
+                        stop.set(true);
+                    }
                 }
-                return null;
-            })));
+            }));
         }
+        for (Thread t : threads) t.join();
         return infrastructureError.get();
     }
 
@@ -96,7 +96,7 @@ final class SeedSearch {
 
     /** Whether the search stopped before its last seed (--until, a signal, or an error). */
     boolean stoppedEarly() {
-        return stop.get();
+        return stop.get() && tally.done() < plan.count();
     }
 
     private void seed(long seed) throws Exception {

@@ -217,4 +217,26 @@ class SearchTest {
         var unknown = detsim(tmp, List.of("bugs", "show", "ffff", "--bugbase=" + tmp.resolve("b2")));
         assertEquals(65, unknown.status(), "no such bug base: " + unknown.err());
     }
+
+    @Test
+    void aSignalEndsTheSearchAndEveryRunInProgress() throws Exception {
+        List<String> cmd = new ArrayList<>(detsimCommand(List.of("search", "--seeds=1..50", "--jobs=2",
+                "--bugbase=" + tmp.resolve("bugs"), "--", guest("racy_counter").toString(), "4", "20000")));
+        Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(tmp.resolve("err").toFile()).start();
+        List<ProcessHandle> programs = new ArrayList<>();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (programs.isEmpty() && System.nanoTime() < deadline) { // a seed's program under its detsim run
+            Thread.sleep(200);
+            p.descendants().filter(h -> h.info().command().orElse("").endsWith("racy_counter")).forEach(programs::add);
+        }
+        assertFalse(programs.isEmpty(), "no run started within a minute");
+        List<ProcessHandle> all = p.descendants().toList();
+        Programs.signal(p, "TERM");
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "search did not end after SIGTERM");
+        assertEquals(SearchCommand.SIGNALLED, p.exitValue(), Files.readString(tmp.resolve("err")));
+        assertTrue(Files.readString(tmp.resolve("err")).contains("detsim: search: stopped by a signal"));
+        Thread.sleep(500);
+        for (ProcessHandle h : all) assertFalse(h.isAlive(), "left running: " + h.pid() + " " + h.info().command());
+    }
 }
