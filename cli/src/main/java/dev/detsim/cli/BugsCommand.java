@@ -81,6 +81,11 @@ final class BugsCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
             Path dir = bugbaseOption.getValue();
+            var parent = spec.commandLine().getParent();
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--bugbase") && parent != null
+                    && parent.getParseResult().hasMatchedOption("--bugbase")) {
+                dir = parent.getParseResult().matchedOptionValue("--bugbase", dir); // detsim bugs --bugbase=DIR show ID
+            }
             try {
                 if (!Files.isDirectory(dir)) throw new BugBaseException(dir + " is not a bug base: no such directory");
                 BugBase base = new BugBase(dir);

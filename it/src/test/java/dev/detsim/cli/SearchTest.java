@@ -150,6 +150,8 @@ class SearchTest {
         var show = detsim(tmp, List.of("bugs", "show", entries.get(0).get("id").asText().substring(0, 6), "--bugbase=" + bugbase));
         assertEquals(0, show.status(), show.err());
         assertTrue(show.out().contains("detsim replay " + bugbase), show.out());
+        var parentsOption = detsim(tmp, List.of("bugs", "--bugbase=" + bugbase, "show", entries.get(0).get("id").asText()));
+        assertEquals(show.out(), parentsOption.out(), parentsOption.err());
     }
 
     @Test
