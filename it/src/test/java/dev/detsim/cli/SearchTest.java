@@ -97,8 +97,15 @@ class SearchTest {
         Path recording = whole.resolve(bug.get("id").asText()).resolve("recording");
         JsonNode manifest = JSON.readTree(Files.readString(recording.resolve("recording.json")));
         assertEquals(losing.first(), bug.get("recordingSeed").asLong());
-        Files.createDirectories(Path.of(manifest.get("workingDirectory").asText()));
-        var replay = detsim(tmp, List.of("replay", recording.toString()));
+        Path workingDirectory = Path.of(manifest.get("workingDirectory").asText());
+        Files.createDirectories(workingDirectory);
+        Programs.Result replay;
+        try {
+            replay = detsim(tmp, List.of("replay", recording.toString()));
+        } finally {
+            Files.delete(workingDirectory);
+            Files.delete(workingDirectory.getParent()); // the search's own directory, which it had deleted
+        }
         assertEquals(0, replay.status(), replay.err());
         assertTrue(replay.err().contains("detsim: replay: identical"), replay.err());
         assertFalse(replay.out().equals("800\n"), "the recording lost an update: " + replay.out());
