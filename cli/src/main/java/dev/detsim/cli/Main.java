@@ -17,17 +17,21 @@ public final class Main implements Callable<Integer> {
             "0/1:verify: all runs identical / the runs differ",
             "0..255:record: as run; replay: the recorded status when the run was identical",
             "0/1/3:feasibility: GO / NO-GO / INCOMPLETE",
+            "0/42:search: nothing found / a bug (or a nondeterministic failure) found, in the bug base",
+            "0/1:bugs: done / show: no entry has that id",
             "0:syscalls: the table was printed",
             "2:bad options, or a file an option names cannot be used (one line says why)",
-            "65:replay: the recording cannot be read (one line says why)",
-            "70:internal error in detsim",
+            "65:replay: the recording cannot be read; bugs: the bug base cannot be read (one line says why)",
+            "70:internal error in detsim (search: also a run's detsim failed)",
             "86:run: deadlock (every thread waits and nothing can end a wait; detsim says who waits on what)",
             "87:replay: the run parted from the recording (detsim shows where)",
             "88:replay: a file the recording depends on changed or is gone; nothing was run",
             "126:the program exists but cannot be executed",
-            "127:the program was not found");
+            "127:the program was not found",
+            "130:search: stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT (the runs in progress were ended)");
 
-    private static final List<String> COMMANDS = List.of("run", "verify", "record", "replay", "feasibility", "syscalls");
+    private static final List<String> COMMANDS = List.of("run", "verify", "record", "replay", "search", "bugs",
+            "feasibility", "syscalls");
 
     /** With the command args name, if they name one; else every command, for the help that lists them. */
     private Main(String[] args) {
@@ -45,6 +49,8 @@ public final class Main implements Callable<Integer> {
             case "verify" -> new VerifyCommand().spec;
             case "record" -> new RecordCommand().spec;
             case "replay" -> new ReplayCommand().spec;
+            case "search" -> new SearchCommand().spec;
+            case "bugs" -> new BugsCommand().spec;
             case "feasibility" -> new FeasibilityCommand().spec;
             case "syscalls" -> new SyscallsCommand().spec;
             default -> throw new IllegalArgumentException(command);
@@ -72,6 +78,8 @@ public final class Main implements Callable<Integer> {
         cl.setOut(out);
         cl.setErr(err);
         cl.setStopAtPositional(true); // "detsim run ls -l": -l is ls's option
+        CommandLine bugs = cl.getSubcommands().get("bugs");
+        if (bugs != null) bugs.setStopAtPositional(false); // "bugs show ID --bugbase=DIR": no program there
         cl.setExitCodeExceptionMapper(t -> ExitCodes.INTERNAL);
         cl.setParameterExceptionHandler((ex, given) -> {
             CommandLine c = ex.getCommandLine();

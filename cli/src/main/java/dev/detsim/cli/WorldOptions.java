@@ -17,7 +17,12 @@ final class WorldOptions {
 
     /** Adds the options to spec. */
     WorldOptions(CommandSpec spec) {
-        seed = option(spec, "--seed", "N", long.class, "0",
+        this(spec, true);
+    }
+
+    /** Adds the options to spec; without --seed and --chaos when withSeed is false (search chooses both). */
+    WorldOptions(CommandSpec spec, boolean withSeed) {
+        seed = !withSeed ? null : option(spec, "--seed", "N", long.class, "0",
                 "Seed of every random byte the program gets (getrandom, AT_RANDOM). Default: ${DEFAULT-VALUE}.");
         cpus = option(spec, "--cpus", "N", int.class, "1",
                 "How many CPUs the program sees (sched_getaffinity: nproc, Go's NumCPU). Default: ${DEFAULT-VALUE}.");
@@ -25,7 +30,7 @@ final class WorldOptions {
                 "Where the program's CLOCK_REALTIME starts, in seconds since 1970 (Default: ${DEFAULT-VALUE},"
                         + " 2000-01-01T00:00:00Z). Virtual time then advances 1 microsecond per scheduling turn and jumps"
                         + " to the next deadline when every thread waits.");
-        chaos = flag(spec, "--chaos",
+        chaos = !withSeed ? null : flag(spec, "--chaos",
                 "Choose the thread interleaving at random from --seed (PCT-style priorities), to find"
                         + " races: each seed gives another interleaving, the same seed the same one. Every syscall"
                         + " then stops and may switch threads (slower). Without it the order is round-robin.");
@@ -65,7 +70,7 @@ final class WorldOptions {
     }
 
     boolean chaos() {
-        return isOn(chaos);
+        return chaos != null && isOn(chaos);
     }
 
     boolean noPin() {
@@ -95,9 +100,11 @@ final class WorldOptions {
         };
     }
 
-    /** These options as arguments of detsim run, with --tmp as privateTmp says. */
+    /** These options as arguments of detsim run, with --tmp as privateTmp says (--seed only when it is one). */
     List<String> asRunArguments(boolean privateTmp) {
-        List<String> args = new ArrayList<>(List.of("--seed=" + seed(), "--cpus=" + cpus(), "--epoch=" + epoch(),
+        List<String> args = new ArrayList<>();
+        if (seed != null) args.add("--seed=" + seed());
+        args.addAll(List.of("--cpus=" + cpus(), "--epoch=" + epoch(),
                 "--preempt-by=" + preemptBy(), "--tmp=" + (privateTmp ? "private" : "shared")));
         if (chaos()) args.add("--chaos");
         if (noPin()) args.add("--no-pin");

@@ -57,7 +57,7 @@ class CliReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "verify", "record", "replay", "feasibility", "syscalls"})
+    @ValueSource(strings = {"run", "verify", "record", "replay", "search", "bugs", "feasibility", "syscalls"})
     void everyOptionInTheHelpIsInTheCliReference(String command) throws IOException {
         String usage = help(command, "--help");
         String doc = Files.readString(ROOT.resolve("docs/CLI.md"));
@@ -70,7 +70,7 @@ class CliReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "run", "verify", "record", "replay", "feasibility", "syscalls"})
+    @ValueSource(strings = {"", "run", "verify", "record", "replay", "search", "bugs", "feasibility", "syscalls"})
     void everyExitStatusInTheHelpIsInTheCliReference(String command) throws IOException {
         String usage = command.isEmpty() ? help("--help") : help(command, "--help");
         String doc = Files.readString(ROOT.resolve("docs/CLI.md"));

@@ -1,0 +1,146 @@
+package dev.detsim.cli;
+
+import dev.detsim.recorder.EventLogFormat;
+import dev.detsim.recorder.RecordedEvents;
+import dev.detsim.recorder.Recording;
+import dev.detsim.recorder.RecordingException;
+import dev.detsim.recorder.bugs.BugBase;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one seed of a search as a child detsim (run, or record when the run is to be kept), in a working
+ * directory of the seed's own — ROOT/seed-N, emptied before every run of the seed, so that every run of it
+ * starts from the same empty directory at the same path — then the checker there, in the state the run left.
+ */
+final class SeedRunner {
+    private static final Pattern KILLED = Pattern.compile("(?m)^detsim: .* killed by signal (SIG[A-Z0-9]+)");
+    private static final Pattern DEADLOCK = Pattern.compile("(?m)^detsim: deadlock at ");
+
+    private final Path root;
+    private final List<String> runOptions;
+    private final List<String> command;
+    private final String checker;
+    private final Path origin;
+
+    /**
+     * @param root a directory of the search's own for the runs' directories and outputs
+     * @param runOptions the options of detsim run besides --seed and --chaos
+     * @param command the program (a relative path with a slash already made absolute) and its arguments
+     * @param checker the check:CMD command, or null
+     * @param origin the directory search was started in (DETSIM_SEARCH_ORIGIN for the program and the checker)
+     */
+    SeedRunner(Path root, List<String> runOptions, List<String> command, String checker, Path origin) {
+        this.root = root;
+        this.runOptions = runOptions;
+        this.command = command;
+        this.checker = checker;
+        this.origin = origin;
+    }
+
+    /** The options every run of the seed gets (those of record too). */
+    List<String> optionsFor(long seed) {
+        List<String> options = new ArrayList<>(List.of("--seed=" + seed, "--chaos"));
+        options.addAll(runOptions);
+        return options;
+    }
+
+    /** The options a bug base entry records: those of run besides --seed. */
+    List<String> entryOptions() {
+        List<String> options = new ArrayList<>(List.of("--chaos"));
+        options.addAll(runOptions);
+        return options;
+    }
+
+    /** Runs seed once; with recordTo (a directory that does not exist yet), as detsim record into it. */
+    Attempt run(long seed, String label, Path recordTo) throws IOException, InterruptedException, java.net.URISyntaxException {
+        Path work = root.resolve("seed-" + seed);
+        BugBase.deleteTree(work);
+        Files.createDirectories(work);
+        String name = "seed-" + seed + "-" + label.replace(' ', '-');
+        Path outputs = Files.createDirectories(root.resolve("outputs"));
+        Path out = outputs.resolve(name + ".stdout"), err = outputs.resolve(name + ".stderr");
+        Path events = outputs.resolve(name + ".events");
+        List<String> cmd = new ArrayList<>(SelfLauncher.command());
+        cmd.add(recordTo == null ? "run" : "record");
+        cmd.addAll(optionsFor(seed));
+        cmd.add(recordTo == null ? "--events=" + events : "--out=" + recordTo);
+        cmd.add("--");
+        cmd.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+                .redirectInput(new java.io.File("/dev/null")).redirectOutput(out.toFile()).redirectError(err.toFile());
+        environment(pb.environment(), work);
+        int status = pb.start().waitFor();
+        String stdout = text(out);
+        String stderr = text(err);
+        if (recordTo != null) {
+            int kept = stderr.lastIndexOf(RecordCommand.KEPT);
+            if (kept >= 0) stderr = stderr.substring(0, kept);
+            if (Files.exists(recordTo.resolve(Recording.MANIFEST))) {
+                try (Writer w = Files.newBufferedWriter(events)) {
+                    RecordedEvents.writeLog(Recording.open(recordTo).events(), name, w);
+                } catch (RecordingException e) {
+                    throw new IOException(e.getMessage());
+                }
+            }
+        }
+        boolean hasEvents = Files.exists(events);
+        String digest = hasEvents ? EventLogFormat.digestOf(EventLogFormat.read(events)) : "-";
+        Matcher killed = KILLED.matcher(stderr);
+        Integer checkStatus = null;
+        String checkLine = null;
+        if (checker != null) {
+            Path check = outputs.resolve(name + ".check");
+            ProcessBuilder c = new ProcessBuilder("sh", "-c", checker).directory(work.toFile())
+                    .redirectInput(new java.io.File("/dev/null")).redirectErrorStream(true).redirectOutput(check.toFile());
+            Map<String, String> env = c.environment();
+            environment(env, work);
+            env.put("DETSIM_SEARCH_SEED", Long.toString(seed));
+            env.put("DETSIM_SEARCH_STATUS", Integer.toString(status));
+            env.put("DETSIM_SEARCH_STDOUT", out.toString());
+            env.put("DETSIM_SEARCH_STDERR", err.toString());
+            checkStatus = c.start().waitFor();
+            String text = text(check);
+            checkLine = text.isEmpty() ? "" : text.lines().findFirst().orElse("");
+        }
+        BugBase.deleteTree(work);
+        Files.createDirectories(work); // empty, as every run of the seed found it (a recording replays there)
+        return new Attempt(seed, label, status, killed.find() ? killed.group(1) : null, DEADLOCK.matcher(stderr).find(),
+                stdout, stderr, hasEvents ? events : null, digest, checkStatus, checkLine, recordTo,
+                stderr.contains("detsim: internal error"));
+    }
+
+    /** Where a seed's recording goes (not created). */
+    Path recordingDir(long seed) throws IOException {
+        return Files.createDirectories(root.resolve("recordings")).resolve("seed-" + seed);
+    }
+
+    /** Deletes what the seed's runs left among the outputs (its event logs once they are kept or not needed). */
+    void forget(long seed) throws IOException {
+        Path outputs = root.resolve("outputs");
+        if (!Files.isDirectory(outputs)) return;
+        try (var files = Files.list(outputs)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("seed-" + seed + "-")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /** A file's bytes as UTF-8 text (a malformed byte becomes U+FFFD, the same in every run). */
+    private static String text(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    }
+
+    private void environment(Map<String, String> env, Path work) {
+        env.put("PWD", work.toString());
+        env.put("DETSIM_SEARCH_ORIGIN", origin.toString());
+    }
+}
