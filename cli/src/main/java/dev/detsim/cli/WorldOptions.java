@@ -4,6 +4,7 @@ import static dev.detsim.cli.CommandModel.flag;
 import static dev.detsim.cli.CommandModel.isOn;
 import static dev.detsim.cli.CommandModel.option;
 
+import dev.detsim.scheduler.ChaosSpec;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.ParameterException;
 
 /** Options that shape the world a program runs in; shared by run and verify (which passes them on to run). */
 final class WorldOptions {
-    private final OptionSpec seed, cpus, epoch, chaos, noPin, hostPids, tmp, preemptBy;
+    private final OptionSpec seed, cpus, epoch, chaos, chaosPolicy, noPin, hostPids, tmp, preemptBy;
 
     /** Adds the options to spec. */
     WorldOptions(CommandSpec spec) {
@@ -26,9 +27,14 @@ final class WorldOptions {
                         + " 2000-01-01T00:00:00Z). Virtual time then advances 1 microsecond per scheduling turn and jumps"
                         + " to the next deadline when every thread waits.");
         chaos = flag(spec, "--chaos",
-                "Choose the thread interleaving at random from --seed (PCT-style priorities), to find"
-                        + " races: each seed gives another interleaving, the same seed the same one. Every syscall"
-                        + " then stops and may switch threads (slower). Without it the order is round-robin.");
+                "Choose the thread interleaving at random from --seed, to find races: each seed draws a"
+                        + " scheduling policy and its parameters (PCT, a random thread at every point, round-robin with"
+                        + " random slices, or sticky runs) and gives another interleaving; the same seed the same one."
+                        + " Every syscall then stops and may switch threads (slower). Without it the order is round-robin.");
+        chaosPolicy = option(spec, "--chaos-policy", "SPEC", String.class, null,
+                "Implies --chaos and pins its policy: 'swarm' (the default: drawn from the seed), 'pct[:DEPTH[:HORIZON]]',"
+                        + " 'random', 'rr[:MAX-SLICE]' or 'sticky[:MEAN-RUN]'; parameters left out are drawn from the"
+                        + " seed. --stats names the policy a run used in this form ('schedule').");
         noPin = flag(spec, "--no-pin",
                 "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).");
         hostPids = flag(spec, "--host-pids",
@@ -64,8 +70,19 @@ final class WorldOptions {
         return epoch.getValue();
     }
 
-    boolean chaos() {
-        return isOn(chaos);
+    /**
+     * The chaos policy asked for, or null for round-robin.
+     *
+     * @throws ParameterException when --chaos-policy is not a policy spec
+     */
+    ChaosSpec chaos(CommandLine commandLine) {
+        String given = chaosPolicy.getValue();
+        if (given == null) return isOn(chaos) ? ChaosSpec.SWARM : null;
+        try {
+            return ChaosSpec.parse(given);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "--chaos-policy: " + e.getMessage());
+        }
     }
 
     boolean noPin() {
@@ -99,7 +116,8 @@ final class WorldOptions {
     List<String> asRunArguments(boolean privateTmp) {
         List<String> args = new ArrayList<>(List.of("--seed=" + seed(), "--cpus=" + cpus(), "--epoch=" + epoch(),
                 "--preempt-by=" + preemptBy(), "--tmp=" + (privateTmp ? "private" : "shared")));
-        if (chaos()) args.add("--chaos");
+        if (isOn(chaos)) args.add("--chaos");
+        if (chaosPolicy.getValue() != null) args.add("--chaos-policy=" + chaosPolicy.getValue());
         if (noPin()) args.add("--no-pin");
         if (hostPids()) args.add("--host-pids");
         return args;

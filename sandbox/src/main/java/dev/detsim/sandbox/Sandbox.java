@@ -36,6 +36,7 @@ import dev.detsim.sandbox.world.Machine;
 import dev.detsim.sandbox.world.MachineFiles;
 import dev.detsim.sandbox.world.RandomDevices;
 import dev.detsim.sandbox.world.StandIns;
+import dev.detsim.scheduler.ChaosSpec;
 import dev.detsim.scheduler.Scheduler;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -64,14 +65,14 @@ public final class Sandbox {
     public Outcome run(String path, List<String> argv) throws SpawnException, InterruptedException {
         Builder b = settings;
         Arch arch = Arch.current();
-        Scheduler scheduler = b.chaos ? Scheduler.chaos(b.seed) : Scheduler.deterministic();
+        Scheduler scheduler = b.chaos != null ? Scheduler.chaos(b.chaos, b.seed) : Scheduler.deterministic();
         Clocks clocks = new Clocks(scheduler::now, b.epoch);
         Machine machine = new Machine(b.cpus, arch.name());
         MachineFiles machineFiles = new MachineFiles(machine);
         machineFiles.materialize();
         boolean privateTmp = privateTmp(b, path);
         try (RandomDevices randomDevices = new RandomDevices(b.seed)) {
-            TracerOptions options = new TracerOptions(b.pinToOneCpu, b.chaos ? everySyscall(arch, b.intercept) : b.intercept,
+            TracerOptions options = new TracerOptions(b.pinToOneCpu, b.chaos != null ? everySyscall(arch, b.intercept) : b.intercept,
                     b.trace,
                     handlers(machine, machineFiles, randomDevices, clocks, scheduler, privateTmp), b.keepFds, b.warnings,
                     true, b.pidNamespace, privateTmp, b.events, scheduler, clocks, b.preemption);
@@ -159,7 +160,7 @@ public final class Sandbox {
     /** The settings of a run; each has the default `detsim run` has. */
     public static final class Builder {
         private long seed;
-        private boolean chaos;
+        private ChaosSpec chaos;
         private int cpus = 1;
         private long epoch = 946684800L;
         private boolean pinToOneCpu = true;
@@ -182,9 +183,15 @@ public final class Sandbox {
             return this;
         }
 
-        /** Seeded priorities and change points (PCT) instead of round-robin. */
+        /** A seeded schedule instead of round-robin, its policy drawn from the seed (swarm). */
         public Builder chaos(boolean chaos) {
-            this.chaos = chaos;
+            this.chaos = chaos ? ChaosSpec.SWARM : null;
+            return this;
+        }
+
+        /** A seeded schedule instead of round-robin, following spec (null: round-robin). */
+        public Builder chaos(ChaosSpec spec) {
+            this.chaos = spec;
             return this;
         }
 

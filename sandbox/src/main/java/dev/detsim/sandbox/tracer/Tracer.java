@@ -176,7 +176,8 @@ public final class Tracer {
                 syscalls.syscallStops, run.accelerator instanceof FutexFastPath f ? f.wordWakes() : 0,
                 run.scheduler.nondeterministicPreemptions(), run.scheduler.deterministicPreemptions(),
                 run.scheduler.now(), run.preemption.branchCounters().describe(), run.preemption.describe(),
-                site == null ? null : site.toString(), timeStampCounter.trapped() ? "trapped" : "go-runtime-only");
+                site == null ? null : site.toString(), timeStampCounter.trapped() ? "trapped" : "go-runtime-only",
+                run.scheduler.policy().describe());
         return new Outcome(exited(status) ? exitCode(status) : 0, signaled(status) ? termSignal(status) : 0,
                 coreDumped(status), exits.leftoverKilled, stats, deadlock);
     }
