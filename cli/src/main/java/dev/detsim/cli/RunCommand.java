@@ -71,7 +71,8 @@ final class RunCommand implements Callable<Integer> {
                     + " deterministicPreemptions, virtualNanos, branchCounters (what the probe found), preemption"
                     + " (what preempted), watchdogSite (FILE:0xOFFSET where the watchdog first stopped a thread),"
                     + " rdtsc (trapped: every rdtsc reads virtual time; go-runtime-only: only Go runtime's), and schedule"
-                    + " (the scheduling policy: under chaos the --chaos-policy spec that repeats the run with its seed).");
+                    + " (the scheduling policy: under chaos the --chaos-policy spec that repeats the run with its seed),"
+                    + " and switches (under chaos, the schedule as data, for --chaos-policy=script:FILE).");
     private final OptionSpec benchmarkClockOption = flag(spec, "--benchmark-clock",
             "Let CLOCK_MONOTONIC_RAW read the host's clock, so that a benchmark can time itself with"
                     + " real time while every other clock stays virtual. The run is then not deterministic if the"
@@ -133,7 +134,8 @@ final class RunCommand implements Callable<Integer> {
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed() + " cmd=" + String.join(" ", command));
         Sandbox sandbox;
         try {
-            sandbox = Sandbox.builder().seed(world.seed()).chaos(world.chaos(spec.commandLine())).cpus(world.cpus()).epoch(world.epoch())
+            sandbox = Sandbox.builder().seed(world.seed()).cpus(world.cpus()).epoch(world.epoch())
+                    .chaos(world.chaos(spec.commandLine())).schedule(world.schedule(spec.commandLine()))
                     .pinToOneCpu(!world.noPin()).pidNamespace(!world.hostPids()).benchmarkClock(isOn(benchmarkClockOption))
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
                     .preemption(PreemptionChoice.parse(world.preemptBy(), spec.commandLine()))

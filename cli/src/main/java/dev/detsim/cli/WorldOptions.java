@@ -5,6 +5,10 @@ import static dev.detsim.cli.CommandModel.isOn;
 import static dev.detsim.cli.CommandModel.option;
 
 import dev.detsim.scheduler.ChaosSpec;
+import dev.detsim.scheduler.ScheduleScript;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -14,6 +18,7 @@ import picocli.CommandLine.ParameterException;
 
 /** Options that shape the world a program runs in; shared by run and verify (which passes them on to run). */
 final class WorldOptions {
+    private static final String SCRIPT = "script:";
     private final OptionSpec seed, cpus, epoch, chaos, chaosPolicy, noPin, hostPids, tmp, preemptBy;
 
     /** Adds the options to spec. */
@@ -34,7 +39,8 @@ final class WorldOptions {
         chaosPolicy = option(spec, "--chaos-policy", "SPEC", String.class, null,
                 "Implies --chaos and pins its policy: 'swarm' (the default: drawn from the seed), 'pct[:DEPTH[:HORIZON]]',"
                         + " 'random', 'rr[:MAX-SLICE]' or 'sticky[:MEAN-RUN]'; parameters left out are drawn from the"
-                        + " seed. --stats names the policy a run used in this form ('schedule').");
+                        + " seed. --stats names the policy a run used in this form ('schedule'). 'script:FILE' follows"
+                        + " the switches in FILE, as --stats wrote them ('switches'), with the same program and inputs.");
         noPin = flag(spec, "--no-pin",
                 "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).");
         hostPids = flag(spec, "--host-pids",
@@ -78,10 +84,29 @@ final class WorldOptions {
     ChaosSpec chaos(CommandLine commandLine) {
         String given = chaosPolicy.getValue();
         if (given == null) return isOn(chaos) ? ChaosSpec.SWARM : null;
+        if (given.startsWith(SCRIPT)) return ChaosSpec.SWARM; // chaos's stops; the script replaces the policy
         try {
             return ChaosSpec.parse(given);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(commandLine, "--chaos-policy: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The switches --chaos-policy=script:FILE names, or null.
+     *
+     * @throws ParameterException when FILE cannot be read or does not hold a schedule
+     */
+    ScheduleScript schedule(CommandLine commandLine) {
+        String given = chaosPolicy.getValue();
+        if (given == null || !given.startsWith(SCRIPT)) return null;
+        Path file = Path.of(given.substring(SCRIPT.length()));
+        try {
+            return ScheduleScript.parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new ParameterException(commandLine, "--chaos-policy script: cannot read " + file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "--chaos-policy script: " + file + ": " + e.getMessage());
         }
     }
 
@@ -117,7 +142,11 @@ final class WorldOptions {
         List<String> args = new ArrayList<>(List.of("--seed=" + seed(), "--cpus=" + cpus(), "--epoch=" + epoch(),
                 "--preempt-by=" + preemptBy(), "--tmp=" + (privateTmp ? "private" : "shared")));
         if (isOn(chaos)) args.add("--chaos");
-        if (chaosPolicy.getValue() != null) args.add("--chaos-policy=" + chaosPolicy.getValue());
+        String policy = chaosPolicy.getValue();
+        if (policy != null && policy.startsWith(SCRIPT)) { // the run may start elsewhere: the file's full path
+            policy = SCRIPT + Path.of(policy.substring(SCRIPT.length())).toAbsolutePath();
+        }
+        if (policy != null) args.add("--chaos-policy=" + policy);
         if (noPin()) args.add("--no-pin");
         if (hostPids()) args.add("--host-pids");
         return args;

@@ -37,7 +37,10 @@ import dev.detsim.sandbox.world.MachineFiles;
 import dev.detsim.sandbox.world.RandomDevices;
 import dev.detsim.sandbox.world.StandIns;
 import dev.detsim.scheduler.ChaosSpec;
+import dev.detsim.scheduler.ScheduleScript;
 import dev.detsim.scheduler.Scheduler;
+import dev.detsim.scheduler.ScriptedPolicy;
+import dev.detsim.scheduler.SwitchRecorder;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -65,7 +68,8 @@ public final class Sandbox {
     public Outcome run(String path, List<String> argv) throws SpawnException, InterruptedException {
         Builder b = settings;
         Arch arch = Arch.current();
-        Scheduler scheduler = b.chaos != null ? Scheduler.chaos(b.chaos, b.seed) : Scheduler.deterministic();
+        Scheduler scheduler = b.chaos == null ? Scheduler.deterministic()
+                : new Scheduler(new SwitchRecorder(b.schedule != null ? new ScriptedPolicy(b.schedule) : b.chaos.policy(b.seed)));
         Clocks clocks = new Clocks(scheduler::now, b.epoch);
         Machine machine = new Machine(b.cpus, arch.name());
         MachineFiles machineFiles = new MachineFiles(machine);
@@ -161,6 +165,7 @@ public final class Sandbox {
     public static final class Builder {
         private long seed;
         private ChaosSpec chaos;
+        private ScheduleScript schedule;
         private int cpus = 1;
         private long epoch = 946684800L;
         private boolean pinToOneCpu = true;
@@ -192,6 +197,15 @@ public final class Sandbox {
         /** A seeded schedule instead of round-robin, following spec (null: round-robin). */
         public Builder chaos(ChaosSpec spec) {
             this.chaos = spec;
+            return this;
+        }
+
+        /**
+         * Under chaos, follow these switches instead of the spec's policy (null: the policy). The run must stop
+         * where the recorded one did, so it needs the same settings and inputs; RunStats#switches gives them.
+         */
+        public Builder schedule(ScheduleScript script) {
+            this.schedule = script;
             return this;
         }
 

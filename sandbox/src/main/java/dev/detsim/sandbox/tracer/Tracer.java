@@ -23,6 +23,7 @@ import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.Decision;
 import dev.detsim.scheduler.DeadlockReport;
+import dev.detsim.scheduler.SwitchRecorder;
 import dev.detsim.scheduler.ThreadState;
 import dev.detsim.scheduler.TimerKey;
 import dev.detsim.scheduler.TimerQueue;
@@ -177,7 +178,8 @@ public final class Tracer {
                 run.scheduler.nondeterministicPreemptions(), run.scheduler.deterministicPreemptions(),
                 run.scheduler.now(), run.preemption.branchCounters().describe(), run.preemption.describe(),
                 site == null ? null : site.toString(), timeStampCounter.trapped() ? "trapped" : "go-runtime-only",
-                run.scheduler.policy().describe());
+                run.scheduler.policy().describe(),
+                run.scheduler.policy() instanceof SwitchRecorder r ? r.script().toString() : null);
         return new Outcome(exited(status) ? exitCode(status) : 0, signaled(status) ? termSignal(status) : 0,
                 coreDumped(status), exits.leftoverKilled, stats, deadlock);
     }
