@@ -103,6 +103,8 @@ final class WorldOptions {
         Path file = Path.of(given.substring(SCRIPT.length()));
         try {
             return ScheduleScript.parse(Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ParameterException(commandLine, "--chaos-policy script: no such file: " + file);
         } catch (IOException e) {
             throw new ParameterException(commandLine, "--chaos-policy script: cannot read " + file + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
