@@ -71,6 +71,8 @@ final class RecordCommand implements Callable<Integer> {
         command = commandParameters.getValue();
         PrintWriter err = spec.commandLine().getErr();
         boolean privateTmp = world.privateTmp(true, spec.commandLine());
+        world.chaos(spec.commandLine()); // a mistyped --chaos-policy fails here, not in every run
+        world.schedule(spec.commandLine());
         ProgramLookup.Result lookup = ProgramLookup.find(command.get(0), System.getenv("PATH"));
         if (lookup instanceof ProgramLookup.Failed f) {
             err.println("detsim: " + f.message());

@@ -70,8 +70,10 @@ final class RunCommand implements Callable<Integer> {
                     + " processesCreated, peakLiveThreads, syscallStops, futexWordWakes (futex waits ended by a Go"
                     + " wake that did not stop), nondeterministicPreemptions,"
                     + " deterministicPreemptions, virtualNanos, branchCounters (what the probe found), preemption"
-                    + " (what preempted), watchdogSite (FILE:0xOFFSET where the watchdog first stopped a thread) and"
-                    + " rdtsc (trapped: every rdtsc reads virtual time; go-runtime-only: only Go runtime's).");
+                    + " (what preempted), watchdogSite (FILE:0xOFFSET where the watchdog first stopped a thread),"
+                    + " rdtsc (trapped: every rdtsc reads virtual time; go-runtime-only: only Go runtime's), and schedule"
+                    + " (the scheduling policy: under chaos the --chaos-policy spec that repeats the run with its seed),"
+                    + " and switches (under chaos, the schedule as data, for --chaos-policy=script:FILE).");
     private final OptionSpec benchmarkClockOption = flag(spec, "--benchmark-clock",
             "Let CLOCK_MONOTONIC_RAW read the host's clock, so that a benchmark can time itself with"
                     + " real time while every other clock stays virtual. The run is then not deterministic if the"
@@ -146,7 +148,8 @@ final class RunCommand implements Callable<Integer> {
                 int eq = s.lastIndexOf('=');
                 builder.sameDevice(Path.of(s.substring(0, eq)), Long.parseLong(s.substring(eq + 1)));
             }
-            sandbox = builder.seed(world.seed()).chaos(world.chaos()).cpus(world.cpus()).epoch(world.epoch())
+            sandbox = builder.seed(world.seed()).cpus(world.cpus()).epoch(world.epoch())
+                    .chaos(world.chaos(spec.commandLine())).schedule(world.schedule(spec.commandLine()))
                     .pinToOneCpu(!world.noPin()).pidNamespace(!world.hostPids()).benchmarkClock(isOn(benchmarkClockOption))
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
                     .preemption(PreemptionChoice.parse(world.preemptBy(), spec.commandLine()))

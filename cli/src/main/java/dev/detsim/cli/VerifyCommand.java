@@ -81,6 +81,8 @@ final class VerifyCommand implements Callable<Integer> {
         checkInput();
         checkRecordFailures();
         boolean privateTmp = world.privateTmp(true, spec.commandLine());
+        world.chaos(spec.commandLine()); // a mistyped --chaos-policy fails here, not in every run
+        world.schedule(spec.commandLine());
         if (ProgramLookup.find(command.get(0), System.getenv("PATH")) instanceof ProgramLookup.Failed f) {
             err.println("detsim: " + f.message());
             return f.exitStatus();

@@ -4,6 +4,11 @@ import static dev.detsim.cli.CommandModel.flag;
 import static dev.detsim.cli.CommandModel.isOn;
 import static dev.detsim.cli.CommandModel.option;
 
+import dev.detsim.scheduler.ChaosSpec;
+import dev.detsim.scheduler.ScheduleScript;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -13,7 +18,8 @@ import picocli.CommandLine.ParameterException;
 
 /** Options that shape the world a program runs in; shared by run and verify (which passes them on to run). */
 final class WorldOptions {
-    private final OptionSpec seed, cpus, epoch, chaos, noPin, hostPids, tmp, preemptBy;
+    private static final String SCRIPT = "script:";
+    private final OptionSpec seed, cpus, epoch, chaos, chaosPolicy, noPin, hostPids, tmp, preemptBy;
 
     /** Adds the options to spec. */
     WorldOptions(CommandSpec spec) {
@@ -31,9 +37,15 @@ final class WorldOptions {
                         + " 2000-01-01T00:00:00Z). Virtual time then advances 1 microsecond per scheduling turn and jumps"
                         + " to the next deadline when every thread waits.");
         chaos = !withSeed ? null : flag(spec, "--chaos",
-                "Choose the thread interleaving at random from --seed (PCT-style priorities), to find"
-                        + " races: each seed gives another interleaving, the same seed the same one. Every syscall"
-                        + " then stops and may switch threads (slower). Without it the order is round-robin.");
+                "Choose the thread interleaving at random from --seed, to find races: each seed draws a"
+                        + " scheduling policy and its parameters (PCT, a random thread at every point, round-robin with"
+                        + " random slices, or sticky runs) and gives another interleaving; the same seed the same one."
+                        + " Every syscall then stops and may switch threads (slower). Without it the order is round-robin.");
+        chaosPolicy = !withSeed ? null : option(spec, "--chaos-policy", "SPEC", String.class, null,
+                "Implies --chaos and pins its policy: 'swarm' (the default: drawn from the seed), 'pct[:DEPTH[:HORIZON]]',"
+                        + " 'random', 'rr[:MAX-SLICE]' or 'sticky[:MEAN-RUN]'; parameters left out are drawn from the"
+                        + " seed. --stats names the policy a run used in this form ('schedule'). 'script:FILE' follows"
+                        + " the switches in FILE, as --stats wrote them ('switches'), with the same program and inputs.");
         noPin = flag(spec, "--no-pin",
                 "Do not pin the tracer and the program to one CPU (pinning makes stops cheaper and steadier).");
         hostPids = flag(spec, "--host-pids",
@@ -69,8 +81,41 @@ final class WorldOptions {
         return epoch.getValue();
     }
 
-    boolean chaos() {
-        return chaos != null && isOn(chaos);
+    /**
+     * The chaos policy asked for, or null for round-robin.
+     *
+     * @throws ParameterException when --chaos-policy is not a policy spec
+     */
+    ChaosSpec chaos(CommandLine commandLine) {
+        if (chaos == null) return null; // search: it gives each run --chaos itself
+        String given = chaosPolicy.getValue();
+        if (given == null) return isOn(chaos) ? ChaosSpec.SWARM : null;
+        if (given.startsWith(SCRIPT)) return ChaosSpec.SWARM; // chaos's stops; the script replaces the policy
+        try {
+            return ChaosSpec.parse(given);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "--chaos-policy: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The switches --chaos-policy=script:FILE names, or null.
+     *
+     * @throws ParameterException when FILE cannot be read or does not hold a schedule
+     */
+    ScheduleScript schedule(CommandLine commandLine) {
+        String given = chaosPolicy == null ? null : chaosPolicy.getValue();
+        if (given == null || !given.startsWith(SCRIPT)) return null;
+        Path file = Path.of(given.substring(SCRIPT.length()));
+        try {
+            return ScheduleScript.parse(Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ParameterException(commandLine, "--chaos-policy script: no such file: " + file);
+        } catch (IOException e) {
+            throw new ParameterException(commandLine, "--chaos-policy script: cannot read " + file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, "--chaos-policy script: " + file + ": " + e.getMessage());
+        }
     }
 
     boolean noPin() {
@@ -106,7 +151,12 @@ final class WorldOptions {
         if (seed != null) args.add("--seed=" + seed());
         args.addAll(List.of("--cpus=" + cpus(), "--epoch=" + epoch(),
                 "--preempt-by=" + preemptBy(), "--tmp=" + (privateTmp ? "private" : "shared")));
-        if (chaos()) args.add("--chaos");
+        if (chaos != null && isOn(chaos)) args.add("--chaos");
+        String policy = chaosPolicy == null ? null : chaosPolicy.getValue();
+        if (policy != null && policy.startsWith(SCRIPT)) { // the run may start elsewhere: the file's full path
+            policy = SCRIPT + Path.of(policy.substring(SCRIPT.length())).toAbsolutePath();
+        }
+        if (policy != null) args.add("--chaos-policy=" + policy);
         if (noPin()) args.add("--no-pin");
         if (hostPids()) args.add("--host-pids");
         return args;

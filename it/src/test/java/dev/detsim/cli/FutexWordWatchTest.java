@@ -53,8 +53,8 @@ class FutexWordWatchTest {
     }
 
     /**
-     * With --chaos other threads sometimes run between a woken wait's turn and its resume (seeds 1 and 7: 1 and 26
-     * times in 500 hand-offs): such a wait is answered EAGAIN by detsim instead of the kernel, since the word might
+     * With --chaos other threads sometimes run between a woken wait's turn and its resume (seeds 1 and 7 of the
+     * PCT-only chaos before swarm, now --chaos-policy=pct:3:10000: 1 and 26 times in 500 hand-offs): such a wait is answered EAGAIN by detsim instead of the kernel, since the word might
      * have been put back. The runs end right and repeat. (The Go runtime never puts a word back, so no program here
      * shows that a wait left to the kernel would then block.)
      */

@@ -38,7 +38,11 @@ import dev.detsim.sandbox.world.Machine;
 import dev.detsim.sandbox.world.MachineFiles;
 import dev.detsim.sandbox.world.RandomDevices;
 import dev.detsim.sandbox.world.StandIns;
+import dev.detsim.scheduler.ChaosSpec;
+import dev.detsim.scheduler.ScheduleScript;
 import dev.detsim.scheduler.Scheduler;
+import dev.detsim.scheduler.ScriptedPolicy;
+import dev.detsim.scheduler.SwitchRecorder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -71,14 +75,15 @@ public final class Sandbox {
     public Outcome run(String path, List<String> argv) throws SpawnException, InterruptedException {
         Builder b = settings;
         Arch arch = Arch.current();
-        Scheduler scheduler = b.chaos ? Scheduler.chaos(b.seed) : Scheduler.deterministic();
+        Scheduler scheduler = b.chaos == null ? Scheduler.deterministic()
+                : new Scheduler(new SwitchRecorder(b.schedule != null ? new ScriptedPolicy(b.schedule) : b.chaos.policy(b.seed)));
         Clocks clocks = new Clocks(scheduler::now, b.epoch);
         Machine machine = new Machine(b.cpus, arch.name());
         MachineFiles machineFiles = new MachineFiles(machine);
         machineFiles.materialize();
         boolean privateTmp = privateTmp(b, path);
         try (RandomDevices randomDevices = new RandomDevices(b.seed)) {
-            TracerOptions options = new TracerOptions(b.pinToOneCpu, b.chaos ? everySyscall(arch, b.intercept) : b.intercept,
+            TracerOptions options = new TracerOptions(b.pinToOneCpu, b.chaos != null ? everySyscall(arch, b.intercept) : b.intercept,
                     b.trace,
                     handlers(machine, machineFiles, randomDevices, clocks, scheduler, privateTmp), b.keepFds, b.warnings,
                     true, b.pidNamespace, privateTmp, b.events, scheduler, clocks, b.preemption);
@@ -178,7 +183,8 @@ public final class Sandbox {
     /** The settings of a run; each has the default `detsim run` has. */
     public static final class Builder {
         private long seed;
-        private boolean chaos;
+        private ChaosSpec chaos;
+        private ScheduleScript schedule;
         private int cpus = 1;
         private long epoch = 946684800L;
         private boolean pinToOneCpu = true;
@@ -203,9 +209,24 @@ public final class Sandbox {
             return this;
         }
 
-        /** Seeded priorities and change points (PCT) instead of round-robin. */
+        /** A seeded schedule instead of round-robin, its policy drawn from the seed (swarm). */
         public Builder chaos(boolean chaos) {
-            this.chaos = chaos;
+            this.chaos = chaos ? ChaosSpec.SWARM : null;
+            return this;
+        }
+
+        /** A seeded schedule instead of round-robin, following spec (null: round-robin). */
+        public Builder chaos(ChaosSpec spec) {
+            this.chaos = spec;
+            return this;
+        }
+
+        /**
+         * Under chaos, follow these switches instead of the spec's policy (null: the policy). The run must stop
+         * where the recorded one did, so it needs the same settings and inputs; RunStats#switches gives them.
+         */
+        public Builder schedule(ScheduleScript script) {
+            this.schedule = script;
             return this;
         }
 

@@ -59,8 +59,13 @@ public final class Scheduler {
         return new Scheduler(new DeterministicPolicy());
     }
 
+    /** The default chaos: the seed draws the policy (swarm). */
     public static Scheduler chaos(long seed) {
-        return new Scheduler(new ChaosPolicy(seed));
+        return chaos(ChaosSpec.SWARM, seed);
+    }
+
+    public static Scheduler chaos(ChaosSpec spec, long seed) {
+        return new Scheduler(spec.policy(seed));
     }
 
     // ---- threads coming and going -------------------------------------------------------------------

@@ -9,6 +9,9 @@ public interface SchedulingPolicy {
     /** One of point.runnable(). */
     ThreadId choose(SchedulingPoint point);
 
-    /** A name for logs and recordings, e.g. "deterministic(slice=8)" or "chaos(seed=42,depth=3)". */
+    /**
+     * A name for logs and --stats: "deterministic(slice=8)" for the default; for a chaos policy its
+     * {@link ChaosSpec} with every parameter, e.g. "pct:3:10000", which with the same seed repeats the schedule.
+     */
     String describe();
 }

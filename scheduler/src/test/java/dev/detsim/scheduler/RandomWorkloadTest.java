@@ -70,7 +70,8 @@ class RandomWorkloadTest {
     void randomWorkloadsFinishWithTheInvariantsHolding(long block) {
         for (long seed = block; seed < block + 40; seed++) {
             List<SchedulingPolicy> policies = List.of(new DeterministicPolicy(), new DeterministicPolicy(1),
-                    new ChaosPolicy(seed), new ChaosPolicy(~seed, 5, 200));
+                    new PctPolicy(seed, 3, 10_000), new PctPolicy(~seed, 5, 200), new UniformPolicy(seed),
+                    new RandomSlicePolicy(seed, 16), new StickyPolicy(seed, 32), ChaosSpec.SWARM.policy(seed));
             for (SchedulingPolicy policy : policies) {
                 Simulation sim = workload(seed, policy);
                 Simulation.Result result;
@@ -87,8 +88,8 @@ class RandomWorkloadTest {
                 for (long value : sim.timedWaitResults) assertEquals(-110, value);
                 assertEquals(0, sim.scheduler.nondeterministicPreemptions());
             }
-            Simulation.Result a = workload(seed, new ChaosPolicy(seed)).run(100_000);
-            Simulation.Result b = workload(seed, new ChaosPolicy(seed)).run(100_000);
+            Simulation.Result a = workload(seed, new PctPolicy(seed, 3, 10_000)).run(100_000);
+            Simulation.Result b = workload(seed, new PctPolicy(seed, 3, 10_000)).run(100_000);
             assertEquals(a.decisions(), b.decisions(), "replay of seed " + seed);
         }
     }

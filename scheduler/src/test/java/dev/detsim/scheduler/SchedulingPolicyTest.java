@@ -47,7 +47,7 @@ class SchedulingPolicyTest {
 
     @Test
     void pctRunsTheHighestPriorityUntilItBlocks() {
-        ChaosPolicy p = new ChaosPolicy(42, 1, 10);
+        PctPolicy p = new PctPolicy(42, 1, 10);
         ThreadId first = p.choose(point(ALL, null, TurnEnd.NONE, 0));
         for (int turn = 1; turn < 20; turn++) assertEquals(first, p.choose(point(ALL, first, TurnEnd.STOPPED, turn)));
         List<ThreadId> rest = ALL.stream().filter(t -> !t.equals(first)).toList();
@@ -58,7 +58,7 @@ class SchedulingPolicyTest {
 
     @Test
     void aChangePointDropsTheRunningThreadBelowTheOthers() {
-        ChaosPolicy p = new ChaosPolicy(7, 2, 5);
+        PctPolicy p = new PctPolicy(7, 2, 5);
         long change = p.changePoints()[0];
         ThreadId top = p.choose(point(ALL, null, TurnEnd.NONE, 0));
         for (long turn = 1; turn < change; turn++) assertEquals(top, p.choose(point(ALL, top, TurnEnd.STOPPED, turn)));
@@ -67,7 +67,7 @@ class SchedulingPolicyTest {
 
     @Test
     void aYielderDropsToTheBottom() {
-        ChaosPolicy p = new ChaosPolicy(3);
+        PctPolicy p = new PctPolicy(3, 3, 10_000);
         ThreadId top = p.choose(point(ALL, null, TurnEnd.NONE, 0));
         ThreadId next = p.choose(point(ALL, top, TurnEnd.YIELDED, 1));
         assertNotEquals(top, next);
@@ -79,7 +79,7 @@ class SchedulingPolicyTest {
     @Test
     void theSameSeedGivesTheSameChoicesAndChangePoints() {
         for (long seed = 0; seed < 20; seed++) {
-            ChaosPolicy a = new ChaosPolicy(seed), b = new ChaosPolicy(seed);
+            PctPolicy a = new PctPolicy(seed, 3, 10_000), b = new PctPolicy(seed, 3, 10_000);
             assertArrayEquals(a.changePoints(), b.changePoints());
             ThreadId pa = null, pb = null;
             for (int turn = 0; turn < 50; turn++) {
@@ -89,16 +89,16 @@ class SchedulingPolicyTest {
                 assertEquals(pa, pb);
             }
         }
-        assertEquals("chaos(seed=5,depth=3,horizon=10000)", new ChaosPolicy(5).describe());
+        assertEquals("pct:3:10000", new PctPolicy(5, 3, 10_000).describe());
         assertEquals("deterministic(slice=8)", new DeterministicPolicy().describe());
     }
 
     @Test
     void aThreadStarvedForTheStarvationLimitIsRaisedToTheTop() {
-        ChaosPolicy p = new ChaosPolicy(11, 1, 10);
+        PctPolicy p = new PctPolicy(11, 1, 10);
         ThreadId top = p.choose(point(ALL, null, TurnEnd.NONE, 0));
         long turn = 1;
-        for (; turn < ChaosPolicy.STARVATION_TURNS; turn++) assertEquals(top, p.choose(point(ALL, top, TurnEnd.STOPPED, turn)));
+        for (; turn < Aging.STARVATION_TURNS; turn++) assertEquals(top, p.choose(point(ALL, top, TurnEnd.STOPPED, turn)));
         ThreadId raised = p.choose(point(ALL, top, TurnEnd.STOPPED, turn));
         ThreadId alsoStarved = p.choose(point(ALL, raised, TurnEnd.STOPPED, turn + 1));
         assertEquals(java.util.Set.of(raised, alsoStarved, top), java.util.Set.copyOf(ALL), "both starved threads ran");

@@ -18,11 +18,13 @@ import org.junit.jupiter.api.Test;
 class SimulationTest {
     static final long MUTEX = 0x1000, ITEMS = 0x2000, COUNTER_LOCK = 0x3000, NEVER = 0x4000;
 
-    /** Every policy the tests exercise: the default, other slices, and 20 chaos seeds. */
+    /** Every policy the tests exercise: the default, other slices, 20 PCT seeds and 40 swarm seeds. */
     static Stream<Supplier<SchedulingPolicy>> policies() {
         Stream<Supplier<SchedulingPolicy>> fixed = Stream.of(DeterministicPolicy::new, () -> new DeterministicPolicy(1),
                 () -> new DeterministicPolicy(3));
-        return Stream.concat(fixed, LongStream.range(0, 20).mapToObj(seed -> () -> new ChaosPolicy(seed)));
+        Stream<Supplier<SchedulingPolicy>> pct = LongStream.range(0, 20).mapToObj(seed -> () -> new PctPolicy(seed, 3, 10_000));
+        Stream<Supplier<SchedulingPolicy>> swarm = LongStream.range(0, 40).mapToObj(seed -> () -> ChaosSpec.SWARM.policy(seed));
+        return Stream.concat(fixed, Stream.concat(pct, swarm));
     }
 
     /** One producer posts 10 items on a futex semaphore, two consumers take 5 each, printing as they go. */
@@ -98,8 +100,8 @@ class SimulationTest {
         Set<List<String>> outputs = new HashSet<>();
         Set<List<Decision>> schedules = new HashSet<>();
         for (long seed = 0; seed < 50; seed++) {
-            Simulation.Result once = racy(new ChaosPolicy(seed)).run(1_000);
-            Simulation.Result again = racy(new ChaosPolicy(seed)).run(1_000);
+            Simulation.Result once = racy(new PctPolicy(seed, 3, 10_000)).run(1_000);
+            Simulation.Result again = racy(new PctPolicy(seed, 3, 10_000)).run(1_000);
             assertEquals(once.decisions(), again.decisions(), "seed " + seed);
             outputs.add(once.log());
             schedules.add(once.decisions());
@@ -111,7 +113,7 @@ class SimulationTest {
     @Test
     void pctChangePointsInterleaveWithinThreadsNotOnlyBetweenThem() {
         Set<List<String>> outputs = new HashSet<>();
-        for (long seed = 0; seed < 50; seed++) outputs.add(racy(new ChaosPolicy(seed, 3, 12)).run(1_000).log());
+        for (long seed = 0; seed < 50; seed++) outputs.add(racy(new PctPolicy(seed, 3, 12)).run(1_000).log());
         assertTrue(outputs.size() > 6, "change points should give more than the 6 thread orders: " + outputs.size());
     }
 

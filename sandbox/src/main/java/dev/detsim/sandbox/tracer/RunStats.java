@@ -18,10 +18,15 @@ package dev.detsim.sandbox.tracer;
  * @param watchdogSite where the watchdog first stopped a thread ("FILE:0xOFFSET", {@link CodeSite}), or null
  * @param rdtsc how rdtsc reads virtual time: "trapped" (every rdtsc, the kernel faults on it) or "go-runtime-only"
  *     (only the rdtsc sites detsim patches in Go programs; other programs read the host's counter)
+ * @param schedule the scheduling policy ({@link dev.detsim.scheduler.SchedulingPolicy#describe}): under chaos the
+ *     --chaos-policy spec that, with the same seed, repeats the run's schedule
+ * @param switches under chaos, the run's schedule as data ({@link dev.detsim.scheduler.ScheduleScript}'s text
+ *     form), which --chaos-policy=script:FILE follows; null otherwise
  */
 public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops, long futexWordWakes,
                        int nondeterministicPreemptions, int deterministicPreemptions, long virtualNanos,
-                       String branchCounters, String preemption, String watchdogSite, String rdtsc) {
+                       String branchCounters, String preemption, String watchdogSite, String rdtsc, String schedule,
+                       String switches) {
     /** One JSON object, keys in this record's order. */
     public String toJson() {
         return "{\"threadsCreated\":" + threadsCreated + ",\"processesCreated\":" + processesCreated
@@ -31,7 +36,8 @@ public record RunStats(int threadsCreated, int processesCreated, int peakLiveThr
                 + ",\"deterministicPreemptions\":" + deterministicPreemptions
                 + ",\"virtualNanos\":" + virtualNanos + ",\"branchCounters\":" + string(branchCounters)
                 + ",\"preemption\":" + string(preemption) + ",\"watchdogSite\":" + string(watchdogSite)
-                + ",\"rdtsc\":" + string(rdtsc) + "}";
+                + ",\"rdtsc\":" + string(rdtsc) + ",\"schedule\":" + string(schedule)
+                + ",\"switches\":" + string(switches) + "}";
     }
 
     private static String string(String s) {

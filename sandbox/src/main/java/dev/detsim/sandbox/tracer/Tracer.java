@@ -23,6 +23,7 @@ import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.Decision;
 import dev.detsim.scheduler.DeadlockReport;
+import dev.detsim.scheduler.SwitchRecorder;
 import dev.detsim.scheduler.ThreadState;
 import dev.detsim.scheduler.TimerKey;
 import dev.detsim.scheduler.TimerQueue;
@@ -176,7 +177,9 @@ public final class Tracer {
                 syscalls.syscallStops, run.accelerator instanceof FutexFastPath f ? f.wordWakes() : 0,
                 run.scheduler.nondeterministicPreemptions(), run.scheduler.deterministicPreemptions(),
                 run.scheduler.now(), run.preemption.branchCounters().describe(), run.preemption.describe(),
-                site == null ? null : site.toString(), timeStampCounter.trapped() ? "trapped" : "go-runtime-only");
+                site == null ? null : site.toString(), timeStampCounter.trapped() ? "trapped" : "go-runtime-only",
+                run.scheduler.policy().describe(),
+                run.scheduler.policy() instanceof SwitchRecorder r ? r.script().toString() : null);
         return new Outcome(exited(status) ? exitCode(status) : 0, signaled(status) ? termSignal(status) : 0,
                 coreDumped(status), exits.leftoverKilled, stats, deadlock);
     }

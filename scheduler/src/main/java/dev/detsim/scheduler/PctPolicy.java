@@ -13,41 +13,29 @@ import java.util.Set;
  * numbers drawn from [1, horizon], the thread whose turn just ended drops below every initial priority (the
  * i-th change point to priority i, as in the paper), which is what exposes bugs needing a few ordering
  * constraints. A thread that yields or is preempted by the watchdog drops to the lowest priority, so a
- * spin-wait cannot starve the thread it waits for. And a runnable thread that has not run for
- * {@link #STARVATION_TURNS} turns is raised above everyone (aging): without it, threads that loop on timed
- * waits keep timing out at the top priority and the thread they wait for never runs.
+ * spin-wait cannot starve the thread it waits for. And a runnable thread that has waited
+ * {@link Aging#STARVATION_TURNS} turns is raised above everyone (aging).
  *
  * <p>Same seed and same events give the same choices; different seeds give different priorities and
  * change points.
  */
-public final class ChaosPolicy implements SchedulingPolicy {
-    public static final int DEFAULT_DEPTH = 3;
-    /** Change points fall among the first 10,000 turns, where short tests and start-up races happen. */
-    public static final long DEFAULT_HORIZON = 10_000;
-    /** How long a runnable thread may wait before it is raised to the top. */
-    public static final long STARVATION_TURNS = 1_000;
+public final class PctPolicy implements SchedulingPolicy {
     /** Initial priorities lie in [2^32, 2^62); change-point priorities are 1..depth-1; demoted threads below 1. */
     private static final long INITIAL_FLOOR = 1L << 32, INITIAL_CEILING = 1L << 62;
 
-    private final long seed;
     private final int depth;
     private final long horizon;
     private final SplitMix64 random;
     private final long[] changePoints;
     private final Map<ThreadId, Long> priorities = new HashMap<>();
     private final Set<Long> used = new HashSet<>();
-    private final Map<ThreadId, Long> runnableSince = new HashMap<>();
+    private final Aging aging = new Aging();
     private long lowest = 1;
     private long highest = INITIAL_CEILING;
 
-    public ChaosPolicy(long seed) {
-        this(seed, DEFAULT_DEPTH, DEFAULT_HORIZON);
-    }
-
-    public ChaosPolicy(long seed, int depth, long horizon) {
+    public PctPolicy(long seed, int depth, long horizon) {
         if (depth < 1) throw new IllegalArgumentException("depth must be at least 1, got " + depth);
         if (horizon < depth - 1) throw new IllegalArgumentException("horizon " + horizon + " too short for depth " + depth);
-        this.seed = seed;
         this.depth = depth;
         this.horizon = horizon;
         this.random = new SplitMix64(seed);
@@ -67,26 +55,13 @@ public final class ChaosPolicy implements SchedulingPolicy {
                 priorities.put(p, change + 1L);
             }
         });
-        raiseStarved(point);
+        ThreadId starved = aging.starved(point);
+        if (starved != null) priorities.put(starved, ++highest);
         ThreadId best = null;
         for (ThreadId t : point.runnable()) {
             if (best == null || priorities.get(t) > priorities.get(best)) best = t;
         }
-        runnableSince.remove(best);
-        return best;
-    }
-
-    /** Raises the longest-waiting runnable thread to the top if it has waited STARVATION_TURNS or more. */
-    private void raiseStarved(SchedulingPoint point) {
-        runnableSince.keySet().retainAll(point.runnable());
-        ThreadId starved = null;
-        for (ThreadId t : point.runnable()) {
-            long since = runnableSince.computeIfAbsent(t, k -> point.turn());
-            if (point.turn() - since >= STARVATION_TURNS && (starved == null || since < runnableSince.get(starved))) {
-                starved = t;
-            }
-        }
-        if (starved != null) priorities.put(starved, ++highest);
+        return aging.ran(best);
     }
 
     /** A priority no other thread has, uniformly placed among the initial ones. */
@@ -104,6 +79,6 @@ public final class ChaosPolicy implements SchedulingPolicy {
 
     @Override
     public String describe() {
-        return "chaos(seed=" + seed + ",depth=" + depth + ",horizon=" + horizon + ")";
+        return ChaosKind.PCT.spec(depth, horizon);
     }
 }
