@@ -135,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
             sandbox = Sandbox.builder().seed(world.seed()).chaos(world.chaos()).cpus(world.cpus()).epoch(world.epoch())
                     .pinToOneCpu(!world.noPin()).pidNamespace(!world.hostPids()).benchmarkClock(isOn(benchmarkClockOption))
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
-                    .preemption(PreemptionChoice.parse(world.preemptBy(), spec.commandLine()))
+                    .preemption(PreemptionChoice.parse(world.preemptBy(), world.preemptAt(), spec.commandLine()))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
                     .environment(environment)
                     .build();
@@ -179,7 +179,10 @@ final class RunCommand implements Callable<Integer> {
 
     /** The end-of-run warning that some preemptions were not deterministic, with what could make them so. */
     static String preemptionWarning(dev.detsim.sandbox.tracer.RunStats stats) {
-        String site = stats.watchdogSite() == null ? ""
+        String site = !stats.spinSites().isEmpty()
+                ? "; detsim counted the spinning instructions it found from then on; --preempt-at="
+                + String.join(",", stats.spinSites()) + " counts them from the start (detsim verify does so by itself)"
+                : stats.watchdogSite() == null ? ""
                 : "; the first stopped a thread at " + stats.watchdogSite() + ": --preempt-by probe:"
                 + stats.watchdogSite() + " counts that instruction and preempts there deterministically";
         return "detsim: " + stats.nondeterministicPreemptions() + " preemptions were not deterministic; this run"

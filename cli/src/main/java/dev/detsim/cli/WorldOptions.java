@@ -13,7 +13,7 @@ import picocli.CommandLine.ParameterException;
 
 /** Options that shape the world a program runs in; shared by run and verify (which passes them on to run). */
 final class WorldOptions {
-    private final OptionSpec seed, cpus, epoch, chaos, noPin, hostPids, tmp, preemptBy;
+    private final OptionSpec seed, cpus, epoch, chaos, noPin, hostPids, tmp, preemptBy, preemptAt;
 
     /** Adds the options to spec. */
     WorldOptions(CommandSpec spec) {
@@ -50,6 +50,14 @@ final class WorldOptions {
                         + " them in a turn; the watchdog's warning names such an instruction). Counters and probes"
                         + " preempt at the same instruction in every run; the watchdog stays as their fallback."
                         + " Default: ${DEFAULT-VALUE}.");
+        preemptAt = option(spec, "--preempt-at", "SITES", String.class, null,
+                "Count the executions of these instructions from the start, a comma-separated list of"
+                        + " PROGRAM@0xADDRESS (the spinSites of an earlier run's --stats; detsim's warning names them),"
+                        + " and preempt a thread at every " + dev.detsim.sandbox.tracer.preemption.SiteCounters.QUANTUM
+                        + "th execution while others could run: the same instruction in every run. Needs exact"
+                        + " breakpoint counting (perf PERF_TYPE_BREAKPOINT), at most "
+                        + dev.detsim.sandbox.tracer.preemption.SpinSites.PER_PROGRAM + " per program. Without it, on a"
+                        + " machine without branch counters, detsim learns such sites as the watchdog finds them.");
     }
 
     long seed() {
@@ -80,6 +88,12 @@ final class WorldOptions {
         return preemptBy.getValue();
     }
 
+    /** --preempt-at's sites as given (not yet checked), or none. */
+    List<String> preemptAt() {
+        String sites = preemptAt.getValue();
+        return sites == null || sites.isBlank() ? List.of() : List.of(sites.split(","));
+    }
+
     /**
      * Whether --tmp asks for a private /tmp; byDefault when it is not given.
      *
@@ -97,11 +111,17 @@ final class WorldOptions {
 
     /** These options as arguments of detsim run, with --tmp as privateTmp says. */
     List<String> asRunArguments(boolean privateTmp) {
+        return asRunArguments(privateTmp, preemptAt());
+    }
+
+    /** These options as arguments of detsim run, with --tmp as privateTmp says and sites as --preempt-at. */
+    List<String> asRunArguments(boolean privateTmp, List<String> sites) {
         List<String> args = new ArrayList<>(List.of("--seed=" + seed(), "--cpus=" + cpus(), "--epoch=" + epoch(),
                 "--preempt-by=" + preemptBy(), "--tmp=" + (privateTmp ? "private" : "shared")));
         if (chaos()) args.add("--chaos");
         if (noPin()) args.add("--no-pin");
         if (hostPids()) args.add("--host-pids");
+        if (!sites.isEmpty()) args.add("--preempt-at=" + String.join(",", sites));
         return args;
     }
 }

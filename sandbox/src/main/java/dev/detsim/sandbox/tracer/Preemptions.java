@@ -3,6 +3,7 @@ package dev.detsim.sandbox.tracer;
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETSIGINFO;
 
 import dev.detsim.recorder.EventKind;
+import dev.detsim.sandbox.tracer.preemption.SpinSite;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
 
@@ -40,6 +41,50 @@ final class Preemptions {
         }
         run.scheduler.preempt(t.id, run.watchdog.elapsedNanos());
         run.events.record(t.number(), EventKind.PREEMPT, "watchdog (not deterministic)");
+        learnSite(t);
+        turns.endTurn(t, 0);
+    }
+
+    /**
+     * The watchdog stopped t: if it was spinning in user code (not blocked in a call), count executions of the
+     * instruction it stopped at from now on, in every thread of its program, so that spinning there again is
+     * preempted at the same execution in every run.
+     */
+    private void learnSite(Tracee t) {
+        if (run.sites == null || t.ticks.program() == null || run.regsOf(t) == null) return;
+        if (run.regs.syscallNumber() != -1) return; // stopped in a syscall: its instruction is no spin site
+        SpinSite s = run.sites.sites().learn(t.ticks.program(), run.regs.instructionPointer());
+        if (s == null) return;
+        for (Tracee other : run.threads.all()) {
+            if (!other.gone) run.sites.add(other.tid, other.ticks, s);
+        }
+    }
+
+    /** Whether this SIGSTKFLT stop is one of t's spin-site counters overflowing: that site, or null. */
+    SpinSite siteOverflow(Tracee t) {
+        return run.sites != null && t.ticks.countingSites()
+                && run.posix.ptrace(PTRACE_GETSIGINFO, t.tid, 0, run.siginfo.address()) >= 0
+                ? run.sites.overflowOf(t.ticks, run.siginfo) : null;
+    }
+
+    /**
+     * t is about to execute site for the K-th (2K-th, ...) time ({@link SiteCounters}): a counted slice ends
+     * here if another thread could run. The breakpoint stops it before the instruction, so the instruction
+     * pointer must be the site's; anywhere else the count is not trusted and the preemption is not deterministic.
+     */
+    void onSiteCount(Tracee t, SpinSite site) {
+        if (!turns.othersCouldRun(t)) {
+            turns.continueTurn(t, 0);
+            return;
+        }
+        if (run.regsOf(t) != null && run.regs.instructionPointer() == site.address()) {
+            run.scheduler.preemptAtTick(t.id, TICK_SLICE_NANOS);
+            run.events.record(t.number(), EventKind.PREEMPT, "spin site 0x" + Long.toHexString(site.address())
+                    + " count " + run.sites.count(t.ticks, site));
+        } else {
+            run.scheduler.preempt(t.id, 0);
+            run.events.record(t.number(), EventKind.PREEMPT, "spin site counter off the site (not deterministic)");
+        }
         turns.endTurn(t, 0);
     }
 

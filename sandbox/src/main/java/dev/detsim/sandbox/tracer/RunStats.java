@@ -16,12 +16,15 @@ package dev.detsim.sandbox.tracer;
  * @param branchCounters what the probe for retired-branch counters found ({@link BranchCounters#describe})
  * @param preemption what preempted threads ({@link dev.detsim.sandbox.tracer.preemption.Preemption#describe})
  * @param watchdogSite where the watchdog first stopped a thread ("FILE:0xOFFSET", {@link CodeSite}), or null
+ * @param spinSites the spin sites the run counted executions of, given and learned ("PROGRAM@0xADDRESS",
+ *     {@link dev.detsim.sandbox.tracer.preemption.SpinSite}): what a later run may count from its start
  * @param rdtsc how rdtsc reads virtual time: "trapped" (every rdtsc, the kernel faults on it) or "go-runtime-only"
  *     (only the rdtsc sites detsim patches in Go programs; other programs read the host's counter)
  */
 public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops, long futexWordWakes,
                        int nondeterministicPreemptions, int deterministicPreemptions, long virtualNanos,
-                       String branchCounters, String preemption, String watchdogSite, String rdtsc) {
+                       String branchCounters, String preemption, String watchdogSite, java.util.List<String> spinSites,
+                       String rdtsc) {
     /** One JSON object, keys in this record's order. */
     public String toJson() {
         return "{\"threadsCreated\":" + threadsCreated + ",\"processesCreated\":" + processesCreated
@@ -31,6 +34,7 @@ public record RunStats(int threadsCreated, int processesCreated, int peakLiveThr
                 + ",\"deterministicPreemptions\":" + deterministicPreemptions
                 + ",\"virtualNanos\":" + virtualNanos + ",\"branchCounters\":" + string(branchCounters)
                 + ",\"preemption\":" + string(preemption) + ",\"watchdogSite\":" + string(watchdogSite)
+                + ",\"spinSites\":[" + String.join(",", spinSites.stream().map(RunStats::string).toList()) + "]"
                 + ",\"rdtsc\":" + string(rdtsc) + "}";
     }
 
