@@ -52,12 +52,14 @@ final class WorldOptions {
                         + " Default: ${DEFAULT-VALUE}.");
         preemptAt = option(spec, "--preempt-at", "SITES", String.class, null,
                 "Count the executions of these instructions from the start, a comma-separated list of"
-                        + " PROGRAM@0xADDRESS (the spinSites of an earlier run's --stats; detsim's warning names them),"
+                        + " PROGRAM@0xADDRESS (in every thread of PROGRAM) or PROGRAM@0xADDRESS/N (in thread N of the"
+                        + " event log only) — the spinSites of an earlier run's --stats, which detsim's warning names —"
                         + " and preempt a thread at every " + dev.detsim.sandbox.tracer.preemption.SiteCounters.QUANTUM
                         + "th execution while others could run: the same instruction in every run. Needs exact"
-                        + " breakpoint counting (perf PERF_TYPE_BREAKPOINT), at most "
-                        + dev.detsim.sandbox.tracer.preemption.SpinSites.PER_PROGRAM + " per program. Without it, on a"
-                        + " machine without branch counters, detsim learns such sites as the watchdog finds them.");
+                        + " breakpoint counting (perf PERF_TYPE_BREAKPOINT); a thread counts at most "
+                        + dev.detsim.sandbox.tracer.preemption.SpinSites.PER_THREAD + ". On a machine without branch"
+                        + " counters detsim also learns such sites as the watchdog finds threads spinning, and"
+                        + " verify passes what its learning runs found to the runs it compares.");
     }
 
     long seed() {

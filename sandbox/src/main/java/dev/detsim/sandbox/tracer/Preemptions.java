@@ -46,18 +46,15 @@ final class Preemptions {
     }
 
     /**
-     * The watchdog stopped t: if it was spinning in user code (not blocked in a call), count executions of the
-     * instruction it stopped at from now on, in every thread of its program, so that spinning there again is
-     * preempted at the same execution in every run.
+     * The watchdog stopped t: if it was spinning in user code (not blocked in a call), t counts executions of
+     * the instruction it stopped at from now on, so that spinning there again is preempted at the same
+     * execution in every run.
      */
     private void learnSite(Tracee t) {
         if (run.sites == null || t.ticks.program() == null || run.regsOf(t) == null) return;
         if (run.regs.syscallNumber() != -1) return; // stopped in a syscall: its instruction is no spin site
-        SpinSite s = run.sites.sites().learn(t.ticks.program(), run.regs.instructionPointer());
-        if (s == null) return;
-        for (Tracee other : run.threads.all()) {
-            if (!other.gone) run.sites.add(other.tid, other.ticks, s);
-        }
+        SpinSite s = run.sites.sites().learn(t.ticks.program(), t.number(), run.regs.instructionPointer());
+        if (s != null) run.sites.add(t.tid, t.ticks, s);
     }
 
     /** Whether this SIGSTKFLT stop is one of t's spin-site counters overflowing: that site, or null. */

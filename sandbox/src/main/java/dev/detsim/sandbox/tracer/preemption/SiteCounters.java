@@ -50,16 +50,17 @@ public final class SiteCounters {
         return sites;
     }
 
-    /** Thread tid runs program (a new thread, or an exec): counters at each of the program's sites. */
-    public void arm(int tid, String program, ThreadTicks t) {
+    /** Thread tid, number in the log, runs program (a new thread, or an exec): counters at its sites. */
+    public void arm(int tid, int number, String program, ThreadTicks t) {
         close(t);
         t.program = program;
-        for (SpinSite s : sites.forProgram(program)) add(tid, t, s);
+        t.number = number;
+        for (SpinSite s : sites.forThread(program, number)) add(tid, t, s);
     }
 
-    /** A site learned while thread tid runs: count it in this thread too, if it runs the site's program. */
+    /** A site learned while thread tid runs: count it in this thread too, if it is the site's. */
     public void add(int tid, ThreadTicks t, SpinSite s) {
-        if (!s.program().equals(t.program)) return;
+        if (t.program == null || !s.appliesTo(t.program, t.number)) return;
         int fd = open(posix, attr, tid, s.address(), QUANTUM);
         if (fd >= 0) {
             long r = signalTo(posix, owner, fd, tid);

@@ -16,6 +16,8 @@ public final class ThreadTicks {
     boolean tickAimDue;
     /** The program it runs, whose spin sites it counts; null before it is known. */
     String program;
+    /** Its number in the event log, for the sites that are its own. */
+    int number;
     /** Its spin-site counters' descriptors, and the sites they count (same index). */
     int[] siteFds = new int[0];
     SpinSite[] sites = new SpinSite[0];
