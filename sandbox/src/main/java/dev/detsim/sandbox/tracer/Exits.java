@@ -109,6 +109,7 @@ final class Exits {
         if (t == null) return null;
         if (run.ticks != null) run.ticks.close(t.ticks);
         if (run.sites != null) run.sites.close(t.ticks);
+        if (run.replay != null) run.replay.disarm(t.ticks);
         if (!t.gone) {
             run.events.record(t.number(), EventKind.EXIT, signaled(status)
                     ? "killed " + Signals.name(termSignal(status)) : "exit " + exitCode(status));

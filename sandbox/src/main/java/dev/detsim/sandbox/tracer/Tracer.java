@@ -378,6 +378,8 @@ public final class Tracer {
             preemptions.onTick(t, run.ticks.stepped(t.ticks));
         } else if (signal == TickCounters.SIGNAL && preemptions.isTickOverflow(t)) {
             preemptions.onTick(t, run.ticks.overflowed(t.ticks));
+        } else if (signal == TickCounters.SIGNAL && preemptions.isReplayHit(t)) {
+            preemptions.onReplayHit(t);
         } else if (signal == TickCounters.SIGNAL && (site = preemptions.siteOverflow(t)) != null) {
             preemptions.onSiteCount(t, site);
         } else if (signal == Signals.SIGSTOP && run.watchdog.claim(t.tid)) {

@@ -11,11 +11,21 @@ import java.util.List;
  * @param branchCounters what the probe for retired-branch counters found, for reports
  * @param sites without ticks: the spin sites whose executions are counted ({@link SiteCounters}), or null
  * @param breakpoints what the probe for exact breakpoint counting found, or null where it was not tried
+ * @param records watchdog preemptions to replay, and to keep for a recording; or null
  */
 public record Preemption(TickSource ticks, BranchCounters branchCounters, SpinSites sites,
-                         BreakpointCounting breakpoints) {
+                         BreakpointCounting breakpoints, PreemptionRecords records) {
     public Preemption(TickSource ticks, BranchCounters branchCounters) {
-        this(ticks, branchCounters, null, null);
+        this(ticks, branchCounters, null, null, null);
+    }
+
+    public Preemption(TickSource ticks, BranchCounters branchCounters, SpinSites sites, BreakpointCounting breakpoints) {
+        this(ticks, branchCounters, sites, breakpoints, null);
+    }
+
+    /** This, keeping or replaying watchdog preemptions for record and replay. */
+    public Preemption with(PreemptionRecords records) {
+        return new Preemption(ticks, branchCounters, sites, breakpoints, records);
     }
 
     /** Retired-branch counters where this machine has them, else the watchdog alone. */

@@ -21,6 +21,11 @@ public final class ThreadTicks {
     /** Its spin-site counters' descriptors, and the sites they count (same index). */
     int[] siteFds = new int[0];
     SpinSite[] sites = new SpinSite[0];
+    /** Replay: its breakpoint at a recorded watchdog preemption's instruction, -1 without one; that instruction. */
+    int replayFd = -1;
+    long replayAt;
+    /** Replay: passes of that instruction this turn that were not the recorded point. */
+    int replayMisses;
 
     /** Whether the thread has a counter (else only the watchdog preempts it). */
     public boolean counting() {
@@ -30,6 +35,11 @@ public final class ThreadTicks {
     /** The program whose spin sites it counts, or null. */
     public String program() {
         return program;
+    }
+
+    /** Whether it watches for a recorded watchdog preemption (replay). */
+    public boolean replaying() {
+        return replayFd >= 0;
     }
 
     /** Whether it counts executions of any spin site. */
