@@ -106,7 +106,7 @@ final class Preemptions {
     private void learnSite(Tracee t) {
         if (run.sites == null || t.ticks.program() == null || run.regsOf(t) == null) return;
         if (run.regs.syscallNumber() != -1) return; // stopped in a syscall: its instruction is no spin site
-        SpinSite s = run.sites.sites().learn(t.ticks.program(), t.number(), run.regs.instructionPointer());
+        SpinSite s = run.sites.learn(t.ticks.program(), t.number(), run.regs.instructionPointer());
         if (s != null) run.sites.add(t.tid, t.ticks, s);
     }
 

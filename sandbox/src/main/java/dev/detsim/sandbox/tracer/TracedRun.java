@@ -112,7 +112,7 @@ final class TracedRun implements AutoCloseable {
         preemption = options.preemption() != null ? options.preemption() : Preemption.auto();
         ticks = preemption.ticks() != null ? new TickCounters(posix, arena, preemption.ticks(), warnings) : null;
         sites = ticks == null && preemption.sites() != null
-                ? new SiteCounters(posix, arena, preemption.sites(), warnings) : null;
+                ? new SiteCounters(posix, arena, preemption.sites(), preemption.breakpoints(), warnings) : null;
         records = preemption.records();
         replay = records != null && !records.toReplay().isEmpty() ? new WatchdogReplay(records.toReplay(), posix, arena) : null;
         printer = options.trace() != null ? new SyscallTracePrinter(memory, options.trace()) : null;

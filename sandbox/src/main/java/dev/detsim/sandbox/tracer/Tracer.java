@@ -176,7 +176,7 @@ public final class Tracer {
         RunStats stats = new RunStats(run.threads.threadsSeen(), run.threads.processesSeen(), run.threads.peakLive(),
                 syscalls.syscallStops, run.accelerator instanceof FutexFastPath f ? f.wordWakes() : 0,
                 run.scheduler.nondeterministicPreemptions(), run.scheduler.deterministicPreemptions(),
-                run.scheduler.now(), run.preemption.branchCounters().describe(), run.preemption.describe(),
+                run.scheduler.now(), run.preemption.branchCounters().describe(), run.sites != null ? run.sites.describe(run.preemption) : run.preemption.describe(),
                 site == null ? null : site.toString(),
                 run.sites == null ? java.util.List.of() : run.sites.sites().all().stream().map(Object::toString).toList(),
                 timeStampCounter.trapped() ? "trapped" : "go-runtime-only");

@@ -12,14 +12,16 @@ import java.lang.invoke.MethodHandle;
 /**
  * Whether this machine counts executions of one instruction exactly with a perf breakpoint event (what
  * {@link SiteCounters} needs): a counter on the calling thread at libc's getppid, which is then called
- * {@link #CALLS} times, must count exactly that many. A virtual machine may lack debug registers, or a kernel
+ * {@link #CALLS} times, must count exactly that many. Tried when a run first needs it (a site given, or the
+ * watchdog's first spinning thread), not by every run. A virtual machine may lack debug registers, or a kernel
  * perf_event_paranoid may refuse.
  *
  * @param exact whether it counted every call and no more
- * @param reason for people: "exact (1000 of 1000)", "perf_event_open: EACCES", "counted 0 of 1000"
+ * @param reason for people: "exact (100 of 100)", "perf_event_open: EACCES", "inexact: counted 0 of 100"
  */
 public record BreakpointCounting(boolean exact, String reason) {
-    static final int CALLS = 1000;
+    /** Enough to see an inexact count; each costs a debug exception (~50 µs here, in a JVM thread). */
+    static final int CALLS = 100;
 
     public static BreakpointCounting detect() {
         Linker linker = Linker.nativeLinker();
@@ -47,7 +49,7 @@ public record BreakpointCounting(boolean exact, String reason) {
         }
     }
 
-    /** For people: "breakpoint counting: exact (1000 of 1000)". */
+    /** For people: "breakpoint counting: exact (100 of 100)". */
     public String describe() {
         return "breakpoint counting: " + reason;
     }

@@ -40,6 +40,7 @@ public record Preemption(TickSource ticks, BranchCounters branchCounters, SpinSi
     public static Preemption auto(List<SpinSite> given) {
         BranchCounters found = BranchCounters.detect();
         if (found.available()) return new Preemption(found.source(), found);
+        if (given.isEmpty()) return new Preemption(null, found, new SpinSites(given, true), null); // tried when needed
         BreakpointCounting bp = BreakpointCounting.detect();
         return new Preemption(null, found, bp.exact() ? new SpinSites(given, true) : null, bp);
     }
@@ -57,7 +58,8 @@ public record Preemption(TickSource ticks, BranchCounters branchCounters, SpinSi
         if (ticks != null) return "deterministic preemption by " + ticks.description();
         if (sites != null) {
             return "counted slices at spin sites (every " + SiteCounters.QUANTUM + "th execution, breakpoint counters"
-                    + (sites.learning() ? ", sites learned from the watchdog" : "") + "), else the wall-clock watchdog";
+                    + (sites.learning() ? ", sites learned from the watchdog" : "") + "), else the wall-clock watchdog"
+                    + (breakpoints == null ? " (breakpoints tried at the first spinning thread)" : "");
         }
         return "preemption by the wall-clock watchdog only"
                 + (breakpoints != null && !breakpoints.exact() ? " (" + breakpoints.describe() + ")" : "");

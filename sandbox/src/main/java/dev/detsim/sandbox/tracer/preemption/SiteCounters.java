@@ -37,7 +37,10 @@ public final class SiteCounters {
     private boolean warnedOpen;
     private final java.io.PrintStream warnings;
 
-    public SiteCounters(Posix posix, Arena arena, SpinSites sites, java.io.PrintStream warnings) {
+    /** breakpoints: what the probe found if it was tried before the run (sites given), else null. */
+    public SiteCounters(Posix posix, Arena arena, SpinSites sites, BreakpointCounting breakpoints,
+                        java.io.PrintStream warnings) {
+        this.breakpoints = breakpoints;
         this.posix = posix;
         this.sites = sites;
         this.warnings = warnings;
@@ -48,6 +51,31 @@ public final class SiteCounters {
 
     public SpinSites sites() {
         return sites;
+    }
+
+    /** What the probe for exact breakpoint counting found, once a run needed it; null before. */
+    private BreakpointCounting breakpoints;
+
+    /**
+     * The watchdog stopped thread number of program spinning at address: the site it now counts, or null. The
+     * first time, whether breakpoints count exactly here is tried; where they do not, nothing is learned.
+     */
+    public SpinSite learn(String program, int number, long address) {
+        if (breakpoints == null) {
+            breakpoints = BreakpointCounting.detect();
+            if (!breakpoints.exact()) {
+                warnings.println("detsim: warning: cannot count an instruction's executions here ("
+                        + breakpoints.describe() + "); spinning threads are preempted by the wall-clock watchdog only");
+            }
+        }
+        return breakpoints.exact() ? sites.learn(program, number, address) : null;
+    }
+
+    /** For --stats: what preempted (p, the run's choice), with what the probe for breakpoints found if tried. */
+    public String describe(Preemption p) {
+        if (breakpoints == null) return p.describe();
+        if (!breakpoints.exact()) return "preemption by the wall-clock watchdog only (" + breakpoints.describe() + ")";
+        return new Preemption(p.ticks(), p.branchCounters(), p.sites(), breakpoints).describe();
     }
 
     /** Thread tid, number in the log, runs program (a new thread, or an exec): counters at its sites. */
