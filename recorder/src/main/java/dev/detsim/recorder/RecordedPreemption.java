@@ -19,8 +19,10 @@ import java.util.List;
  * @param instruction the instruction pointer where the thread stopped
  * @param registers the thread's user-mode registers there (the arch's comparable form), or null when it was
  *     stopped in the kernel, in a call, where no instruction marks the point
+ * @param stack a digest of the memory around its stack pointer (hex), or null (with no registers, or unreadable)
  */
-public record RecordedPreemption(long event, int thread, long costNanos, long instruction, long[] registers) {
+public record RecordedPreemption(long event, int thread, long costNanos, long instruction, long[] registers,
+                                 String stack) {
     /** The section's first line. */
     public static final String HEADER = "# detsim recorded preemptions v1";
 
@@ -29,27 +31,28 @@ public record RecordedPreemption(long event, int thread, long costNanos, long in
         return registers != null;
     }
 
-    /** One line: event, thread, cost, instruction (hex), registers (hex words joined by ',', or '-'). */
+    /** One line: event, thread, cost, instruction (hex), registers (hex words joined by ','), stack; '-' for none. */
     public String line() {
         StringBuilder b = new StringBuilder().append(event).append('\t').append(thread).append('\t').append(costNanos)
                 .append('\t').append(Long.toHexString(instruction)).append('\t');
-        if (registers == null) return b.append('-').toString();
-        for (int i = 0; i < registers.length; i++) b.append(i == 0 ? "" : ",").append(Long.toHexString(registers[i]));
-        return b.toString();
+        if (registers == null) b.append('-');
+        else for (int i = 0; i < registers.length; i++) b.append(i == 0 ? "" : ",").append(Long.toHexString(registers[i]));
+        return b.append('\t').append(stack == null ? "-" : stack).toString();
     }
 
     /** Parses a line of {@link #line}. */
     public static RecordedPreemption parse(String line) {
         String[] f = line.split("\t", -1);
-        if (f.length != 5) throw new IllegalArgumentException("expected 5 tab-separated fields, got " + f.length);
+        if (f.length != 6) throw new IllegalArgumentException("expected 6 tab-separated fields, got " + f.length);
         long[] regs = null;
         if (!f[4].equals("-")) {
             String[] words = f[4].split(",");
             regs = new long[words.length];
             for (int i = 0; i < words.length; i++) regs[i] = Long.parseUnsignedLong(words[i], 16);
         }
+        if (!f[5].equals("-") && !f[5].matches("[0-9a-f]{16}")) throw new IllegalArgumentException("bad stack digest");
         return new RecordedPreemption(Long.parseLong(f[0]), Integer.parseInt(f[1]), Long.parseLong(f[2]),
-                Long.parseUnsignedLong(f[3], 16), regs);
+                Long.parseUnsignedLong(f[3], 16), regs, f[5].equals("-") ? null : f[5]);
     }
 
     /** The section's text: the header, then a line each. */
@@ -84,7 +87,8 @@ public record RecordedPreemption(long event, int thread, long costNanos, long in
     @Override
     public boolean equals(Object o) {
         return o instanceof RecordedPreemption p && p.event == event && p.thread == thread && p.costNanos == costNanos
-                && p.instruction == instruction && java.util.Arrays.equals(p.registers, registers);
+                && p.instruction == instruction && java.util.Arrays.equals(p.registers, registers)
+                && java.util.Objects.equals(p.stack, stack);
     }
 
     @Override

@@ -33,8 +33,9 @@ class RecordingTest {
 
     /** A watchdog preemption in user code (registers) and one in a call (none). */
     private static final List<RecordedPreemption> PREEMPTIONS = List.of(
-            new RecordedPreemption(1, 1, 104_000_000, 0x555555555328L, new long[] {0x7ffff7ffd020L, -1, 0x246}),
-            new RecordedPreemption(5, 2, 100_500_000, 0x7ffff7e5d907L, null));
+            new RecordedPreemption(1, 1, 104_000_000, 0x555555555328L, new long[] {0x7ffff7ffd020L, -1, 0x246},
+                    "0123456789abcdef"),
+            new RecordedPreemption(5, 2, 100_500_000, 0x7ffff7e5d907L, null, null));
 
     private Path write(Path d) throws IOException {
         return write(d, RecordedPreemption.write(PREEMPTIONS));
@@ -67,8 +68,9 @@ class RecordingTest {
 
     @Test
     void aPreemptionsSectionThatDoesNotParseIsOneLineNamingIt() throws Exception {
-        for (String bad : new String[] {"# not the header\n", RecordedPreemption.HEADER + "\n5\t1\t0\tzz\t-\n",
-                RecordedPreemption.HEADER + "\n5\t1\t0\t10\t-\n4\t1\t0\t10\t-\n"}) {
+        for (String bad : new String[] {"# not the header\n", RecordedPreemption.HEADER + "\n5\t1\t0\tzz\t-\t-\n",
+                RecordedPreemption.HEADER + "\n5\t1\t0\t10\t-\t-\n4\t1\t0\t10\t-\t-\n",
+                RecordedPreemption.HEADER + "\n5\t1\t0\t10\t-\n"}) {
             Path r = write(dir.resolve("bad-" + bad.length()), bad);
             var e = org.junit.jupiter.api.Assertions.assertThrows(RecordingException.class,
                     () -> Recording.open(r).preemptions());

@@ -5,6 +5,7 @@ import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETSIGINFO;
 import dev.detsim.recorder.EventKind;
 import dev.detsim.recorder.RecordedPreemption;
 import dev.detsim.sandbox.tracer.preemption.SpinSite;
+import dev.detsim.sandbox.tracer.preemption.StackDigest;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
 
@@ -49,18 +50,28 @@ final class Preemptions {
                 run.replay.consume(t.ticks);
             } else {
                 detail = recordedHere ? "watchdog (the recorded preemption was not met: its instruction never ran with"
-                        + " its registers)" : "watchdog (none in the recording here)";
+                        + " its registers and stack)" : "watchdog (none in the recording here)";
             }
         }
         if (run.records != null && run.records.keeping() && regs) {
             boolean inUserCode = run.regs.syscallNumber() == -1;
             run.records.made(new RecordedPreemption(run.events.count(), t.number(), cost,
-                    run.regs.instructionPointer(), inUserCode ? run.arch.userState(run.regs.raw()) : null));
+                    run.regs.instructionPointer(), inUserCode ? run.arch.userState(run.regs.raw()) : null,
+                    inUserCode ? stackDigest(t) : null));
         }
         run.scheduler.preempt(t.id, cost);
         run.events.record(t.number(), EventKind.PREEMPT, detail);
         learnSite(t);
         turns.endTurn(t, 0);
+    }
+
+    /** Memory for {@link StackDigest}, made at the first need. */
+    private java.lang.foreign.MemorySegment stackBuffer;
+
+    /** The digest of t's stack around its stack pointer (registers loaded), or null. */
+    private String stackDigest(Tracee t) {
+        if (stackBuffer == null) stackBuffer = run.arena.allocate(StackDigest.BYTES, 8);
+        return StackDigest.of(run.posix, stackBuffer, t.tid, run.regs.stackPointer());
     }
 
     /** A watchdog preemption's event, in the recorded run and when replay finds it again. */
@@ -81,7 +92,8 @@ final class Preemptions {
     void onReplayHit(Tracee t) {
         if (run.regsOf(t) == null) return;
         long[] state = run.arch.userState(run.regs.raw());
-        if (!run.replay.matches(run.events.count(), t.number(), run.regs.instructionPointer(), state)) {
+        if (!run.replay.matches(run.events.count(), t.number(), run.regs.instructionPointer(), state,
+                () -> stackDigest(t))) {
             // Each pass stops the thread, which the watchdog does not count as spinning: after enough passes
             // the breakpoint rests for the turn, so the watchdog ends a turn that never meets the point.
             run.replay.missed(t.ticks);

@@ -65,11 +65,15 @@ public final class WatchdogReplay {
                 && siginfo.get(ValueLayout.JAVA_INT, SI_FD) == t.replayFd;
     }
 
-    /** Whether thread number, at event index with registers state at instruction ip, is the next recorded point. */
-    public boolean matches(long eventIndex, int number, long ip, long[] state) {
+    /**
+     * Whether thread number, at event index with registers state at instruction ip, and stack (a
+     * {@link StackDigest}, asked for only once all else matches), is the next recorded point.
+     */
+    public boolean matches(long eventIndex, int number, long ip, long[] state, java.util.function.Supplier<String> stack) {
         RecordedPreemption p = next();
         return p != null && p.replayable() && p.event() == eventIndex && p.thread() == number && p.instruction() == ip
-                && java.util.Arrays.equals(p.registers(), state);
+                && java.util.Arrays.equals(p.registers(), state)
+                && (p.stack() == null || p.stack().equals(stack.get()));
     }
 
     /**
