@@ -20,7 +20,7 @@ import java.lang.invoke.MethodHandle;
  * @param reason for people: "exact (100 of 100)", "perf_event_open: EACCES", "inexact: counted 0 of 100"
  */
 public record BreakpointCounting(boolean exact, String reason) {
-    /** Enough to see an inexact count; each costs a debug exception (~50 µs here, in a JVM thread). */
+    /** Enough to see an inexact count; each costs a debug exception and the perf event's work. */
     static final int CALLS = 100;
 
     public static BreakpointCounting detect() {
