@@ -3,6 +3,10 @@
  *
  *   spin_flag            prints "flag seen"
  *   spin_flag count      prints "flag seen after N spins"
+ *   spin_flag stack      as count, but the count is a volatile local: in memory, on the stack, not in a register
+ *   spin_flag time       a pure spin-wait (no count: the same registers at every pass), then prints "flag seen
+ *                        at T ns", CLOCK_MONOTONIC by a raw syscall: what the preemption cost shows in virtual
+ *                        time, the one trace such a wait leaves
  *   spin_flag alone N    no other thread: spins N times, with a raw clock_gettime syscall every 999 spins,
  *                        and prints "spun N"
  *
@@ -37,6 +41,22 @@ __attribute__((noinline)) static long spin(long limit)
     return spins;
 }
 
+/* Waits for the flag and nothing else: every pass through the loop is in the same state. */
+__attribute__((noinline)) static void wait_for_flag(void)
+{
+    while (!flag) {
+    }
+}
+
+/* Counts its passes in memory (a volatile local, on the stack): registers alone do not tell passes apart. */
+__attribute__((noinline)) static long spin_counting_on_stack(void)
+{
+    volatile long spins = 0;
+    while (!flag)
+        spins = spins + 1;
+    return spins;
+}
+
 static void *setter(void *arg)
 {
     (void)arg;
@@ -53,11 +73,24 @@ int main(int argc, char **argv)
     pthread_t t;
     if (pthread_create(&t, NULL, setter, NULL) != 0)
         return 99;
-    long spins = spin(-1);
-    pthread_join(t, NULL);
-    if (argc == 2 && strcmp(argv[1], "count") == 0)
-        printf("flag seen after %ld spins\n", spins);
+    int timed = argc == 2 && strcmp(argv[1], "time") == 0;
+    int on_stack = argc == 2 && strcmp(argv[1], "stack") == 0;
+    long spins = 0;
+    if (timed)
+        wait_for_flag();
+    else if (on_stack)
+        spins = spin_counting_on_stack();
     else
+        spins = spin(-1);
+    pthread_join(t, NULL);
+    if (argc == 2 && (strcmp(argv[1], "count") == 0 || on_stack)) {
+        printf("flag seen after %ld spins\n", spins);
+    } else if (timed) {
+        struct timespec ts;
+        syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+        printf("flag seen at %lld ns\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    } else {
         puts("flag seen");
+    }
     return 0;
 }

@@ -3,23 +3,30 @@ package dev.detsim.cli;
 import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.tracer.preemption.BranchCounters;
 import dev.detsim.sandbox.tracer.preemption.Preemption;
+import dev.detsim.sandbox.tracer.preemption.SpinSite;
 import dev.detsim.sandbox.tracer.preemption.TickSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** --preempt-by: auto, branches, watchdog or probe:FILE:OFFSET, checked before the program starts. */
+/**
+ * --preempt-by: auto, branches, watchdog or probe:FILE:OFFSET, and --preempt-at's spin sites, checked before
+ * the program starts.
+ */
 final class PreemptionChoice {
     private PreemptionChoice() {}
 
-    static Preemption parse(String how, CommandLine line) {
+    static Preemption parse(String how, List<String> preemptAt, CommandLine line) {
+        List<SpinSite> sites = sites(preemptAt, line);
         switch (how) {
             case "auto" -> {
-                return Preemption.auto();
+                return checked(Preemption.auto(sites), sites, line);
             }
             case "watchdog" -> {
-                return new Preemption(null, BranchCounters.detect());
+                return checked(Preemption.watchdog(sites), sites, line);
             }
             case "branches" -> {
                 BranchCounters found = BranchCounters.detect();
@@ -37,6 +44,26 @@ final class PreemptionChoice {
                 return new Preemption(probe(how.substring("probe:".length()), line), BranchCounters.detect());
             }
         }
+    }
+
+    /** --preempt-at's PROGRAM@0xADDRESS list, each checked for form; one line says what is wrong. */
+    private static List<SpinSite> sites(List<String> specs, CommandLine line) {
+        List<SpinSite> sites = new ArrayList<>();
+        for (String spec : specs) {
+            try {
+                sites.add(SpinSite.parse(spec.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(line, "--preempt-at: " + e.getMessage());
+            }
+        }
+        return sites;
+    }
+
+    /** Sites given where they cannot be counted: one line, rather than a run that silently ignores them. */
+    private static Preemption checked(Preemption p, List<SpinSite> sites, CommandLine line) {
+        if (sites.isEmpty() || p.ticks() != null || p.sites() != null) return p;
+        throw new ParameterException(line, "--preempt-at: this machine cannot count executions of an instruction ("
+                + p.breakpoints().describe() + ")");
     }
 
     /** FILE:OFFSET (offset decimal or 0x-hex), tried on detsim itself so that a bad one fails here, in one line. */

@@ -1,5 +1,6 @@
 package dev.detsim.cli;
 
+import dev.detsim.recorder.RecordedPreemption;
 import static dev.detsim.cli.CommandModel.add;
 import static dev.detsim.cli.CommandModel.command;
 import static dev.detsim.cli.CommandModel.helpOptions;
@@ -80,8 +81,8 @@ final class RecordCommand implements Callable<Integer> {
         }
         Path program = ((ProgramLookup.Found) lookup).path();
         prepareOut();
-        Path events = out.resolve(".events.tmp"), stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp");
-        Path inputFiles = out.resolve(".files.tmp");
+        Path events = out.resolve(".events.tmp"), stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp"),
+                preemptions = out.resolve(".preemptions.tmp"), inputFiles = out.resolve(".files.tmp");
         List<String> environment = Environment.own();
         List<String> outputs = OutputStreams.own(); // before the run writes to them
         Environment.write(environ, environment);
@@ -90,7 +91,7 @@ final class RecordCommand implements Callable<Integer> {
         cmd.add("run");
         cmd.addAll(runOptions);
         cmd.addAll(List.of("--events=" + events, "--stats=" + stats, "--environment-file=" + environ,
-                "--input-files=" + inputFiles, "--"));
+                "--input-files=" + inputFiles, "--preemptions-out=" + preemptions, "--"));
         cmd.addAll(command);
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -102,6 +103,7 @@ final class RecordCommand implements Callable<Integer> {
             if (!Files.exists(events)) return status; // the run did not start (detsim run said why)
             List<Event> log = EventLogFormat.read(events);
             Manifest.Section eventsSection = Recording.writeEvents(out, log);
+            Manifest.Section preemptionsSection = preemptionsSection(preemptions);
             RecordedFiles files = RecordedFiles.keep(inputFiles, out);
             List<Manifest.FileHash> hashed = files.withPrograms(programs(program, log));
             if (CommandModel.isOn(portableOption)) hashed = files.pack(hashed, out);
@@ -109,15 +111,24 @@ final class RecordCommand implements Callable<Integer> {
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
                     runOptions, outcome(status, log, stats), outputs, hashed,
                     files.restore.isEmpty() ? null : files.restore,
-                    Recording.sections(eventsSection, stdinSection, files.sections), null));
+                    Recording.sections(eventsSection, stdinSection, preemptionsSection, files.sections), null));
         } finally {
             Files.deleteIfExists(events);
             Files.deleteIfExists(stats);
             Files.deleteIfExists(environ);
+            Files.deleteIfExists(preemptions);
             RecordedFiles.clean(inputFiles);
         }
         err.println(KEPT + out + " (detsim replay " + out + ")");
         return status;
+    }
+
+    /** The run's watchdog preemptions as the "preemptions" section; none when it had none. */
+    private Manifest.Section preemptionsSection(Path preemptions) throws IOException {
+        if (!Files.exists(preemptions)) return null;
+        byte[] text = Files.readAllBytes(preemptions);
+        if (RecordedPreemption.read(new java.io.ByteArrayInputStream(text)).isEmpty()) return null;
+        return Recording.writeSection(out, "preemptions", new java.io.ByteArrayInputStream(text));
     }
 
     /** --out: created if missing; an existing one must be an empty directory (a recording is never overwritten). */

@@ -1,5 +1,6 @@
 package dev.detsim.cli;
 
+import dev.detsim.recorder.RecordedPreemption;
 import static dev.detsim.cli.CommandModel.command;
 import static dev.detsim.cli.CommandModel.helpOptions;
 import static dev.detsim.cli.CommandModel.positional;
@@ -66,9 +67,19 @@ final class ReplayCommand implements Callable<Integer> {
             err.println("detsim: replay: not replaying: the run would not see what the recorded run saw");
             return ExitCodes.INPUTS_CHANGED;
         }
-        if (m.outcome().nondeterministicPreemptions() > 0) {
-            err.println("detsim: replay: the recorded run had " + m.outcome().nondeterministicPreemptions()
-                    + " preemptions that were not deterministic (watchdog); it may part from the recording there");
+        List<RecordedPreemption> preemptions;
+        try {
+            preemptions = recording.preemptions();
+        } catch (RecordingException e) {
+            err.println("detsim: replay: " + e.getMessage());
+            return ExitCodes.RECORDING_UNREADABLE;
+        }
+        long unreplayable = m.outcome().nondeterministicPreemptions()
+                - preemptions.stream().filter(RecordedPreemption::replayable).count();
+        if (unreplayable > 0) {
+            err.println("detsim: replay: the recorded run had " + unreplayable + " preemptions that were not"
+                    + " deterministic and that replay cannot find again by instruction (a thread stopped in a call, or"
+                    + " a counter's late interrupt); it may part from the recording there");
         }
         Path work = Files.createTempDirectory("detsim-replay");
         RestoredFiles restored = null;
@@ -95,6 +106,11 @@ final class ReplayCommand implements Callable<Integer> {
             cmd.add("run");
             cmd.addAll(m.runOptions());
             cmd.addAll(restored.runOptions());
+            if (!preemptions.isEmpty()) {
+                Path file = work.resolve("preemptions");
+                Files.writeString(file, RecordedPreemption.write(preemptions));
+                cmd.add("--replay-preemptions=" + file);
+            }
             cmd.addAll(List.of("--expect-events=" + events, "--expect-status=" + m.outcome().status(),
                     "--environment-file=" + environ, "--"));
             cmd.addAll(m.command());

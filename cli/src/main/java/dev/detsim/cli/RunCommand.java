@@ -1,5 +1,7 @@
 package dev.detsim.cli;
 
+import dev.detsim.recorder.RecordedPreemption;
+import dev.detsim.sandbox.tracer.preemption.PreemptionRecords;
 import static dev.detsim.cli.CommandModel.add;
 import static dev.detsim.cli.CommandModel.command;
 import static dev.detsim.cli.CommandModel.flag;
@@ -93,6 +95,11 @@ final class RunCommand implements Callable<Integer> {
             .hidden(true));
     private final OptionSpec sameDeviceOption = add(spec, OptionSpec.builder("--same-device").type(List.class)
             .auxiliaryTypes(String.class).hidden(true));
+    // record: where the run's watchdog preemptions go; replay: the recorded ones to preempt at again.
+    private final OptionSpec preemptionsOutOption = add(spec, OptionSpec.builder("--preemptions-out")
+            .type(Path.class).hidden(true));
+    private final OptionSpec replayPreemptionsOption = add(spec, OptionSpec.builder("--replay-preemptions")
+            .type(Path.class).hidden(true));
 
     // The options' values, read when the command runs.
     private List<String> command;
@@ -139,6 +146,8 @@ final class RunCommand implements Callable<Integer> {
         Writer eventsOut = openEvents();
         Writer statsOut = open("--stats", statsFile); // now, not at exit: a mistyped path should not cost a run
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed() + " cmd=" + String.join(" ", command));
+        Path preemptionsOut = preemptionsOutOption.getValue();
+        PreemptionRecords records = preemptionRecords(preemptionsOut, replayPreemptionsOption.getValue());
         Sandbox sandbox;
         InputFiles inputFiles = inputFilesOption.getValue() == null ? null : new InputFiles(inputFilesOption.getValue());
         try {
@@ -152,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
                     .chaos(world.chaos(spec.commandLine())).schedule(world.schedule(spec.commandLine()))
                     .pinToOneCpu(!world.noPin()).pidNamespace(!world.hostPids()).benchmarkClock(isOn(benchmarkClockOption))
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
-                    .preemption(PreemptionChoice.parse(world.preemptBy(), spec.commandLine()))
+                    .preemption(PreemptionChoice.parse(world.preemptBy(), world.preemptAt(), spec.commandLine()).with(records))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
                     .environment(environment).inputFiles(inputFiles)
                     .build();
@@ -176,6 +185,7 @@ final class RunCommand implements Callable<Integer> {
             if (statsOut != null && outcome == null) statsOut.close();
         }
         if (statsOut != null) writeStats(statsOut, outcome, warnings);
+        if (preemptionsOut != null) Files.writeString(preemptionsOut, RecordedPreemption.write(records.made()));
         if (isOn(digestOption)) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
         if (outcome.stats().nondeterministicPreemptions() > 0) warnings.println(preemptionWarning(outcome.stats()));
         if (outcome.deadlock() != null) {
@@ -195,9 +205,25 @@ final class RunCommand implements Callable<Integer> {
         return outcome.shellStatus();
     }
 
+    /** The watchdog preemptions to replay (a file replay extracted from a recording) and whether to keep the run's. */
+    private PreemptionRecords preemptionRecords(Path out, Path replay) throws IOException {
+        List<RecordedPreemption> toReplay = List.of();
+        if (replay != null) {
+            try (var in = Files.newInputStream(replay)) {
+                toReplay = RecordedPreemption.read(in);
+            } catch (IOException e) {
+                throw new FileProblem(spec.commandLine(), "--replay-preemptions: " + replay + ": " + e.getMessage());
+            }
+        }
+        return new PreemptionRecords(toReplay, out != null);
+    }
+
     /** The end-of-run warning that some preemptions were not deterministic, with what could make them so. */
     static String preemptionWarning(dev.detsim.sandbox.tracer.RunStats stats) {
-        String site = stats.watchdogSite() == null ? ""
+        String site = !stats.spinSites().isEmpty()
+                ? "; detsim counted the spinning instructions it found from then on; --preempt-at="
+                + String.join(",", stats.spinSites()) + " counts them from the start (detsim verify does so by itself)"
+                : stats.watchdogSite() == null ? ""
                 : "; the first stopped a thread at " + stats.watchdogSite() + ": --preempt-by probe:"
                 + stats.watchdogSite() + " counts that instruction and preempts there deterministically";
         return "detsim: " + stats.nondeterministicPreemptions() + " preemptions were not deterministic; this run"

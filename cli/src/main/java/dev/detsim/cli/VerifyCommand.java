@@ -7,6 +7,7 @@ import static dev.detsim.cli.CommandModel.programArguments;
 
 import dev.detsim.recorder.Divergence;
 import dev.detsim.recorder.Event;
+import dev.detsim.recorder.EventKind;
 import dev.detsim.recorder.EventLogFormat;
 import dev.detsim.recorder.Recording;
 import dev.detsim.recorder.RecordingException;
@@ -21,6 +22,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -61,6 +64,9 @@ final class VerifyCommand implements Callable<Integer> {
     private Path keep;
     private Path recordFailures;
     private List<String> command;
+    /** The spin sites every compared run counts from its start: --preempt-at's, then what learning runs found. */
+    private List<String> sites;
+    private static final int LEARNING_RUNS = 4;
 
     VerifyCommand() {
         helpOptions(spec);
@@ -90,8 +96,10 @@ final class VerifyCommand implements Callable<Integer> {
         Path dir = keep != null ? keepDirectory() : Files.createTempDirectory("detsim-verify");
         try {
             List<Run> done = new ArrayList<>();
+            sites = world.preemptAt();
+            Run learned = world.preemptBy().equals("auto") ? learnSpinSites(dir, privateTmp, err) : null;
             for (int i = 1; i <= runs; i++) {
-                Run r = runOnce(i, dir, privateTmp);
+                Run r = i == 1 && learned != null ? learned : runOnce(i, dir, privateTmp, null);
                 err.printf("detsim: verify: run %d/%d: status %d, stdout %d bytes, stderr %d bytes, %d events%n",
                         i, runs, r.status(), r.stdout().length, r.stderr().length, r.events().size());
                 err.flush();
@@ -107,8 +115,12 @@ final class VerifyCommand implements Callable<Integer> {
             }
             Run first = done.get(0);
             String digest = first.events().isEmpty() ? "-" : first.events().get(first.events().size() - 1).chain();
-            err.printf("detsim: verify: %d runs identical: status %d, stdout %d bytes, stderr %d bytes, %d events, digest %s%n",
-                    runs, first.status(), first.stdout().length, first.stderr().length, first.events().size(), digest);
+            long unrepeatable = first.events().stream()
+                    .filter(e -> e.kind().equals(EventKind.PREEMPT.label()) && e.detail().contains("not deterministic")).count();
+            err.printf("detsim: verify: %d runs identical: status %d, stdout %d bytes, stderr %d bytes, %d events,"
+                    + " %d nondeterministic preemptions%s, digest %s%n", runs, first.status(), first.stdout().length,
+                    first.stderr().length, first.events().size(), unrepeatable,
+                    sites.isEmpty() ? "" : " (spin sites counted: " + String.join(",", sites) + ")", digest);
             return 0;
         } finally {
             if (keep == null) deleteTree(dir);
@@ -164,14 +176,41 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private Run runOnce(int index, Path dir, boolean privateTmp) throws IOException, InterruptedException, URISyntaxException {
+    /**
+     * Learning runs, before the compared ones: a run whose watchdog found threads spinning names the
+     * instructions (its spinSites); the next run counts them from its start, so the same preemptions land at
+     * the same execution. Until a run learns nothing new (at most {@link #LEARNING_RUNS}); the runs compared
+     * then all count the sites learned. Returns that last run when it can stand as run 1 (not recorded), or null.
+     */
+    private Run learnSpinSites(Path dir, boolean privateTmp, PrintWriter err)
+            throws IOException, InterruptedException, URISyntaxException {
+        Path stats = dir.resolve("learning.stats");
+        for (int attempt = 1; attempt <= LEARNING_RUNS; attempt++) {
+            Run r = runOnce(recordFailures == null ? 1 : 0, dir, privateTmp, stats);
+            JsonNode s = Files.exists(stats) ? new ObjectMapper().readTree(stats.toFile()) : null;
+            Files.deleteIfExists(stats);
+            List<String> found = new ArrayList<>();
+            if (s != null && s.has("spinSites")) s.get("spinSites").forEach(n -> found.add(n.asText()));
+            int unrepeatable = s == null ? 0 : s.path("nondeterministicPreemptions").asInt();
+            if (unrepeatable == 0 || found.equals(sites)) return recordFailures == null ? r : null;
+            err.printf("detsim: verify: learning run %d: %d preemptions by the wall-clock watchdog; counting the"
+                    + " spin sites %s from the start%n", attempt, unrepeatable, String.join(",", found));
+            err.flush();
+            sites = found;
+        }
+        return null;
+    }
+
+    private Run runOnce(int index, Path dir, boolean privateTmp, Path stats)
+            throws IOException, InterruptedException, URISyntaxException {
         Path out = dir.resolve("run-" + index + ".stdout");
         Path errFile = dir.resolve("run-" + index + ".stderr");
         Path events = dir.resolve("run-" + index + ".events");
-        Path recording = recordFailures == null ? null : recordFailures.resolve("run-" + index);
+        Path recording = recordFailures == null || stats != null ? null : recordFailures.resolve("run-" + index);
         List<String> cmd = new ArrayList<>(SelfLauncher.command());
         cmd.add(recording == null ? "run" : "record");
-        cmd.addAll(world.asRunArguments(privateTmp));
+        cmd.addAll(world.asRunArguments(privateTmp, sites));
+        if (stats != null) cmd.add("--stats=" + stats);
         cmd.add(recording == null ? "--events=" + events : "--out=" + recording);
         cmd.add("--");
         cmd.addAll(command);

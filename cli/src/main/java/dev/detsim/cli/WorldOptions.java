@@ -19,7 +19,7 @@ import picocli.CommandLine.ParameterException;
 /** Options that shape the world a program runs in; shared by run and verify (which passes them on to run). */
 final class WorldOptions {
     private static final String SCRIPT = "script:";
-    private final OptionSpec seed, cpus, epoch, chaos, chaosPolicy, noPin, hostPids, tmp, preemptBy;
+    private final OptionSpec seed, cpus, epoch, chaos, chaosPolicy, noPin, hostPids, tmp, preemptBy, preemptAt;
 
     /** Adds the options to spec. */
     WorldOptions(CommandSpec spec) {
@@ -67,6 +67,16 @@ final class WorldOptions {
                         + " them in a turn; the watchdog's warning names such an instruction). Counters and probes"
                         + " preempt at the same instruction in every run; the watchdog stays as their fallback."
                         + " Default: ${DEFAULT-VALUE}.");
+        preemptAt = option(spec, "--preempt-at", "SITES", String.class, null,
+                "Count the executions of these instructions from the start, a comma-separated list of"
+                        + " PROGRAM@0xADDRESS (in every thread of PROGRAM) or PROGRAM@0xADDRESS/N (in thread N of the"
+                        + " event log only) — the spinSites of an earlier run's --stats, which detsim's warning names —"
+                        + " and preempt a thread at every " + dev.detsim.sandbox.tracer.preemption.SiteCounters.QUANTUM
+                        + "th execution while others could run: the same instruction in every run. Needs exact"
+                        + " breakpoint counting (perf PERF_TYPE_BREAKPOINT); a thread counts at most "
+                        + dev.detsim.sandbox.tracer.preemption.SpinSites.PER_THREAD + ". On a machine without branch"
+                        + " counters detsim also learns such sites as the watchdog finds threads spinning, and"
+                        + " verify passes what its learning runs found to the runs it compares.");
     }
 
     long seed() {
@@ -130,6 +140,12 @@ final class WorldOptions {
         return preemptBy.getValue();
     }
 
+    /** --preempt-at's sites as given (not yet checked), or none. */
+    List<String> preemptAt() {
+        String sites = preemptAt.getValue();
+        return sites == null || sites.isBlank() ? List.of() : List.of(sites.split(","));
+    }
+
     /**
      * Whether --tmp asks for a private /tmp; byDefault when it is not given.
      *
@@ -147,6 +163,11 @@ final class WorldOptions {
 
     /** These options as arguments of detsim run, with --tmp as privateTmp says (--seed only when it is one). */
     List<String> asRunArguments(boolean privateTmp) {
+        return asRunArguments(privateTmp, preemptAt());
+    }
+
+    /** These options as arguments of detsim run, with --tmp as privateTmp says and sites as --preempt-at. */
+    List<String> asRunArguments(boolean privateTmp, List<String> sites) {
         List<String> args = new ArrayList<>();
         if (seed != null) args.add("--seed=" + seed());
         args.addAll(List.of("--cpus=" + cpus(), "--epoch=" + epoch(),
@@ -159,6 +180,7 @@ final class WorldOptions {
         if (policy != null) args.add("--chaos-policy=" + policy);
         if (noPin()) args.add("--no-pin");
         if (hostPids()) args.add("--host-pids");
+        if (!sites.isEmpty()) args.add("--preempt-at=" + String.join(",", sites));
         return args;
     }
 }

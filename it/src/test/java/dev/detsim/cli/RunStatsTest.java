@@ -53,7 +53,10 @@ class RunStatsTest {
             String why = natively.substring(5).equals("counts-nothing") ? "the counter opens but counted"
                     : "perf_event_open: " + natively.substring(5) + ")";
             assertTrue(json.contains("\"branchCounters\":\"retired-branch counters: none (" + why), natively + " vs " + json);
-            assertTrue(json.contains("\"preemption\":\"preemption by the wall-clock watchdog only\""), json);
+            // Without counters: counted slices at spin sites, breakpoints tried only once a thread spins.
+            assertTrue(json.contains("\"preemption\":\"counted slices at spin sites (every 1000th execution,"
+                    + " breakpoint counters, sites learned from the watchdog), else the wall-clock watchdog (breakpoints"
+                    + " tried at the first spinning thread)\""), json);
         }
     }
 

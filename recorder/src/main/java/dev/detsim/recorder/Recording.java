@@ -221,17 +221,34 @@ public final class Recording {
 
     /** Sections as the manifest lists them, in a stable order. */
     public static Map<String, Manifest.Section> sections(Manifest.Section events, Manifest.Section stdin) {
+        return sections(events, stdin, null);
+    }
+
+    /** Sections as the manifest lists them, in a stable order; stdin and preemptions may be null (none). */
+    public static Map<String, Manifest.Section> sections(Manifest.Section events, Manifest.Section stdin,
+                                                        Manifest.Section preemptions) {
         Map<String, Manifest.Section> m = new LinkedHashMap<>();
         m.put("events", events);
         if (stdin != null) m.put("stdin", stdin);
+        if (preemptions != null) m.put("preemptions", preemptions);
         return m;
     }
 
-    /** The same with more sections after those two (the files a run changed, as they were before it). */
+    /** The same with more sections after those (the files a run changed, as they were before it). */
     public static Map<String, Manifest.Section> sections(Manifest.Section events, Manifest.Section stdin,
-                                                         Map<String, Manifest.Section> more) {
-        Map<String, Manifest.Section> m = sections(events, stdin);
+                                                         Manifest.Section preemptions, Map<String, Manifest.Section> more) {
+        Map<String, Manifest.Section> m = sections(events, stdin, preemptions);
         m.putAll(more);
         return m;
+    }
+
+    /** The recorded watchdog preemptions (the "preemptions" section), none if it has none; one line if corrupt. */
+    public List<RecordedPreemption> preemptions() throws RecordingException {
+        try (InputStream in = section("preemptions")) {
+            return in == null ? List.of() : RecordedPreemption.read(in);
+        } catch (IOException e) {
+            throw new RecordingException(dir.resolve(manifest.sections().get("preemptions").file()) + " is corrupt: "
+                    + firstLine(e));
+        }
     }
 }

@@ -31,18 +31,30 @@ class RecordingTest {
         return out;
     }
 
+    /** A watchdog preemption in user code (registers) and one in a call (none). */
+    private static final List<RecordedPreemption> PREEMPTIONS = List.of(
+            new RecordedPreemption(1, 1, 104_000_000, 0x555555555328L, new long[] {0x7ffff7ffd020L, -1, 0x246},
+                    "0123456789abcdef"),
+            new RecordedPreemption(5, 2, 100_500_000, 0x7ffff7e5d907L, null, null));
+
     private Path write(Path d) throws IOException {
+        return write(d, RecordedPreemption.write(PREEMPTIONS));
+    }
+
+    private Path write(Path d, String preemptionsText) throws IOException {
         Files.createDirectories(d);
         var events = Recording.writeEvents(d, EVENTS);
         var stdin = Recording.writeSection(d, "stdin", new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)));
         var before = Recording.writeSection(d, "before-1", new ByteArrayInputStream("old\n".getBytes(StandardCharsets.UTF_8)));
+        var preemptions = Recording.writeSection(d, "preemptions",
+                new ByteArrayInputStream(preemptionsText.getBytes(StandardCharsets.UTF_8)));
         Recording.writeManifest(d, new Manifest(null, 0, "test", new Manifest.Host("6.1", "x86_64", "cpu"),
                 List.of("true"), "/usr/bin/true", "/", List.of("B=2", "A=1"), List.of("--seed=0"),
                 new Manifest.Outcome(0, 2, EVENTS.get(1).chain(), 0), List.of("pipe", "file"),
                 List.of(new Manifest.FileHash("/usr/bin/true", 1, "00")),
                 List.of(new Manifest.Restore("/w/db", "file", 0644, 0, 0, null, "before-1"),
                         new Manifest.Restore("/w/new", "absent", null, null, null, null, null)),
-                Recording.sections(events, stdin, java.util.Map.of("before-1", before)), null));
+                Recording.sections(events, stdin, preemptions, java.util.Map.of("before-1", before)), null));
         return d;
     }
 
@@ -58,7 +70,21 @@ class RecordingTest {
         }
         assertEquals("hello\n", new String(r.section("stdin").readAllBytes(), StandardCharsets.UTF_8));
         assertEquals(EVENTS, r.events(), "seq and chains recomputed as the run had them");
+        assertEquals(PREEMPTIONS, r.preemptions());
         assertNotNull(m.checksum());
+    }
+
+    @Test
+    void aPreemptionsSectionThatDoesNotParseIsOneLineNamingIt() throws Exception {
+        for (String bad : new String[] {"# not the header\n", RecordedPreemption.HEADER + "\n5\t1\t0\tzz\t-\t-\n",
+                RecordedPreemption.HEADER + "\n5\t1\t0\t10\t-\t-\n4\t1\t0\t10\t-\t-\n",
+                RecordedPreemption.HEADER + "\n5\t1\t0\t10\t-\n"}) {
+            Path r = write(dir.resolve("bad-" + bad.length()), bad);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(RecordingException.class,
+                    () -> Recording.open(r).preemptions());
+            assertTrue(e.getMessage().contains("preemptions.gz is corrupt"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
     }
 
     @Test
@@ -84,7 +110,7 @@ class RecordingTest {
     void tenThousandMutationsAreRefusedInOneLineOrChangeNothing() throws Exception {
         Path original = write(dir.resolve("original"));
         Manifest expected = Recording.open(original).manifest();
-        String[] files = {Recording.MANIFEST, "events.gz", "stdin.gz"};
+        String[] files = {Recording.MANIFEST, "events.gz", "stdin.gz", "preemptions.gz"};
         Random random = new Random(42);
         int refused = 0;
         Path r = dir.resolve("mutant");
@@ -113,6 +139,7 @@ class RecordingTest {
                 Recording accepted = Recording.open(r);
                 assertEquals(expected, accepted.manifest(), "a mutation that was accepted changed nothing");
                 assertEquals(EVENTS, accepted.events());
+                assertEquals(PREEMPTIONS, accepted.preemptions());
             } catch (RecordingException e) {
                 refused++;
                 assertFalse(e.getMessage().contains("\n"), e.getMessage());

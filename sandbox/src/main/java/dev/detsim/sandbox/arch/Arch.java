@@ -93,6 +93,23 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
         throw new UnsupportedOperationException(name() + " has no rdtsc");
     }
 
+    /**
+     * The user-mode state in a full register set (PTRACE_GETREGS), as words to compare between runs: everything
+     * but what a stop itself leaves (x86's resume flag, which a breakpoint's stop sets and a signal's does not).
+     */
+    public long[] userState(MemorySegment regs) {
+        return regs.asSlice(0, registerBytes()).toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+    }
+
+    /**
+     * Makes the instruction at the thread's instruction pointer raise its breakpoints when it is resumed (x86:
+     * clears the resume flag the kernel set at an execute breakpoint's stop, which would let it pass unseen).
+     * Returns whether regs changed (they must then be stored).
+     */
+    public boolean clearResumeFlag(MemorySegment regs) {
+        return false;
+    }
+
     /** Size of the general-purpose register set detsim reads at a stop. */
     public abstract int registerBytes();
 

@@ -15,7 +15,9 @@ public final class X86_64 extends Arch {
 
     // Offsets in struct user_regs_struct (sys/user.h); NativeLayoutTest checks them against C.
     static final int R10 = 56, R9 = 64, R8 = 72, RAX = 80, RCX = 88, RDX = 96, RSI = 104, RDI = 112, ORIG_RAX = 120,
-            RIP = 128, CS = 136, RSP = 152, SIZE = 216;
+            RIP = 128, CS = 136, EFLAGS = 144, RSP = 152, SIZE = 216;
+    /** EFLAGS.RF: the instruction at rip raises no instruction breakpoint on its next execution. */
+    static final long RESUME_FLAG = 1L << 16;
     /** The code segment of 32-bit (compat mode) code: its syscalls are i386's. */
     private static final long COMPAT_CS = 0x23;
     private static final int[] ARGUMENTS = {RDI, RSI, RDX, R10, R8, R9};
@@ -117,5 +119,20 @@ public final class X86_64 extends Arch {
     public long storeSyscallNumber(Posix posix, int tid, MemorySegment regs, long nr) {
         regs.set(JAVA_LONG, ORIG_RAX, nr);
         return store(posix, tid, regs);
+    }
+
+    @Override
+    public long[] userState(MemorySegment regs) {
+        long[] words = super.userState(regs);
+        words[EFLAGS / 8] &= ~RESUME_FLAG;
+        return words;
+    }
+
+    @Override
+    public boolean clearResumeFlag(MemorySegment regs) {
+        long flags = regs.get(JAVA_LONG, EFLAGS);
+        if ((flags & RESUME_FLAG) == 0) return false;
+        regs.set(JAVA_LONG, EFLAGS, flags & ~RESUME_FLAG);
+        return true;
     }
 }

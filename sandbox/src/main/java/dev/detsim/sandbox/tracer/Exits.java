@@ -108,6 +108,8 @@ final class Exits {
         run.descriptors.forget(tid);
         if (t == null) return null;
         if (run.ticks != null) run.ticks.close(t.ticks);
+        if (run.sites != null) run.sites.close(t.ticks);
+        if (run.replay != null) run.replay.disarm(t.ticks);
         if (!t.gone) {
             // A fatal signal takes the whole process, and which of its threads the kernel reports first varies:
             // the event goes to the process's first-numbered live thread, the same in every run.

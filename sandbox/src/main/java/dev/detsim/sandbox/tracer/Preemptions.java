@@ -3,6 +3,9 @@ package dev.detsim.sandbox.tracer;
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETSIGINFO;
 
 import dev.detsim.recorder.EventKind;
+import dev.detsim.recorder.RecordedPreemption;
+import dev.detsim.sandbox.tracer.preemption.SpinSite;
+import dev.detsim.sandbox.tracer.preemption.StackDigest;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
 
@@ -35,11 +38,115 @@ final class Preemptions {
             turns.continueTurn(t, 0);
             return;
         }
-        if (firstWatchdogSite == null && run.arch.fetch(run.posix, t.tid, run.regs.forFetch()) >= 0) {
-            firstWatchdogSite = CodeSite.of(t.tid, run.regs.instructionPointer());
+        boolean regs = run.regsOf(t) != null;
+        if (firstWatchdogSite == null && regs) firstWatchdogSite = CodeSite.of(t.tid, run.regs.instructionPointer());
+        long cost = run.watchdog.elapsedNanos();
+        String detail = WATCHDOG;
+        if (run.replay != null) { // replaying: the recorded preemptions come by breakpoint, except those in a call
+            RecordedPreemption next = run.replay.next();
+            boolean recordedHere = next != null && next.event() == run.events.count() && next.thread() == t.number();
+            if (recordedHere && !next.replayable()) {
+                cost = next.costNanos();
+                run.replay.consume(t.ticks);
+            } else {
+                detail = recordedHere ? "watchdog (the recorded preemption was not met: its instruction never ran with"
+                        + " its registers and stack)" : "watchdog (none in the recording here)";
+            }
         }
-        run.scheduler.preempt(t.id, run.watchdog.elapsedNanos());
-        run.events.record(t.number(), EventKind.PREEMPT, "watchdog (not deterministic)");
+        if (run.records != null && run.records.keeping() && regs) {
+            boolean inUserCode = run.regs.syscallNumber() == -1;
+            run.records.made(new RecordedPreemption(run.events.count(), t.number(), cost,
+                    run.regs.instructionPointer(), inUserCode ? run.arch.userState(run.regs.raw()) : null,
+                    inUserCode ? stackDigest(t) : null));
+        }
+        run.scheduler.preempt(t.id, cost);
+        run.events.record(t.number(), EventKind.PREEMPT, detail);
+        learnSite(t);
+        turns.endTurn(t, 0);
+    }
+
+    /** Memory for {@link StackDigest}, made at the first need. */
+    private java.lang.foreign.MemorySegment stackBuffer;
+
+    /** The digest of t's stack around its stack pointer (registers loaded), or null. */
+    private String stackDigest(Tracee t) {
+        if (stackBuffer == null) stackBuffer = run.arena.allocate(StackDigest.BYTES, 8);
+        return StackDigest.of(run.posix, stackBuffer, t.tid, run.regs.stackPointer());
+    }
+
+    /** A watchdog preemption's event, in the recorded run and when replay finds it again. */
+    private static final String WATCHDOG = "watchdog (not deterministic)";
+
+    /** Whether this SIGSTKFLT stop is t's breakpoint at a recorded watchdog preemption's instruction. */
+    boolean isReplayHit(Tracee t) {
+        return run.replay != null && t.ticks.replaying()
+                && run.posix.ptrace(PTRACE_GETSIGINFO, t.tid, 0, run.siginfo.address()) >= 0
+                && run.replay.isHit(t.ticks, run.siginfo);
+    }
+
+    /**
+     * t is about to execute the instruction of the next recorded watchdog preemption: preempt it here if this
+     * is the recorded event and its registers are the recorded ones ({@link WatchdogReplay}), at the recorded
+     * cost; else let it run on to its next pass.
+     */
+    void onReplayHit(Tracee t) {
+        if (run.regsOf(t) == null) return;
+        long[] state = run.arch.userState(run.regs.raw());
+        if (!run.replay.matches(run.events.count(), t.number(), run.regs.instructionPointer(), state,
+                () -> stackDigest(t))) {
+            // Each pass stops the thread, which the watchdog does not count as spinning: after enough passes
+            // the breakpoint rests for the turn, so the watchdog ends a turn that never meets the point.
+            run.replay.missed(t.ticks);
+            turns.continueTurn(t, 0);
+            return;
+        }
+        RecordedPreemption p = run.replay.next();
+        run.replay.consume(t.ticks);
+        // The recorded run stopped before this instruction without a breakpoint: its next execution must count.
+        if (run.arch.clearResumeFlag(run.regs.raw())) run.arch.store(run.posix, t.tid, run.regs.raw());
+        run.scheduler.preemptAtTick(t.id, p.costNanos()); // at the recorded point: this run is no less repeatable
+        run.events.record(t.number(), EventKind.PREEMPT, WATCHDOG);
+        learnSite(t);
+        turns.endTurn(t, 0);
+    }
+
+    /**
+     * The watchdog stopped t: if it was spinning in user code (not blocked in a call), t counts executions of
+     * the instruction it stopped at from now on, so that spinning there again is preempted at the same
+     * execution in every run.
+     */
+    private void learnSite(Tracee t) {
+        if (run.sites == null || t.ticks.program() == null || run.regsOf(t) == null) return;
+        if (run.regs.syscallNumber() != -1) return; // stopped in a syscall: its instruction is no spin site
+        SpinSite s = run.sites.learn(t.ticks.program(), t.number(), run.regs.instructionPointer());
+        if (s != null) run.sites.add(t.tid, t.ticks, s);
+    }
+
+    /** Whether this SIGSTKFLT stop is one of t's spin-site counters overflowing: that site, or null. */
+    SpinSite siteOverflow(Tracee t) {
+        return run.sites != null && t.ticks.countingSites()
+                && run.posix.ptrace(PTRACE_GETSIGINFO, t.tid, 0, run.siginfo.address()) >= 0
+                ? run.sites.overflowOf(t.ticks, run.siginfo) : null;
+    }
+
+    /**
+     * t is about to execute site for the K-th (2K-th, ...) time ({@link SiteCounters}): a counted slice ends
+     * here if another thread could run. The breakpoint stops it before the instruction, so the instruction
+     * pointer must be the site's; anywhere else the count is not trusted and the preemption is not deterministic.
+     */
+    void onSiteCount(Tracee t, SpinSite site) {
+        if (!turns.othersCouldRun(t)) {
+            turns.continueTurn(t, 0);
+            return;
+        }
+        if (run.regsOf(t) != null && run.regs.instructionPointer() == site.address()) {
+            run.scheduler.preemptAtTick(t.id, TICK_SLICE_NANOS);
+            run.events.record(t.number(), EventKind.PREEMPT, "spin site 0x" + Long.toHexString(site.address())
+                    + " count " + run.sites.count(t.ticks, site));
+        } else {
+            run.scheduler.preempt(t.id, 0);
+            run.events.record(t.number(), EventKind.PREEMPT, "spin site counter off the site (not deterministic)");
+        }
         turns.endTurn(t, 0);
     }
 

@@ -60,6 +60,7 @@ final class ProcessStarts {
             child.clearChildTid = t.cloneChildTid;
         }
         register(child, thread ? t.process : null);
+        if (run.sites != null && t.ticks.program() != null) run.sites.arm(child.tid, child.number(), t.ticks.program(), child.ticks);
         if (!thread) {
             child.parent = t.process;
             for (ProcessListener l : run.processListeners) l.forked(t.tgid, child.tgid);
@@ -99,6 +100,8 @@ final class ProcessStarts {
             }
         }
         run.programStarted = true;
+        if (run.sites != null) run.sites.arm(t.tid, t.number(), TracedRun.programOf(t.tid), t.ticks); // the old program's sites mean nothing now
+        if (run.replay != null) run.replay.disarm(t.ticks); // nor an address to replay at; the next turn arms again
         turns.markSiblingsGone(t); // exec killed every other thread of the process
         t.clearChildTid = 0;
         if (t.tid == exits.rootPid) exits.closeExecErrorPipe(); // exec succeeded: the pipe was closed on exec

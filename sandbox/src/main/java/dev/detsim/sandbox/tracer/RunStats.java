@@ -16,6 +16,8 @@ package dev.detsim.sandbox.tracer;
  * @param branchCounters what the probe for retired-branch counters found ({@link BranchCounters#describe})
  * @param preemption what preempted threads ({@link dev.detsim.sandbox.tracer.preemption.Preemption#describe})
  * @param watchdogSite where the watchdog first stopped a thread ("FILE:0xOFFSET", {@link CodeSite}), or null
+ * @param spinSites the spin sites the run counted executions of, given and learned ("PROGRAM@0xADDRESS",
+ *     {@link dev.detsim.sandbox.tracer.preemption.SpinSite}): what a later run may count from its start
  * @param rdtsc how rdtsc reads virtual time: "trapped" (every rdtsc, the kernel faults on it) or "go-runtime-only"
  *     (only the rdtsc sites detsim patches in Go programs; other programs read the host's counter)
  * @param schedule the scheduling policy ({@link dev.detsim.scheduler.SchedulingPolicy#describe}): under chaos the
@@ -25,8 +27,8 @@ package dev.detsim.sandbox.tracer;
  */
 public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops, long futexWordWakes,
                        int nondeterministicPreemptions, int deterministicPreemptions, long virtualNanos,
-                       String branchCounters, String preemption, String watchdogSite, String rdtsc, String schedule,
-                       String switches) {
+                       String branchCounters, String preemption, String watchdogSite, java.util.List<String> spinSites,
+                       String rdtsc, String schedule, String switches) {
     /** One JSON object, keys in this record's order. */
     public String toJson() {
         return "{\"threadsCreated\":" + threadsCreated + ",\"processesCreated\":" + processesCreated
@@ -36,6 +38,7 @@ public record RunStats(int threadsCreated, int processesCreated, int peakLiveThr
                 + ",\"deterministicPreemptions\":" + deterministicPreemptions
                 + ",\"virtualNanos\":" + virtualNanos + ",\"branchCounters\":" + string(branchCounters)
                 + ",\"preemption\":" + string(preemption) + ",\"watchdogSite\":" + string(watchdogSite)
+                + ",\"spinSites\":[" + String.join(",", spinSites.stream().map(RunStats::string).toList()) + "]"
                 + ",\"rdtsc\":" + string(rdtsc) + ",\"schedule\":" + string(schedule)
                 + ",\"switches\":" + string(switches) + "}";
     }

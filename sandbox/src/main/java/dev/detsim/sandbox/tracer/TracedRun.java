@@ -16,6 +16,9 @@ import dev.detsim.sandbox.tracer.clock.Vdso;
 import dev.detsim.sandbox.tracer.clock.VdsoClock;
 import dev.detsim.sandbox.tracer.futex.FutexFastPath;
 import dev.detsim.sandbox.tracer.preemption.Preemption;
+import dev.detsim.sandbox.tracer.preemption.PreemptionRecords;
+import dev.detsim.sandbox.tracer.preemption.SiteCounters;
+import dev.detsim.sandbox.tracer.preemption.WatchdogReplay;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Scheduler;
@@ -55,6 +58,12 @@ final class TracedRun implements AutoCloseable {
     final Preemption preemption;
     /** Deterministic preemption by a per-thread counter, or null (the watchdog alone). */
     final TickCounters ticks;
+    /** Without ticks: counted slices at spin sites ({@link SiteCounters}), or null (the watchdog alone). */
+    final SiteCounters sites;
+    /** Replay: the recording's watchdog preemptions, found again by breakpoint; null when not replaying any. */
+    final WatchdogReplay replay;
+    /** Record and replay's watchdog preemptions, or null. */
+    final PreemptionRecords records;
     /** Prints a line per syscall (--trace-syscalls), or null. */
     final SyscallTracePrinter printer;
     final VdsoStubs vdsoStubs;
@@ -102,6 +111,10 @@ final class TracedRun implements AutoCloseable {
         siginfo = arena.allocate(SIGINFO_BYTES, 8);
         preemption = options.preemption() != null ? options.preemption() : Preemption.auto();
         ticks = preemption.ticks() != null ? new TickCounters(posix, arena, preemption.ticks(), warnings) : null;
+        sites = ticks == null && preemption.sites() != null
+                ? new SiteCounters(posix, arena, preemption.sites(), preemption.breakpoints(), warnings) : null;
+        records = preemption.records();
+        replay = records != null && !records.toReplay().isEmpty() ? new WatchdogReplay(records.toReplay(), posix, arena) : null;
         printer = options.trace() != null ? new SyscallTracePrinter(memory, options.trace()) : null;
         accelerator = new FutexFastPath(arch, posix, vdsoStubs, scheduler, memory);
         processListeners.add(accelerator); // its filter first, before the clock page is mapped

@@ -18,6 +18,7 @@ import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.tracer.clock.TimeStampCounter;
 import dev.detsim.sandbox.tracer.clock.TimeStampPatches;
 import dev.detsim.sandbox.tracer.futex.FutexFastPath;
+import dev.detsim.sandbox.tracer.preemption.SpinSite;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Deadline;
@@ -176,8 +177,10 @@ public final class Tracer {
         RunStats stats = new RunStats(run.threads.threadsSeen(), run.threads.processesSeen(), run.threads.peakLive(),
                 syscalls.syscallStops, run.accelerator instanceof FutexFastPath f ? f.wordWakes() : 0,
                 run.scheduler.nondeterministicPreemptions(), run.scheduler.deterministicPreemptions(),
-                run.scheduler.now(), run.preemption.branchCounters().describe(), run.preemption.describe(),
-                site == null ? null : site.toString(), timeStampCounter.trapped() ? "trapped" : "go-runtime-only",
+                run.scheduler.now(), run.preemption.branchCounters().describe(), run.sites != null ? run.sites.describe(run.preemption) : run.preemption.describe(),
+                site == null ? null : site.toString(),
+                run.sites == null ? java.util.List.of() : run.sites.sites().all().stream().map(Object::toString).toList(),
+                timeStampCounter.trapped() ? "trapped" : "go-runtime-only",
                 run.scheduler.policy().describe(),
                 run.scheduler.policy() instanceof SwitchRecorder r ? r.script().toString() : null);
         return new Outcome(exited(status) ? exitCode(status) : 0, signaled(status) ? termSignal(status) : 0,
@@ -371,12 +374,17 @@ public final class Tracer {
 
     /** A syscall-exit stop, a single step, or a signal: detsim's own (ticks, watchdog, rdtsc) or the program's. */
     private void onSignalStop(Tracee t, int signal) {
+        SpinSite site;
         if (signal == SYSCALL_STOP) {
             syscalls.onSyscallExit(t);
         } else if (signal == Signals.SIGTRAP && t.ticks.stepping()) {
             preemptions.onTick(t, run.ticks.stepped(t.ticks));
         } else if (signal == TickCounters.SIGNAL && preemptions.isTickOverflow(t)) {
             preemptions.onTick(t, run.ticks.overflowed(t.ticks));
+        } else if (signal == TickCounters.SIGNAL && preemptions.isReplayHit(t)) {
+            preemptions.onReplayHit(t);
+        } else if (signal == TickCounters.SIGNAL && (site = preemptions.siteOverflow(t)) != null) {
+            preemptions.onSiteCount(t, site);
         } else if (signal == Signals.SIGSTOP && run.watchdog.claim(t.tid)) {
             preemptions.onWatchdog(t);
         } else if ((signal == Signals.SIGSEGV || signal == Signals.SIGILL)

@@ -36,6 +36,7 @@ final class Turns {
         turnSerial++;
         if (run.vdsoClock != null) run.vdsoClock.beginTurn(run.memory, t.tid, t.tgid);
         if (run.ticks != null) run.ticks.beginTurn(t.ticks);
+        if (run.replay != null) run.replay.beginTurn(t.tid, t.number(), t.ticks);
         if (othersCouldRun(t)) run.watchdog.arm(turnSerial, t.tgid, t.tid);
     }
 

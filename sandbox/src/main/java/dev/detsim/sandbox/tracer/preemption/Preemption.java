@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.tracer.preemption;
 
+import java.util.List;
+
 /**
  * How the tracer preempts a thread that runs long without a syscall while another could run.
  *
@@ -7,17 +9,59 @@ package dev.detsim.sandbox.tracer.preemption;
  *     null; the wall-clock watchdog stays as the fallback either way (a thread the counter does not see, a
  *     thread blocked in the kernel), and its preemptions are counted as nondeterministic
  * @param branchCounters what the probe for retired-branch counters found, for reports
+ * @param sites without ticks: the spin sites whose executions are counted ({@link SiteCounters}), or null
+ * @param breakpoints what the probe for exact breakpoint counting found, or null where it was not tried
+ * @param records watchdog preemptions to replay, and to keep for a recording; or null
  */
-public record Preemption(TickSource ticks, BranchCounters branchCounters) {
+public record Preemption(TickSource ticks, BranchCounters branchCounters, SpinSites sites,
+                         BreakpointCounting breakpoints, PreemptionRecords records) {
+    public Preemption(TickSource ticks, BranchCounters branchCounters) {
+        this(ticks, branchCounters, null, null, null);
+    }
+
+    public Preemption(TickSource ticks, BranchCounters branchCounters, SpinSites sites, BreakpointCounting breakpoints) {
+        this(ticks, branchCounters, sites, breakpoints, null);
+    }
+
+    /** This, keeping or replaying watchdog preemptions for record and replay. */
+    public Preemption with(PreemptionRecords records) {
+        return new Preemption(ticks, branchCounters, sites, breakpoints, records);
+    }
+
     /** Retired-branch counters where this machine has them, else the watchdog alone. */
     public static Preemption auto() {
+        return auto(List.of());
+    }
+
+    /**
+     * Retired-branch counters where this machine has them; else counted slices at spin sites — given, and
+     * learned where the watchdog finds a thread spinning — where breakpoints count exactly; else the watchdog.
+     */
+    public static Preemption auto(List<SpinSite> given) {
         BranchCounters found = BranchCounters.detect();
-        return new Preemption(found.source(), found);
+        if (found.available()) return new Preemption(found.source(), found);
+        if (given.isEmpty()) return new Preemption(null, found, new SpinSites(given, true), null); // tried when needed
+        BreakpointCounting bp = BreakpointCounting.detect();
+        return new Preemption(null, found, bp.exact() ? new SpinSites(given, true) : null, bp);
+    }
+
+    /** The watchdog, counting only the given spin sites (none: the watchdog alone), learning none. */
+    public static Preemption watchdog(List<SpinSite> given) {
+        BranchCounters found = BranchCounters.detect();
+        if (given.isEmpty()) return new Preemption(null, found);
+        BreakpointCounting bp = BreakpointCounting.detect();
+        return new Preemption(null, found, bp.exact() ? new SpinSites(given, false) : null, bp);
     }
 
     /** For people: what preempts, e.g. "by retired conditional branches (...)" or "by the wall-clock watchdog only". */
     public String describe() {
-        return ticks != null ? "deterministic preemption by " + ticks.description()
-                : "preemption by the wall-clock watchdog only";
+        if (ticks != null) return "deterministic preemption by " + ticks.description();
+        if (sites != null) {
+            return "counted slices at spin sites (every " + SiteCounters.QUANTUM + "th execution, breakpoint counters"
+                    + (sites.learning() ? ", sites learned from the watchdog" : "") + "), else the wall-clock watchdog"
+                    + (breakpoints == null ? " (breakpoints tried at the first spinning thread)" : "");
+        }
+        return "preemption by the wall-clock watchdog only"
+                + (breakpoints != null && !breakpoints.exact() ? " (" + breakpoints.describe() + ")" : "");
     }
 }

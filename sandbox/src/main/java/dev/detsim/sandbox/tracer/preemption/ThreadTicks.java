@@ -1,8 +1,9 @@
 package dev.detsim.sandbox.tracer.preemption;
 
 /**
- * One thread's tick counter ({@link TickCounters}) and its approach to the boundary of its turn. The tracer
- * holds one per thread and reads it to choose how to resume the thread (run or single-step).
+ * One thread's tick counter ({@link TickCounters}) and its approach to the boundary of its turn, and its
+ * counters at spin sites ({@link SiteCounters}). The tracer holds one per thread and reads it to choose how to
+ * resume the thread (run or single-step).
  */
 public final class ThreadTicks {
     /** Its counter's descriptor, -1 without one. */
@@ -13,10 +14,37 @@ public final class ThreadTicks {
     boolean tickStepping;
     /** A stop interrupted the stepping: aim again when the turn goes on. */
     boolean tickAimDue;
+    /** The program it runs, whose spin sites it counts; null before it is known. */
+    String program;
+    /** Its number in the event log, for the sites that are its own. */
+    int number;
+    /** Its spin-site counters' descriptors, and the sites they count (same index). */
+    int[] siteFds = new int[0];
+    SpinSite[] sites = new SpinSite[0];
+    /** Replay: its breakpoint at a recorded watchdog preemption's instruction, -1 without one; that instruction. */
+    int replayFd = -1;
+    long replayAt;
+    /** Replay: passes of that instruction this turn that were not the recorded point. */
+    int replayMisses;
 
     /** Whether the thread has a counter (else only the watchdog preempts it). */
     public boolean counting() {
         return tickFd >= 0;
+    }
+
+    /** The program whose spin sites it counts, or null. */
+    public String program() {
+        return program;
+    }
+
+    /** Whether it watches for a recorded watchdog preemption (replay). */
+    public boolean replaying() {
+        return replayFd >= 0;
+    }
+
+    /** Whether it counts executions of any spin site. */
+    public boolean countingSites() {
+        return siteFds.length > 0;
     }
 
     /** The tick of this turn at which it may be preempted next. */

@@ -1,0 +1,78 @@
+package dev.detsim.cli;
+
+import static dev.detsim.cli.Programs.detsimCommand;
+import static dev.detsim.cli.Programs.guest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.detsim.sandbox.tracer.preemption.BreakpointCounting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 19 item 3: a recording keeps its wall-clock watchdog preemptions (the "preemptions" section), and
+ * replay preempts at the recorded instruction with the recorded registers, at the recorded cost — or parts
+ * from the recording there, visibly.
+ */
+class WatchdogReplayTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void breakpointsCountExactly() {
+        BreakpointCounting found = BreakpointCounting.detect();
+        Assumptions.assumeTrue(found.exact(), "this machine cannot stop at an instruction by perf: " + found.describe());
+    }
+
+    private Programs.Result detsim(String... args) {
+        return Programs.run(new ProcessBuilder(detsimCommand(List.of(args))).directory(dir.toFile()), null,
+                Programs.DEFAULT_TIMEOUT);
+    }
+
+    @Test
+    void aPureSpinWaitsWatchdogPreemptionReplaysAtItsRecordedPointThreeTimes() throws Exception {
+        Path rec = dir.resolve("rec");
+        var recorded = detsim("record", "--out=" + rec, "--preempt-by=watchdog", "--", guest("spin_flag").toString(), "time");
+        assertEquals(0, recorded.status(), recorded.err());
+        assertTrue(Files.exists(rec.resolve("preemptions.gz")), "the recording keeps the preemption");
+        String manifest = Files.readString(rec.resolve("recording.json"));
+        assertTrue(manifest.contains("\"nondeterministicPreemptions\" : 1"), manifest);
+        // The spin cost the preempted turn its host time (100 ms and more): the time printed after it shows it.
+        Matcher m = Pattern.compile("flag seen at (\\d+) ns\n").matcher(recorded.out());
+        assertTrue(m.matches(), recorded.out());
+        assertTrue(Long.parseLong(m.group(1)) > 1_000_100_000_000L, "virtual time starts at 1000 s: " + recorded.out());
+
+        for (int i = 0; i < 3; i++) {
+            var r = detsim("replay", rec.toString());
+            assertEquals(0, r.status(), r.err());
+            // The same time: the preemption came at the recorded event and cost the recorded host time.
+            assertEquals(recorded.out(), r.out(), r.err());
+            assertTrue(r.err().contains("detsim: replay: identical, "), r.err());
+            assertFalse(r.err().contains("may not"), "a preemption replay finds again is not a warning: " + r.err());
+        }
+    }
+
+    @Test
+    void aSpinThatCountsNeverMeetsItsRecordedStateAndReplaySaysWhere() throws Exception {
+        // spin_flag count keeps its count in a register, spin_flag stack in a volatile local on the stack: the
+        // recorded pass is millions of passes in, further than replay follows one pass at a time. Replay must
+        // say so at the preemption's event, not stop at an earlier pass and go on (the count it prints is not
+        // in the event log: that would be silent). The stack's digest is what catches the second.
+        for (String mode : new String[] {"count", "stack"}) {
+            Path rec = dir.resolve(mode);
+            var recorded = detsim("record", "--out=" + rec, "--preempt-by=watchdog", "--", guest("spin_flag").toString(), mode);
+            assertEquals(0, recorded.status(), recorded.err());
+            var r = detsim("replay", rec.toString());
+            assertEquals(ExitCodes.REPLAY_DIVERGED, r.status(), mode + ": " + r.err());
+            assertTrue(r.err().contains("preempt watchdog (the recorded preemption was not met"), mode + ": " + r.err());
+        }
+    }
+}
