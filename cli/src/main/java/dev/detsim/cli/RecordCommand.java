@@ -155,8 +155,18 @@ final class RecordCommand implements Callable<Integer> {
      * left out.
      */
     private static List<Manifest.FileHash> programs(Path program, List<Event> log) throws IOException {
+        List<Manifest.FileHash> hashes = new ArrayList<>();
+        for (String p : programPaths(program.toString(), log)) {
+            Path file = Path.of(p);
+            if (Files.isRegularFile(file)) hashes.add(new Manifest.FileHash(p, Files.size(file), Recording.sha256Of(file)));
+        }
+        return hashes;
+    }
+
+    /** The command's executable, then every program an exec event names, once each, in that order. */
+    static Set<String> programPaths(String program, List<Event> log) {
         Set<String> paths = new LinkedHashSet<>();
-        paths.add(program.toString());
+        paths.add(program);
         for (Event e : log) {
             if (!e.kind().equals(EventKind.EXEC.label())) continue;
             String detail = e.detail();
@@ -166,12 +176,7 @@ final class RecordCommand implements Callable<Integer> {
             }
             paths.add(EventLogFormat.unescape(detail));
         }
-        List<Manifest.FileHash> hashes = new ArrayList<>();
-        for (String p : paths) {
-            Path file = Path.of(p);
-            if (Files.isRegularFile(file)) hashes.add(new Manifest.FileHash(p, Files.size(file), Recording.sha256Of(file)));
-        }
-        return hashes;
+        return paths;
     }
 
     private static Manifest.Outcome outcome(int status, List<Event> log, Path stats) throws IOException {

@@ -38,7 +38,7 @@ final class RecordedFiles {
                 case "before" -> before.add(f);
                 case "absent" -> {
                     String path = InputFiles.unescape(f[1]);
-                    if (restored.add(path)) kept.restore.add(new Manifest.Restore(path, "absent", null, null, null, null, null));
+                    if (restored.add(path)) kept.restore.add(new Manifest.Restore(path, "absent", null, null, null, null, null, null));
                 }
                 default -> throw new IOException(log + ": unknown line " + f[0]);
             }
@@ -54,8 +54,9 @@ final class RecordedFiles {
             } else if (kind.equals("symlink")) {
                 target = InputFiles.unescape(f[6]);
             }
+            Integer links = kind.equals("file") && f.length > 7 ? Integer.valueOf(f[7]) : null;
             kept.restore.add(new Manifest.Restore(path, kind, Integer.parseInt(f[3], 8), Integer.parseInt(f[4]),
-                    Integer.parseInt(f[5]), target, section));
+                    Integer.parseInt(f[5]), target, section, links != null && links > 1 ? links : null));
         }
         for (String path : readPaths) {
             Path file = Path.of(path);
@@ -94,7 +95,7 @@ final class RecordedFiles {
         int gid = (Integer) Files.getAttribute(file, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         if (Files.isSymbolicLink(file)) {
             restore.add(new Manifest.Restore(file.toString(), "symlink", mode, uid, gid,
-                    Files.readSymbolicLink(file).toString(), null));
+                    Files.readSymbolicLink(file).toString(), null, null));
             packFile(file.toRealPath(), kept, out);
             return;
         }
@@ -102,7 +103,8 @@ final class RecordedFiles {
         try (InputStream in = Files.newInputStream(file)) {
             sections.put(section, Recording.writeSection(out, section, in));
         }
-        restore.add(new Manifest.Restore(file.toString(), "file", mode, uid, gid, null, section));
+        int links = (Integer) Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        restore.add(new Manifest.Restore(file.toString(), "file", mode, uid, gid, null, section, links > 1 ? links : null));
     }
 
     /** Deletes the run's working copy of it all. */

@@ -35,9 +35,10 @@ final class RestoredFiles {
 
     private final Map<Path, Layer> layers = new LinkedHashMap<>();
     private final List<Path> scratch = new ArrayList<>();
+    private int scratchLinks;
 
     /** One overlay: the directory it covers, its upper and work directories, and the host device it stands for. */
-    private record Layer(Path directory, Path upper, Path work, long device) {}
+    private record Layer(Path directory, Path upper, Path work, Path links, long device) {}
 
     private RestoredFiles() {}
 
@@ -89,6 +90,8 @@ final class RestoredFiles {
                     try (InputStream in = recording.section(e.section())) {
                         Files.copy(in, target);
                     }
+                    int links = e.links() == null ? 1 : e.links();
+                    for (int i = 1; i < links; i++) Files.createLink(layer.links().resolve(r.scratchLinks++ + ""), target);
                 }
                 case "directory" -> Files.createDirectory(target);
                 case "symlink" -> Files.createSymbolicLink(target, Path.of(e.target()));
@@ -184,7 +187,9 @@ final class RestoredFiles {
         scratch.add(layer);
         Path upper = Files.createDirectory(layer.resolve("upper")), overlayWork = Files.createDirectory(layer.resolve("work"));
         copyOwner(directory, upper);
-        return new Layer(directory, upper, overlayWork, device);
+        // Beside the layers, out of the run's sight: extra links that give a restored file its recorded link count.
+        Path links = Files.createDirectory(layer.resolve("links"));
+        return new Layer(directory, upper, overlayWork, links, device);
     }
 
     /** The upper layer's directories down to dir, each with the mode and owner of the directory it merges with. */

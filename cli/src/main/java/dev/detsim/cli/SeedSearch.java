@@ -186,8 +186,11 @@ final class SeedSearch {
         return new BugEntry.Rerun(Instant.now().toString(), a.seed(), a.label(), outcome);
     }
 
+    /** The programs the recorded run executed, with their hashes (the recording's files also hold what it read). */
     private static List<Manifest.FileHash> binaries(Path recording) throws RecordingException {
-        return Recording.open(recording).manifest().files();
+        Recording r = Recording.open(recording);
+        var programs = RecordCommand.programPaths(r.manifest().program(), r.events());
+        return r.manifest().files().stream().filter(f -> programs.contains(f.path())).toList();
     }
 
     private static String lastLine(String text) {

@@ -193,8 +193,10 @@ class RecordReplayTest {
         assertTrue(lines.get(1).startsWith("detsim: replay: " + other + " changed since the recording"), refused.err());
         assertEquals(3, lines.size(), refused.err());
 
-        // --portable keeps their content: the replay reads what the recorded run read, the user's files stay.
+        // --portable keeps their content: the replay reads what the recorded run read, the user's files stay. The
+        // data file has a second link, which its restored copy gets too (sort fstats it: stat shows link counts).
         Files.writeString(data, "one\ntwo\n");
+        Files.createLink(dir.resolve("input-link.txt"), data);
         Files.writeString(other, "x\n");
         Path portable = dir.resolve("portable-rec");
         var packed = record(portable, null, "--portable", "--", "sh", "-c", "sort -r " + data + "; cat " + other);

@@ -47,10 +47,11 @@ public record Manifest(String format, int version, String detsim, Host host, Lis
     /**
      * A path the run changed, replaced, removed or created, as it was before the run: kind "file" (content in
      * section), "directory", "symlink" (to target), "other" (a device, FIFO or socket: not restored), or
-     * "absent" (it did not exist). mode (permission bits), uid and gid for all but "absent".
+     * "absent" (it did not exist). mode (permission bits), uid and gid for all but "absent"; links, a file's link
+     * count (null: 1), which stat shows and replay gives the restored copy.
      */
     public record Restore(String path, String kind, Integer mode, Integer uid, Integer gid, String target,
-                          String section) {}
+                          String section, Integer links) {}
 
     /** A data file of the recording: its name in the directory, gzip-compressed; raw size; SHA-256 of the file. */
     public record Section(String file, long bytes, String sha256) {}

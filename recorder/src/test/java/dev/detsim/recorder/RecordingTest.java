@@ -52,8 +52,8 @@ class RecordingTest {
                 List.of("true"), "/usr/bin/true", "/", List.of("B=2", "A=1"), List.of("--seed=0"),
                 new Manifest.Outcome(0, 2, EVENTS.get(1).chain(), 0), List.of("pipe", "file"),
                 List.of(new Manifest.FileHash("/usr/bin/true", 1, "00")),
-                List.of(new Manifest.Restore("/w/db", "file", 0644, 0, 0, null, "before-1"),
-                        new Manifest.Restore("/w/new", "absent", null, null, null, null, null)),
+                List.of(new Manifest.Restore("/w/db", "file", 0644, 0, 0, null, "before-1", 2),
+                        new Manifest.Restore("/w/new", "absent", null, null, null, null, null, null)),
                 Recording.sections(events, stdin, preemptions, java.util.Map.of("before-1", before)), null));
         return d;
     }

@@ -20,7 +20,7 @@ import java.util.Set;
  * file in the order the run first met it, and {@code before/N}, the copies.
  *
  * <p>Lines are tab-separated, paths escaped ({@link #escape}): {@code read PATH}; {@code before PATH KIND MODE
- * UID GID DATA} where KIND is file (DATA: the copy's name under before/), directory (DATA: -), symlink (DATA: the
+ * UID GID DATA LINKS} where KIND is file (DATA: the copy's name under before/), directory (DATA: -), symlink (DATA: the
  * link's target, escaped) or other (DATA: -); {@code absent PATH}. Paths are absolute, with the directories
  * above the file resolved (symlinks followed), as the host names them.
  */
@@ -85,7 +85,7 @@ public final class InputFiles implements AutoCloseable {
         }
         int uid = (Integer) attribute(p, "unix:uid"), gid = (Integer) attribute(p, "unix:gid");
         line("before\t" + escape(path) + "\t" + kind + "\t" + Integer.toOctalString(mode(a.permissions(), p)) + "\t"
-                + uid + "\t" + gid + "\t" + data);
+                + uid + "\t" + gid + "\t" + data + "\t" + attribute(p, "unix:nlink"));
     }
 
     private static Object attribute(Path p, String name) {

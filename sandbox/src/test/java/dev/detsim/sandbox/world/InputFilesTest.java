@@ -19,6 +19,7 @@ class InputFilesTest {
         Path db = Files.writeString(files.resolve("db"), "before"), notes = Files.writeString(files.resolve("notes"), "n");
         Path link = Files.createSymbolicLink(files.resolve("link"), Path.of("db"));
         Path sub = Files.createDirectory(files.resolve("sub"));
+        Files.createLink(files.resolve("db-link"), db);
         try (InputFiles inputs = new InputFiles(out)) {
             inputs.read(notes.toString());
             inputs.read(db.toString());
@@ -37,6 +38,7 @@ class InputFilesTest {
         String[] before = lines.get(2).split("\t");
         assertEquals(List.of("before", db.toString(), "file", "1"), List.of(before[0], before[1], before[2], before[6]));
         assertEquals(Integer.toOctalString((Integer) Files.getAttribute(db, "unix:mode") & 0777), before[3]);
+        assertEquals("2", before[7], "its link count");
         assertEquals("absent\t" + files.resolve("new"), lines.get(3));
         assertEquals("symlink", lines.get(4).split("\t")[2]);
         assertEquals("db", lines.get(4).split("\t")[6]);
