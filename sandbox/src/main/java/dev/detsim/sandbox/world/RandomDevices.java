@@ -25,12 +25,26 @@ public final class RandomDevices implements PathRedirect, AutoCloseable {
 
     public RandomDevices(long seed) {
         this.seed = seed;
-        try {
-            this.directory = Files.createTempDirectory(StandIns.directory(), "detsim-random-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a directory for the random devices: " + e.getMessage(), e);
-        }
+        this.directory = uniqueDirectory();
         directory.toFile().setExecutable(true, false);
+    }
+
+    /**
+     * A new directory of this run's own: named by pid and a counter, not by Files.createTempDirectory, whose
+     * SecureRandom costs every start-up milliseconds (its provider is set up by reflection, outside the AOT cache).
+     */
+    private static Path uniqueDirectory() {
+        long pid = ProcessHandle.current().pid();
+        for (int n = 0; ; n++) {
+            Path candidate = StandIns.directory().resolve("detsim-random-" + pid + "-" + n);
+            try {
+                return Files.createDirectory(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // a directory an earlier process of this pid left behind: try the next name
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a directory for the random devices: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** A FIFO for an open of /dev/urandom or /dev/random; O_NONBLOCK is dropped, as the devices never block. */
