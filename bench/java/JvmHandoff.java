@@ -7,7 +7,7 @@ import static dev.detsim.sandbox.os.Ptrace.O_TRACESECCOMP;
 import static dev.detsim.sandbox.os.Ptrace.O_TRACEVFORK;
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_CONT;
 import static dev.detsim.sandbox.os.Ptrace.PTRACE_GET_SYSCALL_INFO;
-import static dev.detsim.sandbox.os.Ptrace.WALL;
+import static dev.detsim.abi.Wait.WALL;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
