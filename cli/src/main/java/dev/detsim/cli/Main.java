@@ -65,7 +65,19 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         RunPrelude.startFor(args);
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status;
+        try {
+            status = execute(args, new PrintWriter(System.out, true), err);
+        } catch (Error e) {
+            // Errors pass picocli's handlers: a libdetsim.so that cannot be loaded fails a class's initialisation.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            err.println("detsim: internal error: " + cause);
+            if (System.getenv("DETSIM_DEBUG") != null) e.printStackTrace(err);
+            else err.println("detsim: set DETSIM_DEBUG=1 for the stack trace");
+            status = ExitCodes.INTERNAL;
+        }
+        System.exit(status);
     }
 
     /** Runs the CLI with the given writers; tests call this in-process. */

@@ -97,4 +97,17 @@ class CommandLineTest {
         assertEquals(0, r.status(), r.err());
         assertEquals("--no-pin -n x\n", r.out());
     }
+
+    /** A libdetsim.so that cannot be loaded fails a class's initialisation (an Error): one line, status 70. */
+    @Test
+    void aNativeLibraryThatCannotBeLoadedIsOneLineAndSeventy() throws IOException {
+        Path bad = Files.writeString(dir.resolve("libdetsim.so"), "not a library\n");
+        List<String> cmd = new java.util.ArrayList<>(detsimCommand(List.of("run", "--", "/bin/true")));
+        cmd.add(1, "-Ddetsim.native.lib=" + bad);
+        var r = run(new ProcessBuilder(cmd), null, Programs.DEFAULT_TIMEOUT);
+        assertEquals(70, r.status(), r.err());
+        assertTrue(r.err().contains("detsim: internal error: java.lang.IllegalArgumentException: Cannot open library: " + bad),
+                r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
 }
