@@ -26,6 +26,7 @@ import dev.detsim.sandbox.api.ExecStop;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.SyscallStop;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -56,15 +57,21 @@ public final class FileChangeHandler implements SyscallHandler, StopObserver {
         this.files = changes.files();
     }
 
+    /**
+     * The calls that open, make, remove, rename or relink a file, or change its mode, owner or times: they stop
+     * for this handler always (some exist only on x86_64 — open, creat, mkdir, rename, utime, ...: the filter
+     * skips them elsewhere). {@link InputFilesHandler} sees the same ones, so a recorded run stops where a plain one does.
+     */
+    static final Set<Syscall> FILE_CHANGES = Collections.unmodifiableSet(EnumSet.of(Syscall.TRUNCATE, Syscall.OPEN,
+            Syscall.OPENAT, Syscall.OPENAT2, Syscall.CREAT, Syscall.MKDIR, Syscall.MKDIRAT, Syscall.MKNOD, Syscall.MKNODAT,
+            Syscall.SYMLINK, Syscall.SYMLINKAT, Syscall.LINK, Syscall.LINKAT, Syscall.UNLINK, Syscall.UNLINKAT,
+            Syscall.RMDIR, Syscall.RENAME, Syscall.RENAMEAT, Syscall.RENAMEAT2, Syscall.CHMOD, Syscall.FCHMOD,
+            Syscall.FCHMODAT, Syscall.CHOWN, Syscall.LCHOWN, Syscall.FCHOWN, Syscall.FCHOWNAT, Syscall.UTIMENSAT,
+            Syscall.FUTIMESAT, Syscall.UTIMES, Syscall.UTIME));
+
     @Override
     public Set<Syscall> subscriptions() {
-        // Some exist only on x86_64 (open, creat, mkdir, rename, utime, ...): the filter skips them elsewhere.
-        Set<Syscall> s = EnumSet.of(Syscall.TRUNCATE, Syscall.OPEN, Syscall.OPENAT, Syscall.OPENAT2, Syscall.CREAT,
-                Syscall.MKDIR, Syscall.MKDIRAT, Syscall.MKNOD, Syscall.MKNODAT, Syscall.SYMLINK, Syscall.SYMLINKAT,
-                Syscall.LINK, Syscall.LINKAT, Syscall.UNLINK, Syscall.UNLINKAT, Syscall.RMDIR, Syscall.RENAME,
-                Syscall.RENAMEAT, Syscall.RENAMEAT2, Syscall.CHMOD, Syscall.FCHMOD, Syscall.FCHMODAT, Syscall.CHOWN,
-                Syscall.LCHOWN, Syscall.FCHOWN, Syscall.FCHOWNAT, Syscall.UTIMENSAT, Syscall.FUTIMESAT,
-                Syscall.UTIMES, Syscall.UTIME);
+        Set<Syscall> s = EnumSet.copyOf(FILE_CHANGES);
         if (!changes.watchesWrites()) s.addAll(DATA_WRITES);
         return s;
     }

@@ -14,7 +14,6 @@ import dev.detsim.sandbox.api.SyscallStop;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.sandbox.syscall.Syscall;
 import dev.detsim.sandbox.world.InputFiles;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -22,8 +21,8 @@ import java.util.Set;
  * about to change, replace, remove or create, at the call's entry — before the kernel runs it, so that what a
  * file was like before the run can still be copied. Every call runs unchanged.
  *
- * <p>It subscribes only to calls that stop for {@link FileChangeHandler} anyway: a recorded run must make the
- * same stops as a plain one, or its schedule, and so its digest, would differ.
+ * <p>It subscribes to the calls that stop for {@link FileChangeHandler} anyway, no others: a recorded run must
+ * make the same stops as a plain one, or its schedule, and so its digest, would differ.
  */
 public final class InputFilesHandler implements SyscallHandler {
     private static final int O_NOFOLLOW = Arch.current().openFlags().O_NOFOLLOW;
@@ -38,11 +37,7 @@ public final class InputFilesHandler implements SyscallHandler {
 
     @Override
     public Set<Syscall> subscriptions() {
-        return EnumSet.of(Syscall.TRUNCATE, Syscall.OPEN, Syscall.OPENAT, Syscall.OPENAT2, Syscall.CREAT,
-                Syscall.MKDIR, Syscall.MKDIRAT, Syscall.MKNOD, Syscall.MKNODAT, Syscall.SYMLINK, Syscall.SYMLINKAT,
-                Syscall.LINK, Syscall.LINKAT, Syscall.UNLINK, Syscall.UNLINKAT, Syscall.RMDIR, Syscall.RENAME,
-                Syscall.RENAMEAT, Syscall.RENAMEAT2, Syscall.CHMOD, Syscall.FCHMODAT, Syscall.CHOWN, Syscall.LCHOWN,
-                Syscall.FCHOWNAT, Syscall.UTIMENSAT, Syscall.FUTIMESAT, Syscall.UTIMES, Syscall.UTIME);
+        return FileChangeHandler.FILE_CHANGES; // fchmod and fchown by descriptor it lets pass (a limit: RECORDING.md)
     }
 
     @Override
