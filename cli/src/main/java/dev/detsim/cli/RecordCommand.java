@@ -117,7 +117,7 @@ final class RecordCommand implements Callable<Integer> {
             Files.deleteIfExists(stats);
             Files.deleteIfExists(environ);
             Files.deleteIfExists(preemptions);
-            RecordedFiles.clean(inputFiles);
+            dev.detsim.recorder.FileTrees.delete(inputFiles);
         }
         err.println(KEPT + out + " (detsim replay " + out + ")");
         return status;

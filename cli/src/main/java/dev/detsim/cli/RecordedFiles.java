@@ -106,12 +106,4 @@ final class RecordedFiles {
         int links = (Integer) Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         restore.add(new Manifest.Restore(file.toString(), "file", mode, uid, gid, null, section, links > 1 ? links : null));
     }
-
-    /** Deletes the run's working copy of it all. */
-    static void clean(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.detsim.cli;
 
 import dev.detsim.recorder.Manifest;
+import dev.detsim.recorder.FileTrees;
 import dev.detsim.recorder.Recording;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,12 +146,7 @@ final class RestoredFiles {
 
     /** Removes the upper and work directories. */
     void remove() throws IOException {
-        for (Path dir : scratch) {
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) continue;
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
-        }
+        for (Path dir : scratch) FileTrees.delete(dir);
     }
 
     private Layer layerOf(Path path) {

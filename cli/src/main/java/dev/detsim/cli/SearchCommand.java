@@ -121,7 +121,7 @@ final class SearchCommand implements Callable<Integer> {
             error = search.run(jobs, !world.noPin());
         } finally {
             progress.stop();
-            BugBase.deleteTree(root);
+            dev.detsim.recorder.FileTrees.delete(root);
         }
         if (search.wasSignalled()) {
             err.println("detsim: search: stopped by a signal after " + search.tally.done() + " seeds; the runs in"

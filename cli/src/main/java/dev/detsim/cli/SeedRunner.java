@@ -63,7 +63,7 @@ final class SeedRunner {
     /** Runs seed once; with recordTo (a directory that does not exist yet), as detsim record into it. */
     Attempt run(long seed, String label, Path recordTo) throws IOException, InterruptedException, java.net.URISyntaxException {
         Path work = root.resolve("seed-" + seed);
-        BugBase.deleteTree(work);
+        dev.detsim.recorder.FileTrees.delete(work);
         Files.createDirectories(work);
         String name = "seed-" + seed + "-" + label.replace(' ', '-');
         Path outputs = Files.createDirectories(root.resolve("outputs"));
@@ -111,7 +111,7 @@ final class SeedRunner {
             String text = text(check);
             checkLine = text.isEmpty() ? "" : text.lines().findFirst().orElse("");
         }
-        BugBase.deleteTree(work);
+        dev.detsim.recorder.FileTrees.delete(work);
         Files.createDirectories(work); // empty, as every run of the seed found it (a recording replays there)
         return new Attempt(seed, label, status, killed.find() ? killed.group(1) : null, DEADLOCK.matcher(stderr).find(),
                 stdout, stderr, hasEvents ? events : null, digest, checkStatus, checkLine, recordTo,

@@ -141,7 +141,7 @@ final class SeedSearch {
                 runner.entryOptions(), recorded ? binaries(recording) : List.of(), Version.number(),
                 recorded ? BugBase.RECORDING : null, recorded ? seed : null, null, List.copyOf(logs.keySet()), history);
         add(entry, recorded ? recording : null, logs);
-        BugBase.deleteTree(recording);
+        dev.detsim.recorder.FileTrees.delete(recording);
     }
 
     /**

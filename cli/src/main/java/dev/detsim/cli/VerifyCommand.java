@@ -111,7 +111,7 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             if (recordFailures != null) { // nothing failed: none kept
-                for (int i = 1; i <= runs; i++) deleteTree(recordFailures.resolve("run-" + i));
+                for (int i = 1; i <= runs; i++) dev.detsim.recorder.FileTrees.delete(recordFailures.resolve("run-" + i));
             }
             Run first = done.get(0);
             String digest = first.events().isEmpty() ? "-" : first.events().get(first.events().size() - 1).chain();
@@ -123,7 +123,7 @@ final class VerifyCommand implements Callable<Integer> {
                     sites.isEmpty() ? "" : " (spin sites counted: " + String.join(",", sites) + ")", digest);
             return 0;
         } finally {
-            if (keep == null) deleteTree(dir);
+            if (keep == null) dev.detsim.recorder.FileTrees.delete(dir);
         }
     }
 
@@ -245,7 +245,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** Keeps the recordings of runs a and b (the first and the one that differs), deletes the others. */
     private void keepRecordings(int a, int b, PrintWriter err) throws IOException {
-        for (int i = 1; i <= runs; i++) if (i != a && i != b) deleteTree(recordFailures.resolve("run-" + i));
+        for (int i = 1; i <= runs; i++) if (i != a && i != b) dev.detsim.recorder.FileTrees.delete(recordFailures.resolve("run-" + i));
         err.println("detsim: verify: kept the recordings of run " + a + " and run " + b + " in " + recordFailures
                 + " (detsim replay " + recordFailures.resolve("run-" + b) + ")");
     }
@@ -301,12 +301,5 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static String clip(String s) {
         return s.length() <= 160 ? s : s.substring(0, 160) + "...";
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

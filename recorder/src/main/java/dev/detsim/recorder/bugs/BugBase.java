@@ -1,5 +1,7 @@
 package dev.detsim.recorder.bugs;
 
+import dev.detsim.recorder.FileTrees;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,7 +102,7 @@ public final class BugBase {
                         || !Files.isDirectory(entryDir.resolve(RECORDING)));
             if (takesRecording && !recording.toAbsolutePath().normalize().equals(
                     entryDir.resolve(RECORDING).toAbsolutePath().normalize())) {
-                deleteTree(entryDir.resolve(RECORDING));
+                FileTrees.delete(entryDir.resolve(RECORDING));
                 copyTree(recording, entryDir.resolve(RECORDING));
             }
             for (var log : logs.entrySet()) {
@@ -170,14 +171,6 @@ public final class BugBase {
                     }
                 }
             }
-        }
-    }
-
-    /** Deletes dir and everything under it, if it exists. */
-    public static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 
