@@ -105,8 +105,10 @@ final class RecordCommand implements Callable<Integer> {
             Manifest.Section eventsSection = Recording.writeEvents(out, log);
             Manifest.Section preemptionsSection = preemptionsSection(preemptions);
             RecordedFiles files = RecordedFiles.keep(inputFiles, out);
-            List<Manifest.FileHash> hashed = files.withPrograms(programs(program, log));
-            if (CommandModel.isOn(portableOption)) hashed = files.pack(hashed, out);
+            Set<String> programs = programPaths(program.toString(), log);
+            boolean portable = CommandModel.isOn(portableOption);
+            if (portable) files.pack(programs, out);
+            List<Manifest.FileHash> hashed = portable ? List.of() : files.hashes(programs);
             Recording.writeManifest(out, new Manifest(null, 0, Version.number(), host(), List.copyOf(command),
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
                     runOptions, outcome(status, log, stats), outputs, hashed,
@@ -147,20 +149,6 @@ final class RecordCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new FileProblem(spec.commandLine(), "--out", "create", out, e);
         }
-    }
-
-    /**
-     * The programs the run executed, each with its SHA-256: the command's, then every exec event's (a shell's
-     * children, a shim's real program), once each. One the host cannot see (under the run's private /tmp) is
-     * left out.
-     */
-    private static List<Manifest.FileHash> programs(Path program, List<Event> log) throws IOException {
-        List<Manifest.FileHash> hashes = new ArrayList<>();
-        for (String p : programPaths(program.toString(), log)) {
-            Path file = Path.of(p);
-            if (Files.isRegularFile(file)) hashes.add(new Manifest.FileHash(p, Files.size(file), Recording.sha256Of(file)));
-        }
-        return hashes;
     }
 
     /** The command's executable, then every program an exec event names, once each, in that order. */

@@ -20,7 +20,8 @@ import java.util.Set;
  * it (replay brings them back: {@link RestoredFiles}). The copies become the recording's "before-N" sections.
  */
 final class RecordedFiles {
-    final List<Manifest.FileHash> read = new ArrayList<>();
+    /** The regular files the run only read, as the run first met them (hashed, or packed, once the run is over). */
+    private final List<String> read = new ArrayList<>();
     final List<Manifest.Restore> restore = new ArrayList<>();
     final Map<String, Manifest.Section> sections = new LinkedHashMap<>();
 
@@ -58,34 +59,39 @@ final class RecordedFiles {
             kept.restore.add(new Manifest.Restore(path, kind, Integer.parseInt(f[3], 8), Integer.parseInt(f[4]),
                     Integer.parseInt(f[5]), target, section, links != null && links > 1 ? links : null));
         }
-        for (String path : readPaths) {
-            Path file = Path.of(path);
-            if (restored.contains(path) || !Files.isRegularFile(file)) continue;
-            kept.read.add(new Manifest.FileHash(path, Files.size(file), Recording.sha256Of(file)));
-        }
+        for (String path : readPaths) if (!restored.contains(path)) kept.read.add(path);
         return kept;
     }
 
-    /** The files a run depends on: first the programs, then what it read, once each. */
-    List<Manifest.FileHash> withPrograms(List<Manifest.FileHash> programs) {
-        Map<String, Manifest.FileHash> all = new LinkedHashMap<>();
-        for (Manifest.FileHash h : programs) all.put(h.path(), h);
-        for (Manifest.FileHash h : read) all.putIfAbsent(h.path(), h);
-        return List.copyOf(all.values());
+    /**
+     * The files the run depends on, with their SHA-256: first the programs it executed, then what it read, once
+     * each; one the host cannot see (under the run's private /tmp) is left out.
+     */
+    List<Manifest.FileHash> hashes(Set<String> programs) throws IOException {
+        List<Manifest.FileHash> hashes = new ArrayList<>();
+        for (String p : dependedOn(programs)) {
+            hashes.add(new Manifest.FileHash(p, Files.size(Path.of(p)), Recording.sha256Of(Path.of(p))));
+        }
+        return hashes;
     }
 
     /**
-     * --portable: every file the run read and every program it executed is kept with its content, as a restore
+     * --portable: every program the run executed and every file it read is kept with its content, as a restore
      * entry, instead of as a hash, so that replay puts it in place (with overlays) on a machine that lacks it or
-     * has another version. A symlink is kept as one, with the file it leads to. Returns the files left to hash
-     * (none).
+     * has another version. A symlink is kept as one, with the file it leads to.
      */
-    List<Manifest.FileHash> pack(List<Manifest.FileHash> programs, Path out) throws IOException {
+    void pack(Set<String> programs, Path out) throws IOException {
         Set<String> kept = new LinkedHashSet<>();
         for (Manifest.Restore r : restore) kept.add(r.path());
-        for (Manifest.FileHash h : withPrograms(programs)) packFile(Path.of(h.path()), kept, out);
-        read.clear();
-        return List.of();
+        for (String p : dependedOn(programs)) packFile(Path.of(p), kept, out);
+    }
+
+    /** The programs, then the files read, once each: those that are regular files now. */
+    private Set<String> dependedOn(Set<String> programs) {
+        Set<String> all = new LinkedHashSet<>(programs);
+        all.addAll(read);
+        all.removeIf(p -> !Files.isRegularFile(Path.of(p)));
+        return all;
     }
 
     private void packFile(Path file, Set<String> kept, Path out) throws IOException {
