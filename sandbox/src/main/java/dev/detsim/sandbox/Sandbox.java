@@ -87,7 +87,9 @@ public final class Sandbox {
                     b.trace,
                     handlers(machine, machineFiles, randomDevices, clocks, scheduler, privateTmp), b.keepFds, b.warnings,
                     true, b.pidNamespace, privateTmp, b.events, scheduler, clocks, b.preemption);
-            return new Tracer(arch, options).run(path, argv, b.environment);
+            Tracer tracer = new Tracer(arch, options);
+            if (b.switchSites != null && b.chaos != null) tracer.switchSites(b.switchSites);
+            return tracer.run(path, argv, b.environment);
         }
     }
 
@@ -199,6 +201,7 @@ public final class Sandbox {
         private PrintStream warnings = System.err;
         private EventLog events;
         private InputFiles inputFiles;
+        private Path switchSites;
         private final Map<Path, Long> sameDevices = new LinkedHashMap<>();
 
         private Builder() {}
@@ -227,6 +230,12 @@ public final class Sandbox {
          */
         public Builder schedule(ScheduleScript script) {
             this.schedule = script;
+            return this;
+        }
+
+        /** Under chaos, where to write where each switch happened (detsim shrink's; null: nowhere). */
+        public Builder switchSites(Path file) {
+            this.switchSites = file;
             return this;
         }
 

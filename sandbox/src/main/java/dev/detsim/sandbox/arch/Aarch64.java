@@ -45,8 +45,13 @@ public final class Aarch64 extends Arch {
     }
 
     @Override
-    int syscallInstructionBytes() {
+    public int syscallInstructionBytes() {
         return 4;
+    }
+
+    @Override
+    public byte[] syscallInstruction() {
+        return new byte[] {0x01, 0x00, 0x00, (byte) 0xd4}; // svc #0, little-endian
     }
 
     @Override

@@ -114,7 +114,18 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
     public abstract int registerBytes();
 
     /** Bytes of the instruction that makes a syscall (x86_64 syscall, aarch64 svc #0). */
-    abstract int syscallInstructionBytes();
+    public abstract int syscallInstructionBytes();
+
+    /** The instruction that makes a syscall, as bytes in memory. */
+    public abstract byte[] syscallInstruction();
+
+    /**
+     * Whether a call leaves its return address at the top of the stack (x86_64 call) rather than in a register
+     * (aarch64 bl: the link register): where a leaf function's caller can be read.
+     */
+    public boolean returnAddressOnStack() {
+        return name().equals("x86_64");
+    }
 
     /** Where the syscall instruction takes the number from (x86_64: rax; orig_rax is the kernel's copy). */
     abstract int issuedNumberOffset();

@@ -60,8 +60,13 @@ public final class X86_64 extends Arch {
     }
 
     @Override
-    int syscallInstructionBytes() {
+    public int syscallInstructionBytes() {
         return 2;
+    }
+
+    @Override
+    public byte[] syscallInstruction() {
+        return new byte[] {0x0f, 0x05}; // syscall
     }
 
     @Override

@@ -67,6 +67,7 @@ final class SyscallDispatch {
         if (fetchAtSeccomp(t) < 0) return; // killed meanwhile; its exit follows
         long nr = run.regs.syscallNumber();
         Syscall s = run.arch.syscall(nr);
+        t.lastCall = s;
         if (!run.programStarted && s != Syscall.EXECVE && s != Syscall.EXECVEAT) {
             // detsim's spawn code between the filter and the exec (the report of a failed exec): not the
             // program's. The execve itself is shown, as the program's first call, when tracing.

@@ -31,6 +31,8 @@ final class Tracee implements TracedThread {
     Integer queuedStatus;
     /** Signal to deliver when the thread is next resumed (0: none). */
     int resumeSignal;
+    /** The syscall of its last seccomp stop (what it returns from when detsim answered it), or null. */
+    Syscall lastCall;
     /** The syscall it is parked in at its entry stop, or null. */
     Syscall blockedIn;
     /**

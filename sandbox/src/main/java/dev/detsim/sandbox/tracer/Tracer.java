@@ -74,6 +74,7 @@ public final class Tracer {
     private Preemptions preemptions;
     private OutsideInput outside;
     private DeadlockReport deadlock;
+    private SwitchSites switchSites;
 
     public Tracer(Arch arch, TracerOptions options) {
         this.arch = arch;
@@ -81,6 +82,12 @@ public final class Tracer {
         timeStampCounter = new TimeStampCounter(TimeStampCounter.trapWanted(arch), timeStampPatches,
                 options.scheduler()::now, tid -> run.threads.get(tid).tscMode);
         table = new HandlerTable(HandlerTable.withTracersOwn(options.handlers(), timeStampCounter), options.intercept());
+    }
+
+    /** Under chaos, writes where each switch happened into file ({@link SwitchSites}); call before run. */
+    public Tracer switchSites(java.nio.file.Path file) {
+        switchSites = new SwitchSites(file);
+        return this;
     }
 
     /**
@@ -148,7 +155,10 @@ public final class Tracer {
             turns.beginTurn(root); // it is running already: toward its exec
             loop();
             if (run.printer != null) run.printer.flush();
+            if (switchSites != null) switchSites.write();
             return outcome();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         } finally {
             if (exits != null) {
                 exits.closeExecErrorPipe();
@@ -265,7 +275,13 @@ public final class Tracer {
             run.waiters.retryProgressWaiters();
             Decision d = run.scheduler.next();
             switch (d) {
-                case Decision.Run r -> startTurn(run.threads.get(r.thread()), r.wakeUp().orElse(null));
+                case Decision.Run r -> {
+                    if (switchSites != null && run.scheduler.policy() instanceof SwitchRecorder s && s.lastSwitched()) {
+                        switchSites.observe(run, s.lastDecision(), run.events.count(), run.threads.get(r.thread()),
+                                run.threads.get(s.lastExpected()));
+                    }
+                    startTurn(run.threads.get(r.thread()), r.wakeUp().orElse(null));
+                }
                 case Decision.AdvanceClock a -> run.events.record(0, EventKind.CLOCK, Long.toString(a.now()));
                 case Decision.Deadlock dl -> {
                     // A process that is dying (a fatal signal took all its threads) is waited for: the kernel
