@@ -19,9 +19,10 @@ public final class Main implements Callable<Integer> {
             "0/1/3:feasibility: GO / NO-GO / INCOMPLETE",
             "0/42:search: nothing found / a bug (or a nondeterministic failure) found, in the bug base",
             "0/1:bugs: done / show: no entry has that id",
+            "0/1:shrink: shrunk (its recording failed on every replay) / not shrunk (one line says why)",
             "0:syscalls: the table was printed",
             "2:bad options, or a file an option names cannot be used (one line says why)",
-            "65:replay: the recording cannot be read; bugs: the bug base cannot be read (one line says why)",
+            "65:replay: the recording cannot be read; bugs, shrink: the bug base cannot be read (one line says why)",
             "70:internal error in detsim (search: also a run's detsim failed)",
             "86:run: deadlock (every thread waits and nothing can end a wait; detsim says who waits on what)",
             "87:replay: the run parted from the recording (detsim shows where)",
@@ -31,7 +32,7 @@ public final class Main implements Callable<Integer> {
             "130:search: stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT (the runs in progress were ended)");
 
     private static final List<String> COMMANDS = List.of("run", "verify", "record", "replay", "search", "bugs",
-            "feasibility", "syscalls");
+            "shrink", "feasibility", "syscalls");
 
     /** With the command args name, if they name one; else every command, for the help that lists them. */
     private Main(String[] args) {
@@ -51,6 +52,7 @@ public final class Main implements Callable<Integer> {
             case "replay" -> new ReplayCommand().spec;
             case "search" -> new SearchCommand().spec;
             case "bugs" -> new BugsCommand().spec;
+            case "shrink" -> new ShrinkCommand().spec;
             case "feasibility" -> new FeasibilityCommand().spec;
             case "syscalls" -> new SyscallsCommand().spec;
             default -> throw new IllegalArgumentException(command);

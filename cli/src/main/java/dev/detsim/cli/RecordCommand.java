@@ -113,7 +113,8 @@ final class RecordCommand implements Callable<Integer> {
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
                     runOptions, outcome(status, log, stats), outputs, hashed,
                     files.restore.isEmpty() ? null : files.restore,
-                    Recording.sections(eventsSection, stdinSection, preemptionsSection, files.sections), null));
+                    Recording.sections(eventsSection, stdinSection, preemptionsSection, withSchedule(files.sections, runOptions)),
+                    null));
         } finally {
             Files.deleteIfExists(events);
             Files.deleteIfExists(stats);
@@ -132,6 +133,21 @@ final class RecordCommand implements Callable<Integer> {
         if (RecordedPreemption.read(new java.io.ByteArrayInputStream(text)).isEmpty()) return null;
         return Recording.writeSection(out, "preemptions", new java.io.ByteArrayInputStream(text));
     }
+
+    /** The "schedule" section: the switches a --chaos-policy=script:FILE run followed, kept so replay needs no FILE. */
+    private java.util.Map<String, Manifest.Section> withSchedule(java.util.Map<String, Manifest.Section> sections,
+                                                                 List<String> runOptions) throws IOException {
+        for (String o : runOptions) {
+            if (!o.startsWith(SCRIPT_OPTION)) continue;
+            java.util.Map<String, Manifest.Section> all = new java.util.LinkedHashMap<>(sections);
+            all.put("schedule", Recording.writeSection(out, "schedule",
+                    Files.newInputStream(Path.of(o.substring(SCRIPT_OPTION.length())))));
+            return all;
+        }
+        return sections;
+    }
+
+    static final String SCRIPT_OPTION = "--chaos-policy=script:";
 
     /** --out: created if missing; an existing one must be an empty directory (a recording is never overwritten). */
     private void prepareOut() {

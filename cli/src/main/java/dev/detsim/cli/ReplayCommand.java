@@ -104,7 +104,16 @@ final class ReplayCommand implements Callable<Integer> {
             }
             List<String> cmd = new ArrayList<>(SelfLauncher.command());
             cmd.add("run");
-            cmd.addAll(m.runOptions());
+            for (String option : m.runOptions()) {
+                try (var schedule = recording.section("schedule")) {
+                    if (option.startsWith(RecordCommand.SCRIPT_OPTION) && schedule != null) {
+                        Path file = work.resolve("schedule"); // the kept switches, not FILE as it is now
+                        Files.copy(schedule, file);
+                        option = RecordCommand.SCRIPT_OPTION + file;
+                    }
+                }
+                cmd.add(option);
+            }
             cmd.addAll(restored.runOptions());
             if (!preemptions.isEmpty()) {
                 Path file = work.resolve("preemptions");

@@ -101,6 +101,10 @@ final class RunCommand implements Callable<Integer> {
     private final OptionSpec replayPreemptionsOption = add(spec, OptionSpec.builder("--replay-preemptions")
             .type(Path.class).hidden(true));
 
+    // shrink's: under chaos, where each switch happened (sandbox/tracer/SwitchSites).
+    private final OptionSpec switchSitesOption = add(spec, OptionSpec.builder("--switch-sites")
+            .type(Path.class).hidden(true));
+
     // The options' values, read when the command runs.
     private List<String> command;
     private String traceFile;
@@ -163,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
                     .preemption(PreemptionChoice.parse(world.preemptBy(), world.preemptAt(), spec.commandLine()).with(records))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
-                    .environment(environment).inputFiles(inputFiles)
+                    .environment(environment).inputFiles(inputFiles).switchSites(switchSitesOption.getValue())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -46,9 +46,10 @@ final class SeedRunner {
         this.origin = origin;
     }
 
-    /** The options every run of the seed gets (those of record too). */
-    List<String> optionsFor(long seed) {
-        List<String> options = new ArrayList<>(List.of("--seed=" + seed, "--chaos"));
+    /** The options a run of the seed gets with schedule (--chaos, --chaos-policy=SPEC) as its schedule. */
+    List<String> optionsFor(long seed, List<String> schedule) {
+        List<String> options = new ArrayList<>(List.of("--seed=" + seed));
+        options.addAll(schedule);
         options.addAll(runOptions);
         return options;
     }
@@ -62,19 +63,46 @@ final class SeedRunner {
 
     /** Runs seed once; with recordTo (a directory that does not exist yet), as detsim record into it. */
     Attempt run(long seed, String label, Path recordTo) throws IOException, InterruptedException, java.net.URISyntaxException {
+        return run(seed, label, recordTo, List.of("--chaos"));
+    }
+
+    /** {@link #run(long, String, Path)} with schedule's options (--chaos, --chaos-policy=..., --stats=...) instead of --chaos. */
+    Attempt run(long seed, String label, Path recordTo, List<String> schedule)
+            throws IOException, InterruptedException, java.net.URISyntaxException {
+        Path events = outputs().resolve(name(seed, label) + ".events");
+        List<String> args = new ArrayList<>();
+        args.add(recordTo == null ? "run" : "record");
+        args.addAll(optionsFor(seed, schedule));
+        args.add(recordTo == null ? "--events=" + events : "--out=" + recordTo);
+        args.add("--");
+        args.addAll(command);
+        return attempt(seed, label, args, recordTo);
+    }
+
+    /** Replays recording (made by a run of seed) in the seed's directory, emptied first, as a run of it. */
+    Attempt replay(long seed, String label, Path recording) throws IOException, InterruptedException, java.net.URISyntaxException {
+        return attempt(seed, label, List.of("replay", recording.toString()), null);
+    }
+
+    private Path outputs() throws IOException {
+        return Files.createDirectories(root.resolve("outputs"));
+    }
+
+    private static String name(long seed, String label) {
+        return "seed-" + seed + "-" + label.replace(' ', '-');
+    }
+
+    private Attempt attempt(long seed, String label, List<String> detsimArguments, Path recordTo)
+            throws IOException, InterruptedException, java.net.URISyntaxException {
         Path work = root.resolve("seed-" + seed);
         dev.detsim.recorder.FileTrees.delete(work);
         Files.createDirectories(work);
-        String name = "seed-" + seed + "-" + label.replace(' ', '-');
-        Path outputs = Files.createDirectories(root.resolve("outputs"));
+        String name = name(seed, label);
+        Path outputs = outputs();
         Path out = outputs.resolve(name + ".stdout"), err = outputs.resolve(name + ".stderr");
         Path events = outputs.resolve(name + ".events");
         List<String> cmd = new ArrayList<>(SelfLauncher.command());
-        cmd.add(recordTo == null ? "run" : "record");
-        cmd.addAll(optionsFor(seed));
-        cmd.add(recordTo == null ? "--events=" + events : "--out=" + recordTo);
-        cmd.add("--");
-        cmd.addAll(command);
+        cmd.addAll(detsimArguments);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
                 .redirectInput(new java.io.File("/dev/null")).redirectOutput(out.toFile()).redirectError(err.toFile());
         environment(pb.environment(), work);

@@ -60,7 +60,23 @@ public record BugEntry(String id, String kind, Signature signature, List<Long> s
         return new BugEntry(id, kind, signature, allSeeds, first.command, first.options, allBinaries, first.detsim,
                 withRecording == null ? null : withRecording.recording,
                 withRecording == null ? null : withRecording.recordingSeed,
-                withRecording == null ? null : withRecording.shrunk, allLogs, allHistory);
+                shrunkOf(withRecording, withRecording == this ? other : this), allLogs, allHistory);
+    }
+
+    /** The shrunk recording kept with withRecording's: its own, else the other's made from the same seed. */
+    private static String shrunkOf(BugEntry withRecording, BugEntry other) {
+        if (withRecording == null) return null;
+        if (withRecording.shrunk != null) return withRecording.shrunk;
+        return java.util.Objects.equals(withRecording.recordingSeed, other.recordingSeed) ? other.shrunk : null;
+    }
+
+    /** This entry with shrunk (relative to the entry, or null) and these runs added to its history. */
+    public BugEntry withShrunk(String shrunk, List<Rerun> runs) {
+        List<Rerun> all = new ArrayList<>(history == null ? List.of() : history);
+        all.addAll(runs);
+        all.sort(HISTORY_ORDER);
+        return new BugEntry(id, kind, signature, seeds, command, options, binaries, detsim, recording, recordingSeed,
+                shrunk, logs, all);
     }
 
     /** Of two entries, the one whose recording is kept: the smaller recorded seed; null if neither has one. */

@@ -76,6 +76,20 @@ class BugBaseTest {
         assertEquals(x.merge(y), x.merge(y).merge(y));
     }
 
+    /** A shrink adds its replays and the shrunk recording; merged with the entry as it was, in either order, both stay. */
+    @Test
+    void aShrunkRecordingSurvivesMergesWithTheEntryItCameFrom() {
+        BugEntry found = entry(4, true);
+        BugEntry shrunk = found.withShrunk("shrunk/recording",
+                List.of(new BugEntry.Rerun("2026-01-02T00:00:00Z", 4, "shrunk replay 1", "failed as the entry")));
+        assertEquals("shrunk/recording", found.merge(shrunk).shrunk());
+        assertEquals(found.merge(shrunk), shrunk.merge(found));
+        assertEquals(2, found.merge(shrunk).history().size());
+        BugEntry smaller = entry(2, true); // its recording replaces seed 4's, and the shrunk one was made from seed 4
+        assertEquals(null, shrunk.merge(smaller).shrunk());
+        assertEquals(shrunk.merge(smaller), smaller.merge(shrunk));
+    }
+
     @Test
     void aKindOrSignatureOfItsOwnIsAnotherEntry() {
         assertNotEquals(LOST.idFor(BugEntry.BUG), LOST.idFor(BugEntry.NONDETERMINISTIC));
