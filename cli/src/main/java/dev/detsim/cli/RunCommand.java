@@ -219,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new FileProblem(spec.commandLine(), "--replay-preemptions: " + replay + ": " + e.getMessage());
             }
         }
-        return new PreemptionRecords(toReplay, out != null);
+        return new PreemptionRecords(toReplay, out != null, expectEventsOption.getValue() != null);
     }
 
     /** The end-of-run warning that some preemptions were not deterministic, with what could make them so. */

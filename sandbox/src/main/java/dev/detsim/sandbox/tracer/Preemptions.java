@@ -38,6 +38,7 @@ final class Preemptions {
             turns.continueTurn(t, 0);
             return;
         }
+        if (heldBack(t)) return;
         boolean regs = run.regsOf(t) != null;
         if (firstWatchdogSite == null && regs) firstWatchdogSite = CodeSite.of(t.tid, run.regs.instructionPointer());
         long cost = run.watchdog.elapsedNanos();
@@ -63,6 +64,29 @@ final class Preemptions {
         run.events.record(t.number(), EventKind.PREEMPT, detail);
         learnSite(t);
         turns.endTurn(t, 0);
+    }
+
+    /**
+     * How long a replay lets a thread run on when the watchdog would stop it where the recording has no
+     * preemption: the recorded run got from here to the thread's next event without one, so the same thread
+     * does too, however slow the host (a preemption there would part the replay from its recording). Only a
+     * replay that has already parted in a way no event showed yet runs on past this; it is then preempted,
+     * which shows the parting at that event.
+     */
+    static final long REPLAY_PATIENCE_NANOS = 10_000_000_000L;
+
+    /** The turn whose watchdog stop a replay held back (-1: none). */
+    private long heldBackTurn = -1;
+
+    /** Replaying, with no preemption recorded here: lets t go on, the first time in this turn. */
+    private boolean heldBack(Tracee t) {
+        if (run.replay == null || heldBackTurn == turns.turnSerial) return false;
+        RecordedPreemption next = run.replay.next();
+        if (next != null && next.event() == run.events.count() && next.thread() == t.number()) return false;
+        heldBackTurn = turns.turnSerial;
+        run.watchdog.holdOff(turns.turnSerial, REPLAY_PATIENCE_NANOS);
+        turns.continueTurn(t, 0);
+        return true;
     }
 
     /** Memory for {@link StackDigest}, made at the first need. */

@@ -114,7 +114,7 @@ final class TracedRun implements AutoCloseable {
         sites = ticks == null && preemption.sites() != null
                 ? new SiteCounters(posix, arena, preemption.sites(), preemption.breakpoints(), warnings) : null;
         records = preemption.records();
-        replay = records != null && !records.toReplay().isEmpty() ? new WatchdogReplay(records.toReplay(), posix, arena) : null;
+        replay = records != null && records.replaying() ? new WatchdogReplay(records.toReplay(), posix, arena) : null;
         printer = options.trace() != null ? new SyscallTracePrinter(memory, options.trace()) : null;
         accelerator = new FutexFastPath(arch, posix, vdsoStubs, scheduler, memory);
         processListeners.add(accelerator); // its filter first, before the clock page is mapped

@@ -26,7 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * and it is blocked in waitpid while the thread runs.
  */
 public final class Watchdog implements AutoCloseable {
-    public static final long PERIOD_NANOS = 100_000_000L;
+    /**
+     * 100 ms; the system property detsim.watchdogMillis sets another, for tests that need a replay's
+     * watchdog to fire where its recording's did not (DETSIM_JAVA_OPTIONS passes it to every run).
+     */
+    public static final long PERIOD_NANOS = Long.getLong("detsim.watchdogMillis", 100) * 1_000_000L;
     private static final long TICK_NANOS = 5_000_000L;
 
     private final Map<Integer, AtomicInteger> sent = new ConcurrentHashMap<>();
@@ -37,6 +41,8 @@ public final class Watchdog implements AutoCloseable {
     private volatile long startNanos;
     private volatile int tgid, tid;
     private volatile long kickedTurn = -1;
+    /** No stop before this (System.nanoTime); see {@link #holdOff}. */
+    private volatile long holdOffUntil;
     /** Watchdog thread only: the turn whose CPU-time baseline it took, and that baseline. */
     private long baselineTurn = -1, baselineCpu;
     /** Watchdog thread only: when the current turn's time began to count (its start, or its last own-work wait). */
@@ -63,6 +69,15 @@ public final class Watchdog implements AutoCloseable {
         armed = false;
     }
 
+    /**
+     * The stop of this turn was not taken (a replay, whose recording has no preemption here): stop the thread
+     * again only if it is still running this turn after nanos more.
+     */
+    public void holdOff(long turn, long nanos) {
+        holdOffUntil = System.nanoTime() + nanos;
+        if (kickedTurn == turn) kickedTurn = -1;
+    }
+
     /** Whether the watchdog stopped this turn. */
     public boolean kicked(long turn) {
         return kickedTurn == turn;
@@ -86,7 +101,7 @@ public final class Watchdog implements AutoCloseable {
             while (!closed) {
                 LockSupport.parkNanos(TICK_NANOS);
                 long t = turn;
-                if (!armed || kickedTurn == t) continue;
+                if (!armed || kickedTurn == t || System.nanoTime() < holdOffUntil) continue;
                 int target = tid;
                 if (baselineTurn != t) { // the turn is at least a tick old: take its CPU baseline (cheap turns never get here)
                     baselineTurn = t;
