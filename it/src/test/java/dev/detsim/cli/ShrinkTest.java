@@ -102,6 +102,24 @@ class ShrinkTest {
         assertTrue(r.path("criticalPair").path("first").path("after").asBoolean(), "detsim answers it: stopped at its return");
     }
 
+    /**
+     * Go: four goroutines on four threads (GOMAXPROCS=4) race on a counter with getppid in the window; the pair
+     * is two threads at that getppid (the Go runtime's syscall code: no C caller to name).
+     */
+    @Test
+    void goroutinesRacingAcrossThreadsShrinkToTwoThreadsAtTheCallInTheWindow() throws Exception {
+        JsonNode r = searchThenShrink(Path.of("/usr/bin/env"), "regex:(?m)^([0-7][0-9][0-9]|[0-9][0-9]?)$",
+                List.of("GOMAXPROCS=4", guest("goracy").toString()));
+        assertTrue(r.path("switchesKept").asInt() <= 2, r.toPrettyString());
+        assertEquals(10, r.path("replaysFailed").asInt(), r.toPrettyString());
+        JsonNode pair = r.path("criticalPair");
+        assertNotEquals(pair.path("first").path("thread").asInt(), pair.path("second").path("thread").asInt());
+        for (String which : List.of("first", "second")) {
+            assertEquals("getppid", pair.path(which).path("syscall").asText(), r.toPrettyString());
+            assertTrue(pair.path(which).path("site").asText().startsWith(guest("goracy") + ":0x"), r.toPrettyString());
+        }
+    }
+
     /** Naming where switches happened reads the threads' registers and memory, and changes nothing in the run. */
     @Test
     void namingSwitchSitesLeavesTheRunAsItIs() throws Exception {
