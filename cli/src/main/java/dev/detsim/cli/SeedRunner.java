@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * starts from the same empty directory at the same path — then the checker there, in the state the run left.
  */
 final class SeedRunner {
-    private static final Pattern KILLED = Pattern.compile("(?m)^detsim: .* killed by signal (SIG[A-Z0-9]+)");
+    /** run's line when a signal killed the program, with the crash site when there is one (group 2). */
+    private static final Pattern KILLED = Pattern.compile(
+            "(?m)^detsim: .* killed by signal (SIG[A-Z0-9]+) \\([^)]*\\)(?: \\(core dumped\\))?(?: at (.+))?$");
     private static final Pattern DEADLOCK = Pattern.compile("(?m)^detsim: deadlock at ");
 
     private final Path root;
@@ -94,7 +96,6 @@ final class SeedRunner {
         }
         boolean hasEvents = Files.exists(events);
         String digest = hasEvents ? EventLogFormat.digestOf(EventLogFormat.read(events)) : "-";
-        Matcher killed = KILLED.matcher(stderr);
         Integer checkStatus = null;
         String checkLine = null;
         if (checker != null) {
@@ -113,9 +114,16 @@ final class SeedRunner {
         }
         dev.detsim.recorder.FileTrees.delete(work);
         Files.createDirectories(work); // empty, as every run of the seed found it (a recording replays there)
-        return new Attempt(seed, label, status, killed.find() ? killed.group(1) : null, DEADLOCK.matcher(stderr).find(),
+        String[] signal = killedBy(stderr);
+        return new Attempt(seed, label, status, signal[0], signal[1], DEADLOCK.matcher(stderr).find(),
                 stdout, stderr, hasEvents ? events : null, digest, checkStatus, checkLine, recordTo,
                 stderr.contains("detsim: internal error"));
+    }
+
+    /** From run's stderr: the signal that killed the program and where it crashed; each null when not said. */
+    static String[] killedBy(String stderr) {
+        Matcher killed = KILLED.matcher(stderr);
+        return killed.find() ? new String[] {killed.group(1), killed.group(2)} : new String[2];
     }
 
     /** Where a seed's recording goes (not created). */
