@@ -28,6 +28,7 @@ final class SeedRunner {
     private static final Pattern DEADLOCK = Pattern.compile("(?m)^detsim: deadlock at ");
 
     private final Path root;
+    private final String chaosPolicy;
     private final List<String> runOptions;
     private final List<String> command;
     private final String checker;
@@ -35,13 +36,15 @@ final class SeedRunner {
 
     /**
      * @param root a directory of the search's own for the runs' directories and outputs
+     * @param chaosPolicy the --chaos-policy every run gets, or null for plain --chaos (swarm)
      * @param runOptions the options of detsim run besides --seed and --chaos
      * @param command the program (a relative path with a slash already made absolute) and its arguments
      * @param checker the check:CMD command, or null
      * @param origin the directory search was started in (DETSIM_SEARCH_ORIGIN for the program and the checker)
      */
-    SeedRunner(Path root, List<String> runOptions, List<String> command, String checker, Path origin) {
+    SeedRunner(Path root, String chaosPolicy, List<String> runOptions, List<String> command, String checker, Path origin) {
         this.root = root;
+        this.chaosPolicy = chaosPolicy;
         this.runOptions = runOptions;
         this.command = command;
         this.checker = checker;
@@ -50,16 +53,21 @@ final class SeedRunner {
 
     /** The options every run of the seed gets (those of record too). */
     List<String> optionsFor(long seed) {
-        List<String> options = new ArrayList<>(List.of("--seed=" + seed, "--chaos"));
+        List<String> options = new ArrayList<>(List.of("--seed=" + seed, chaos()));
         options.addAll(runOptions);
         return options;
     }
 
     /** The options a bug base entry records: those of run besides --seed. */
     List<String> entryOptions() {
-        List<String> options = new ArrayList<>(List.of("--chaos"));
+        List<String> options = new ArrayList<>(List.of(chaos()));
         options.addAll(runOptions);
         return options;
+    }
+
+    /** --chaos, or the --chaos-policy (which implies it) that search was given. */
+    private String chaos() {
+        return chaosPolicy == null ? "--chaos" : "--chaos-policy=" + chaosPolicy;
     }
 
     /** Runs seed once; with recordTo (a directory that does not exist yet), as detsim record into it. */
