@@ -84,6 +84,7 @@ class CrashSiteTest {
     void aFaultNamesItsInstructionAndFunction() throws Exception {
         assertIn(crashSite("segv", 139), "crash_here");
         assertIn(crashSite("fpe", 136), "divide_here");
+        assertIn(crashSite("handled", 139), "crash_here"); // the fault's site, not the handler's raise
     }
 
     @Test

@@ -17,6 +17,11 @@ import java.util.Map;
  * thread's instruction pointer as FILE:0xOFFSET with its function. The last such signal of each process is kept;
  * when the process then dies of that signal, that is its crash site.
  *
+ * <p>A fault the program handles (a JVM's safepoint polls and null checks are SIGSEGVs) costs one /proc/TID/status
+ * read: its instruction pointer is kept as a number, and placed in a file only if the handler then dies of the same
+ * signal by raising it again (Python's faulthandler, sanitizers) — at that delivery, while the process is alive.
+ * Function names are looked up only for the site reported at the end.
+ *
  * <p>SIGABRT's instruction is in libc's raise; the caller is found by scanning the stack upward from the stack
  * pointer (one page at most) for the first word that points into executable code of another file just after a
  * call instruction — a heuristic: a stale word in a libc frame can pass for a caller, and a caller in libc itself
@@ -25,10 +30,15 @@ import java.util.Map;
 final class CrashSites {
     private static final int SCAN_BYTES = 4096;
 
-    private record Crash(int signal, String site) {}
+    /** A crash placed in its files: the instruction, and for SIGABRT the caller found (or null). */
+    private record Crash(int signal, CodeSite site, CodeSite caller) {}
+
+    /** A fault a handler is to see, not yet placed in a file. */
+    private record Handled(int signal, long ip) {}
 
     private final TracedRun run;
     private final Map<Integer, Crash> byProcess = new HashMap<>();
+    private final Map<Integer, Handled> handled = new HashMap<>();
 
     CrashSites(TracedRun run) {
         this.run = run;
@@ -45,24 +55,36 @@ final class CrashSites {
         if (!isCrashSignal(signal)) return;
         if (run.posix.ptrace(PTRACE_GETSIGINFO, t.tid, 0, run.siginfo.address()) < 0) return;
         int code = run.siginfo.get(ValueLayout.JAVA_INT, Siginfo.SI_CODE);
-        if (signal != Signals.SIGABRT && code <= 0) return; // sent by kill or tgkill: no instruction raised it
+        boolean caught = (SignalMasks.read(t.tid).caught() & SignalMasks.bit(signal)) != 0;
+        if (signal != Signals.SIGABRT && code <= 0) { // sent by kill or tgkill: no instruction raised it here
+            Handled earlier = handled.get(t.tgid);
+            if (!caught && earlier != null && earlier.signal() == signal) { // a handler raising its fault again
+                CodeSite site = CodeSite.of(t.tid, earlier.ip());
+                if (site != null) byProcess.put(t.tgid, new Crash(signal, site, null));
+            }
+            return;
+        }
         if (run.regsOf(t) == null) return;
         long ip = run.regs.instructionPointer();
+        if (caught && signal != Signals.SIGABRT) {
+            handled.put(t.tgid, new Handled(signal, ip));
+            return;
+        }
         List<MemoryMap.Mapping> maps = MemoryMap.of(t.tid);
         CodeSite site = siteIn(maps, ip);
         if (site == null) return;
-        String where = site.describe();
-        if (signal == Signals.SIGABRT) {
-            CodeSite caller = callerOutside(t, maps, site.file(), run.regs.stackPointer());
-            if (caller != null) where += " called from " + caller.describeAsReturnAddress();
-        }
-        byProcess.put(t.tgid, new Crash(signal, where));
+        CodeSite caller = signal == Signals.SIGABRT ? callerOutside(t, maps, site.file(), run.regs.stackPointer()) : null;
+        byProcess.put(t.tgid, new Crash(signal, site, caller));
     }
 
-    /** The crash site of process tgid if it died of signal and a delivery of signal was seen, else null. */
+    /**
+     * The crash site of process tgid if it died of signal and a delivery of signal was seen, else null:
+     * "FILE:0xOFFSET (function+0xN)", and for SIGABRT " called from " the caller found.
+     */
     String siteOf(int tgid, int signal) {
         Crash c = byProcess.get(tgid);
-        return c != null && c.signal() == signal ? c.site() : null;
+        if (c == null || c.signal() != signal) return null;
+        return c.site().describe() + (c.caller() == null ? "" : " called from " + c.caller().describeAsReturnAddress());
     }
 
     private static CodeSite siteIn(List<MemoryMap.Mapping> maps, long address) {
