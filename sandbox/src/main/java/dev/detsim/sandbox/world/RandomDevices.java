@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RandomDevices implements PathRedirect, AutoCloseable {
     private static final int CHUNK = 16 * 1024;
+    private static final String PREFIX = "detsim-random-";
     private final long seed;
     private final Path directory;
     private final AtomicInteger opens = new AtomicInteger();
@@ -38,7 +39,7 @@ public final class RandomDevices implements PathRedirect, AutoCloseable {
     private static Path uniqueDirectory() {
         long pid = ProcessHandle.current().pid();
         for (int n = 0; ; n++) {
-            Path candidate = StandIns.directory().resolve("detsim-random-" + pid + "-" + n);
+            Path candidate = StandIns.directory().resolve(PREFIX + pid + "-" + n);
             try {
                 return Files.createDirectory(candidate);
             } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -54,30 +55,30 @@ public final class RandomDevices implements PathRedirect, AutoCloseable {
      * named by a pid that is not alive, or alive but not a detsim (the pid was reused): its cmdline does not name
      * detsim and libdetsim is not mapped (a test JVM running the sandbox in-process). One readdir of dir; the /proc
      * files are read only for names of other live pids, normally those of detsims running now. Our own pid's are
-     * left alone: another sandbox of this JVM may be using one.
+     * left alone: another sandbox of this JVM may be using one. The listing is File.list (one readdir): java.nio's
+     * directory stream, and a getdents loop over a MemorySegment, each cost a cold start-up milliseconds.
      */
     static void removeStale(Path dir, long ownPid) {
-        try (var entries = Files.newDirectoryStream(dir)) {
-            for (Path p : entries) {
-                long pid = pidOf(p.getFileName().toString());
-                if (pid <= 0 || pid == ownPid || isDetsim(pid)) continue;
-                try (var files = Files.newDirectoryStream(p)) {
-                    for (Path f : files) Files.deleteIfExists(f);
-                }
+        String[] names = dir.toFile().list();
+        for (String name : names == null ? new String[0] : names) {
+            long pid = pidOf(name);
+            if (pid <= 0 || pid == ownPid || isDetsim(pid)) continue;
+            Path p = dir.resolve(name);
+            try (var files = Files.newDirectoryStream(p)) {
+                for (Path f : files) Files.deleteIfExists(f);
                 Files.deleteIfExists(p);
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                // Best effort: another detsim may be removing the same directory now.
             }
-        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-            // Best effort: another detsim may be removing the same directory now.
         }
     }
 
     /** The pid in "detsim-random-PID-N", or -1 for any other name. */
     static long pidOf(String name) {
-        String prefix = "detsim-random-";
         int dash = name.lastIndexOf('-');
-        if (!name.startsWith(prefix) || dash <= prefix.length()) return -1;
+        if (!name.startsWith(PREFIX) || dash <= PREFIX.length()) return -1;
         try {
-            return Long.parseLong(name.substring(prefix.length(), dash));
+            return Long.parseLong(name.substring(PREFIX.length(), dash));
         } catch (NumberFormatException e) {
             return -1;
         }
