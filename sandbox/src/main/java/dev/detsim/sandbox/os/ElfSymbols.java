@@ -34,11 +34,15 @@ public final class ElfSymbols {
     private final Object identity; // size and modification time the tables were read at
     private final List<Load> loads;
     private final Function[] functions; // by start, then by end descending
+    private final long longest; // the greatest size of a function
 
     private ElfSymbols(Object identity, List<Load> loads, Function[] functions) {
         this.identity = identity;
         this.loads = loads;
         this.functions = functions;
+        long max = 0;
+        for (Function f : functions) max = Math.max(max, f.end() - f.start());
+        this.longest = max;
     }
 
     /**
@@ -142,11 +146,24 @@ public final class ElfSymbols {
             }
         }
         if (address == null) return null;
-        // The innermost function that holds it: the one with the greatest start among those whose range holds it.
+        // The innermost function that holds it: the greatest start among those whose range holds it (the first in
+        // sort order among equal starts). Found from the last start at or below it, back as far as the longest
+        // function reaches: a lookup costs a binary search, as shrink names many sites.
+        int lo = 0, hi = functions.length - 1, last = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (functions[mid].start() <= address) {
+                last = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
         Function best = null;
-        for (Function f : functions) {
-            if (f.start() > address) break;
-            if (address < f.end() && (best == null || f.start() > best.start())) best = f;
+        for (int i = last; i >= 0 && address - functions[i].start() < longest; i--) {
+            Function f = functions[i];
+            if (best != null && f.start() < best.start()) break;
+            if (address < f.end()) best = f;
         }
         if (best == null) return null;
         long into = address - best.start() + past;
