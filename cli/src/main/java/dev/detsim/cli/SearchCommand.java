@@ -116,7 +116,7 @@ final class SearchCommand implements Callable<Integer> {
         SeedSearch search = new SeedSearch(plan, runner, failOn, bugBase, fraction, until, command);
         err.println("detsim: search: " + plan.describe() + ", " + jobs + " at a time, failure: "
                 + String.join(" or ", failOnOption.getValue() == null ? List.of("exit") : failOnOption.<List<String>>getValue())
-                + "; bug base " + bugBase.dir());
+                + (chaosPolicy == null ? "" : "; --chaos-policy=" + chaosPolicy) + "; bug base " + bugBase.dir());
         err.flush();
         Progress progress = new Progress(err, search.tally, plan.count());
         long start = System.nanoTime();
