@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * @param label which run of the seed ("first", "re-run 1", "spot-check")
  * @param status detsim's exit status (the program's; 128+S for signal S; 86 for a deadlock)
  * @param signal the name of the signal that killed the program (SIGSEGV), or null
+ * @param crashSite where it crashed, as run names it ("FILE:0xOFFSET (function+0xN)"), or null
  * @param deadlock whether detsim reported a deadlock
  * @param stdout the program's stdout
  * @param stderr the program's stderr, detsim's lines included
@@ -20,7 +21,7 @@ import java.nio.file.Path;
  * @param recording the recording this run made, or null
  * @param internalError detsim itself failed (an infrastructure error, not the program's)
  */
-record Attempt(long seed, String label, int status, String signal, boolean deadlock, String stdout, String stderr,
+record Attempt(long seed, String label, int status, String signal, String crashSite, boolean deadlock, String stdout, String stderr,
                Path events, String digest, Integer checkStatus, String checkLine, Path recording, boolean internalError) {
 
     /** How the run ended, as a signature says it. */
@@ -46,7 +47,7 @@ record Attempt(long seed, String label, int status, String signal, boolean deadl
 
     /** The signature of this run's failure, given the criteria that called it one. */
     Signature signature(String failedBy) {
-        return new Signature(outcome(), failedBy, null, Signature.normalise(lastProgramStderrLine()),
+        return new Signature(outcome(), failedBy, crashSite, Signature.normalise(lastProgramStderrLine()),
                 checkLine == null ? null : Signature.normalise(checkLine));
     }
 }

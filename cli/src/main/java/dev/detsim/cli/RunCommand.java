@@ -203,7 +203,8 @@ final class RunCommand implements Callable<Integer> {
         if (outcome.signal() != 0) {
             warnings.println("detsim: " + command.get(0) + " killed by signal " + Signals.name(outcome.signal())
                     + " (" + Signals.description(outcome.signal()) + ")"
-                    + (outcome.coreDumped() ? " (core dumped)" : ""));
+                    + (outcome.coreDumped() ? " (core dumped)" : "")
+                    + (outcome.stats().crashSite() != null ? " at " + outcome.stats().crashSite() : ""));
         }
         if (replay != null) return replay.ended(outcome.shellStatus(), events, warnings);
         return outcome.shellStatus();

@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 
-/** detsim search --seeds=A..B [--jobs=N] [--until=K] [--fail-on=WHAT] [--bugbase=DIR] [run options] -- CMD */
+/** detsim search --seeds=A..B [--jobs=N] [--until=K] [--fail-on=WHAT] [--bugbase=DIR] [--chaos-policy=SPEC] [run options] -- CMD */
 final class SearchCommand implements Callable<Integer> {
     static final int FOUND = 42;
     /** Stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT (whichever it was: 128 + SIGINT's 2). */
@@ -69,6 +69,10 @@ final class SearchCommand implements Callable<Integer> {
                     + " SLURM_ARRAY_TASK_ID.");
     private final OptionSpec jsonOption = option(spec, "--json", "FILE", Path.class, null,
             "Also write the report as JSON to FILE ('-': to stdout, instead of the table).");
+    private final OptionSpec chaosPolicyOption = option(spec, "--chaos-policy", "SPEC", String.class, null,
+            "The chaos policy every run of a seed gets, as run's --chaos-policy: 'swarm' (the default: each seed"
+                    + " draws one), 'pct[:DEPTH[:HORIZON]]', 'random', 'rr[:MAX-SLICE]', 'sticky[:MEAN-RUN]' or"
+                    + " 'script:FILE' (docs/CHAOS.md); the bug base entry's options name it.");
     private final WorldOptions world = new WorldOptions(spec, false);
 
     SearchCommand() {
@@ -96,6 +100,7 @@ final class SearchCommand implements Callable<Integer> {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new ParameterException(spec.commandLine(), "--spot-check must be between 0 and 1, not " + fraction);
         }
+        String chaosPolicy = chaosPolicy(chaosPolicyOption.getValue());
         Path json = jsonOption.getValue();
         Path origin = Path.of("").toAbsolutePath();
         if (command.get(0).contains("/")) command.set(0, origin.resolve(command.get(0)).normalize().toString());
@@ -106,11 +111,12 @@ final class SearchCommand implements Callable<Integer> {
         BugBase bugBase = bugBase(bugbaseOption.getValue());
         boolean privateTmp = world.privateTmp(true, spec.commandLine());
         Path root = Files.createTempDirectory("detsim-search");
-        SeedRunner runner = new SeedRunner(root, world.asRunArguments(privateTmp), command, failOn.checker(), origin);
+        SeedRunner runner = new SeedRunner(root, chaosPolicy, world.asRunArguments(privateTmp), command, failOn.checker(),
+                origin);
         SeedSearch search = new SeedSearch(plan, runner, failOn, bugBase, fraction, until, command);
         err.println("detsim: search: " + plan.describe() + ", " + jobs + " at a time, failure: "
                 + String.join(" or ", failOnOption.getValue() == null ? List.of("exit") : failOnOption.<List<String>>getValue())
-                + "; bug base " + bugBase.dir());
+                + (chaosPolicy == null ? "" : "; --chaos-policy=" + chaosPolicy) + "; bug base " + bugBase.dir());
         err.flush();
         Progress progress = new Progress(err, search.tally, plan.count());
         long start = System.nanoTime();
@@ -142,6 +148,28 @@ final class SearchCommand implements Callable<Integer> {
         }
         out.flush();
         return search.tally.distinct() > 0 ? FOUND : 0;
+    }
+
+    /**
+     * The --chaos-policy run's gets, checked now (a script: FILE by its absolute path, as runs start elsewhere);
+     * null for swarm, which plain --chaos gives.
+     */
+    private String chaosPolicy(String given) {
+        if (given == null) return null;
+        try {
+            if (given.startsWith("script:")) {
+                Path file = Path.of(given.substring("script:".length())).toAbsolutePath();
+                dev.detsim.scheduler.ScheduleScript.parse(Files.readString(file));
+                return "script:" + file;
+            }
+            dev.detsim.scheduler.ChaosSpec.parse(given);
+            return given;
+        } catch (IOException e) {
+            throw new FileProblem(spec.commandLine(), "--chaos-policy script: cannot read " + given.substring(7) + ": "
+                    + FileProblem.describe(Path.of(given.substring(7)), e));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--chaos-policy: " + e.getMessage());
+        }
     }
 
     private BugBase bugBase(Path dir) {

@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * starts from the same empty directory at the same path — then the checker there, in the state the run left.
  */
 final class SeedRunner {
-    private static final Pattern KILLED = Pattern.compile("(?m)^detsim: .* killed by signal (SIG[A-Z0-9]+)");
+    /** run's line when a signal killed the program, with the crash site when there is one (group 2). */
+    private static final Pattern KILLED = Pattern.compile(
+            "(?m)^detsim: .* killed by signal (SIG[A-Z0-9]+) \\([^)]*\\)(?: \\(core dumped\\))?(?: at (.+))?$");
     private static final Pattern DEADLOCK = Pattern.compile("(?m)^detsim: deadlock at ");
 
     private final Path root;
+    private final String chaosPolicy;
     private final List<String> runOptions;
     private final List<String> command;
     private final String checker;
@@ -33,13 +36,15 @@ final class SeedRunner {
 
     /**
      * @param root a directory of the search's own for the runs' directories and outputs
+     * @param chaosPolicy the --chaos-policy every run gets, or null for plain --chaos (swarm)
      * @param runOptions the options of detsim run besides --seed and --chaos
      * @param command the program (a relative path with a slash already made absolute) and its arguments
      * @param checker the check:CMD command, or null
      * @param origin the directory search was started in (DETSIM_SEARCH_ORIGIN for the program and the checker)
      */
-    SeedRunner(Path root, List<String> runOptions, List<String> command, String checker, Path origin) {
+    SeedRunner(Path root, String chaosPolicy, List<String> runOptions, List<String> command, String checker, Path origin) {
         this.root = root;
+        this.chaosPolicy = chaosPolicy;
         this.runOptions = runOptions;
         this.command = command;
         this.checker = checker;
@@ -56,14 +61,19 @@ final class SeedRunner {
 
     /** The options a bug base entry records: those of run besides --seed. */
     List<String> entryOptions() {
-        List<String> options = new ArrayList<>(List.of("--chaos"));
+        List<String> options = new ArrayList<>(List.of(chaos()));
         options.addAll(runOptions);
         return options;
     }
 
+    /** --chaos, or the --chaos-policy (which implies it) that search was given. */
+    private String chaos() {
+        return chaosPolicy == null ? "--chaos" : "--chaos-policy=" + chaosPolicy;
+    }
+
     /** Runs seed once; with recordTo (a directory that does not exist yet), as detsim record into it. */
     Attempt run(long seed, String label, Path recordTo) throws IOException, InterruptedException, java.net.URISyntaxException {
-        return run(seed, label, recordTo, List.of("--chaos"));
+        return run(seed, label, recordTo, List.of(chaos()));
     }
 
     /** {@link #run(long, String, Path)} with schedule's options (--chaos, --chaos-policy=..., --stats=...) instead of --chaos. */
@@ -122,7 +132,6 @@ final class SeedRunner {
         }
         boolean hasEvents = Files.exists(events);
         String digest = hasEvents ? EventLogFormat.digestOf(EventLogFormat.read(events)) : "-";
-        Matcher killed = KILLED.matcher(stderr);
         Integer checkStatus = null;
         String checkLine = null;
         if (checker != null) {
@@ -141,9 +150,16 @@ final class SeedRunner {
         }
         dev.detsim.recorder.FileTrees.delete(work);
         Files.createDirectories(work); // empty, as every run of the seed found it (a recording replays there)
-        return new Attempt(seed, label, status, killed.find() ? killed.group(1) : null, DEADLOCK.matcher(stderr).find(),
+        String[] signal = killedBy(stderr);
+        return new Attempt(seed, label, status, signal[0], signal[1], DEADLOCK.matcher(stderr).find(),
                 stdout, stderr, hasEvents ? events : null, digest, checkStatus, checkLine, recordTo,
                 stderr.contains("detsim: internal error"));
+    }
+
+    /** From run's stderr: the signal that killed the program and where it crashed; each null when not said. */
+    static String[] killedBy(String stderr) {
+        Matcher killed = KILLED.matcher(stderr);
+        return killed.find() ? new String[] {killed.group(1), killed.group(2)} : new String[2];
     }
 
     /** Where a seed's recording goes (not created). */

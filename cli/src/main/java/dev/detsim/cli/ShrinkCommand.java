@@ -102,7 +102,7 @@ final class ShrinkCommand implements Callable<Integer> {
         Path root = runRoot(entryDir.resolve(entry.recording()));
         Path work = Files.createTempDirectory("detsim-shrink");
         try {
-            SeedRunner runner = new SeedRunner(root, withoutSchedule(entry.options()), entry.command(),
+            SeedRunner runner = new SeedRunner(root, null, withoutSchedule(entry.options()), entry.command(),
                     failOn.checker(), Path.of("").toAbsolutePath());
             ShrinkRuns runs = new ShrinkRuns(runner, entry.recordingSeed(), failOn, work, maxRuns);
             return new Shrinking(entry, base, runs, runner, replays, jsonOption.getValue(), out, err)

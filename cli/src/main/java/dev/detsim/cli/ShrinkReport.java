@@ -44,7 +44,11 @@ final class ShrinkReport {
             b.append(t.path("after").asBoolean() ? " the return of " : " ").append(t.path("syscall").asText()).append(" at");
         }
         b.append(' ').append(t.hasNonNull("site") ? t.path("site").asText() : "its start");
-        if (t.hasNonNull("caller")) b.append(", called from ").append(t.path("caller").asText());
+        if (t.hasNonNull("function")) b.append(" (").append(t.path("function").asText()).append(')');
+        if (t.hasNonNull("caller")) {
+            b.append(", called from ").append(t.path("caller").asText());
+            if (t.hasNonNull("callerFunction")) b.append(" (").append(t.path("callerFunction").asText()).append(')');
+        }
         return b.toString();
     }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class AttemptTest {
     private static Attempt ended(int status, String signal, boolean deadlock, String stderr, String checkLine) {
-        return new Attempt(4, "first", status, signal, deadlock, "", stderr, null, "-", checkLine == null ? null : 1,
+        return new Attempt(4, "first", status, signal, null, deadlock, "", stderr, null, "-", checkLine == null ? null : 1,
                 checkLine, null, false);
     }
 
@@ -35,5 +35,20 @@ class AttemptTest {
         assertEquals("signal SIGSEGV", s.outcome());
         assertEquals("", s.stderr());
         assertEquals("lost rows: N of N", s.checker());
+    }
+
+    @Test
+    void runsKilledLineGivesTheSignalAndTheCrashSite() {
+        String[] s = SeedRunner.killedBy("x\ndetsim: ./a b killed by signal SIGSEGV (Segmentation fault) (core dumped)"
+                + " at /g/crash:0x1139 (crash_here+0x9)\n");
+        assertEquals("SIGSEGV", s[0]);
+        assertEquals("/g/crash:0x1139 (crash_here+0x9)", s[1]);
+        s = SeedRunner.killedBy("detsim: ./a killed by signal SIGTERM (Terminated)\n");
+        assertEquals("SIGTERM", s[0]);
+        assertNull(s[1]);
+        assertNull(SeedRunner.killedBy("fine\n")[0]);
+        var a = new Attempt(4, "first", 139, "SIGSEGV", "/g/crash:0x1139 (crash_here+0x9)", false, "", "", null, "-",
+                null, null, null, false);
+        assertEquals("/g/crash:0x1139 (crash_here+0x9)", a.signature("exit").site());
     }
 }

@@ -73,9 +73,9 @@ class SeedPlanTest {
     @Test
     void failOnNamesWhatFired() {
         FailOn f = FailOn.parse(List.of("signal", "regex:^[0-7]..$"));
-        Attempt lost = new Attempt(1, "first", 0, null, false, "797\n", "", null, "-", null, null, null, false);
+        Attempt lost = new Attempt(1, "first", 0, null, null, false, "797\n", "", null, "-", null, null, null, false);
         assertEquals("regex:^[0-7]..$", f.failedBy(lost));
-        Attempt segv = new Attempt(1, "first", 139, "SIGSEGV", false, "800\n", "", null, "-", null, null, null, false);
+        Attempt segv = new Attempt(1, "first", 139, "SIGSEGV", null, false, "800\n", "", null, "-", null, null, null, false);
         assertEquals("signal", f.failedBy(segv));
         assertEquals("exit", FailOn.parse(List.of()).failedBy(segv));
         assertEquals("", FailOn.parse(List.of()).failedBy(lost));

@@ -62,7 +62,7 @@ class ShrinkTest {
         return r;
     }
 
-    private static void assertShrunkToTheWindow(JsonNode r, String window) {
+    private static void assertShrunkToTheWindow(JsonNode r, String window, String function) {
         assertTrue(r.path("switchesKept").asInt() <= 2, r.toPrettyString());
         assertEquals(r.path("switchesMinimal").asInt(), r.path("switchesKept").asInt());
         assertTrue(r.path("runs").asInt() <= 200, r.toPrettyString());
@@ -72,13 +72,16 @@ class ShrinkTest {
         assertNotEquals(pair.path("first").path("thread").asInt(), pair.path("second").path("thread").asInt());
         assertEquals(window, pair.path("first").path("caller").asText(), r.toPrettyString());
         assertEquals(window, pair.path("second").path("caller").asText(), r.toPrettyString());
+        for (String which : List.of("first", "second")) { // the binary keeps its symbols: the caller is named
+            assertTrue(pair.path(which).path("callerFunction").asText().startsWith(function + "+0x"), r.toPrettyString());
+        }
     }
 
     @Test
     void aLostGetppidUpdateShrinksToTheTwoThreadsInsideTheWindow() throws Exception {
         Path binary = guest("racy_getppid");
         JsonNode r = searchThenShrink(binary, "regex:(?m)^([0-7][0-9][0-9]|[0-9][0-9]?)$", List.of());
-        assertShrunkToTheWindow(r, windowReturnAddress(binary, "work"));
+        assertShrunkToTheWindow(r, windowReturnAddress(binary, "work"), "work");
         assertEquals("getppid", r.path("criticalPair").path("first").path("syscall").asText());
 
         // The recording keeps its schedule: moved with its bug base, it replays as it did.
@@ -97,7 +100,7 @@ class ShrinkTest {
         Path binary = guest("racy_counter");
         // 200 rounds: with 500, a thread left waiting 1,000 turns runs next and splits a window with no switch at all.
         JsonNode r = searchThenShrink(binary, "regex:counter ([0-9]{1,2}|[0-7][0-9]{2}) of 800", List.of("4", "200"));
-        assertShrunkToTheWindow(r, windowReturnAddress(binary, "worker"));
+        assertShrunkToTheWindow(r, windowReturnAddress(binary, "worker"), "worker");
         assertEquals("clock_gettime", r.path("criticalPair").path("first").path("syscall").asText());
         assertTrue(r.path("criticalPair").path("first").path("after").asBoolean(), "detsim answers it: stopped at its return");
     }

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,13 @@ public final class BugBase {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * The file every writer locks (FileChannel.lock: an fcntl lock the kernel drops when the process dies) around
+     * each read-merge-write of an entry, so that searches, shards and merges into one directory at once lose nothing.
+     */
+    public static final String LOCK = ".lock";
+    private static final Map<Path, java.util.concurrent.locks.Lock> JVM_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path dir;
 
@@ -89,36 +99,57 @@ public final class BugBase {
      * copied in when the merged entry keeps entry's recording; logs maps each of entry's log names to the file
      * to copy (a name already there is kept). Returns the merged entry.
      */
-    public synchronized BugEntry add(BugEntry entry, Path recording, Map<String, Path> logs) throws BugBaseException {
+    public BugEntry add(BugEntry entry, Path recording, Map<String, Path> logs) throws BugBaseException {
         Path entryDir = entryDir(entry.id());
+        java.util.concurrent.locks.Lock inThisJvm = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(),
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        inThisJvm.lock(); // a JVM may hold one lock on a file: its own threads take turns first
         try {
-            Files.createDirectories(entryDir);
-            Path file = entryDir.resolve(ENTRY);
-            BugEntry existing = Files.exists(file) ? read(file) : null;
-            BugEntry merged = existing == null ? entry : existing.merge(entry);
-            boolean takesRecording = recording != null && entry.recordingSeed() != null
-                    && entry.recordingSeed().equals(merged.recordingSeed())
-                    && (existing == null || !entry.recordingSeed().equals(existing.recordingSeed())
-                        || !Files.isDirectory(entryDir.resolve(RECORDING)));
-            if (takesRecording && !recording.toAbsolutePath().normalize().equals(
-                    entryDir.resolve(RECORDING).toAbsolutePath().normalize())) {
-                FileTrees.delete(entryDir.resolve(RECORDING));
-                copyTree(recording, entryDir.resolve(RECORDING));
+            Files.createDirectories(dir);
+            try (FileChannel lockFile = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock held = lockFile.lock()) {
+                return addLocked(entry, recording, logs, entryDir);
             }
-            for (var log : logs.entrySet()) {
-                Path target = entryDir.resolve(log.getKey()).normalize();
-                if (!target.startsWith(entryDir)) throw new BugBaseException("log name " + log.getKey() + " leaves its entry");
-                if (Files.exists(target) || !Files.exists(log.getValue())) continue;
-                Files.createDirectories(target.getParent());
-                Files.copy(log.getValue(), target);
-            }
-            Path tmp = entryDir.resolve(ENTRY + ".tmp");
-            JSON.writeValue(tmp.toFile(), merged);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return merged;
         } catch (IOException e) {
             throw new BugBaseException("cannot write the bug base entry " + entryDir + ": " + e.getMessage());
+        } finally {
+            inThisJvm.unlock();
         }
+    }
+
+    /** {@link #add} while this process holds the bug base's lock. */
+    private BugEntry addLocked(BugEntry entry, Path recording, Map<String, Path> logs, Path entryDir)
+            throws BugBaseException, IOException {
+        Files.createDirectories(entryDir);
+        Path file = entryDir.resolve(ENTRY);
+        BugEntry existing = Files.exists(file) ? read(file) : null;
+        BugEntry merged = existing == null ? entry : existing.merge(entry);
+        boolean takesRecording = recording != null && entry.recordingSeed() != null
+                && entry.recordingSeed().equals(merged.recordingSeed())
+                && (existing == null || !entry.recordingSeed().equals(existing.recordingSeed())
+                    || !Files.isDirectory(entryDir.resolve(RECORDING)));
+        if (takesRecording && !recording.toAbsolutePath().normalize().equals(
+                entryDir.resolve(RECORDING).toAbsolutePath().normalize())) {
+            // Copied beside it, then renamed: a writer killed midway leaves a .tmp directory, not half a recording.
+            Path copy = entryDir.resolve("." + RECORDING + ".tmp");
+            FileTrees.delete(copy);
+            copyTree(recording, copy);
+            FileTrees.delete(entryDir.resolve(RECORDING));
+            Files.move(copy, entryDir.resolve(RECORDING), StandardCopyOption.ATOMIC_MOVE);
+        }
+        for (var log : logs.entrySet()) {
+            Path target = entryDir.resolve(log.getKey()).normalize();
+            if (!target.startsWith(entryDir)) throw new BugBaseException("log name " + log.getKey() + " leaves its entry");
+            if (Files.exists(target) || !Files.exists(log.getValue())) continue;
+            Files.createDirectories(target.getParent());
+            Path copy = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Files.copy(log.getValue(), copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path tmp = entryDir.resolve(ENTRY + ".tmp");
+        JSON.writeValue(tmp.toFile(), merged);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return merged;
     }
 
     /** Adds every entry of the bug bases sources to this one (with their recordings and logs); returns how many. */

@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
 
 /**
  * What makes two failures the same failure: how the run ended, which criterion called it a failure, the crash
- * site (FILE:OFFSET; null while the sandbox does not report where a signal hit), the program's last stderr
+ * site ("FILE:0xOFFSET (function+0xN)" as detsim run names it; null when no fault killed the program), the program's last stderr
  * line and the checker's first line, both normalised so that numbers (pids, counters, addresses, paths of a
  * seed's own directory) do not split one bug into many.
  *
  * @param outcome "exit N", "signal SIGNAME", "deadlock", or for a spot-check "re-run differs: WHAT"
  * @param failedBy the --fail-on criteria that fired, in the order given ("exit", "regex:RE", "check:CMD", ...)
- * @param site FILE:OFFSET where the program crashed, or null
+ * @param site where the program crashed (FILE:0xOFFSET and the function), or null
  * @param stderr the program's last stderr line (detsim's own lines left out), normalised; "" when none
  * @param checker the checker's first output line, normalised; null without a checker
  */

@@ -40,6 +40,13 @@ public final class Aarch64 extends Arch {
     }
 
     @Override
+    public boolean followsCall(byte[] b) {
+        if (b.length != 8) return false;
+        int insn = java.nio.ByteBuffer.wrap(b, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        return (insn & 0xfc000000) == 0x94000000 || (insn & 0xfffffc1f) == 0xd63f0000; // bl, blr
+    }
+
+    @Override
     public int registerBytes() {
         return SIZE;
     }

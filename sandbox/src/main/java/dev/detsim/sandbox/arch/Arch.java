@@ -110,6 +110,12 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
         return false;
     }
 
+    /**
+     * Whether the 8 bytes that end just before an address end in a call instruction, so that the address can be a
+     * return address (a crash report's stack scan: a word on the stack is taken for a caller only then).
+     */
+    public abstract boolean followsCall(byte[] eightBytesBefore);
+
     /** Size of the general-purpose register set detsim reads at a stop. */
     public abstract int registerBytes();
 

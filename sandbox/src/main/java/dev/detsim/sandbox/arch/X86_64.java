@@ -55,6 +55,17 @@ public final class X86_64 extends Arch {
     }
 
     @Override
+    public boolean followsCall(byte[] b) {
+        if (b.length != 8) return false;
+        int modrm2 = b[7] & 0xff, modrm3 = b[6] & 0xff, modrm6 = b[3] & 0xff, modrm7 = b[2] & 0xff;
+        return (b[3] & 0xff) == 0xe8 // call rel32
+                || (b[6] & 0xff) == 0xff && (modrm2 & 0x38) == 0x10 && ((modrm2 >> 6) == 3 || (modrm2 >> 6) == 0 && (modrm2 & 7) != 4 && (modrm2 & 7) != 5) // call reg, [reg]
+                || (b[5] & 0xff) == 0xff && (modrm3 & 0x38) == 0x10 && (modrm3 >> 6) == 1 // call [reg+disp8]
+                || (b[2] & 0xff) == 0xff && (modrm6 & 0x38) == 0x10 && ((modrm6 >> 6) == 2 || modrm6 == 0x15) // [reg+disp32], [rip+disp32]
+                || (b[1] & 0xff) == 0xff && (modrm7 & 0x38) == 0x10 && (modrm7 >> 6) == 2; // [reg+index+disp32]
+    }
+
+    @Override
     public int registerBytes() {
         return SIZE;
     }

@@ -4,6 +4,7 @@ import static dev.detsim.sandbox.os.Ptrace.PTRACE_GETSIGINFO;
 
 import dev.detsim.recorder.EventKind;
 import dev.detsim.recorder.RecordedPreemption;
+import dev.detsim.sandbox.os.CodeSite;
 import dev.detsim.sandbox.tracer.preemption.SpinSite;
 import dev.detsim.sandbox.tracer.preemption.StackDigest;
 import dev.detsim.sandbox.tracer.preemption.TickCounters;

@@ -24,11 +24,13 @@ package dev.detsim.sandbox.tracer;
  *     --chaos-policy spec that, with the same seed, repeats the run's schedule
  * @param switches under chaos, the run's schedule as data ({@link dev.detsim.scheduler.ScheduleScript}'s text
  *     form), which --chaos-policy=script:FILE follows; null otherwise
+ * @param crashSite where the program's first process crashed, when a signal raised for an instruction (or abort's
+ *     SIGABRT) killed it: "FILE:0xOFFSET (function+0xN)" ({@link CrashSites}); null otherwise
  */
 public record RunStats(int threadsCreated, int processesCreated, int peakLiveThreads, long syscallStops, long futexWordWakes,
                        int nondeterministicPreemptions, int deterministicPreemptions, long virtualNanos,
                        String branchCounters, String preemption, String watchdogSite, java.util.List<String> spinSites,
-                       String rdtsc, String schedule, String switches) {
+                       String rdtsc, String schedule, String switches, String crashSite) {
     /** One JSON object, keys in this record's order. */
     public String toJson() {
         return "{\"threadsCreated\":" + threadsCreated + ",\"processesCreated\":" + processesCreated
@@ -40,7 +42,7 @@ public record RunStats(int threadsCreated, int processesCreated, int peakLiveThr
                 + ",\"preemption\":" + string(preemption) + ",\"watchdogSite\":" + string(watchdogSite)
                 + ",\"spinSites\":[" + String.join(",", spinSites.stream().map(RunStats::string).toList()) + "]"
                 + ",\"rdtsc\":" + string(rdtsc) + ",\"schedule\":" + string(schedule)
-                + ",\"switches\":" + string(switches) + "}";
+                + ",\"switches\":" + string(switches) + ",\"crashSite\":" + string(crashSite) + "}";
     }
 
     private static String string(String s) {

@@ -2,6 +2,8 @@ package dev.detsim.sandbox.tracer;
 
 import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.arch.Registers;
+import dev.detsim.sandbox.os.CodeSite;
+import dev.detsim.sandbox.os.ElfSymbols;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +18,8 @@ import java.nio.file.Path;
  * index of the next event the log would get; each thread as {@code {"thread":N,"syscall":NAME,"after":B,
  * "site":...,"caller":...}}: NAME the call it was stopped at, at its entry or (B true) its exit (both absent
  * when it was stopped elsewhere), site that call's instruction (else the thread's) as FILE:0xOFFSET, caller the return address found at the top of its stack when that lies
- * in a file's code (a guess that holds for a libc call wrapper, which keeps no frame: the caller of it).
+ * in a file's code (a guess that holds for a libc call wrapper, which keeps no frame: the caller of it);
+ * function and callerFunction ("name+0xN", {@link ElfSymbols}) where the files' symbols say.
  */
 final class SwitchSites {
     private final Path file;
@@ -56,13 +59,19 @@ final class SwitchSites {
         // The instruction pointer is past the syscall instruction: the site is that instruction.
         CodeSite site = CodeSite.of(t.tid, call != null ? at : ip);
         b.append(",\"site\":").append(quoted(site));
+        String function = site == null ? null : site.function();
+        if (function != null) b.append(",\"function\":").append(quoted(function));
         Long top = run.arch.returnAddressOnStack() ? run.memory.readWord(t.tid, regs.stackPointer()) : null;
         CodeSite caller = top == null ? null : CodeSite.of(t.tid, top);
-        if (caller != null) b.append(",\"caller\":").append(quoted(caller));
+        if (caller != null) {
+            b.append(",\"caller\":").append(quoted(caller));
+            String calledFrom = ElfSymbols.callerAt(Path.of(caller.file()), caller.offset());
+            if (calledFrom != null) b.append(",\"callerFunction\":").append(quoted(calledFrom));
+        }
         return b.append('}').toString();
     }
 
-    private static String quoted(CodeSite site) {
-        return site == null ? "null" : "\"" + site.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    private static String quoted(Object value) {
+        return value == null ? "null" : "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

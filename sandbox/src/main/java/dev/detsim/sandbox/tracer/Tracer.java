@@ -10,6 +10,7 @@ import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.abi.Errno;
+import dev.detsim.sandbox.os.CodeSite;
 import dev.detsim.sandbox.os.LibDetsim;
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.abi.Signals;
@@ -73,6 +74,7 @@ public final class Tracer {
     private SyscallDispatch syscalls;
     private Preemptions preemptions;
     private OutsideInput outside;
+    private CrashSites crashSites;
     private DeadlockReport deadlock;
     private SwitchSites switchSites;
 
@@ -127,6 +129,7 @@ public final class Tracer {
             syscalls = new SyscallDispatch(run, table, turns, exits);
             preemptions = new Preemptions(run, turns);
             outside = new OutsideInput(run, turns, exits);
+            crashSites = new CrashSites(run);
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(run.posix, run.arena, options.warnings());
 
             SeccompFilter filter = filter();
@@ -192,7 +195,8 @@ public final class Tracer {
                 run.sites == null ? java.util.List.of() : run.sites.sites().all().stream().map(Object::toString).toList(),
                 timeStampCounter.trapped() ? "trapped" : "go-runtime-only",
                 run.scheduler.policy().describe(),
-                run.scheduler.policy() instanceof SwitchRecorder r ? r.script().toString() : null);
+                run.scheduler.policy() instanceof SwitchRecorder r ? r.script().toString() : null,
+                signaled(status) ? crashSites.siteOf(exits.rootPid, termSignal(status)) : null);
         return new Outcome(exited(status) ? exitCode(status) : 0, signaled(status) ? termSignal(status) : 0,
                 coreDumped(status), exits.leftoverKilled, stats, deadlock);
     }
@@ -408,6 +412,7 @@ public final class Tracer {
             turns.continueTurn(t, 0); // rdtsc answered
         } else {
             run.events.record(t.number(), EventKind.SIGNAL, Signals.name(signal));
+            crashSites.delivering(t, signal);
             turns.continueTurn(t, signal); // signal-delivery-stop: deliver it unchanged
         }
     }

@@ -3,6 +3,7 @@ package dev.detsim.sandbox.world;
 import static dev.detsim.abi.OpenFlags.O_NONBLOCK;
 
 import dev.detsim.sandbox.os.Posix;
+import dev.detsim.sandbox.os.ProcFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -19,12 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RandomDevices implements PathRedirect, AutoCloseable {
     private static final int CHUNK = 16 * 1024;
+    private static final String PREFIX = "detsim-random-";
     private final long seed;
     private final Path directory;
     private final AtomicInteger opens = new AtomicInteger();
 
     public RandomDevices(long seed) {
         this.seed = seed;
+        removeStale(StandIns.directory(), ProcessHandle.current().pid());
         this.directory = uniqueDirectory();
         directory.toFile().setExecutable(true, false);
     }
@@ -36,7 +39,7 @@ public final class RandomDevices implements PathRedirect, AutoCloseable {
     private static Path uniqueDirectory() {
         long pid = ProcessHandle.current().pid();
         for (int n = 0; ; n++) {
-            Path candidate = StandIns.directory().resolve("detsim-random-" + pid + "-" + n);
+            Path candidate = StandIns.directory().resolve(PREFIX + pid + "-" + n);
             try {
                 return Files.createDirectory(candidate);
             } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -44,6 +47,53 @@ public final class RandomDevices implements PathRedirect, AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a directory for the random devices: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Removes the directories of runs whose detsim is gone (killed with SIGKILL, it could not clean up): those
+     * named by a pid that is not alive, or alive but not a detsim (the pid was reused): its cmdline does not name
+     * detsim and libdetsim is not mapped (a test JVM running the sandbox in-process). One readdir of dir; the /proc
+     * files are read only for names of other live pids, normally those of detsims running now. Our own pid's are
+     * left alone: another sandbox of this JVM may be using one. The listing is File.list (one readdir): java.nio's
+     * directory stream, and a getdents loop over a MemorySegment, each cost a cold start-up milliseconds.
+     */
+    static void removeStale(Path dir, long ownPid) {
+        String[] names = dir.toFile().list();
+        for (String name : names == null ? new String[0] : names) {
+            long pid = pidOf(name);
+            if (pid <= 0 || pid == ownPid || isDetsim(pid)) continue;
+            Path p = dir.resolve(name);
+            try (var files = Files.newDirectoryStream(p)) {
+                for (Path f : files) Files.deleteIfExists(f);
+                Files.deleteIfExists(p);
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                // Best effort: another detsim may be removing the same directory now.
+            }
+        }
+    }
+
+    /** The pid in "detsim-random-PID-N", or -1 for any other name. */
+    static long pidOf(String name) {
+        int dash = name.lastIndexOf('-');
+        if (!name.startsWith(PREFIX) || dash <= PREFIX.length()) return -1;
+        try {
+            return Long.parseLong(name.substring(PREFIX.length(), dash));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Whether pid is alive and a detsim (or a JVM that loaded libdetsim); an unreadable maps counts as one. */
+    private static boolean isDetsim(long pid) {
+        byte[] cmdline = ProcFiles.read("/proc/" + pid + "/cmdline");
+        if (cmdline == null) return false; // not alive
+        if (new String(cmdline, java.nio.charset.StandardCharsets.ISO_8859_1).contains("detsim")) return true;
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/maps"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains("libdetsim");
+        } catch (IOException e) {
+            return Files.exists(Path.of("/proc/" + pid)); // alive but unreadable: keep its directory
         }
     }
 
