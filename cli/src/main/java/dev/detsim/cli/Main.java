@@ -29,7 +29,7 @@ public final class Main implements Callable<Integer> {
             "88:replay: a file the recording depends on changed or is gone; nothing was run",
             "126:the program exists but cannot be executed",
             "127:the program was not found",
-            "130:search: stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT (the runs in progress were ended)");
+            "130:search, shrink: stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT (the runs in progress were ended)");
 
     private static final List<String> COMMANDS = List.of("run", "verify", "record", "replay", "search", "bugs",
             "shrink", "feasibility", "syscalls");

@@ -13,8 +13,8 @@ import java.util.Set;
  * critical pair, judging every candidate by running it: nothing is assumed to fail that was not seen failing.
  *
  * <ol>
- *   <li>per thread: all switches to one thread dropped at once, thread by thread (most runs of a race
- *       involve few of the program's threads, so this removes most switches in a few runs);
+ *   <li>per thread, where at most {@link #PER_THREAD_MAX} threads have switches: all switches to one thread
+ *       dropped at once, thread by thread (a race involves few threads, so this removes many in a few runs);
  *   <li>ddmin (Zeller and Hildebrandt, "Simplifying and Isolating Failure-Inducing Input", 2002) over what is
  *       left: the result fails, and so no single switch of it can be dropped (each such candidate was run and
  *       passed), unless the run budget ran out first;
@@ -69,11 +69,18 @@ final class ScheduleShrinker {
         return new Result(original, minimal, m.oneMinimal, pair);
     }
 
+    /**
+     * Threads up to which the per-thread pass runs: it costs a run per thread, which pays where few threads
+     * share the switches (a racy guest's 4), not across a server's dozens of processes, where ddmin's halves
+     * cut faster.
+     */
+    static final int PER_THREAD_MAX = 8;
+
     /** Drops every thread's switches where the run still fails without them; null when the budget ran out. */
     private List<Switch> perThread(List<Switch> switches) throws Exception {
         Set<ThreadId> threads = new LinkedHashSet<>();
         for (Switch s : switches) threads.add(s.thread());
-        if (threads.size() < 2) return switches;
+        if (threads.size() < 2 || threads.size() > PER_THREAD_MAX) return switches;
         List<Switch> current = switches;
         for (ThreadId t : threads) {
             List<Switch> without = current.stream().filter(s -> !s.thread().equals(t)).toList();

@@ -6,9 +6,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * SIGINT, SIGTERM, SIGHUP or SIGQUIT sent to search (a pod being stopped, kill PID): the runs in progress are
- * ended — each child detsim passes the signal to its program, and no traced process outlives the search —
- * and no further seed starts. detsim's native handler counts the signals; a thread of ours watches the count.
+ * SIGINT, SIGTERM, SIGHUP or SIGQUIT sent to search or shrink (a pod being stopped, kill PID): the runs in
+ * progress are ended — each child detsim passes the signal to its program, and no traced process outlives
+ * the search — and no further run starts. detsim's native handler counts the signals; a thread of ours watches the count.
  */
 final class SearchSignals {
     private static final VarHandle COUNT = ValueLayout.JAVA_INT.varHandle();

@@ -43,7 +43,8 @@ final class ShrinkCommand implements Callable<Integer> {
                     + " on every replay (one line says which)",
             "2:bad options, or no entry ID, or an entry that is not a recorded bug (one line says why)",
             "65:the bug base cannot be read or written (one line says why)",
-            "70:internal error in detsim, or a run's detsim failed");
+            "70:internal error in detsim, or a run's detsim failed",
+            "130:stopped by SIGINT, SIGTERM, SIGHUP or SIGQUIT; the run in progress was ended, nothing kept");
     private final PositionalParamSpec idParameter = positional(spec, PositionalParamSpec.builder().arity("1")
             .paramLabel("ID").type(String.class).description("The entry's id (or its first characters)."));
     private final OptionSpec bugbaseOption = option(spec, "--bugbase", "DIR", Path.class, "detsim-bugs",
@@ -105,6 +106,7 @@ final class ShrinkCommand implements Callable<Integer> {
             SeedRunner runner = new SeedRunner(root, null, withoutSchedule(entry.options()), entry.command(),
                     failOn.checker(), Path.of("").toAbsolutePath());
             ShrinkRuns runs = new ShrinkRuns(runner, entry.recordingSeed(), failOn, work, maxRuns);
+            SearchSignals.watch(runs::stop);
             return new Shrinking(entry, base, runs, runner, replays, jsonOption.getValue(), out, err)
                     .shrink(scheduleOf(entry.options()));
         } finally {

@@ -26,6 +26,7 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
     private final Path scripts;
     private final int maxRuns;
     private final AtomicInteger runs = new AtomicInteger();
+    private volatile boolean stopped;
     private Signature signature;
     /** The fewest switches of a schedule seen failing, for the progress line. */
     volatile int smallestFailing = -1;
@@ -40,6 +41,15 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
 
     int runs() {
         return runs.get();
+    }
+
+    /** A signal came: the run in progress is being ended, and none starts after it. */
+    void stop() {
+        stopped = true;
+    }
+
+    boolean stopped() {
+        return stopped;
     }
 
     int maxRuns() {
@@ -64,8 +74,9 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
 
     @Override
     public Boolean fails(ScheduleScript script) throws Exception {
-        if (runs.get() >= maxRuns) return null;
+        if (runs.get() >= maxRuns || stopped) return null;
         Attempt a = run(script, "candidate", null);
+        if (stopped) return null; // ended by the signal: its outcome says nothing
         boolean fails = failsAsOriginal(a);
         if (fails && (smallestFailing < 0 || script.switches().size() < smallestFailing)) {
             smallestFailing = script.switches().size();
@@ -75,7 +86,7 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
 
     @Override
     public ThreadId displaced(ScheduleScript script, long decision) throws Exception {
-        if (runs.get() >= maxRuns) return null;
+        if (runs.get() >= maxRuns || stopped) return null;
         for (JsonNode site : sites(script)) {
             if (site.path("decision").asLong() == decision && site.path("insteadOf").has("thread")) {
                 return ThreadId.of(site.path("insteadOf").path("thread").asInt());

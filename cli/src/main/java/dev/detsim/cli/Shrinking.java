@@ -72,11 +72,13 @@ final class Shrinking {
             from = switches.switches().size();
             stage = "shrinking";
             result = new ScheduleShrinker(runs).shrink(switches);
+            if (runs.stopped()) return signalled();
             // The fewest switches are kept; the pair's schedule (one switch more) is run once more to name sites.
             kept = result.minimal();
             ScheduleScript named = result.pair() != null ? result.pair().failing() : kept;
             stage = "naming sites";
             sites = named.switches().isEmpty() ? List.of() : runs.sites(named);
+            if (runs.stopped()) return signalled();
         } finally {
             progress.stop();
         }
@@ -91,7 +93,7 @@ final class Shrinking {
         int failed = runs.failsAsOriginal(recorded) ? 0 : -1;
         List<BugEntry.Rerun> history = new ArrayList<>();
         if (failed == 0 && Files.exists(recording.resolve(Recording.MANIFEST))) {
-            for (int k = 1; k <= replays; k++) {
+            for (int k = 1; k <= replays && !runs.stopped(); k++) {
                 Attempt again = runner.replay(seed, "shrunk replay " + k, recording);
                 boolean identical = again.stderr().contains("detsim: replay: identical");
                 boolean fails = identical && again.status() == recorded.status() && runs.failsAsOriginal(again);
@@ -101,6 +103,10 @@ final class Shrinking {
             }
         }
         runner.forget(seed);
+        if (runs.stopped()) {
+            dev.detsim.recorder.FileTrees.delete(made);
+            return signalled();
+        }
         ObjectNode report = report(result, kept, sites, Math.max(failed, 0));
         Files.writeString(made.resolve("shrink.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         boolean ok = failed == replays;
@@ -134,6 +140,12 @@ final class Shrinking {
             return ShrinkCommand.NOT_SHRUNK;
         }
         return 0;
+    }
+
+    private int signalled() {
+        err.println("detsim: shrink: stopped by a signal after " + runs.runs() + " runs; the run in progress was"
+                + " ended and nothing was kept");
+        return SearchCommand.SIGNALLED;
     }
 
     private ObjectNode report(ScheduleShrinker.Result result, ScheduleScript kept, List<JsonNode> sites, int failed) {

@@ -146,6 +146,30 @@ class ShrinkTest {
         return all;
     }
 
+    /** SIGTERM to a shrink in progress ends its run, keeps nothing, and leaves no traced process. */
+    @Test
+    void aSignalEndsTheShrinkAndItsRun() throws Exception {
+        Path bugbase = tmp.resolve("bugs");
+        var found = detsim(List.of("search", "--seeds=1..6", "--until=1", "--jobs=1", "--spot-check=0",
+                "--bugbase=" + bugbase, "--fail-on=regex:(?m)^([0-7][0-9][0-9]|[0-9][0-9]?)$", "--",
+                guest("racy_getppid").toString()));
+        assertEquals(42, found.status(), found.err());
+        String id = JSON.readTree(detsim(List.of("bugs", "--bugbase=" + bugbase, "--json")).out()).get(0).path("id").asText();
+        Process shrink = new ProcessBuilder(detsimCommand(List.of("shrink", "--bugbase=" + bugbase, id)))
+                .directory(tmp.toFile()).redirectOutput(tmp.resolve("out").toFile())
+                .redirectError(tmp.resolve("err").toFile()).start();
+        Thread.sleep(4000); // the original run and a few candidates are done by then (a whole shrink takes 10 s and more)
+        shrink.destroy(); // SIGTERM
+        assertTrue(shrink.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String err = Files.readString(tmp.resolve("err"));
+        assertEquals(130, shrink.exitValue(), err);
+        assertTrue(err.contains("detsim: shrink: stopped by a signal after "), err);
+        assertTrue(Files.notExists(bugbase.resolve(id).resolve("shrunk")));
+        Thread.sleep(200);
+        var left = Programs.nativeRun(List.of("pgrep", "-f", guest("racy_getppid").toString()), null);
+        assertEquals(1, left.status(), "left running: " + left.out());
+    }
+
     @Test
     void whatCannotBeShrunkIsSaidInOneLine() throws Exception {
         var none = detsim(List.of("shrink", "--bugbase=" + tmp.resolve("nothing"), "abc"));
