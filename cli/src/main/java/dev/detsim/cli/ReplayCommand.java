@@ -27,7 +27,9 @@ final class ReplayCommand implements Callable<Integer> {
         "Runs the recording in DIR (made by detsim record) again: the same command, environment,"
                 + " working directory, options and stdin, stdout and stderr of the recorded kinds, the files the"
                 + " recorded run changed or created as it found them (in overlay mounts of its own: the user's"
-                + " files are not touched; needs root), and checks every event against the recorded digest chain."
+                + " files are not touched; needs root), and the recorded outside TCP clients, played by detsim in a"
+                + " network namespace of the run's own (needs root),"
+                + " and checks every event against the recorded digest chain."
                 + " It first checks the recording and the files it depends on, and refuses, naming each, if one"
                 + " changed. When the run is identical the last"
                 + " line is \"detsim: replay: identical, N events, digest HEX\" and detsim exits with the recorded"
@@ -111,10 +113,23 @@ final class ReplayCommand implements Callable<Integer> {
                 Files.writeString(file, RecordedPreemption.write(preemptions));
                 cmd.add("--replay-preemptions=" + file);
             }
+            List<dev.detsim.recorder.OutsideArrival> outside;
+            try {
+                outside = recording.outsideArrivals();
+            } catch (RecordingException e) {
+                err.println("detsim: replay: " + e.getMessage());
+                return ExitCodes.RECORDING_UNREADABLE;
+            }
+            if (!outside.isEmpty()) {
+                Path file = work.resolve("outside");
+                Files.writeString(file, dev.detsim.recorder.OutsideArrival.write(outside));
+                cmd.add("--outside-in=" + file);
+            }
             cmd.addAll(List.of("--expect-events=" + events, "--expect-status=" + m.outcome().status(),
                     "--environment-file=" + environ, "--"));
             cmd.addAll(m.command());
             if (!restored.none()) cmd = restored.wrap(cmd, m.workingDirectory());
+            if (!outside.isEmpty()) cmd = OwnNetwork.wrap(cmd);
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(m.workingDirectory()));
             OutputStreams.Plan outputs = OutputStreams.plan(pb, m.outputs(), work, err);
             err.flush();

@@ -1,6 +1,8 @@
 package dev.detsim.cli;
 
 import dev.detsim.recorder.RecordedPreemption;
+import dev.detsim.recorder.OutsideArrival;
+import dev.detsim.sandbox.handlers.OutsidePeers;
 import dev.detsim.sandbox.tracer.preemption.PreemptionRecords;
 import static dev.detsim.cli.CommandModel.add;
 import static dev.detsim.cli.CommandModel.command;
@@ -100,6 +102,11 @@ final class RunCommand implements Callable<Integer> {
             .type(Path.class).hidden(true));
     private final OptionSpec replayPreemptionsOption = add(spec, OptionSpec.builder("--replay-preemptions")
             .type(Path.class).hidden(true));
+    // record: where what outside TCP clients sent goes; replay: the recorded arrivals its stand-ins give again.
+    private final OptionSpec outsideOutOption = add(spec, OptionSpec.builder("--outside-out")
+            .type(Path.class).hidden(true));
+    private final OptionSpec outsideInOption = add(spec, OptionSpec.builder("--outside-in")
+            .type(Path.class).hidden(true));
 
     // The options' values, read when the command runs.
     private List<String> command;
@@ -148,6 +155,8 @@ final class RunCommand implements Callable<Integer> {
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed() + " cmd=" + String.join(" ", command));
         Path preemptionsOut = preemptionsOutOption.getValue();
         PreemptionRecords records = preemptionRecords(preemptionsOut, replayPreemptionsOption.getValue());
+        Path outsideOut = outsideOutOption.getValue();
+        OutsidePeers outsidePeers = outsidePeers(outsideOut, outsideInOption.getValue(), warnings);
         Sandbox sandbox;
         InputFiles inputFiles = inputFilesOption.getValue() == null ? null : new InputFiles(inputFilesOption.getValue());
         try {
@@ -163,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
                     .preemption(PreemptionChoice.parse(world.preemptBy(), world.preemptAt(), spec.commandLine()).with(records))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
-                    .environment(environment).inputFiles(inputFiles)
+                    .environment(environment).inputFiles(inputFiles).outsidePeers(outsidePeers)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -182,10 +191,12 @@ final class RunCommand implements Callable<Integer> {
             if (trace != null && trace != warnings) trace.close();
             if (eventsOut != null) eventsOut.close();
             if (inputFiles != null) inputFiles.close();
+            outsidePeers.close();
             if (statsOut != null && outcome == null) statsOut.close();
         }
         if (statsOut != null) writeStats(statsOut, outcome, warnings);
         if (preemptionsOut != null) Files.writeString(preemptionsOut, RecordedPreemption.write(records.made()));
+        if (outsideOut != null) Files.writeString(outsideOut, OutsideArrival.write(outsidePeers.arrivals()));
         if (isOn(digestOption)) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
         if (outcome.stats().nondeterministicPreemptions() > 0) warnings.println(preemptionWarning(outcome.stats()));
         if (outcome.deadlock() != null) {
@@ -203,6 +214,17 @@ final class RunCommand implements Callable<Integer> {
         }
         if (replay != null) return replay.ended(outcome.shellStatus(), events, warnings);
         return outcome.shellStatus();
+    }
+
+    /** What the run does with outside TCP clients: keep them (record's --outside-out), play them (--outside-in). */
+    private OutsidePeers outsidePeers(Path out, Path in, PrintStream warnings) throws IOException {
+        if (out != null) return OutsidePeers.recording(warnings);
+        if (in == null) return OutsidePeers.off();
+        try (var s = Files.newInputStream(in)) {
+            return OutsidePeers.replaying(OutsideArrival.read(s), warnings);
+        } catch (IOException e) {
+            throw new FileProblem(spec.commandLine(), "--outside-in: " + in + ": " + e.getMessage());
+        }
     }
 
     /** The watchdog preemptions to replay (a file replay extracted from a recording) and whether to keep the run's. */

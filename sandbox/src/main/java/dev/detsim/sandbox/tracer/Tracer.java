@@ -119,7 +119,7 @@ public final class Tracer {
             starts = new ProcessStarts(run, turns, exits, table.handlers());
             syscalls = new SyscallDispatch(run, table, turns, exits);
             preemptions = new Preemptions(run, turns);
-            outside = new OutsideInput(run, turns, exits);
+            outside = new OutsideInput(run, turns, exits, table.outsideWatches());
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(run.posix, run.arena, options.warnings());
 
             SeccompFilter filter = filter();
@@ -261,7 +261,12 @@ public final class Tracer {
                 turns.signalCheckDue = false;
                 run.waiters.interruptThoseWithPendingSignals();
             }
-            run.waiters.pollReadiness();
+            // A look after a real-time wait that saw nothing is one of as many as the host's timing made: not counted.
+            for (var w : table.outsideWatches()) w.look(run.descriptors, run.events.count(), !outside.sawNothing);
+            outside.sawNothing = false;
+            if (run.waiters.pollReadiness()) { // what woke a waiter may have come after the look: tie it to that look
+                for (var w : table.outsideWatches()) w.look(run.descriptors, run.events.count(), false);
+            }
             run.waiters.retryProgressWaiters();
             Decision d = run.scheduler.next();
             switch (d) {

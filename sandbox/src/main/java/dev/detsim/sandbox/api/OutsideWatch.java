@@ -1,0 +1,27 @@
+package dev.detsim.sandbox.api;
+
+/**
+ * A handler that keeps what comes from the run's outside peers (record), or plays those peers (replay): the
+ * tracer tells it each time detsim is about to look at the world outside the run — before a syscall's
+ * handlers decide, and before the scheduler chooses the next thread — so that what arrived can be tied to a
+ * point of the run that replay reaches again.
+ */
+public interface OutsideWatch {
+    /**
+     * detsim is about to look: events have been logged so far. counted is false for a look right after a real-time
+     * wait for outside input that saw nothing (record makes as many of those as the host's timing gives).
+     */
+    void look(Descriptors descriptors, long events, boolean counted);
+
+    /**
+     * Every thread waits for something outside and no deadline is near: at replay, gives the run what it waited
+     * for at record (the next recorded arrival), true if there was one. At record: false.
+     */
+    boolean giveNext(Descriptors descriptors);
+
+    /**
+     * Whether a socket can still become ready from outside the run: false at replay once every recorded arrival
+     * was given (then nothing outside is left to end a wait on a socket).
+     */
+    boolean socketsReachable();
+}

@@ -1,0 +1,172 @@
+package dev.detsim.sandbox.handlers;
+
+import static dev.detsim.abi.Poll.POLLERR;
+import static dev.detsim.abi.Poll.POLLHUP;
+import static dev.detsim.abi.Poll.POLLIN;
+import static dev.detsim.abi.Sockets.MSG_DONTWAIT;
+import static dev.detsim.abi.Sockets.POLLRDHUP;
+
+import dev.detsim.abi.Errno;
+import dev.detsim.abi.OpenFlags;
+import dev.detsim.recorder.OutsideArrival;
+import dev.detsim.sandbox.api.Descriptors;
+import dev.detsim.sandbox.api.Disposition;
+import dev.detsim.sandbox.api.OutsideWatch;
+import dev.detsim.sandbox.api.SyscallHandler;
+import dev.detsim.sandbox.api.SyscallStop;
+import dev.detsim.sandbox.syscall.Syscall;
+import dev.detsim.sandbox.world.OutsideSockets;
+import dev.detsim.scheduler.Deadline;
+import dev.detsim.scheduler.WaitCondition;
+import dev.detsim.scheduler.WakeUp;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * TCP clients outside the run (docs/RECORDING.md, "Outside peers"). Record: at each of detsim's looks at the
+ * world ({@link OutsideWatch}), notes what arrived since the last look — a connection in a listener's accept
+ * queue, bytes on an accepted connection whose client is not traced, its EOF — tied to that look; replay: a
+ * stand-in peer ({@link OutsideConnections}) makes the same things arrive at the same looks.
+ *
+ * <p>Reads on such a connection see exactly what the last look saw: a read's count is cut to the bytes that
+ * had arrived then (a socket may always return fewer), an empty non-blocking read fails with EAGAIN, an empty
+ * blocking one waits in detsim. Bytes that come between the look and the kernel's read are left for the next
+ * look, so record and replay split the stream alike. A readiness call (poll, select, epoll) that reported
+ * something may have seen bytes that came while the kernel ran it, and a handler's own readiness check may
+ * see bytes that came after the look before it: at record, those are tied to the last look before the check
+ * or the call, so that replay gives them before it.
+ *
+ * <p>listen(2) always stops (in a plain run too, so that record's events are run's): a listener is known from
+ * the start, before a client can be in its queue.
+ */
+public final class OutsidePeers implements SyscallHandler, OutsideWatch {
+    /** What the run does with outside peers. */
+    public enum Mode { OFF, RECORD, REPLAY }
+
+    private final Mode mode;
+    private final OutsideConnections connections;
+    private long lookEvents = -1;
+    private int look;
+
+    private OutsidePeers(Mode mode, OutsideConnections connections) {
+        this.mode = mode;
+        this.connections = connections;
+    }
+
+    /** A plain run: listen stops (as in record), nothing is kept. */
+    public static OutsidePeers off() {
+        return new OutsidePeers(Mode.OFF, null);
+    }
+
+    /** record: keeps what outside clients sent ({@link #arrivals} after the run). */
+    public static OutsidePeers recording(PrintStream warnings) {
+        return new OutsidePeers(Mode.RECORD, new OutsideConnections(new OutsideSockets(), null, warnings));
+    }
+
+    /** replay: plays the recorded clients. */
+    public static OutsidePeers replaying(List<OutsideArrival> recorded, PrintStream warnings) {
+        return new OutsidePeers(Mode.REPLAY, new OutsideConnections(new OutsideSockets(), recorded, warnings));
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** What arrived from outside, in order (record); the section's lines. */
+    public List<OutsideArrival> arrivals() {
+        return connections == null ? List.of() : connections.recorded();
+    }
+
+    /** Closes the stand-in peers and detsim's copies (replay and record, after the run). */
+    public void close() {
+        if (connections != null) connections.close();
+    }
+
+    @Override
+    public Set<Syscall> subscriptions() {
+        if (mode == Mode.OFF) return EnumSet.of(Syscall.LISTEN);
+        return EnumSet.of(Syscall.LISTEN, Syscall.ACCEPT, Syscall.ACCEPT4, Syscall.READ, Syscall.RECVFROM,
+                Syscall.POLL, Syscall.PPOLL, Syscall.SELECT, Syscall.PSELECT6, Syscall.EPOLL_WAIT, Syscall.EPOLL_PWAIT,
+                Syscall.EPOLL_PWAIT2);
+    }
+
+    @Override
+    public Disposition onSyscall(SyscallStop stop) {
+        if (mode == Mode.OFF) return Disposition.PASSTHROUGH;
+        int tgid = stop.pid(), fd = (int) stop.argument(0);
+        Descriptors d = stop.descriptors();
+        switch (stop.syscall()) {
+            case LISTEN -> stop.onReturn(r -> {
+                if (r == 0) connections.listening(d, tgid, fd);
+            });
+            case ACCEPT, ACCEPT4 -> {
+                OutsideConnections.Listener l = connections.listener(d, tgid, fd);
+                if (l != null) stop.onReturn(r -> {
+                    if (r >= 0) connections.accepted(d, l, tgid, (int) r, lookEvents, look);
+                });
+            }
+            case READ, RECVFROM -> {
+                return read(stop, d, tgid, fd);
+            }
+            default -> { // a readiness call: what arrived while the kernel ran it, it may have seen
+                if (mode == Mode.RECORD && connections.watching()) {
+                    stop.onReturn(r -> { // the last look was the one before the thread was resumed into the call
+                        if (r > 0) connections.see(d, lookEvents, look);
+                    });
+                }
+            }
+        }
+        return Disposition.PASSTHROUGH;
+    }
+
+    /** A read of an outside connection returns what the last look saw there, no more. */
+    private Disposition read(SyscallStop stop, Descriptors d, int tgid, int fd) {
+        OutsideConnections.Connection c = connections.connection(d, tgid, fd);
+        if (c == null) return Disposition.PASSTHROUGH;
+        long unread = c.unread();
+        if (unread > 0) {
+            if (stop.argument(2) > unread) stop.setArgument(2, unread);
+            stop.onReturn(r -> {
+                if (r > 0) c.consumed(r);
+            });
+            return Disposition.PASSTHROUGH;
+        }
+        if (c.ended()) return Disposition.PASSTHROUGH; // EOF: the kernel returns 0
+        WakeUp wake = stop.wakeUp().orElse(null);
+        if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED) return Disposition.PASSTHROUGH;
+        long flags = stop.syscall() == Syscall.RECVFROM ? stop.argument(3) : 0;
+        if ((flags & MSG_DONTWAIT) != 0 || (d.statusFlags(c.copy()) & OpenFlags.O_NONBLOCK) != 0) {
+            return Disposition.fail(Errno.EAGAIN);
+        }
+        return Disposition.block(WaitCondition.Readiness.of(stop.process(), fd, POLLIN), Deadline.NONE);
+    }
+
+    @Override
+    public void look(Descriptors d, long events, boolean counted) {
+        if (mode == Mode.OFF) return;
+        if (events != lookEvents) {
+            lookEvents = events;
+            look = 0;
+        } else if (counted) {
+            look++;
+        }
+        if (mode == Mode.RECORD) connections.see(d, events, look);
+        else connections.giveDue(d, events, look);
+    }
+
+    @Override
+    public boolean giveNext(Descriptors d) {
+        return mode == Mode.REPLAY && connections.giveNext(d);
+    }
+
+    @Override
+    public boolean socketsReachable() {
+        return mode != Mode.REPLAY || connections.anyLeftToGive();
+    }
+
+    /** POLLRDHUP and the errors that also end a peer's bytes. */
+    static final int ENDED = POLLRDHUP | POLLHUP | POLLERR;
+}
