@@ -129,7 +129,6 @@ final class ReplayCommand implements Callable<Integer> {
                     "--environment-file=" + environ, "--"));
             cmd.addAll(m.command());
             if (!restored.none()) cmd = restored.wrap(cmd, m.workingDirectory());
-            if (!outside.isEmpty()) cmd = OwnNetwork.wrap(cmd);
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(m.workingDirectory()));
             OutputStreams.Plan outputs = OutputStreams.plan(pb, m.outputs(), work, err);
             err.flush();

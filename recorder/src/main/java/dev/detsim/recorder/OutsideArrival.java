@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * One thing that came from an outside peer of a recorded run, and when the run first could see it (the
  * "outside" section, docs/RECORDING.md): a client connected to one of its TCP listeners, bytes arrived on
- * such a connection, or the client shut its writing half (EOF). Replay's stand-in peer makes each happen
- * at the same point.
+ * such a connection, the client shut its writing half (EOF), or a termination signal sent to detsim was let in
+ * to the program. Replay's stand-in peer makes each happen at the same point.
  *
  * <p>The point is (events, look): the number of events logged so far, and which of detsim's looks at the
  * outside world since that event's count was reached (0 first) — detsim looks before each syscall a handler
@@ -22,7 +22,8 @@ import java.util.List;
  * @param events events logged before the look that first saw it
  * @param look the look's number among those made at that event count
  * @param kind what came
- * @param connection the connection's number: the order of its {@code connect} line (0 first)
+ * @param connection the connection's number: the order of its {@code connect} line (0 first); for SIGNAL, the
+ *     signal's number
  * @param listener for CONNECT: the address the run listened on ("127.0.0.1:2379"); else null
  * @param peer for CONNECT: the client's address; else null
  * @param bytes for DATA: the bytes, in arrival order; else null
@@ -33,7 +34,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     public static final String HEADER = "# detsim recorded outside input v1";
 
     public enum Kind {
-        CONNECT, DATA, EOF;
+        CONNECT, DATA, EOF, SIGNAL;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -52,19 +53,26 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
         return new OutsideArrival(events, look, Kind.EOF, connection, null, null, null);
     }
 
+    public static OutsideArrival signal(long events, int look, int signal) {
+        return new OutsideArrival(events, look, Kind.SIGNAL, signal, null, null, null);
+    }
+
     /** Whether this comes at or before the look (events, look). */
     public boolean dueBy(long atEvents, int atLook) {
         return events < atEvents || events == atEvents && look <= atLook;
     }
 
-    /** "kind TAB events.look TAB connection", then the listener and peer (connect) or the bytes in base64 (data). */
+    /**
+     * "kind TAB events.look TAB connection" (signal: the signal's number), then the listener and peer (connect) or
+     * the bytes in base64 (data).
+     */
     public String line() {
         StringBuilder b = new StringBuilder(kind.label()).append('\t').append(events).append('.').append(look)
                 .append('\t').append(connection);
         switch (kind) {
             case CONNECT -> b.append('\t').append(listener).append('\t').append(peer);
             case DATA -> b.append('\t').append(Base64.getEncoder().encodeToString(bytes));
-            case EOF -> {}
+            case EOF, SIGNAL -> {}
         }
         return b.toString();
     }
@@ -92,6 +100,10 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
             case "eof" -> {
                 if (f.length != 3) throw new IllegalArgumentException("eof has 3 fields");
                 yield eof(events, look, connection);
+            }
+            case "signal" -> {
+                if (f.length != 3 || connection < 1 || connection > 64) throw new IllegalArgumentException("bad signal line");
+                yield signal(events, look, connection);
             }
             default -> throw new IllegalArgumentException("unknown kind '" + f[0] + "'");
         };
@@ -135,7 +147,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                     if (a.connection != connections) throw new IllegalArgumentException("connection " + a.connection
                             + " where " + connections + " comes next");
                     connections++;
-                } else if (a.connection >= connections) {
+                } else if (a.kind != Kind.SIGNAL && a.connection >= connections) {
                     throw new IllegalArgumentException("connection " + a.connection + " before its connect line");
                 }
                 all.add(a);

@@ -9,13 +9,26 @@ package dev.detsim.sandbox.api;
 public interface OutsideWatch {
     /**
      * detsim is about to look: events have been logged so far. counted is false for a look right after a real-time
-     * wait for outside input that saw nothing (record makes as many of those as the host's timing gives).
+     * wait for outside input that saw nothing (record makes as many of those as the host's timing gives), and for
+     * a second look at the same point. betweenTurns: no thread runs (the scheduler is about to choose), the one
+     * point where a signal from outside is let in. True if it sent the program a signal.
      */
-    void look(Descriptors descriptors, long events, boolean counted);
+    boolean look(Descriptors descriptors, long events, boolean counted, boolean betweenTurns);
+
+    /**
+     * The program started as host process rootPid. A watch that {@link #holdsSignals} now takes the termination
+     * signals sent to detsim (which would otherwise go straight to rootPid) and lets them in at its looks.
+     */
+    default void started(int rootPid) {}
+
+    /** Whether signals sent to detsim reach the program only through this watch's looks. */
+    default boolean holdsSignals() {
+        return false;
+    }
 
     /**
      * Every thread waits for something outside and no deadline is near: at replay, gives the run what it waited
-     * for at record (the next recorded arrival), true if there was one. At record: false.
+     * for at record (the next recorded arrival, or signal), true if there was one. At record: false.
      */
     boolean giveNext(Descriptors descriptors);
 

@@ -70,7 +70,12 @@ final class OutsideConnections {
 
     /** Record: one arrival, before connections are numbered. */
     private record Entry(long events, int look, long order, OutsideArrival.Kind kind, Connection c, String listener,
-                         String peer, byte[] bytes) {}
+                         String peer, byte[] bytes, int signal) {
+        Entry(long events, int look, long order, OutsideArrival.Kind kind, Connection c, String listener, String peer,
+              byte[] bytes) {
+            this(events, look, order, kind, c, listener, peer, bytes, 0);
+        }
+    }
 
     private final OutsideSockets sockets;
     private final PrintStream warnings;
@@ -81,6 +86,10 @@ final class OutsideConnections {
     private final List<OutsideArrival> toGive;
     private int next;
     private final List<Connection> byNumber = new ArrayList<>();
+    /** The program's first process (host pid), where signals from outside go; and those held (record). */
+    int rootPid;
+    private static final java.lang.invoke.VarHandle HELD = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
+    private java.lang.foreign.MemorySegment held;
 
     OutsideConnections(OutsideSockets sockets, List<OutsideArrival> toGive, PrintStream warnings) {
         this.sockets = sockets;
@@ -99,6 +108,13 @@ final class OutsideConnections {
             return;
         }
         listeners.add(new Listener(tgid, fd, copy, inode, address));
+    }
+
+    /** Traced processes that connected somewhere: where a client inside the run can be. */
+    private final java.util.Set<Integer> connectors = new java.util.LinkedHashSet<>();
+
+    void connecting(int tgid) {
+        connectors.add(tgid);
     }
 
     /** The watched listener behind fd of tgid, or null. */
@@ -122,7 +138,7 @@ final class OutsideConnections {
         String peer = sockets.peerAddress(d, copy), local = sockets.localAddress(d, copy);
         Connection c = null;
         if (toGive == null) {
-            if (peer != null && local != null && !OutsideSockets.peerInside(local, peer)) {
+            if (peer != null && local != null && !OutsideSockets.peerInside(local, peer, connectors)) {
                 c = new Connection();
                 c.peer = peer;
                 long[] at = seen != null ? seen : new long[] {events, look};
@@ -192,6 +208,24 @@ final class OutsideConnections {
         }
     }
 
+    /** Record: termination signals sent to detsim wait for {@link #letSignalsIn} instead of going to the program. */
+    void holdSignals() {
+        held = dev.detsim.sandbox.os.LibDetsim.signalsHeld();
+        dev.detsim.sandbox.os.LibDetsim.forwardSignals(0);
+    }
+
+    /** Record: sends the program the signals held since the last look between turns (lowest first); true if any. */
+    boolean letSignalsIn(long events, int look) {
+        if (held == null) return false;
+        long set = (long) HELD.getAndSet(held, 0L, 0L);
+        for (int s = 1; s < 64; s++) {
+            if ((set & 1L << s) == 0) continue;
+            dev.detsim.sandbox.os.Posix.forCurrentThread().kill(rootPid, s);
+            entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.SIGNAL, null, null, null, null, s));
+        }
+        return set != 0;
+    }
+
     /** Record: the arrivals in order of the looks that saw them, connections numbered in that order. */
     List<OutsideArrival> recorded() {
         List<Entry> sorted = new ArrayList<>(entries);
@@ -206,6 +240,7 @@ final class OutsideConnections {
                 }
                 case DATA -> out.add(OutsideArrival.data(e.events(), e.look(), numbers.get(e.c()), e.bytes()));
                 case EOF -> out.add(OutsideArrival.eof(e.events(), e.look(), numbers.get(e.c())));
+                case SIGNAL -> out.add(OutsideArrival.signal(e.events(), e.look(), e.signal()));
             }
         }
         return out;
@@ -217,10 +252,12 @@ final class OutsideConnections {
         return toGive != null && next < toGive.size();
     }
 
-    /** Replay: gives every recorded arrival due by this look. */
-    void giveDue(Descriptors d, long events, int look) {
+    /** Replay: gives every recorded arrival due by this look; true if one was a signal. */
+    boolean giveDue(Descriptors d, long events, int look) {
         release(d);
-        while (anyLeftToGive() && toGive.get(next).dueBy(events, look)) give(d, toGive.get(next++));
+        boolean signalled = false;
+        while (anyLeftToGive() && toGive.get(next).dueBy(events, look)) signalled |= give(d, toGive.get(next++));
+        return signalled;
     }
 
     /** Replay: every thread waits on the outside: gives the next recorded look's arrivals now. */
@@ -231,9 +268,14 @@ final class OutsideConnections {
         return true;
     }
 
-    private void give(Descriptors d, OutsideArrival a) {
+    /** Gives one recorded arrival; true if it was a signal. */
+    private boolean give(Descriptors d, OutsideArrival a) {
         try {
             switch (a.kind()) {
+                case SIGNAL -> {
+                    dev.detsim.sandbox.os.Posix.forCurrentThread().kill(rootPid, a.connection());
+                    return true;
+                }
                 case CONNECT -> {
                     Listener l = null;
                     for (Listener x : listeners) if (x.address.equals(a.listener())) l = x;
@@ -264,6 +306,7 @@ final class OutsideConnections {
             warnings.println("detsim: replay: the stand-in for an outside client could not give '" + a.line()
                     .substring(0, Math.min(60, a.line().length())) + "': " + e.getMessage());
         }
+        return false;
     }
 
     /** Waits (host time, bounded) until the kernel has moved what a stand-in sent to the program's socket. */

@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * TCP clients outside the run (docs/RECORDING.md, "Outside peers"). Record: at each of detsim's looks at the
+ * TCP clients outside the run, and termination signals sent to detsim (docs/RECORDING.md, "Outside peers"). Record: at each of detsim's looks at the
  * world ({@link OutsideWatch}), notes what arrived since the last look — a connection in a listener's accept
  * queue, bytes on an accepted connection whose client is not traced, its EOF — tied to that look; replay: a
  * stand-in peer ({@link OutsideConnections}) makes the same things arrive at the same looks.
@@ -38,6 +38,9 @@ import java.util.Set;
  * something may have seen bytes that came while the kernel ran it, and a handler's own readiness check may
  * see bytes that came after the look before it: at record, those are tied to the last look before the check
  * or the call, so that replay gives them before it.
+ *
+ * <p>At record, SIGINT, SIGTERM and SIGHUP sent to detsim are held and sent to the program at the next look
+ * between turns, which the recording keeps; replay sends them there.
  *
  * <p>listen(2) always stops (in a plain run too, so that record's events are run's): a listener is known from
  * the start, before a client can be in its queue.
@@ -88,7 +91,7 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
     @Override
     public Set<Syscall> subscriptions() {
         if (mode == Mode.OFF) return EnumSet.of(Syscall.LISTEN);
-        return EnumSet.of(Syscall.LISTEN, Syscall.ACCEPT, Syscall.ACCEPT4, Syscall.READ, Syscall.RECVFROM,
+        return EnumSet.of(Syscall.LISTEN, Syscall.ACCEPT, Syscall.ACCEPT4, Syscall.CONNECT, Syscall.READ, Syscall.RECVFROM,
                 Syscall.POLL, Syscall.PPOLL, Syscall.SELECT, Syscall.PSELECT6, Syscall.EPOLL_WAIT, Syscall.EPOLL_PWAIT,
                 Syscall.EPOLL_PWAIT2);
     }
@@ -111,6 +114,7 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
             case READ, RECVFROM -> {
                 return read(stop, d, tgid, fd);
             }
+            case CONNECT -> connections.connecting(tgid);
             default -> { // a readiness call: what arrived while the kernel ran it, it may have seen
                 if (mode == Mode.RECORD && connections.watching()) {
                     stop.onReturn(r -> { // the last look was the one before the thread was resumed into the call
@@ -145,16 +149,29 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
     }
 
     @Override
-    public void look(Descriptors d, long events, boolean counted) {
-        if (mode == Mode.OFF) return;
+    public boolean look(Descriptors d, long events, boolean counted, boolean betweenTurns) {
+        if (mode == Mode.OFF) return false;
         if (events != lookEvents) {
             lookEvents = events;
             look = 0;
         } else if (counted) {
             look++;
         }
-        if (mode == Mode.RECORD) connections.see(d, events, look);
-        else connections.giveDue(d, events, look);
+        if (mode == Mode.REPLAY) return connections.giveDue(d, events, look);
+        connections.see(d, events, look);
+        return betweenTurns && connections.letSignalsIn(events, look);
+    }
+
+    @Override
+    public void started(int rootPid) {
+        if (connections == null) return;
+        connections.rootPid = rootPid;
+        if (mode == Mode.RECORD) connections.holdSignals();
+    }
+
+    @Override
+    public boolean holdsSignals() {
+        return mode == Mode.RECORD;
     }
 
     @Override

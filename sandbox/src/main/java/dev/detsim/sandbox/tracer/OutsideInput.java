@@ -52,7 +52,12 @@ final class OutsideInput {
             verdict = canEnd(report);
         }
         if (!verdict) return false;
-        for (var w : watches) if (w.giveNext(run.descriptors)) verdictAt = -1; // replay: what record waited for
+        for (var w : watches) {
+            if (w.giveNext(run.descriptors)) { // replay: what record waited for
+                verdictAt = -1;
+                turns.signalCheckDue = true; // it may be a signal
+            }
+        }
         long deadline = System.nanoTime() + 20_000_000L;
         while (System.nanoTime() < deadline) {
             int tid = run.posix.waitpid(-1, WALL | WNOTHREAD | WNOHANG);

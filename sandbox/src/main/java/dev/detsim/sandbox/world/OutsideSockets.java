@@ -88,11 +88,11 @@ public final class OutsideSockets {
     }
 
     /**
-     * Whether the TCP peer of a connection (local and peer as "ip:port") is held by a process detsim traces — a
-     * descendant of detsim other than detsim itself — so that it is inside the run. Not found (another host,
+     * Whether the TCP peer of a connection (local and peer as "ip:port") is held by one of the traced processes
+     * that made connections (candidates, host pids), so that it is inside the run. Not found (another host,
      * another namespace, already closed) counts as outside.
      */
-    public static boolean peerInside(String local, String peer) {
+    public static boolean peerInside(String local, String peer, java.util.Collection<Integer> candidates) {
         String l = procAddress(peer), r = procAddress(local);
         if (l == null || r == null) return false;
         String inode = null;
@@ -101,26 +101,7 @@ public final class OutsideSockets {
         }
         if (inode == null || inode.equals("0")) return false;
         String target = "socket:[" + inode + "]";
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"))) {
-            for (Path p : processes) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit) || Integer.parseInt(name) == SELF) continue;
-                if (holds(p, target)) return descendsFromDetsim(Integer.parseInt(name));
-            }
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-        return false;
-    }
-
-    private static boolean descendsFromDetsim(int pid) {
-        var h = ProcessHandle.of(pid);
-        while (h.isPresent()) {
-            var parent = h.get().parent();
-            if (parent.isEmpty()) return false;
-            if (parent.get().pid() == SELF) return true;
-            h = parent;
-        }
+        for (int pid : candidates) if (holds(Path.of("/proc/" + pid), target)) return true;
         return false;
     }
 
@@ -143,17 +124,35 @@ public final class OutsideSockets {
     static String procAddress(String text) {
         int colon = text.lastIndexOf(':');
         String host = text.substring(0, colon), port = String.format("%04X", Integer.parseInt(text.substring(colon + 1)));
-        try {
-            byte[] b = java.net.InetAddress.getByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)
-                    .getAddress();
-            StringBuilder s = new StringBuilder();
-            for (int w = 0; w < b.length; w += 4) {
-                for (int i = 3; i >= 0; i--) s.append(String.format("%02X", b[w + i] & 0xff));
-            }
-            return s.append(':').append(port).toString();
-        } catch (java.net.UnknownHostException e) {
-            return null;
+        byte[] b = host.startsWith("[") ? ipv6(host.substring(1, host.length() - 1)) : ipv4(host);
+        if (b == null) return null;
+        StringBuilder s = new StringBuilder();
+        for (int w = 0; w < b.length; w += 4) {
+            for (int i = 3; i >= 0; i--) s.append(String.format("%02X", b[w + i] & 0xff));
         }
+        return s.append(':').append(port).toString();
+    }
+
+    // Parsed by hand: java.net.InetAddress's first use costs a tenth of a second (name services), inside a turn.
+    private static byte[] ipv4(String text) {
+        String[] p = text.split("\\.");
+        if (p.length != 4) return null;
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) b[i] = (byte) Integer.parseInt(p[i]);
+        return b;
+    }
+
+    /** The hex groups of Sockets.addressText's IPv6 form (eight groups, no "::"), or null. */
+    private static byte[] ipv6(String text) {
+        String[] g = text.split(":");
+        if (g.length != 8) return null;
+        byte[] b = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            int v = Integer.parseInt(g[i], 16);
+            b[2 * i] = (byte) (v >> 8);
+            b[2 * i + 1] = (byte) v;
+        }
+        return b;
     }
 
     /** The lines of /proc/net/tcp and tcp6 (of detsim's network namespace, the run's), split on blanks. */
