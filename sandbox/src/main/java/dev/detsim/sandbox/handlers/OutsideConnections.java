@@ -163,6 +163,13 @@ final class OutsideConnections {
         live.add(c);
     }
 
+    /** Reads up to n of c's bytes for the program (they are there: a look saw them), counting them as read. */
+    byte[] take(Descriptors d, Connection c, int n) {
+        byte[] bytes = sockets.receive(d, c.copy, n);
+        c.consumed(bytes.length);
+        return bytes;
+    }
+
     /** Whether any listener or connection is watched (else a look has nothing to see). */
     boolean watching() {
         return !listeners.isEmpty();

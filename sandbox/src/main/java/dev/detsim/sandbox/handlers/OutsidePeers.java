@@ -31,9 +31,10 @@ import java.util.Set;
  * queue, bytes on an accepted connection whose client is not traced, its EOF — tied to that look; replay: a
  * stand-in peer ({@link OutsideConnections}) makes the same things arrive at the same looks.
  *
- * <p>Reads on such a connection see exactly what the last look saw: a read's count is cut to the bytes that
- * had arrived then (a socket may always return fewer), an empty non-blocking read fails with EAGAIN, an empty
- * blocking one waits in detsim. Bytes that come between the look and the kernel's read are left for the next
+ * <p>Reads on such a connection see exactly what the last look saw: detsim reads for the program (from its copy
+ * of the descriptor) at most the bytes that had arrived then (a socket may always return fewer) and writes them
+ * into it, so that the event log holds their digest and replay checks them; an empty non-blocking read fails
+ * with EAGAIN, an empty blocking one waits in detsim. Bytes that come between the look and the kernel's read are left for the next
  * look, so record and replay split the stream alike. A readiness call (poll, select, epoll) that reported
  * something may have seen bytes that came while the kernel ran it, and a handler's own readiness check may
  * see bytes that came after the look before it: at record, those are tied to the last look before the check
@@ -131,9 +132,19 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         OutsideConnections.Connection c = connections.connection(d, tgid, fd);
         if (c == null) return Disposition.PASSTHROUGH;
         long unread = c.unread();
-        if (unread > 0) {
+        long flags = stop.syscall() == Syscall.RECVFROM ? stop.argument(3) : 0;
+        if (unread > 0 && stop.argument(2) > 0 && (flags & ~MSG_DONTWAIT) == 0
+                && (stop.syscall() == Syscall.READ || stop.argument(4) == 0)) {
+            // detsim reads for the program, so the bytes are written into it as an event: replay checks them.
+            byte[] bytes = connections.take(d, c, (int) Math.min(stop.argument(2), Math.min(unread, 1 << 20)));
+            if (bytes.length > 0 && stop.memory().write(stop.tid(), stop.argument(1), bytes)) {
+                return Disposition.emulate(bytes.length);
+            }
+            return Disposition.fail(bytes.length > 0 ? Errno.EFAULT : Errno.EAGAIN);
+        }
+        if (unread > 0) { // a peek, or an address asked for: the kernel reads, no more than the look saw
             if (stop.argument(2) > unread) stop.setArgument(2, unread);
-            stop.onReturn(r -> {
+            if ((flags & dev.detsim.abi.Sockets.MSG_PEEK) == 0) stop.onReturn(r -> {
                 if (r > 0) c.consumed(r);
             });
             return Disposition.PASSTHROUGH;
@@ -141,7 +152,6 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         if (c.ended()) return Disposition.PASSTHROUGH; // EOF: the kernel returns 0
         WakeUp wake = stop.wakeUp().orElse(null);
         if (wake != null && wake.cause() == WakeUp.Cause.INTERRUPTED) return Disposition.PASSTHROUGH;
-        long flags = stop.syscall() == Syscall.RECVFROM ? stop.argument(3) : 0;
         if ((flags & MSG_DONTWAIT) != 0 || (d.statusFlags(c.copy()) & OpenFlags.O_NONBLOCK) != 0) {
             return Disposition.fail(Errno.EAGAIN);
         }

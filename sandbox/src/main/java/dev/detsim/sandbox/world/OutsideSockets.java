@@ -43,6 +43,13 @@ public final class OutsideSockets {
         return r <= 0 ? new byte[0] : buffer.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /** Reads up to n bytes queued on copy without waiting (they leave the queue); none on an error. */
+    public byte[] receive(Descriptors d, int copy, int n) {
+        if (buffer.byteSize() < n) buffer = arena.allocate(n, 8);
+        long r = d.call(Syscall.RECVFROM, copy, buffer.address(), n, MSG_DONTWAIT, 0, 0);
+        return r <= 0 ? new byte[0] : buffer.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE);
+    }
+
     /** What a zero-timeout poll of copy for events reports now. */
     public int revents(Descriptors d, int copy, int events) {
         int[] revents = new int[1];
