@@ -117,9 +117,9 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
             }
             case CONNECT -> connections.connecting(tgid);
             default -> { // a readiness call: what arrived while the kernel ran it, it may have seen
-                if (mode == Mode.RECORD && connections.watching()) {
+                if (connections.watching()) { // replay too: the exit stop is part of the turn (the clock page's reads)
                     stop.onReturn(r -> { // the last look was the one before the thread was resumed into the call
-                        if (r > 0) connections.see(d, lookEvents, look);
+                        if (r > 0 && mode == Mode.RECORD) connections.see(d, lookEvents, look);
                     });
                 }
             }
