@@ -41,7 +41,7 @@ final class RecordCommand implements Callable<Integer> {
                 + " the kinds of stdout and stderr, the SHA-256 of every program executed and file read, and the"
                 + " files CMD changed or created as they were before. stdin reaches CMD through a"
                 + " pipe (so CMD sees no terminal), what TCP clients outside the run sent to CMD's listeners, and the"
-                + " SIGINT/SIGTERM/SIGHUP sent to detsim, each with the point of the run where it arrived (replay"
+                + " SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim, each with the point of the run where it arrived (replay"
                 + " plays those clients and signals itself). Other outside input (unix sockets, connections CMD"
                 + " opened) is not kept yet: such runs may not replay, and replay says where they part."},
             "0..255:CMD's own exit status (killed by signal S: 128+S), as with run",

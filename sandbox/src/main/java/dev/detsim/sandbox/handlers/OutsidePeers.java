@@ -40,7 +40,7 @@ import java.util.Set;
  * see bytes that came after the look before it: at record, those are tied to the last look before the check
  * or the call, so that replay gives them before it.
  *
- * <p>At record, SIGINT, SIGTERM and SIGHUP sent to detsim are held and sent to the program at the next look
+ * <p>At record, SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim are held and sent to the program at the next look
  * between turns, which the recording keeps; replay sends them there.
  *
  * <p>listen(2) always stops (in a plain run too, so that record's events are run's): a listener is known from
