@@ -3,6 +3,7 @@ package dev.detsim.cli;
 import dev.detsim.recorder.RecordedPreemption;
 import dev.detsim.recorder.OutsideArrival;
 import dev.detsim.sandbox.handlers.OutsidePeers;
+import dev.detsim.sandbox.world.StdinPipe;
 import dev.detsim.sandbox.tracer.preemption.PreemptionRecords;
 import static dev.detsim.cli.CommandModel.add;
 import static dev.detsim.cli.CommandModel.command;
@@ -102,7 +103,8 @@ final class RunCommand implements Callable<Integer> {
             .type(Path.class).hidden(true));
     private final OptionSpec replayPreemptionsOption = add(spec, OptionSpec.builder("--replay-preemptions")
             .type(Path.class).hidden(true));
-    // record: where what outside TCP clients sent goes; replay: the recorded arrivals its stand-ins give again.
+    // record: where what outside TCP clients sent goes (and stdin's timing: the program's stdin becomes a pipe
+    // detsim fills at its looks); replay: the recorded arrivals its stand-ins give again.
     private final OptionSpec outsideOutOption = add(spec, OptionSpec.builder("--outside-out")
             .type(Path.class).hidden(true));
     private final OptionSpec outsideInOption = add(spec, OptionSpec.builder("--outside-in")
@@ -218,10 +220,17 @@ final class RunCommand implements Callable<Integer> {
 
     /** What the run does with outside TCP clients: keep them (record's --outside-out), play them (--outside-in). */
     private OutsidePeers outsidePeers(Path out, Path in, PrintStream warnings) throws IOException {
-        if (out != null) return OutsidePeers.recording(warnings);
+        if (out != null) {
+            OutsidePeers p = OutsidePeers.recording(warnings);
+            p.keepStdin(StdinPipe.interpose(true));
+            return p;
+        }
         if (in == null) return OutsidePeers.off();
         try (var s = Files.newInputStream(in)) {
-            return OutsidePeers.replaying(OutsideArrival.read(s), warnings);
+            List<OutsideArrival> arrivals = OutsideArrival.read(s);
+            OutsidePeers p = OutsidePeers.replaying(arrivals, warnings);
+            if (OutsideArrival.keepsStdin(arrivals)) p.keepStdin(StdinPipe.interpose(false));
+            return p;
         } catch (IOException e) {
             throw new FileProblem(spec.commandLine(), "--outside-in: " + in + ": " + e.getMessage());
         }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 19: input from outside peers. A server under detsim record is used by clients outside the run (a Java
  * client here, etcdctl for etcd); replay plays those clients itself and the run is identical, three times,
- * with no client; a stand-in that sends other bytes makes replay stop at the read that got them.
+ * with no client; a stand-in that sends other bytes makes replay stop at the read that got them. stdin's pieces
+ * are kept with when each came, so a program that polls stdin with a timeout replays too.
  */
 class OutsidePeersTest {
     @TempDir
@@ -185,6 +186,34 @@ class OutsidePeersTest {
         assertEquals(143, recorded.status(), recorded.err());
         assertTrue(Recording.open(rec).outsideArrivals().stream().anyMatch(a -> a.kind() == OutsideArrival.Kind.SIGNAL));
         Recordings.replayedThreeTimes(rec, recorded);
+    }
+
+    @Test
+    void aProgramPollingStdinWithATimeoutReplaysWhenEachPieceCame() throws Exception {
+        Path rec = dir.resolve("stdin");
+        List<String> args = new ArrayList<>(List.of("record", "--out=" + rec, "--",
+                guest("stdin_poll").toAbsolutePath().toString()));
+        Process record = new ProcessBuilder(detsimCommand(args)).directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdin.out").toFile()).redirectError(dir.resolve("stdin.err").toFile()).start();
+        try (OutputStream in = record.getOutputStream()) {
+            Thread.sleep(3000); // the program polls (its timeouts are virtual) while nothing has come
+            for (int i = 0; i < 4; i++) {
+                in.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                Thread.sleep(150);
+                in.write("tail".getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                Thread.sleep(50);
+            }
+        }
+        Programs.Result recorded = finished(record, "stdin");
+        assertEquals(0, recorded.status(), recorded.err());
+        assertTrue(recorded.out().matches("\\d+ reads, 44 bytes, \\d+ timeouts; reads of( \\d+)+\n"), recorded.out());
+        List<OutsideArrival> arrivals = Recording.open(rec).outsideArrivals();
+        assertEquals(44, OutsideArrival.inputBytes(arrivals));
+        assertTrue(arrivals.stream().filter(a -> a.kind() == OutsideArrival.Kind.STDIN).count() >= 2,
+                "the pieces came at different points: " + arrivals);
+        Recordings.replayedThreeTimes(rec, recorded); // replay's own stdin gives nothing: the recorded pieces do
     }
 
     private static boolean healthy(int port) {

@@ -34,7 +34,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     public static final String HEADER = "# detsim recorded outside input v1";
 
     public enum Kind {
-        CONNECT, DATA, EOF, SIGNAL;
+        CONNECT, DATA, EOF, SIGNAL, STDIN, STDIN_EOF;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -53,8 +53,24 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
         return new OutsideArrival(events, look, Kind.EOF, connection, null, null, null);
     }
 
+    /** Bytes that came on detsim's stdin, let into the program's stdin pipe at this look. */
+    public static OutsideArrival stdin(long events, int look, byte[] bytes) {
+        return new OutsideArrival(events, look, Kind.STDIN, 0, null, null, bytes);
+    }
+
+    /** detsim's stdin ended: the program's stdin pipe was closed at this look. */
+    public static OutsideArrival stdinEof(long events, int look) {
+        return new OutsideArrival(events, look, Kind.STDIN_EOF, 0, null, null, null);
+    }
+
     public static OutsideArrival signal(long events, int look, int signal) {
         return new OutsideArrival(events, look, Kind.SIGNAL, signal, null, null, null);
+    }
+
+    /** Whether the arrivals hold stdin's bytes and EOF (then replay gives stdin at their looks). */
+    public static boolean keepsStdin(List<OutsideArrival> arrivals) {
+        for (OutsideArrival a : arrivals) if (a.kind == Kind.STDIN || a.kind == Kind.STDIN_EOF) return true;
+        return false;
     }
 
     /** Whether this comes at or before the look (events, look). */
@@ -71,8 +87,8 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                 .append('\t').append(connection);
         switch (kind) {
             case CONNECT -> b.append('\t').append(listener).append('\t').append(peer);
-            case DATA -> b.append('\t').append(Base64.getEncoder().encodeToString(bytes));
-            case EOF, SIGNAL -> {}
+            case DATA, STDIN -> b.append('\t').append(Base64.getEncoder().encodeToString(bytes));
+            case EOF, SIGNAL, STDIN_EOF -> {}
         }
         return b.toString();
     }
@@ -100,6 +116,14 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
             case "eof" -> {
                 if (f.length != 3) throw new IllegalArgumentException("eof has 3 fields");
                 yield eof(events, look, connection);
+            }
+            case "stdin" -> {
+                if (f.length != 4 || f[3].isEmpty() || connection != 0) throw new IllegalArgumentException("bad stdin line");
+                yield stdin(events, look, Base64.getDecoder().decode(f[3]));
+            }
+            case "stdin_eof" -> {
+                if (f.length != 3 || connection != 0) throw new IllegalArgumentException("bad stdin_eof line");
+                yield stdinEof(events, look);
             }
             case "signal" -> {
                 if (f.length != 3 || connection < 1 || connection > 64) throw new IllegalArgumentException("bad signal line");
@@ -147,7 +171,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                     if (a.connection != connections) throw new IllegalArgumentException("connection " + a.connection
                             + " where " + connections + " comes next");
                     connections++;
-                } else if (a.kind != Kind.SIGNAL && a.connection >= connections) {
+                } else if ((a.kind == Kind.DATA || a.kind == Kind.EOF) && a.connection >= connections) {
                     throw new IllegalArgumentException("connection " + a.connection + " before its connect line");
                 }
                 all.add(a);
@@ -161,7 +185,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     /** Bytes of outside input the arrivals hold (what the issue bounds a recording's size by). */
     public static long inputBytes(List<OutsideArrival> arrivals) {
         long n = 0;
-        for (OutsideArrival a : arrivals) if (a.bytes != null) n += a.bytes.length;
+        for (OutsideArrival a : arrivals) if (a.bytes != null) n += a.bytes.length; // connections' and stdin's
         return n;
     }
 

@@ -37,12 +37,14 @@ class RecordingTest {
                     "0123456789abcdef"),
             new RecordedPreemption(5, 2, 100_500_000, 0x7ffff7e5d907L, null, null));
 
-    /** A client connected, sent two pieces and EOF; then a SIGTERM came from outside. */
+    /** A client connected, sent two pieces and EOF; stdin gave a line and ended; then a SIGTERM came from outside. */
     private static final List<OutsideArrival> OUTSIDE = List.of(
             OutsideArrival.connect(3, 1, 0, "127.0.0.1:2379", "127.0.0.1:50364"),
             OutsideArrival.data(4, 0, 0, "get a\n".getBytes(StandardCharsets.UTF_8)),
             OutsideArrival.data(4, 0, 0, new byte[] {0, (byte) 0xff, 10}),
             OutsideArrival.eof(9, 2, 0),
+            OutsideArrival.stdin(10, 0, "y\n".getBytes(StandardCharsets.UTF_8)),
+            OutsideArrival.stdinEof(11, 1),
             OutsideArrival.signal(12, 0, 15));
 
     private Path write(Path d) throws IOException {
@@ -87,7 +89,8 @@ class RecordingTest {
         assertEquals(EVENTS, r.events(), "seq and chains recomputed as the run had them");
         assertEquals(PREEMPTIONS, r.preemptions());
         assertEquals(OUTSIDE, r.outsideArrivals());
-        assertEquals(9, OutsideArrival.inputBytes(r.outsideArrivals()));
+        assertEquals(11, OutsideArrival.inputBytes(r.outsideArrivals()));
+        assertTrue(OutsideArrival.keepsStdin(r.outsideArrivals()));
         assertNotNull(m.checksum());
     }
 
@@ -112,7 +115,7 @@ class RecordingTest {
         for (String bad : new String[] {"# not the header\n", h + "data\t3.1\t0\tAAAA\n", h + connect + "data\t2.0\t0\tAAAA\n",
                 h + connect + "data\t3.1\t0\t*not base64*\n", h + "connect\t3.1\t1\t127.0.0.1:2379\t127.0.0.1:50364\n",
                 h + connect + "eof\t3\t0\n", h + connect + "signal\t4.0\t99\n", h + connect + "hello\t4.0\t0\n",
-                h + "connect\t3.1\t0\t127.0.0.1:2379\tsomewhere\n"}) {
+                h + "connect\t3.1\t0\t127.0.0.1:2379\tsomewhere\n", h + "stdin\t4.0\t1\tAAAA\n", h + "stdin_eof\t4.0\t0\tAAAA\n"}) {
             Path r = write(dir.resolve("bad-outside-" + n++), RecordedPreemption.write(PREEMPTIONS), bad);
             var e = assertThrows(RecordingException.class, () -> Recording.open(r).outsideArrivals(), bad);
             assertTrue(e.getMessage().contains("outside.gz is corrupt"), e.getMessage());

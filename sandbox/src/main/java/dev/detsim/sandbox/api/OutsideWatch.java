@@ -21,6 +21,11 @@ public interface OutsideWatch {
      */
     default void started(int rootPid) {}
 
+    /** Whether detsim may still write into the file /proc names link (the program's stdin pipe, say). */
+    default boolean feeds(String link) {
+        return false;
+    }
+
     /** Whether signals sent to detsim reach the program only through this watch's looks. */
     default boolean holdsSignals() {
         return false;
@@ -28,7 +33,8 @@ public interface OutsideWatch {
 
     /**
      * Every thread waits for something outside and no deadline is near: at replay, gives the run what it waited
-     * for at record (the next recorded arrival, or signal), true if there was one. At record: false.
+     * for at record (the next recorded arrival, or signal), true if there was one. At record: true if input
+     * came that the next look lets in (stdin's bytes).
      */
     boolean giveNext(Descriptors descriptors);
 

@@ -110,6 +110,20 @@ final class OutsideConnections {
         listeners.add(new Listener(tgid, fd, copy, inode, address));
     }
 
+    /** The program's stdin when its timing is kept (record: detsim's stdin is copied in at looks), or null. */
+    dev.detsim.sandbox.world.StdinPipe stdin;
+
+    /** Record: lets in what came on stdin since the last counted look, and its EOF once all is in. */
+    void letStdinIn(long events, int look) {
+        if (stdin == null || !stdin.open()) return;
+        byte[] bytes = stdin.moveArrived();
+        if (bytes.length > 0) entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.STDIN, null, null, null, bytes));
+        if (stdin.drained()) {
+            stdin.close();
+            entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.STDIN_EOF, null, null, null, null));
+        }
+    }
+
     /** Traced processes that connected somewhere: where a client inside the run can be. */
     private final java.util.Set<Integer> connectors = new java.util.LinkedHashSet<>();
 
@@ -248,6 +262,8 @@ final class OutsideConnections {
                 case DATA -> out.add(OutsideArrival.data(e.events(), e.look(), numbers.get(e.c()), e.bytes()));
                 case EOF -> out.add(OutsideArrival.eof(e.events(), e.look(), numbers.get(e.c())));
                 case SIGNAL -> out.add(OutsideArrival.signal(e.events(), e.look(), e.signal()));
+                case STDIN -> out.add(OutsideArrival.stdin(e.events(), e.look(), e.bytes()));
+                case STDIN_EOF -> out.add(OutsideArrival.stdinEof(e.events(), e.look()));
             }
         }
         return out;
@@ -257,6 +273,16 @@ final class OutsideConnections {
 
     boolean anyLeftToGive() {
         return toGive != null && next < toGive.size();
+    }
+
+    /** Replay: whether a socket can still get something: a recorded connect, bytes or EOF is left to give. */
+    boolean anySocketInputLeft() {
+        if (toGive == null) return false;
+        for (int i = next; i < toGive.size(); i++) {
+            OutsideArrival.Kind k = toGive.get(i).kind();
+            if (k == OutsideArrival.Kind.CONNECT || k == OutsideArrival.Kind.DATA || k == OutsideArrival.Kind.EOF) return true;
+        }
+        return false;
     }
 
     /** Replay: gives every recorded arrival due by this look; true if one was a signal. */
@@ -282,6 +308,12 @@ final class OutsideConnections {
                 case SIGNAL -> {
                     dev.detsim.sandbox.os.Posix.forCurrentThread().kill(rootPid, a.connection());
                     return true;
+                }
+                case STDIN -> {
+                    if (stdin != null) stdin.give(a.bytes());
+                }
+                case STDIN_EOF -> {
+                    if (stdin != null) stdin.close();
                 }
                 case CONNECT -> {
                     Listener l = null;

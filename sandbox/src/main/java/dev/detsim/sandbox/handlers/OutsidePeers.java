@@ -169,6 +169,7 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         }
         if (mode == Mode.REPLAY) return connections.giveDue(d, events, look);
         connections.see(d, events, look);
+        if (counted) connections.letStdinIn(events, look); // not at a second look: replay gives it at the first
         return betweenTurns && connections.letSignalsIn(events, look);
     }
 
@@ -186,12 +187,27 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
 
     @Override
     public boolean giveNext(Descriptors d) {
+        if (mode == Mode.RECORD) return connections.stdin != null && connections.stdin.pending();
         return mode == Mode.REPLAY && connections.giveNext(d);
     }
 
     @Override
     public boolean socketsReachable() {
-        return mode != Mode.REPLAY || connections.anyLeftToGive();
+        return mode != Mode.REPLAY || connections.anySocketInputLeft();
+    }
+
+    @Override
+    public boolean feeds(String link) {
+        if (connections == null || connections.stdin == null || !connections.stdin.link().equals(link)) return false;
+        return connections.stdin.open();
+    }
+
+    /**
+     * The program's stdin is p (record: detsim's own stdin goes in at looks, and the recording keeps when; replay:
+     * the recorded bytes go in at their looks).
+     */
+    public void keepStdin(dev.detsim.sandbox.world.StdinPipe p) {
+        if (connections != null) connections.stdin = p;
     }
 
     /** POLLRDHUP and the errors that also end a peer's bytes. */

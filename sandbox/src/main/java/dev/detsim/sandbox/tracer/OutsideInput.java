@@ -53,9 +53,10 @@ final class OutsideInput {
         }
         if (!verdict) return false;
         for (var w : watches) {
-            if (w.giveNext(run.descriptors)) { // replay: what record waited for
+            if (w.giveNext(run.descriptors)) { // replay: what record waited for; record: what the next look lets in
                 verdictAt = -1;
                 turns.signalCheckDue = true; // it may be a signal
+                return true;
             }
         }
         long deadline = System.nanoTime() + 20_000_000L;
@@ -104,6 +105,7 @@ final class OutsideInput {
         if (target != null && target.startsWith("socket:[")) {
             for (var w : watches) if (!w.socketsReachable()) return false; // replay: no recorded client is left
         }
+        for (var w : watches) if (target != null && w.feeds(target)) return true; // detsim's own: the stdin it lets in
         if (target == null || !target.startsWith("pipe:[")) return true;
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"))) {
             for (Path p : processes) {
