@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * The run's TCP listeners and the connections outside clients made to them, with detsim's copies of their
- * descriptors: at record, what each look saw arrive; at replay, the stand-in peers that make it arrive.
+ * descriptors, the program's stdin pipe and the signals held for it: at record, what each look saw arrive (or
+ * let in); at replay, the stand-in peers, stdin writes and signals that make it arrive.
  */
 final class OutsideConnections {
     /** How long replay waits for the kernel to move a stand-in's bytes to the program's socket (loopback). */

@@ -20,28 +20,25 @@ import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.WaitCondition;
 import dev.detsim.scheduler.WakeUp;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * TCP clients outside the run, and termination signals sent to detsim (docs/RECORDING.md, "Outside peers"). Record: at each of detsim's looks at the
- * world ({@link OutsideWatch}), notes what arrived since the last look — a connection in a listener's accept
- * queue, bytes on an accepted connection whose client is not traced, its EOF — tied to that look; replay: a
- * stand-in peer ({@link OutsideConnections}) makes the same things arrive at the same looks.
+ * Input from outside the run: TCP clients of its listeners, stdin, and termination signals sent to detsim
+ * (docs/RECORDING.md, "Outside peers"). Record: at each of detsim's looks at the world ({@link OutsideWatch}),
+ * notes what arrived since the last look — a connection in a listener's accept queue, bytes on an accepted
+ * connection whose client is not traced, its EOF — tied to that look, and lets stdin's pieces and held signals
+ * in at looks of its own choosing; replay: a stand-in peer ({@link OutsideConnections}) makes the same things
+ * arrive at the same looks.
  *
- * <p>Reads on such a connection see exactly what the last look saw: detsim reads for the program (from its copy
- * of the descriptor) at most the bytes that had arrived then (a socket may always return fewer) and writes them
- * into it, so that the event log holds their digest and replay checks them; an empty non-blocking read fails
- * with EAGAIN, an empty blocking one waits in detsim. Bytes that come between the look and the kernel's read are left for the next
- * look, so record and replay split the stream alike. A readiness call (poll, select, epoll) that reported
- * something may have seen bytes that came while the kernel ran it, and a handler's own readiness check may
- * see bytes that came after the look before it: at record, those are tied to the last look before the check
- * or the call, so that replay gives them before it.
- *
- * <p>At record, SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to detsim are held and sent to the program at the next look
- * between turns, which the recording keeps; replay sends them there.
+ * <p>Reads on such a connection see exactly what the last look saw: detsim reads for the program (from its
+ * copy of the descriptor) at most the bytes that had arrived then (a socket may always return fewer) and writes
+ * them into it, so that the event log holds their digest and replay checks them; an empty non-blocking read
+ * fails with EAGAIN, an empty blocking one waits in detsim. A readiness call (poll, select, epoll) that
+ * reported something may have seen bytes that came while the kernel ran it, and a handler's own readiness
+ * check may see bytes that came after the look before it: at record, those are tied to the last look before
+ * the check or the call, so that replay gives them before it.
  *
  * <p>listen(2) always stops (in a plain run too, so that record's events are run's): a listener is known from
  * the start, before a client can be in its queue.
