@@ -79,9 +79,12 @@ public final class StdinPipe {
         return link;
     }
 
-    /** Whether bytes or the EOF are waiting to be let in (record). */
+    /**
+     * Whether news came that the next look lets in (record): bytes, or the EOF once all is in. Bytes left over
+     * from a full pipe are not news: the program has yet to read what is there.
+     */
     public boolean pending() {
-        return !closed && (unwritten.length > 0 || !arrived.isEmpty() || sourceEnded);
+        return !closed && (!arrived.isEmpty() || drained());
     }
 
     /** Whether this may still write or close (a reader of the pipe may still be woken). */
