@@ -13,6 +13,8 @@ static volatile sig_atomic_t own_pid;
 
 /* Signals the handler has seen; the tracer reads it between turns (a load, no syscall). */
 volatile uint32_t detsim_signals_seen;
+/* With target 0 (record: detsim lets them in itself, at a point the recording keeps), 1 << sig for each held. */
+volatile uint64_t detsim_signals_held;
 
 static void forward(int sig, siginfo_t *info, void *ucontext) {
     (void) ucontext;
@@ -20,6 +22,7 @@ static void forward(int sig, siginfo_t *info, void *ucontext) {
     /* A forked child runs this handler until it execs: it must not forward anything. */
     if (getpid() == own_pid) {
         if (target_pid > 0 && info->si_code != SI_KERNEL) kill(target_pid, sig);
+        if (target_pid == 0 && info->si_code != SI_KERNEL) __atomic_fetch_or(&detsim_signals_held, 1ull << sig, __ATOMIC_SEQ_CST);
         __atomic_fetch_add(&detsim_signals_seen, 1, __ATOMIC_SEQ_CST);
     }
     errno = saved;

@@ -40,8 +40,10 @@ final class RecordCommand implements Callable<Integer> {
                 + " command, environment, working directory and options, the event log, everything read from stdin,"
                 + " the kinds of stdout and stderr, the SHA-256 of every program executed and file read, and the"
                 + " files CMD changed or created as they were before. stdin reaches CMD through a"
-                + " pipe (so CMD sees no terminal). Input from other outside peers (sockets, signals) is not kept"
-                + " yet: such runs may not replay, and replay says where they part."},
+                + " pipe (so CMD sees no terminal), what TCP clients outside the run sent to CMD's listeners, and the"
+                + " SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim, each with the point of the run where it arrived (replay"
+                + " plays those clients and signals itself). Other outside input (unix sockets, connections CMD"
+                + " opened) is not kept yet: such runs may not replay, and replay says where they part."},
             "0..255:CMD's own exit status (killed by signal S: 128+S), as with run",
             "2:bad options, or DIR cannot be used (one line says why)",
             "70:internal error in detsim",
@@ -82,7 +84,8 @@ final class RecordCommand implements Callable<Integer> {
         Path program = ((ProgramLookup.Found) lookup).path();
         prepareOut();
         Path events = out.resolve(".events.tmp"), stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp"),
-                preemptions = out.resolve(".preemptions.tmp"), inputFiles = out.resolve(".files.tmp");
+                preemptions = out.resolve(".preemptions.tmp"), inputFiles = out.resolve(".files.tmp"),
+                outside = out.resolve(".outside.tmp");
         List<String> environment = Environment.own();
         List<String> outputs = OutputStreams.own(); // before the run writes to them
         Environment.write(environ, environment);
@@ -91,7 +94,7 @@ final class RecordCommand implements Callable<Integer> {
         cmd.add("run");
         cmd.addAll(runOptions);
         cmd.addAll(List.of("--events=" + events, "--stats=" + stats, "--environment-file=" + environ,
-                "--input-files=" + inputFiles, "--preemptions-out=" + preemptions, "--"));
+                "--input-files=" + inputFiles, "--preemptions-out=" + preemptions, "--outside-out=" + outside, "--"));
         cmd.addAll(command);
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -104,6 +107,7 @@ final class RecordCommand implements Callable<Integer> {
             List<Event> log = EventLogFormat.read(events);
             Manifest.Section eventsSection = Recording.writeEvents(out, log);
             Manifest.Section preemptionsSection = preemptionsSection(preemptions);
+            Manifest.Section outsideSection = outsideSection(outside);
             RecordedFiles files = RecordedFiles.keep(inputFiles, out);
             Set<String> programs = programPaths(program.toString(), log);
             boolean portable = CommandModel.isOn(portableOption);
@@ -113,13 +117,14 @@ final class RecordCommand implements Callable<Integer> {
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
                     runOptions, outcome(status, log, stats), outputs, hashed,
                     files.restore.isEmpty() ? null : files.restore,
-                    Recording.sections(eventsSection, stdinSection, preemptionsSection, withSchedule(files.sections, runOptions)),
-                    null));
+                    Recording.sections(eventsSection, stdinSection, preemptionsSection,
+                            withOutside(withSchedule(files.sections, runOptions), outsideSection)), null));
         } finally {
             Files.deleteIfExists(events);
             Files.deleteIfExists(stats);
             Files.deleteIfExists(environ);
             Files.deleteIfExists(preemptions);
+            Files.deleteIfExists(outside);
             dev.detsim.recorder.FileTrees.delete(inputFiles);
         }
         err.println(KEPT + out + " (detsim replay " + out + ")");
@@ -148,6 +153,23 @@ final class RecordCommand implements Callable<Integer> {
     }
 
     static final String SCRIPT_OPTION = "--chaos-policy=script:";
+
+    /** What outside TCP clients sent the run, as the "outside" section; none when no client came. */
+    private Manifest.Section outsideSection(Path outside) throws IOException {
+        if (!Files.exists(outside)) return null;
+        byte[] text = Files.readAllBytes(outside);
+        if (dev.detsim.recorder.OutsideArrival.read(new java.io.ByteArrayInputStream(text)).isEmpty()) return null;
+        return Recording.writeSection(out, "outside", new java.io.ByteArrayInputStream(text));
+    }
+
+    private static java.util.Map<String, Manifest.Section> withOutside(java.util.Map<String, Manifest.Section> more,
+                                                                     Manifest.Section outside) {
+        if (outside == null) return more;
+        java.util.Map<String, Manifest.Section> all = new java.util.LinkedHashMap<>();
+        all.put("outside", outside);
+        all.putAll(more);
+        return all;
+    }
 
     /** --out: created if missing; an existing one must be an empty directory (a recording is never overwritten). */
     private void prepareOut() {

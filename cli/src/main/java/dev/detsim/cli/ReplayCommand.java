@@ -27,7 +27,8 @@ final class ReplayCommand implements Callable<Integer> {
         "Runs the recording in DIR (made by detsim record) again: the same command, environment,"
                 + " working directory, options and stdin, stdout and stderr of the recorded kinds, the files the"
                 + " recorded run changed or created as it found them (in overlay mounts of its own: the user's"
-                + " files are not touched; needs root), and checks every event against the recorded digest chain."
+                + " files are not touched; needs root), with detsim playing the recorded outside TCP clients and"
+                + " signals at the points the run first saw them, and checks every event against the recorded digest chain."
                 + " It first checks the recording and the files it depends on, and refuses, naming each, if one"
                 + " changed. When the run is identical the last"
                 + " line is \"detsim: replay: identical, N events, digest HEX\" and detsim exits with the recorded"
@@ -119,6 +120,18 @@ final class ReplayCommand implements Callable<Integer> {
                 Path file = work.resolve("preemptions");
                 Files.writeString(file, RecordedPreemption.write(preemptions));
                 cmd.add("--replay-preemptions=" + file);
+            }
+            List<dev.detsim.recorder.OutsideArrival> outside;
+            try {
+                outside = recording.outsideArrivals();
+            } catch (RecordingException e) {
+                err.println("detsim: replay: " + e.getMessage());
+                return ExitCodes.RECORDING_UNREADABLE;
+            }
+            if (!outside.isEmpty()) {
+                Path file = work.resolve("outside");
+                Files.writeString(file, dev.detsim.recorder.OutsideArrival.write(outside));
+                cmd.add("--outside-in=" + file);
             }
             cmd.addAll(List.of("--expect-events=" + events, "--expect-status=" + m.outcome().status(),
                     "--environment-file=" + environ, "--"));

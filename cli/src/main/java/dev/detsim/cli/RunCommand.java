@@ -1,6 +1,9 @@
 package dev.detsim.cli;
 
 import dev.detsim.recorder.RecordedPreemption;
+import dev.detsim.recorder.OutsideArrival;
+import dev.detsim.sandbox.handlers.OutsidePeers;
+import dev.detsim.sandbox.world.StdinPipe;
 import dev.detsim.sandbox.tracer.preemption.PreemptionRecords;
 import static dev.detsim.cli.CommandModel.add;
 import static dev.detsim.cli.CommandModel.command;
@@ -100,6 +103,12 @@ final class RunCommand implements Callable<Integer> {
             .type(Path.class).hidden(true));
     private final OptionSpec replayPreemptionsOption = add(spec, OptionSpec.builder("--replay-preemptions")
             .type(Path.class).hidden(true));
+    // record: where what outside TCP clients sent goes (and stdin's timing: the program's stdin becomes a pipe
+    // detsim fills at its looks); replay: the recorded arrivals its stand-ins give again.
+    private final OptionSpec outsideOutOption = add(spec, OptionSpec.builder("--outside-out")
+            .type(Path.class).hidden(true));
+    private final OptionSpec outsideInOption = add(spec, OptionSpec.builder("--outside-in")
+            .type(Path.class).hidden(true));
 
     // shrink's: under chaos, where each switch happened (sandbox/tracer/SwitchSites).
     private final OptionSpec switchSitesOption = add(spec, OptionSpec.builder("--switch-sites")
@@ -152,6 +161,8 @@ final class RunCommand implements Callable<Integer> {
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed() + " cmd=" + String.join(" ", command));
         Path preemptionsOut = preemptionsOutOption.getValue();
         PreemptionRecords records = preemptionRecords(preemptionsOut, replayPreemptionsOption.getValue());
+        Path outsideOut = outsideOutOption.getValue();
+        OutsidePeers outsidePeers = outsidePeers(outsideOut, outsideInOption.getValue(), warnings);
         Sandbox sandbox;
         InputFiles inputFiles = inputFilesOption.getValue() == null ? null : new InputFiles(inputFilesOption.getValue());
         try {
@@ -167,7 +178,8 @@ final class RunCommand implements Callable<Integer> {
                     .privateTmp(world.privateTmp(false, spec.commandLine()))
                     .preemption(PreemptionChoice.parse(world.preemptBy(), world.preemptAt(), spec.commandLine()).with(records))
                     .intercept(intercepted).trace(trace).keepFds(inheritedFds()).warnings(warnings).events(events)
-                    .environment(environment).inputFiles(inputFiles).switchSites(switchSitesOption.getValue())
+                    .environment(environment).inputFiles(inputFiles).outsidePeers(outsidePeers)
+                    .switchSites(switchSitesOption.getValue())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -186,10 +198,12 @@ final class RunCommand implements Callable<Integer> {
             if (trace != null && trace != warnings) trace.close();
             if (eventsOut != null) eventsOut.close();
             if (inputFiles != null) inputFiles.close();
+            outsidePeers.close();
             if (statsOut != null && outcome == null) statsOut.close();
         }
         if (statsOut != null) writeStats(statsOut, outcome, warnings);
         if (preemptionsOut != null) Files.writeString(preemptionsOut, RecordedPreemption.write(records.made()));
+        if (outsideOut != null) Files.writeString(outsideOut, OutsideArrival.write(outsidePeers.arrivals()));
         if (isOn(digestOption)) warnings.println("detsim: digest " + events.digest() + " (" + events.count() + " events)");
         if (outcome.stats().nondeterministicPreemptions() > 0) warnings.println(preemptionWarning(outcome.stats()));
         if (outcome.deadlock() != null) {
@@ -208,6 +222,24 @@ final class RunCommand implements Callable<Integer> {
         }
         if (replay != null) return replay.ended(outcome.shellStatus(), events, warnings);
         return outcome.shellStatus();
+    }
+
+    /** What the run does with outside TCP clients: keep them (record's --outside-out), play them (--outside-in). */
+    private OutsidePeers outsidePeers(Path out, Path in, PrintStream warnings) throws IOException {
+        if (out != null) {
+            OutsidePeers p = OutsidePeers.recording(warnings);
+            p.keepStdin(StdinPipe.interpose(true));
+            return p;
+        }
+        if (in == null) return OutsidePeers.off();
+        try (var s = Files.newInputStream(in)) {
+            List<OutsideArrival> arrivals = OutsideArrival.read(s);
+            OutsidePeers p = OutsidePeers.replaying(arrivals, warnings);
+            if (OutsideArrival.keepsStdin(arrivals)) p.keepStdin(StdinPipe.interpose(false));
+            return p;
+        } catch (IOException e) {
+            throw new FileProblem(spec.commandLine(), "--outside-in: " + in + ": " + e.getMessage());
+        }
     }
 
     /** The watchdog preemptions to replay (a file replay extracted from a recording) and whether to keep the run's. */

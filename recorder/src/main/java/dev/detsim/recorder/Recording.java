@@ -251,4 +251,14 @@ public final class Recording {
                     + firstLine(e));
         }
     }
+
+    /** What came from the run's outside peers (the "outside" section), none if it has none; one line if corrupt. */
+    public List<OutsideArrival> outsideArrivals() throws RecordingException {
+        try (InputStream in = section("outside")) {
+            return in == null ? List.of() : OutsideArrival.read(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RecordingException(dir.resolve(manifest.sections().get("outside").file()) + " is corrupt: "
+                    + firstLine(e));
+        }
+    }
 }

@@ -37,24 +37,41 @@ class RecordingTest {
                     "0123456789abcdef"),
             new RecordedPreemption(5, 2, 100_500_000, 0x7ffff7e5d907L, null, null));
 
+    /** A client connected, sent two pieces and EOF; stdin gave a line and ended; then a SIGTERM came from outside. */
+    private static final List<OutsideArrival> OUTSIDE = List.of(
+            OutsideArrival.connect(3, 1, 0, "127.0.0.1:2379", "127.0.0.1:50364"),
+            OutsideArrival.data(4, 0, 0, "get a\n".getBytes(StandardCharsets.UTF_8)),
+            OutsideArrival.data(4, 0, 0, new byte[] {0, (byte) 0xff, 10}),
+            OutsideArrival.eof(9, 2, 0),
+            OutsideArrival.stdin(10, 0, "y\n".getBytes(StandardCharsets.UTF_8)),
+            OutsideArrival.stdinEof(11, 1),
+            OutsideArrival.signal(12, 0, 15));
+
     private Path write(Path d) throws IOException {
         return write(d, RecordedPreemption.write(PREEMPTIONS));
     }
 
     private Path write(Path d, String preemptionsText) throws IOException {
+        return write(d, preemptionsText, OutsideArrival.write(OUTSIDE));
+    }
+
+    private Path write(Path d, String preemptionsText, String outsideText) throws IOException {
         Files.createDirectories(d);
         var events = Recording.writeEvents(d, EVENTS);
         var stdin = Recording.writeSection(d, "stdin", new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)));
         var before = Recording.writeSection(d, "before-1", new ByteArrayInputStream("old\n".getBytes(StandardCharsets.UTF_8)));
         var preemptions = Recording.writeSection(d, "preemptions",
                 new ByteArrayInputStream(preemptionsText.getBytes(StandardCharsets.UTF_8)));
+        var outside = Recording.writeSection(d, "outside",
+                new ByteArrayInputStream(outsideText.getBytes(StandardCharsets.UTF_8)));
         Recording.writeManifest(d, new Manifest(null, 0, "test", new Manifest.Host("6.1", "x86_64", "cpu"),
                 List.of("true"), "/usr/bin/true", "/", List.of("B=2", "A=1"), List.of("--seed=0"),
                 new Manifest.Outcome(0, 2, EVENTS.get(1).chain(), 0), List.of("pipe", "file"),
                 List.of(new Manifest.FileHash("/usr/bin/true", 1, "00")),
                 List.of(new Manifest.Restore("/w/db", "file", 0644, 0, 0, null, "before-1", 2),
                         new Manifest.Restore("/w/new", "absent", null, null, null, null, null, null)),
-                Recording.sections(events, stdin, preemptions, java.util.Map.of("before-1", before)), null));
+                Recording.sections(events, stdin, preemptions, java.util.Map.of("outside", outside, "before-1", before)),
+                null));
         return d;
     }
 
@@ -71,6 +88,9 @@ class RecordingTest {
         assertEquals("hello\n", new String(r.section("stdin").readAllBytes(), StandardCharsets.UTF_8));
         assertEquals(EVENTS, r.events(), "seq and chains recomputed as the run had them");
         assertEquals(PREEMPTIONS, r.preemptions());
+        assertEquals(OUTSIDE, r.outsideArrivals());
+        assertEquals(11, OutsideArrival.inputBytes(r.outsideArrivals()));
+        assertTrue(OutsideArrival.keepsStdin(r.outsideArrivals()));
         assertNotNull(m.checksum());
     }
 
@@ -83,6 +103,22 @@ class RecordingTest {
             var e = org.junit.jupiter.api.Assertions.assertThrows(RecordingException.class,
                     () -> Recording.open(r).preemptions());
             assertTrue(e.getMessage().contains("preemptions.gz is corrupt"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anOutsideSectionThatDoesNotParseIsOneLineNamingIt() throws Exception {
+        String h = OutsideArrival.HEADER + "\n";
+        String connect = "connect\t3.1\t0\t127.0.0.1:2379\t127.0.0.1:50364\n";
+        int n = 0;
+        for (String bad : new String[] {"# not the header\n", h + "data\t3.1\t0\tAAAA\n", h + connect + "data\t2.0\t0\tAAAA\n",
+                h + connect + "data\t3.1\t0\t*not base64*\n", h + "connect\t3.1\t1\t127.0.0.1:2379\t127.0.0.1:50364\n",
+                h + connect + "eof\t3\t0\n", h + connect + "signal\t4.0\t99\n", h + connect + "hello\t4.0\t0\n",
+                h + "connect\t3.1\t0\t127.0.0.1:2379\tsomewhere\n", h + "stdin\t4.0\t1\tAAAA\n", h + "stdin_eof\t4.0\t0\tAAAA\n"}) {
+            Path r = write(dir.resolve("bad-outside-" + n++), RecordedPreemption.write(PREEMPTIONS), bad);
+            var e = assertThrows(RecordingException.class, () -> Recording.open(r).outsideArrivals(), bad);
+            assertTrue(e.getMessage().contains("outside.gz is corrupt"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
     }
@@ -110,7 +146,7 @@ class RecordingTest {
     void tenThousandMutationsAreRefusedInOneLineOrChangeNothing() throws Exception {
         Path original = write(dir.resolve("original"));
         Manifest expected = Recording.open(original).manifest();
-        String[] files = {Recording.MANIFEST, "events.gz", "stdin.gz", "preemptions.gz"};
+        String[] files = {Recording.MANIFEST, "events.gz", "stdin.gz", "preemptions.gz", "outside.gz"};
         Random random = new Random(42);
         int refused = 0;
         Path r = dir.resolve("mutant");
@@ -140,6 +176,7 @@ class RecordingTest {
                 assertEquals(expected, accepted.manifest(), "a mutation that was accepted changed nothing");
                 assertEquals(EVENTS, accepted.events());
                 assertEquals(PREEMPTIONS, accepted.preemptions());
+                assertEquals(OUTSIDE, accepted.outsideArrivals());
             } catch (RecordingException e) {
                 refused++;
                 assertFalse(e.getMessage().contains("\n"), e.getMessage());

@@ -169,7 +169,7 @@ public final class Sandbox {
                 new StatHandler(changes), new DirectoryHandler(changes), new StatfsHandler(changes),
                 new TimeHandler(clocks, settings.benchmarkClock), new TimerHandler(clocks, scheduler.timers()),
                 new TimerFdHandler(clocks, scheduler.timers()), new FutexHandler(clocks, warnings),
-                new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(),
+                settings.outsidePeers, new BlockingIoHandler(clocks, randomDevices::feeds), new FileLockHandler(),
                 new AioHandler(clocks, warnings), new ConnectHandler(), new ChildWaitHandler(),
                 new SignalWaitHandler(clocks), new RefusedCalls(warnings))).toList();
     }
@@ -202,6 +202,7 @@ public final class Sandbox {
         private EventLog events;
         private InputFiles inputFiles;
         private Path switchSites;
+        private dev.detsim.sandbox.handlers.OutsidePeers outsidePeers = dev.detsim.sandbox.handlers.OutsidePeers.off();
         private final Map<Path, Long> sameDevices = new LinkedHashMap<>();
 
         private Builder() {}
@@ -329,6 +330,12 @@ public final class Sandbox {
         }
 
         /** For record: tell inputs which files the run reads, and keep those it changes as they were before. */
+        /** What the run does with TCP clients outside it: keep them (record), play them (replay), neither (default). */
+        public Builder outsidePeers(dev.detsim.sandbox.handlers.OutsidePeers peers) {
+            this.outsidePeers = peers;
+            return this;
+        }
+
         public Builder inputFiles(InputFiles inputs) {
             this.inputFiles = inputs;
             return this;

@@ -147,11 +147,21 @@ public final class LibDetsim {
     }
 
     /**
-     * Makes SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim by other processes go to target, and adds 1 to
-     * {@link #signalsSeen()} after each; 0 or -errno.
+     * Makes SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim by other processes go to target (target 0: held in
+     * {@link #signalsHeld()} instead), and adds 1 to {@link #signalsSeen()} after each; 0 or -errno.
      */
     public static int forwardSignals(int target) {
         return (int) call(CALL_FORWARD_SIGNALS, target, 0);
+    }
+
+    /**
+     * The 64-bit set (1 << signal) of signals the forwarding handler held instead of forwarding them, after
+     * {@code forwardSignals(0)} (C's detsim_signals_held); take it with an atomic exchange.
+     */
+    public static MemorySegment signalsHeld() {
+        return NativeLibrary.lookup().find("detsim_signals_held")
+                .orElseThrow(() -> new IllegalStateException("libdetsim.so has no detsim_signals_held"))
+                .reinterpret(JAVA_LONG.byteSize());
     }
 
     /** The 32-bit count of signals the forwarding handler has seen (C's detsim_signals_seen), to read atomically. */

@@ -36,6 +36,7 @@ public final class HandlerTable {
     /** Per syscall, the handlers that subscribed to it, in priority order (null: none). */
     private final SyscallHandler[][] bySyscall = new SyscallHandler[Syscall.values().length][];
     private final List<StopObserver> stopObservers = new ArrayList<>();
+    private final List<dev.detsim.sandbox.api.OutsideWatch> outsideWatches = new ArrayList<>();
 
     /**
      * @param handlers every handler, in priority order
@@ -52,6 +53,7 @@ public final class HandlerTable {
                 bySyscall[s.ordinal()] = now;
             }
             if (h instanceof StopObserver o) stopObservers.add(o);
+            if (h instanceof dev.detsim.sandbox.api.OutsideWatch w) outsideWatches.add(w);
         }
     }
 
@@ -61,6 +63,11 @@ public final class HandlerTable {
 
     List<StopObserver> stopObservers() {
         return stopObservers;
+    }
+
+    /** Handlers that keep or play outside peers: told before each of detsim's looks at the outside world. */
+    List<dev.detsim.sandbox.api.OutsideWatch> outsideWatches() {
+        return outsideWatches;
     }
 
     /** The handlers of s in priority order, or null when none subscribed. */

@@ -30,11 +30,16 @@ final class OutsideInput {
     /** The resume count at which {@link #canEnd} was last judged (-1: never), and its verdict. */
     private long verdictAt = -1;
     private boolean verdict;
+    /** Handlers that keep or play outside peers: at replay, one gives what the recorded run waited for. */
+    private final java.util.List<dev.detsim.sandbox.api.OutsideWatch> watches;
+    /** Whether the last {@link #await} ended by its time limit, having seen nothing. */
+    boolean sawNothing;
 
-    OutsideInput(TracedRun run, Turns turns, Exits exits) {
+    OutsideInput(TracedRun run, Turns turns, Exits exits, java.util.List<dev.detsim.sandbox.api.OutsideWatch> watches) {
         this.run = run;
         this.turns = turns;
         this.exits = exits;
+        this.watches = watches;
     }
 
     /**
@@ -47,6 +52,13 @@ final class OutsideInput {
             verdict = canEnd(report);
         }
         if (!verdict) return false;
+        for (var w : watches) {
+            if (w.giveNext(run.descriptors)) { // replay: what record waited for; record: what the next look lets in
+                verdictAt = -1;
+                turns.signalCheckDue = true; // it may be a signal
+                return true;
+            }
+        }
         long deadline = System.nanoTime() + 20_000_000L;
         while (System.nanoTime() < deadline) {
             int tid = run.posix.waitpid(-1, WALL | WNOTHREAD | WNOHANG);
@@ -61,6 +73,7 @@ final class OutsideInput {
             if (run.waiters.pollReadiness()) return true;
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
         }
+        sawNothing = true;
         turns.signalCheckDue = true; // the kernel's own timers (and other processes) may have sent one meanwhile
         return true;
     }
@@ -89,6 +102,10 @@ final class OutsideInput {
      */
     private boolean reachable(int copy, Set<Integer> traced) {
         String target = link(Path.of("/proc/self/fd/" + copy));
+        if (target != null && target.startsWith("socket:[")) {
+            for (var w : watches) if (!w.socketsReachable()) return false; // replay: no recorded client is left
+        }
+        for (var w : watches) if (target != null && w.feeds(target)) return true; // detsim's own: the stdin it lets in
         if (target == null || !target.startsWith("pipe:[")) return true;
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"))) {
             for (Path p : processes) {

@@ -148,6 +148,7 @@ final class SyscallDispatch {
 
     /** Asks the handlers about syscall s of the running thread t (again, after a wait, if wake is given). */
     private void decide(Tracee t, Syscall s, WakeUp wake) {
+        for (var w : table.outsideWatches()) w.look(run.descriptors, run.events.count(), true, false);
         SyscallHandler[] h = table.of(s);
         Disposition d = Disposition.PASSTHROUGH;
         stop.thread = t;
@@ -170,6 +171,8 @@ final class SyscallDispatch {
         }
         switch (d) {
             case Disposition.Passthrough p -> {
+                // What the handlers' own readiness checks saw belongs to this call's look, not to the next one.
+                for (var w : table.outsideWatches()) w.look(run.descriptors, run.events.count(), false, false);
                 if (stop.argumentsChanged) run.arch.store(run.posix, t.tid, run.regs.raw());
                 t.onReturn = stop.onReturn;
                 if (h != null) logSyscall(t, s, false, 0);

@@ -128,7 +128,7 @@ public final class Tracer {
             starts = new ProcessStarts(run, turns, exits, table.handlers());
             syscalls = new SyscallDispatch(run, table, turns, exits);
             preemptions = new Preemptions(run, turns);
-            outside = new OutsideInput(run, turns, exits);
+            outside = new OutsideInput(run, turns, exits, table.outsideWatches());
             crashSites = new CrashSites(run);
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(run.posix, run.arena, options.warnings());
 
@@ -153,7 +153,12 @@ public final class Tracer {
             root.tgid = exits.rootPid;
             run.threads.put(root);
             starts.register(root, null);
-            LibDetsim.forwardSignals(exits.rootPid);
+            boolean held = false;
+            for (var w : table.outsideWatches()) {
+                w.started(exits.rootPid);
+                held |= w.holdsSignals();
+            }
+            if (!held) LibDetsim.forwardSignals(exits.rootPid);
             if (!(run.scheduler.next() instanceof Decision.Run)) throw new IllegalStateException("the first thread cannot run");
             turns.beginTurn(root); // it is running already: toward its exec
             loop();
@@ -270,12 +275,19 @@ public final class Tracer {
     private void dispatch() {
         while (turns.current == null) {
             deliverExpiredTimers();
+            // A look after a real-time wait that saw nothing is one of as many as the host's timing made: not counted.
+            for (var w : table.outsideWatches()) {
+                if (w.look(run.descriptors, run.events.count(), !outside.sawNothing, true)) turns.signalCheckDue = true;
+            }
+            outside.sawNothing = false;
             if (run.notices.drain()) turns.signalCheckDue = true;
             if (turns.signalCheckDue) {
                 turns.signalCheckDue = false;
                 run.waiters.interruptThoseWithPendingSignals();
             }
-            run.waiters.pollReadiness();
+            if (run.waiters.pollReadiness()) { // what woke a waiter may have come after the look: tie it to that look
+                for (var w : table.outsideWatches()) w.look(run.descriptors, run.events.count(), false, false);
+            }
             run.waiters.retryProgressWaiters();
             Decision d = run.scheduler.next();
             switch (d) {

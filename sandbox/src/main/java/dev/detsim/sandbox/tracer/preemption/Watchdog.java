@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * in the kernel (not state R) in a call that may wait for another traced thread ({@link BlockedCall}). So a
  * thread the host merely did not schedule (a loaded CI machine) is not preempted, nor one whose time goes to the kernel's work on its behalf (copying a big write into the page cache,
  * faulting in memory, an fdatasync that wakes up between disk waits): only user-mode spinning and waits on
- * other threads are. The stop, which the tracer sees as a signal-delivery-stop, is suppressed and turned into
+ * other threads are; and time it spends in a ptrace stop (detsim handling a syscall's exit, say, or waiting for
+ * the host to schedule detsim's own thread) does not count either. The stop, which the tracer sees as a signal-delivery-stop, is suppressed and turned into
  * a preemption. Where that lands depends on host speed, so every one is counted as nondeterministic.
  *
  * <p>A SIGSTOP is used rather than PTRACE_INTERRUPT because only the tracer thread may make ptrace requests
@@ -47,6 +48,8 @@ public final class Watchdog implements AutoCloseable {
     private long baselineTurn = -1, baselineCpu;
     /** Watchdog thread only: when the current turn's time began to count (its start, or its last own-work wait). */
     private long countFrom;
+    /** Watchdog thread only: when it last looked at the turn's thread. */
+    private long lastLook;
 
     private final Arch arch;
 
@@ -107,6 +110,13 @@ public final class Watchdog implements AutoCloseable {
                     baselineTurn = t;
                     baselineCpu = userCpuNanos(target);
                     countFrom = startNanos;
+                    lastLook = System.nanoTime();
+                    continue;
+                }
+                long now = System.nanoTime(), since = lastLook;
+                lastLook = now;
+                if (heldByTracer(target)) { // at one of detsim's own stops: the tracer's time (or its host's), not the thread's
+                    countFrom = Math.min(now, countFrom + (now - since));
                     continue;
                 }
                 long cpu = userCpuNanos(target);
@@ -139,6 +149,15 @@ public final class Watchdog implements AutoCloseable {
     }
 
     private static final long USER_HZ = 100;
+
+    /** Whether thread tid is in a ptrace stop (state 't'): detsim holds it, handling one of its stops. */
+    static boolean heldByTracer(int tid) {
+        byte[] stat = ProcFiles.read("/proc/" + tid + "/stat");
+        if (stat == null) return false;
+        String s = new String(stat, StandardCharsets.ISO_8859_1);
+        int close = s.lastIndexOf(')');
+        return close > 0 && close + 2 < s.length() && s.charAt(close + 2) == 't';
+    }
 
     /** utime (field 14) of a /proc/TID/stat line; the name before it, in parentheses, may hold anything. */
     static long userTicks(String stat) {

@@ -1,0 +1,40 @@
+package dev.detsim.abi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Socket constants and struct sockaddr_in/sockaddr_in6 as text ("127.0.0.1:2379", "[::1]:2379"). */
+public final class Sockets {
+    public static final int AF_INET = 2, AF_INET6 = 10;
+    public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
+    /** poll(2): the peer shut down its writing half (its bytes end with EOF). */
+    public static final int POLLRDHUP = 0x2000;
+    /** ioctl(2) SIOCINQ: the bytes queued to read on a TCP socket. */
+    public static final int FIONREAD = 0x541B;
+    /** kcmp(2): whether two descriptors name the same open file. */
+    public static final int KCMP_FILE = 0;
+    /** Bytes of the largest address this class reads (struct sockaddr_in6). */
+    public static final int SOCKADDR_BYTES = 28;
+
+    private Sockets() {}
+
+    /** An IPv4 or IPv6 struct sockaddr of length bytes as "ip:port" ("[ip]:port" for v6), or null for others. */
+    public static String addressText(byte[] raw, int length) {
+        if (raw == null || length < 2) return null;
+        int family = (raw[0] & 0xff) | (raw[1] & 0xff) << 8;
+        int port = length >= 4 ? ((raw[2] & 0xff) << 8 | (raw[3] & 0xff)) : 0;
+        if (family == AF_INET && length >= 8) {
+            return (raw[4] & 0xff) + "." + (raw[5] & 0xff) + "." + (raw[6] & 0xff) + "." + (raw[7] & 0xff) + ":" + port;
+        }
+        if (family == AF_INET6 && length >= 24) {
+            StringBuilder b = new StringBuilder("[");
+            ByteBuffer bb = ByteBuffer.wrap(raw, 8, 16).order(ByteOrder.BIG_ENDIAN);
+            for (int i = 0; i < 8; i++) {
+                if (i > 0) b.append(':');
+                b.append(Integer.toHexString(bb.getShort() & 0xffff));
+            }
+            return b.append("]:").append(port).toString();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,365 @@
+package dev.detsim.sandbox.handlers;
+
+import static dev.detsim.abi.Poll.POLLIN;
+import static dev.detsim.abi.Sockets.POLLRDHUP;
+
+import dev.detsim.recorder.OutsideArrival;
+import dev.detsim.sandbox.api.Descriptors;
+import dev.detsim.sandbox.world.OutsideSockets;
+import dev.detsim.sandbox.world.StandInPeer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The run's TCP listeners and the connections outside clients made to them, with detsim's copies of their
+ * descriptors, the program's stdin pipe and the signals held for it: at record, what each look saw arrive (or
+ * let in); at replay, the stand-in peers, stdin writes and signals that make it arrive.
+ */
+final class OutsideConnections {
+    /** How long replay waits for the kernel to move a stand-in's bytes to the program's socket (loopback). */
+    private static final long ARRIVAL_WAIT_NANOS = 5_000_000_000L;
+
+    /** A listening socket of the run. */
+    static final class Listener {
+        final int tgid, fd, copy;
+        final long inode;
+        final String address;
+        int accepted;
+        /** Record: the looks that first saw each connection still waiting to be accepted, oldest first. */
+        final ArrayDeque<long[]> seenAt = new ArrayDeque<>();
+
+        Listener(int tgid, int fd, int copy, long inode, String address) {
+            this.tgid = tgid;
+            this.fd = fd;
+            this.copy = copy;
+            this.inode = inode;
+            this.address = address;
+        }
+    }
+
+    /** A connection an outside client made (record), or a stand-in makes (replay). */
+    static final class Connection {
+        int tgid = -1, fd = -1, copy = -1;
+        /** Bytes that arrived by the last look (record: seen; replay: given), and that the program read. */
+        long arrived, consumed;
+        boolean eof;
+        StandInPeer standIn;
+        String peer;
+        /** Record: the connect entry, numbered when the section is written. */
+        Entry connect;
+
+        long unread() {
+            return arrived - consumed;
+        }
+
+        boolean ended() {
+            return eof;
+        }
+
+        int copy() {
+            return copy;
+        }
+
+        void consumed(long n) {
+            consumed += n;
+        }
+    }
+
+    /** Record: one arrival, before connections are numbered. */
+    private record Entry(long events, int look, long order, OutsideArrival.Kind kind, Connection c, String listener,
+                         String peer, byte[] bytes, int signal) {
+        Entry(long events, int look, long order, OutsideArrival.Kind kind, Connection c, String listener, String peer,
+              byte[] bytes) {
+            this(events, look, order, kind, c, listener, peer, bytes, 0);
+        }
+    }
+
+    private final OutsideSockets sockets;
+    private final PrintStream warnings;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<Connection> live = new ArrayList<>();
+    private final List<Entry> entries = new ArrayList<>();
+    /** Replay: the recorded arrivals, the next to give, and the connections by recorded number. */
+    private final List<OutsideArrival> toGive;
+    private int next;
+    private final List<Connection> byNumber = new ArrayList<>();
+    /** The program's first process (host pid), where signals from outside go; and those held (record). */
+    int rootPid;
+    private static final java.lang.invoke.VarHandle HELD = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
+    private java.lang.foreign.MemorySegment held;
+
+    OutsideConnections(OutsideSockets sockets, List<OutsideArrival> toGive, PrintStream warnings) {
+        this.sockets = sockets;
+        this.toGive = toGive;
+        this.warnings = warnings;
+    }
+
+    /** listen(2) of fd in tgid succeeded: a TCP listener to watch. */
+    void listening(Descriptors d, int tgid, int fd) {
+        int copy = d.copy(tgid, fd);
+        if (copy < 0) return;
+        String address = sockets.localAddress(d, copy);
+        long inode = OutsideSockets.inode(d, copy);
+        if (address == null || inode < 0) { // a unix socket, say: not kept (docs/RECORDING.md)
+            d.close(copy);
+            return;
+        }
+        listeners.add(new Listener(tgid, fd, copy, inode, address));
+    }
+
+    /** The program's stdin when its timing is kept (record: detsim's stdin is copied in at looks), or null. */
+    dev.detsim.sandbox.world.StdinPipe stdin;
+
+    /** Record: lets in what came on stdin since the last counted look, and its EOF once all is in. */
+    void letStdinIn(long events, int look) {
+        if (stdin == null || !stdin.open()) return;
+        byte[] bytes = stdin.moveArrived();
+        if (bytes.length > 0) entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.STDIN, null, null, null, bytes));
+        if (stdin.drained()) {
+            stdin.close();
+            entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.STDIN_EOF, null, null, null, null));
+        }
+    }
+
+    /** Traced processes that connected somewhere: where a client inside the run can be. */
+    private final java.util.Set<Integer> connectors = new java.util.LinkedHashSet<>();
+
+    void connecting(int tgid) {
+        connectors.add(tgid);
+    }
+
+    /** The watched listener behind fd of tgid, or null. */
+    Listener listener(Descriptors d, int tgid, int fd) {
+        for (Listener l : listeners) if (l.tgid == tgid && l.fd == fd && sockets.sameFile(d, tgid, fd, l.copy)) return l;
+        return null;
+    }
+
+    /** The outside connection behind fd of tgid, or null. */
+    Connection connection(Descriptors d, int tgid, int fd) {
+        for (Connection c : live) if (c.tgid == tgid && c.fd == fd && sockets.sameFile(d, tgid, fd, c.copy)) return c;
+        return null;
+    }
+
+    /** The program accepted fd from listener l (at the look events.look): is its client outside? */
+    void accepted(Descriptors d, Listener l, int tgid, int fd, long events, int look) {
+        l.accepted++;
+        long[] seen = l.seenAt.poll();
+        int copy = d.copy(tgid, fd);
+        if (copy < 0) return;
+        String peer = sockets.peerAddress(d, copy), local = sockets.localAddress(d, copy);
+        Connection c = null;
+        if (toGive == null) {
+            if (peer != null && local != null && !OutsideSockets.peerInside(local, peer, connectors)) {
+                c = new Connection();
+                c.peer = peer;
+                long[] at = seen != null ? seen : new long[] {events, look};
+                c.connect = new Entry(at[0], (int) at[1], entries.size(), OutsideArrival.Kind.CONNECT, c, l.address, peer, null);
+                entries.add(c.connect);
+            }
+        } else {
+            for (Connection s : byNumber) {
+                if (s.copy == -1 && s.standIn != null && s.standIn.address().equals(peer)) {
+                    c = s;
+                    break;
+                }
+            }
+        }
+        if (c == null) {
+            d.close(copy);
+            return;
+        }
+        c.tgid = tgid;
+        c.fd = fd;
+        c.copy = copy;
+        live.add(c);
+    }
+
+    /** Reads up to n of c's bytes for the program (they are there: a look saw them), counting them as read. */
+    byte[] take(Descriptors d, Connection c, int n) {
+        byte[] bytes = sockets.receive(d, c.copy, n);
+        c.consumed(bytes.length);
+        return bytes;
+    }
+
+    /** Whether any listener or connection is watched (else a look has nothing to see). */
+    boolean watching() {
+        return !listeners.isEmpty();
+    }
+
+    // ---- record ------------------------------------------------------------------------------------
+
+    /** Record: what arrived since the last look, tied to this one. */
+    void see(Descriptors d, long events, int look) {
+        for (Listener l : listeners) {
+            if ((sockets.revents(d, l.copy, POLLIN) & POLLIN) == 0) continue;
+            int waiting = OutsideSockets.acceptQueue(l.inode);
+            while (l.seenAt.size() < waiting) l.seenAt.add(new long[] {events, look});
+        }
+        release(d);
+        for (Connection c : live) {
+            long queued = sockets.queued(d, c.copy);
+            if (queued > c.unread()) {
+                byte[] all = sockets.peek(d, c.copy, (int) queued);
+                int fresh = (int) (all.length - c.unread());
+                if (fresh > 0) {
+                    byte[] bytes = java.util.Arrays.copyOfRange(all, all.length - fresh, all.length);
+                    entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.DATA, c, null, null, bytes));
+                    c.arrived += fresh;
+                }
+            }
+            if (!c.eof && queued == c.unread() && (sockets.revents(d, c.copy, POLLRDHUP) & OutsidePeers.ENDED) != 0) {
+                c.eof = true;
+                entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.EOF, c, null, null, null));
+            }
+        }
+    }
+
+    /** Forgets the connections the program closed, and closes detsim's copies, so that their clients see it. */
+    private void release(Descriptors d) {
+        for (int i = 0; i < live.size(); i++) {
+            Connection c = live.get(i);
+            if (!sockets.sameFile(d, c.tgid, c.fd, c.copy)) {
+                d.close(c.copy);
+                c.copy = -2;
+                live.remove(i--);
+            }
+        }
+    }
+
+    /** Record: termination signals sent to detsim wait for {@link #letSignalsIn} instead of going to the program. */
+    void holdSignals() {
+        held = dev.detsim.sandbox.os.LibDetsim.signalsHeld();
+        dev.detsim.sandbox.os.LibDetsim.forwardSignals(0);
+    }
+
+    /** Record: sends the program the signals held since the last look between turns (lowest first); true if any. */
+    boolean letSignalsIn(long events, int look) {
+        if (held == null) return false;
+        long set = (long) HELD.getAndSet(held, 0L, 0L);
+        for (int s = 1; s < 64; s++) {
+            if ((set & 1L << s) == 0) continue;
+            dev.detsim.sandbox.os.Posix.forCurrentThread().kill(rootPid, s);
+            entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.SIGNAL, null, null, null, null, s));
+        }
+        return set != 0;
+    }
+
+    /** Record: the arrivals in order of the looks that saw them, connections numbered in that order. */
+    List<OutsideArrival> recorded() {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(Entry::events).thenComparingInt(Entry::look).thenComparingLong(Entry::order));
+        java.util.Map<Connection, Integer> numbers = new java.util.IdentityHashMap<>();
+        List<OutsideArrival> out = new ArrayList<>();
+        for (Entry e : sorted) {
+            switch (e.kind()) {
+                case CONNECT -> {
+                    numbers.put(e.c(), numbers.size());
+                    out.add(OutsideArrival.connect(e.events(), e.look(), numbers.get(e.c()), e.listener(), e.peer()));
+                }
+                case DATA -> out.add(OutsideArrival.data(e.events(), e.look(), numbers.get(e.c()), e.bytes()));
+                case EOF -> out.add(OutsideArrival.eof(e.events(), e.look(), numbers.get(e.c())));
+                case SIGNAL -> out.add(OutsideArrival.signal(e.events(), e.look(), e.signal()));
+                case STDIN -> out.add(OutsideArrival.stdin(e.events(), e.look(), e.bytes()));
+                case STDIN_EOF -> out.add(OutsideArrival.stdinEof(e.events(), e.look()));
+            }
+        }
+        return out;
+    }
+
+    // ---- replay ------------------------------------------------------------------------------------
+
+    boolean anyLeftToGive() {
+        return toGive != null && next < toGive.size();
+    }
+
+    /** Replay: whether a socket can still get something: a recorded connect, bytes or EOF is left to give. */
+    boolean anySocketInputLeft() {
+        if (toGive == null) return false;
+        for (int i = next; i < toGive.size(); i++) {
+            OutsideArrival.Kind k = toGive.get(i).kind();
+            if (k == OutsideArrival.Kind.CONNECT || k == OutsideArrival.Kind.DATA || k == OutsideArrival.Kind.EOF) return true;
+        }
+        return false;
+    }
+
+    /** Replay: gives every recorded arrival due by this look; true if one was a signal. */
+    boolean giveDue(Descriptors d, long events, int look) {
+        release(d);
+        boolean signalled = false;
+        while (anyLeftToGive() && toGive.get(next).dueBy(events, look)) signalled |= give(d, toGive.get(next++));
+        return signalled;
+    }
+
+    /** Replay: every thread waits on the outside: gives the next recorded look's arrivals now. */
+    boolean giveNext(Descriptors d) {
+        if (!anyLeftToGive()) return false;
+        OutsideArrival first = toGive.get(next);
+        while (anyLeftToGive() && toGive.get(next).dueBy(first.events(), first.look())) give(d, toGive.get(next++));
+        return true;
+    }
+
+    /** Gives one recorded arrival; true if it was a signal. */
+    private boolean give(Descriptors d, OutsideArrival a) {
+        try {
+            switch (a.kind()) {
+                case SIGNAL -> {
+                    dev.detsim.sandbox.os.Posix.forCurrentThread().kill(rootPid, a.connection());
+                    return true;
+                }
+                case STDIN -> {
+                    if (stdin != null) stdin.give(a.bytes());
+                }
+                case STDIN_EOF -> {
+                    if (stdin != null) stdin.close();
+                }
+                case CONNECT -> {
+                    Listener l = null;
+                    for (Listener x : listeners) if (x.address.equals(a.listener())) l = x;
+                    int before = l == null ? 0 : OutsideSockets.acceptQueue(l.inode);
+                    Connection c = new Connection();
+                    c.peer = a.peer();
+                    byNumber.add(c);
+                    c.standIn = StandInPeer.connect(a.listener(), a.peer());
+                    if (l != null) {
+                        Listener w = l;
+                        awaitKernel(() -> OutsideSockets.acceptQueue(w.inode) > before);
+                    }
+                }
+                case DATA -> {
+                    Connection c = byNumber.get(a.connection());
+                    c.standIn.send(a.bytes());
+                    c.arrived += a.bytes().length;
+                    if (c.copy >= 0) awaitKernel(() -> sockets.queued(d, c.copy) >= c.unread());
+                }
+                case EOF -> {
+                    Connection c = byNumber.get(a.connection());
+                    c.standIn.shutdownOutput();
+                    c.eof = true;
+                    if (c.copy >= 0) awaitKernel(() -> (sockets.revents(d, c.copy, POLLRDHUP) & POLLRDHUP) != 0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            warnings.println("detsim: replay: the stand-in for an outside client could not give '" + a.line()
+                    .substring(0, Math.min(60, a.line().length())) + "': " + e.getMessage());
+        }
+        return false;
+    }
+
+    /** Waits (host time, bounded) until the kernel has moved what a stand-in sent to the program's socket. */
+    private static void awaitKernel(java.util.function.BooleanSupplier arrived) {
+        long deadline = System.nanoTime() + ARRIVAL_WAIT_NANOS;
+        for (int spins = 0; !arrived.getAsBoolean() && System.nanoTime() < deadline; spins++) {
+            if (spins < 1000) Thread.onSpinWait();
+            else java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+        }
+    }
+
+    void close() {
+        for (Connection c : byNumber) if (c.standIn != null) c.standIn.close();
+        live.clear(); // detsim's copies close with the run's process
+    }
+}

@@ -1,0 +1,181 @@
+package dev.detsim.sandbox.world;
+
+import static dev.detsim.abi.Sockets.FIONREAD;
+import static dev.detsim.abi.Sockets.KCMP_FILE;
+import static dev.detsim.abi.Sockets.MSG_DONTWAIT;
+import static dev.detsim.abi.Sockets.MSG_PEEK;
+import static dev.detsim.abi.Sockets.SOCKADDR_BYTES;
+
+import dev.detsim.abi.Sockets;
+import dev.detsim.sandbox.api.Descriptors;
+import dev.detsim.sandbox.syscall.Syscall;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What detsim asks the kernel about a traced program's TCP sockets, through copies it holds: bytes queued to
+ * read, a peek at them, addresses, a listener's accept queue (/proc/net/tcp), and whether the other end of a
+ * connection is held by a traced process (inside the run) or not (an outside peer).
+ */
+public final class OutsideSockets {
+    private static final int SELF = (int) ProcessHandle.current().pid();
+    private final Arena arena = Arena.ofAuto();
+    private final MemorySegment word = arena.allocate(8, 8);
+    private final MemorySegment address = arena.allocate(SOCKADDR_BYTES + 4, 8);
+    private MemorySegment buffer = arena.allocate(1 << 16, 8);
+
+    /** Bytes queued to read on copy (ioctl SIOCINQ), or -errno. */
+    public long queued(Descriptors d, int copy) {
+        long r = d.call(Syscall.IOCTL, copy, FIONREAD, word.address());
+        return r < 0 ? r : word.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    /** The first n bytes queued on copy, left in the queue (MSG_PEEK); fewer if fewer are there. */
+    public byte[] peek(Descriptors d, int copy, int n) {
+        if (buffer.byteSize() < n) buffer = arena.allocate(n, 8);
+        long r = d.call(Syscall.RECVFROM, copy, buffer.address(), n, MSG_PEEK | MSG_DONTWAIT, 0, 0);
+        return r <= 0 ? new byte[0] : buffer.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Reads up to n bytes queued on copy without waiting (they leave the queue); none on an error. */
+    public byte[] receive(Descriptors d, int copy, int n) {
+        if (buffer.byteSize() < n) buffer = arena.allocate(n, 8);
+        long r = d.call(Syscall.RECVFROM, copy, buffer.address(), n, MSG_DONTWAIT, 0, 0);
+        return r <= 0 ? new byte[0] : buffer.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** What a zero-timeout poll of copy for events reports now. */
+    public int revents(Descriptors d, int copy, int events) {
+        int[] revents = new int[1];
+        d.pollCopies(new int[] {copy}, new int[] {events}, revents);
+        return revents[0];
+    }
+
+    /** Whether descriptor fd of process tgid is still the open file copy is (kcmp KCMP_FILE). */
+    public boolean sameFile(Descriptors d, int tgid, int fd, int copy) {
+        return d.call(Syscall.KCMP, tgid, SELF, KCMP_FILE, fd, copy) == 0;
+    }
+
+    /** getsockname(2) of copy as "ip:port", or null (not IPv4/IPv6, or an error). */
+    public String localAddress(Descriptors d, int copy) {
+        return name(d, Syscall.GETSOCKNAME, copy);
+    }
+
+    /** getpeername(2) of copy as "ip:port", or null. */
+    public String peerAddress(Descriptors d, int copy) {
+        return name(d, Syscall.GETPEERNAME, copy);
+    }
+
+    private String name(Descriptors d, Syscall s, int copy) {
+        word.set(ValueLayout.JAVA_INT, 0, SOCKADDR_BYTES);
+        if (d.call(s, copy, address.address(), word.address()) < 0) return null;
+        int length = Math.min(word.get(ValueLayout.JAVA_INT, 0), SOCKADDR_BYTES);
+        return Sockets.addressText(address.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), length);
+    }
+
+    /** The socket inode of copy ("socket:[N]"), or -1. */
+    public static long inode(Descriptors d, int copy) {
+        String link = d.openFileOfCopy(copy);
+        if (link == null || !link.startsWith("socket:[")) return -1;
+        return Long.parseLong(link.substring(8, link.length() - 1));
+    }
+
+    /** Connections waiting in the accept queue of the TCP listener with this inode (0 if none or not found). */
+    public static int acceptQueue(long inode) {
+        for (String[] f : tcpLines()) {
+            if (f[9].equals(Long.toString(inode))) return Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
+        }
+        return 0;
+    }
+
+    /**
+     * Whether the TCP peer of a connection (local and peer as "ip:port") is held by one of the traced processes
+     * that made connections (candidates, host pids), so that it is inside the run. Not found (another host,
+     * another namespace, already closed) counts as outside.
+     */
+    public static boolean peerInside(String local, String peer, java.util.Collection<Integer> candidates) {
+        String l = procAddress(peer), r = procAddress(local);
+        if (l == null || r == null) return false;
+        String inode = null;
+        for (String[] f : tcpLines()) {
+            if (f[1].equalsIgnoreCase(l) && f[2].equalsIgnoreCase(r)) inode = f[9];
+        }
+        if (inode == null || inode.equals("0")) return false;
+        String target = "socket:[" + inode + "]";
+        for (int pid : candidates) if (holds(Path.of("/proc/" + pid), target)) return true;
+        return false;
+    }
+
+    private static boolean holds(Path process, String target) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (target.equals(Files.readSymbolicLink(fd).toString())) return true;
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** "ip:port" as /proc/net/tcp writes it: each 32-bit word of the address in host (little-endian) order. */
+    static String procAddress(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = text.substring(0, colon), port = String.format("%04X", Integer.parseInt(text.substring(colon + 1)));
+        byte[] b = host.startsWith("[") ? ipv6(host.substring(1, host.length() - 1)) : ipv4(host);
+        if (b == null) return null;
+        StringBuilder s = new StringBuilder();
+        for (int w = 0; w < b.length; w += 4) {
+            for (int i = 3; i >= 0; i--) s.append(String.format("%02X", b[w + i] & 0xff));
+        }
+        return s.append(':').append(port).toString();
+    }
+
+    // Parsed by hand: java.net.InetAddress's first use costs a tenth of a second (name services), inside a turn.
+    private static byte[] ipv4(String text) {
+        String[] p = text.split("\\.");
+        if (p.length != 4) return null;
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) b[i] = (byte) Integer.parseInt(p[i]);
+        return b;
+    }
+
+    /** The hex groups of Sockets.addressText's IPv6 form (eight groups, no "::"), or null. */
+    private static byte[] ipv6(String text) {
+        String[] g = text.split(":");
+        if (g.length != 8) return null;
+        byte[] b = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            int v = Integer.parseInt(g[i], 16);
+            b[2 * i] = (byte) (v >> 8);
+            b[2 * i + 1] = (byte) v;
+        }
+        return b;
+    }
+
+    /** The lines of /proc/net/tcp and tcp6 (of detsim's network namespace, the run's), split on blanks. */
+    private static List<String[]> tcpLines() {
+        List<String[]> lines = new java.util.ArrayList<>();
+        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                List<String> all = Files.readAllLines(Path.of(file));
+                for (int i = 1; i < all.size(); i++) {
+                    String[] f = all.get(i).trim().split("\\s+");
+                    if (f.length > 9) lines.add(f);
+                }
+            } catch (IOException e) {
+                // no IPv6, say
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.detsim.sandbox.world;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * At replay, detsim's own end of one connection an outside client made at record: it connects from the client's
+ * recorded address to the run's listener, writes the recorded bytes when told, shuts its writing half for the
+ * recorded EOF, and reads and drops whatever the program sends, so the program's writes never wait on it.
+ */
+public final class StandInPeer implements AutoCloseable {
+    private final SocketChannel channel;
+    private final String peer;
+    private volatile long drained;
+
+    private StandInPeer(SocketChannel channel, String peer) {
+        this.channel = channel;
+        this.peer = peer;
+    }
+
+    /** Connects from peer to listener (both "ip:port"); the peer's port is taken if it is free, else any. */
+    public static StandInPeer connect(String listener, String peer) throws IOException {
+        SocketChannel c = SocketChannel.open();
+        try {
+            c.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            try {
+                c.bind(address(peer));
+            } catch (IOException e) {
+                // the recorded client address does not exist here: the program sees another peer address
+            }
+            c.connect(address(listener));
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        StandInPeer p = new StandInPeer(c, peer);
+        Thread.ofPlatform().daemon().name("detsim-stand-in " + peer).start(p::drain);
+        return p;
+    }
+
+    /** The address this end has ("ip:port"), which the program's accept reports. */
+    public String address() {
+        try {
+            InetSocketAddress a = (InetSocketAddress) channel.getLocalAddress();
+            String host = a.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        } catch (IOException | RuntimeException e) {
+            return peer;
+        }
+    }
+
+    public void send(byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) channel.write(b);
+    }
+
+    public void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
+    /** Bytes the program sent to this peer so far. */
+    public long drained() {
+        return drained;
+    }
+
+    private void drain() {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16);
+        try {
+            for (int n; (n = channel.read(b)) >= 0; b.clear()) drained += n;
+        } catch (IOException e) {
+            // closed: the run is over, or the program reset the connection
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing left to do
+        }
+    }
+
+    static InetSocketAddress address(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = text.substring(0, colon);
+        if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+        return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
+    }
+}
