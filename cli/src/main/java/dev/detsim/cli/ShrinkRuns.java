@@ -56,12 +56,22 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
         return maxRuns;
     }
 
-    /** The original run: with the entry's schedule options; its failure's signature is what candidates must match. */
+    /**
+     * The original run: with the entry's schedule options; its failure's signature is what candidates must
+     * match. Null when a signal stopped shrink.
+     */
     Attempt original(List<String> schedule, Path stats) throws Exception {
         runs.incrementAndGet();
         List<String> options = new ArrayList<>(schedule);
         options.add("--stats=" + stats);
-        Attempt a = runner.run(seed, "original", null, options);
+        Attempt a;
+        try {
+            a = runner.run(seed, "original", null, options);
+        } catch (java.io.IOException e) {
+            if (stopped) return null;
+            throw e;
+        }
+        if (stopped) return null;
         failIfBroken(a);
         String fired = failOn.failedBy(a);
         signature = fired.isEmpty() ? null : a.signature(fired);
@@ -76,7 +86,7 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
     public Boolean fails(ScheduleScript script) throws Exception {
         if (runs.get() >= maxRuns || stopped) return null;
         Attempt a = run(script, "candidate", null);
-        if (stopped) return null; // ended by the signal: its outcome says nothing
+        if (a == null) return null; // ended by the signal: its outcome says nothing
         boolean fails = failsAsOriginal(a);
         if (fails && (smallestFailing < 0 || script.switches().size() < smallestFailing)) {
             smallestFailing = script.switches().size();
@@ -95,12 +105,11 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
         return null;
     }
 
-    /** Runs script once more, keeping where each of its switches happened (SwitchSites' lines). */
+    /** Runs script once more, keeping where each of its switches happened (SwitchSites' lines); none if stopped. */
     List<JsonNode> sites(ScheduleScript script) throws Exception {
         Path file = scripts.resolve("sites-" + runs.get() + ".jsonl");
-        run(script, "sites", file);
         List<JsonNode> sites = new ArrayList<>();
-        if (!Files.exists(file)) return sites;
+        if (run(script, "sites", file) == null || !Files.exists(file)) return sites;
         for (String line : Files.readAllLines(file)) if (!line.isBlank()) sites.add(JSON.readTree(line));
         return sites;
     }
@@ -118,12 +127,20 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
         return file;
     }
 
+    /** A run of script; null when a signal stopped shrink (the run was ended). */
     private Attempt run(ScheduleScript script, String what, Path sites) throws Exception {
         int n = runs.incrementAndGet();
         Path file = write(script, "schedule-" + n);
         List<String> options = new ArrayList<>(List.of("--chaos-policy=script:" + file));
         if (sites != null) options.add("--switch-sites=" + sites);
-        Attempt a = runner.run(seed, what + " " + n, null, options);
+        Attempt a;
+        try {
+            a = runner.run(seed, what + " " + n, null, options);
+        } catch (java.io.IOException e) {
+            if (stopped) return null; // the signal cut the run's event log short
+            throw e;
+        }
+        if (stopped) return null;
         failIfBroken(a);
         runner.forget(seed);
         Files.deleteIfExists(file);

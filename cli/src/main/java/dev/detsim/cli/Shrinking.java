@@ -59,9 +59,10 @@ final class Shrinking {
         ScheduleScript kept;
         try {
             Path stats = Files.createTempFile("detsim-shrink", ".json");
-            Attempt original = runs.original(schedule, stats);
-            ScheduleScript switches = ShrinkCommand.switchesOf(stats);
+            runs.original(schedule, stats);
+            ScheduleScript switches = runs.stopped() ? null : ShrinkCommand.switchesOf(stats);
             Files.deleteIfExists(stats);
+            if (runs.stopped()) return signalled();
             if (runs.signature() == null || !runs.signature().equals(entry.signature())) {
                 err.println("detsim: shrink: seed " + seed + " no longer fails as entry " + entry.id() + " says ("
                         + (runs.signature() == null ? "it passed" : runs.signature().describe()) + "): the program,"
@@ -89,12 +90,25 @@ final class Shrinking {
         Path scheduleFile = runs.write(kept, "kept");
         Files.copy(scheduleFile, made.resolve("schedule"));
         Path recording = made.resolve(BugBase.RECORDING);
-        Attempt recorded = runner.run(seed, "shrunk", recording, List.of(RecordCommand.SCRIPT_OPTION + scheduleFile));
+        Attempt recorded;
+        try {
+            recorded = runner.run(seed, "shrunk", recording, List.of(RecordCommand.SCRIPT_OPTION + scheduleFile));
+        } catch (java.io.IOException e) {
+            if (!runs.stopped()) throw e;
+            dev.detsim.recorder.FileTrees.delete(made);
+            return signalled(); // the signal cut the recording short
+        }
         int failed = runs.failsAsOriginal(recorded) ? 0 : -1;
         List<BugEntry.Rerun> history = new ArrayList<>();
         if (failed == 0 && Files.exists(recording.resolve(Recording.MANIFEST))) {
             for (int k = 1; k <= replays && !runs.stopped(); k++) {
-                Attempt again = runner.replay(seed, "shrunk replay " + k, recording);
+                Attempt again;
+                try {
+                    again = runner.replay(seed, "shrunk replay " + k, recording);
+                } catch (java.io.IOException e) {
+                    if (!runs.stopped()) throw e;
+                    break; // the signal ended it
+                }
                 boolean identical = again.stderr().contains("detsim: replay: identical");
                 boolean fails = identical && again.status() == recorded.status() && runs.failsAsOriginal(again);
                 if (fails) failed++;
