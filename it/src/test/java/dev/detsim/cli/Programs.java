@@ -44,13 +44,48 @@ final class Programs {
         return p;
     }
 
-    /** The java command that runs detsim, as the launcher starts it. */
+    private static final Path JAR = Path.of(System.getProperty("detsim.jar", "target/detsim-cli.jar")).toAbsolutePath();
+    /** The launcher's start-up cache for this jar, trained once by ./detsim itself before the first test's detsim. */
+    private static final java.util.Optional<Path> AOT_CACHE = trainedCache();
+
+    /** The java command that runs detsim, as the launcher starts it (its JVM options, and its AOT cache). */
     static List<String> detsimCommand(List<String> runOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(List.of("-Xrs", "-XX:+UseSerialGC", "-Xmn16m", "-jar", System.getProperty("detsim.jar", "target/detsim-cli.jar")));
+        cmd.addAll(SelfLauncher.jvmOptions("run"));
+        AOT_CACHE.ifPresent(aot -> {
+            cmd.add("-XX:AOTCache=" + aot);
+            cmd.addAll(SelfLauncher.jvmOptions("aot"));
+        });
+        cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.addAll(runOptions);
         return cmd;
+    }
+
+    /**
+     * ./detsim trains the cache at its first start after a build; every detsim these tests start (and their
+     * children, SelfLauncher) then starts from it, as a user's does — about half the start-up without it.
+     * Started here directly, not by {@link #run}: its output readers would wait for this class's
+     * initialisation, which waits for them.
+     */
+    private static java.util.Optional<Path> trainedCache() {
+        if (SelfLauncher.aotCacheFor(JAR).isEmpty()) {
+            Path launcher = JAR.getParent().getParent().getParent().resolve("detsim"); // ROOT/cli/target/detsim-cli.jar
+            if (Files.isExecutable(launcher)) {
+                try {
+                    Process p = new ProcessBuilder(launcher.toString(), "run", "--", "/bin/true")
+                            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    if (!p.waitFor(2, TimeUnit.MINUTES)) p.destroyForcibly();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        return SelfLauncher.aotCacheFor(JAR);
     }
 
     /** detsim verify with these arguments (options, --, the command), stdin empty. */
