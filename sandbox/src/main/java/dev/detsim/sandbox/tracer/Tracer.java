@@ -6,7 +6,6 @@ import static dev.detsim.abi.Wait.WNOTHREAD;
 import static dev.detsim.sandbox.os.Ptrace.*;
 
 import dev.detsim.recorder.EventKind;
-import dev.detsim.sandbox.api.SyscallHandler;
 import dev.detsim.sandbox.api.StopObserver;
 import dev.detsim.sandbox.arch.Arch;
 import dev.detsim.abi.Errno;
@@ -24,13 +23,9 @@ import dev.detsim.sandbox.tracer.preemption.TickCounters;
 import dev.detsim.sandbox.tracer.preemption.Watchdog;
 import dev.detsim.scheduler.Deadline;
 import dev.detsim.scheduler.Decision;
-import dev.detsim.scheduler.DeadlockReport;
 import dev.detsim.scheduler.SwitchRecorder;
 import dev.detsim.scheduler.ThreadState;
-import dev.detsim.scheduler.TimerKey;
-import dev.detsim.scheduler.TimerQueue;
 import dev.detsim.scheduler.WaitCondition;
-import dev.detsim.scheduler.WakeUp;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +70,7 @@ public final class Tracer {
     private Preemptions preemptions;
     private OutsideInput outside;
     private CrashSites crashSites;
-    private DeadlockReport deadlock;
+    private BetweenTurns betweenTurns;
     private SwitchSites switchSites;
 
     public Tracer(Arch arch, TracerOptions options) {
@@ -130,6 +125,7 @@ public final class Tracer {
             preemptions = new Preemptions(run, turns);
             outside = new OutsideInput(run, turns, exits, table.outsideWatches());
             crashSites = new CrashSites(run);
+            betweenTurns = new BetweenTurns(run, turns, exits, table, syscalls, outside, switchSites, this::onStop);
             if (options.pinToOneCpu()) CpuPinning.pinCallingThread(run.posix, run.arena, options.warnings());
 
             SeccompFilter filter = filter();
@@ -203,14 +199,14 @@ public final class Tracer {
                 run.scheduler.policy() instanceof SwitchRecorder r ? r.script().toString() : null,
                 signaled(status) ? crashSites.siteOf(exits.rootPid, termSignal(status)) : null);
         return new Outcome(exited(status) ? exitCode(status) : 0, signaled(status) ? termSignal(status) : 0,
-                coreDumped(status), exits.leftoverKilled, stats, deadlock);
+                coreDumped(status), exits.leftoverKilled, stats, betweenTurns.deadlock());
     }
 
     // ---- the loop ----------------------------------------------------------------------------------
 
     private void loop() throws SpawnException {
         while (!run.threads.isEmpty()) {
-            if (turns.current == null && !turns.rootDone) dispatch();
+            if (turns.current == null && !turns.rootDone) betweenTurns.dispatch();
             if (run.threads.isEmpty()) break;
             int tid = run.posix.waitpid(-1, WALL | WNOTHREAD);
             if (tid == -Errno.EINTR) continue;
@@ -245,7 +241,7 @@ public final class Tracer {
             return;
         }
         t.held = true;
-        if (isFirstStop(status) && t.queuedStatus == null && !t.listening) {
+        if (BetweenTurns.isFirstStop(status) && t.queuedStatus == null && !t.listening) {
             return; // the first stop of a new thread: it waits here for its first turn
         }
         if (turns.rootDone) { // the program is over: let whatever is left reach its SIGKILL
@@ -265,113 +261,6 @@ public final class Tracer {
             report(tid, status);
         } catch (SpawnException e) {
             throw new IllegalStateException("the first process exited before its exec", e);
-        }
-    }
-
-    /**
-     * Between turns: lets the scheduler choose, and resumes the thread it chose. Returns when one thread runs,
-     * or when none can until something outside detsim happens (the caller then waits for any report).
-     */
-    private void dispatch() {
-        while (turns.current == null) {
-            deliverExpiredTimers();
-            // A look after a real-time wait that saw nothing is one of as many as the host's timing made: not counted.
-            for (var w : table.outsideWatches()) {
-                if (w.look(run.descriptors, run.events.count(), !outside.sawNothing, true)) turns.signalCheckDue = true;
-            }
-            outside.sawNothing = false;
-            if (run.notices.drain()) turns.signalCheckDue = true;
-            if (turns.signalCheckDue) {
-                turns.signalCheckDue = false;
-                run.waiters.interruptThoseWithPendingSignals();
-            }
-            if (run.waiters.pollReadiness()) { // what woke a waiter may have come after the look: tie it to that look
-                for (var w : table.outsideWatches()) w.look(run.descriptors, run.events.count(), false, false);
-            }
-            run.waiters.retryProgressWaiters();
-            Decision d = run.scheduler.next();
-            switch (d) {
-                case Decision.Run r -> {
-                    if (switchSites != null && run.scheduler.policy() instanceof SwitchRecorder s && s.lastSwitched()) {
-                        switchSites.observe(run, s.lastDecision(), run.events.count(), run.threads.get(r.thread()),
-                                run.threads.get(s.lastExpected()));
-                    }
-                    startTurn(run.threads.get(r.thread()), r.wakeUp().orElse(null));
-                }
-                case Decision.AdvanceClock a -> run.events.record(0, EventKind.CLOCK, Long.toString(a.now()));
-                case Decision.Deadlock dl -> {
-                    // A process that is dying (a fatal signal took all its threads) is waited for: the kernel
-                    // reports its leader's death, which may end a parent's wait, only after its threads'.
-                    if (run.threads.processDying()) return;
-                    if (outside.await(dl.report())) continue;
-                    deadlock = dl.report();
-                    run.events.record(0, EventKind.DEADLOCK, dl.report().toString().replace("\n", ";"));
-                    exits.killEverything();
-                    return;
-                }
-                case Decision.NothingLeft n -> {
-                    return; // exited threads whose deaths are still to be reported
-                }
-            }
-        }
-    }
-
-    /** Timers whose virtual expiry has come: their handlers deliver them (signals, timerfd expirations). */
-    private void deliverExpiredTimers() {
-        if (run.scheduler.timers().isEmpty()) return;
-        for (TimerQueue.Expired e : run.scheduler.timers().takeExpired(run.scheduler.now())) {
-            TimerKey key = e.key();
-            run.events.record(0, EventKind.TIMER, key.family() + " " + key.number() + " of process " + key.owner().value());
-            for (SyscallHandler h : table.handlers()) h.onTimer(key, e.at(), run.timerSignals);
-        }
-        if (run.timerSignals.takeSent()) turns.signalCheckDue = true;
-    }
-
-    private void startTurn(Tracee t, WakeUp wake) {
-        run.waiters.turnStarts(t, wake);
-        if (!t.held) awaitFirstStop(t);
-        if (!t.held) { // died before it ever ran
-            if (!t.gone) turns.markGone(t);
-            return;
-        }
-        turns.beginTurn(t);
-        if (t.queuedStatus != null) {
-            int status = t.queuedStatus;
-            t.queuedStatus = null;
-            t.held = false;
-            onStop(t, status);
-            return;
-        }
-        if (t.vforkChild != null) {
-            t.vforkChild = null;
-            turns.continueTurn(t, 0);
-            return;
-        }
-        if (t.blockedIn != null) {
-            syscalls.resumeParked(t, wake);
-            return;
-        }
-        turns.continueTurn(t, t.resumeSignal);
-    }
-
-    /** The stop a new thread makes before its first instruction (PTRACE_EVENT_STOP with SIGTRAP). */
-    private static boolean isFirstStop(int status) {
-        return event(status) == EVENT_STOP && stopSignal(status) == Signals.SIGTRAP;
-    }
-
-    /** A new thread the scheduler chose before its first stop was reported: wait for that stop. */
-    private void awaitFirstStop(Tracee t) {
-        while (!t.held && run.threads.get(t.tid) == t) {
-            int tid = run.posix.waitpid(t.tid, WALL | WNOTHREAD);
-            if (tid == -Errno.EINTR) continue;
-            if (tid < 0) return;
-            int status = run.posix.lastWaitStatus();
-            if (!stopped(status)) {
-                exits.onExitQuietly(tid, status);
-                return;
-            }
-            t.held = true;
-            if (!isFirstStop(status)) t.queuedStatus = status;
         }
     }
 
