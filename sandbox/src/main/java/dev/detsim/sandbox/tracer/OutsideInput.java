@@ -51,7 +51,13 @@ final class OutsideInput {
             verdictAt = turns.resumes;
             verdict = canEnd(report);
         }
-        if (!verdict) return false;
+        if (!verdict) {
+            // The verdict read every process's descriptors: an outside writer may have closed its end meanwhile,
+            // after the last poll, making the pipe readable (end of file) rather than leaving it stuck.
+            if (!run.waiters.pollReadiness()) return false;
+            verdictAt = -1;
+            return true;
+        }
         for (var w : watches) {
             if (w.giveNext(run.descriptors)) { // replay: what record waited for; record: what the next look lets in
                 verdictAt = -1;
