@@ -14,7 +14,7 @@ final class SelfLauncher {
         Path jar = Path.of(SelfLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvmOptions("run")); // as ./detsim
+        cmd.addAll(runOptions()); // as ./detsim
         String extra = System.getenv("DETSIM_JAVA_OPTIONS");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
         aotCacheFor(jar).ifPresent(aot -> {
@@ -30,7 +30,23 @@ final class SelfLauncher {
         return cmd;
     }
 
-    /** The options of one kind ("run", "aot") from jvm-options, the file ./detsim reads too. */
+    /** The options ./detsim always gives the JVM, with those it adds as root. */
+    static List<String> runOptions() {
+        List<String> options = new ArrayList<>(jvmOptions("run"));
+        if (runsAsRoot()) options.addAll(jvmOptions("root"));
+        return options;
+    }
+
+    /** Whether this process's effective user is root: /proc/self belongs to it. */
+    static boolean runsAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** The options of one kind ("run", "aot", "root") from jvm-options, the file ./detsim reads too. */
     static List<String> jvmOptions(String kind) {
         try (var in = SelfLauncher.class.getResourceAsStream("jvm-options")) {
             if (in == null) throw new IllegalStateException("detsim's jar has no jvm-options");

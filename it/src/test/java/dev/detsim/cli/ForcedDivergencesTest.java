@@ -51,7 +51,7 @@ class ForcedDivergencesTest {
         var aot = SelfLauncher.aotCacheFor(jar);
         if (aot.isEmpty()) return command;
         List<String> cmd = new ArrayList<>(command.subList(0, 1));
-        cmd.addAll(SelfLauncher.jvmOptions("run"));
+        cmd.addAll(SelfLauncher.runOptions());
         cmd.add("-XX:AOTCache=" + aot.get());
         cmd.addAll(SelfLauncher.jvmOptions("aot"));
         cmd.addAll(command.subList(1, command.size()));

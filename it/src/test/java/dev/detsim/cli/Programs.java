@@ -52,7 +52,7 @@ final class Programs {
     static List<String> detsimCommand(List<String> runOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(SelfLauncher.jvmOptions("run"));
+        cmd.addAll(SelfLauncher.runOptions());
         AOT_CACHE.ifPresent(aot -> {
             cmd.add("-XX:AOTCache=" + aot);
             cmd.addAll(SelfLauncher.jvmOptions("aot"));
