@@ -2,10 +2,12 @@ package dev.detsim.abi;
 
 /**
  * perf_event_open(2) facts detsim counts with (include/uapi/linux/perf_event.h, hw_breakpoint.h): the
- * breakpoint event type, struct perf_event_attr's offsets, and the descriptor's ioctls.
+ * breakpoint and task-clock event types, struct perf_event_attr's offsets, and the descriptor's ioctls.
  */
 public final class PerfEvents {
-    public static final int PERF_TYPE_HARDWARE = 0, PERF_TYPE_RAW = 4, PERF_TYPE_BREAKPOINT = 5;
+    public static final int PERF_TYPE_HARDWARE = 0, PERF_TYPE_SOFTWARE = 1, PERF_TYPE_RAW = 4, PERF_TYPE_BREAKPOINT = 5;
+    /** config of a PERF_TYPE_SOFTWARE event: the thread's own CPU time, in ns, with an hrtimer behind its periods. */
+    public static final int PERF_COUNT_SW_TASK_CLOCK = 1;
     /** bp_type: break when the instruction at bp_addr is about to execute. */
     public static final int HW_BREAKPOINT_X = 4;
     /** struct perf_event_attr, PERF_ATTR_SIZE_VER8 bytes; offsets of the fields detsim sets. */

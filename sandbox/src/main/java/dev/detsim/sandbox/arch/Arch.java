@@ -101,6 +101,11 @@ public abstract sealed class Arch permits X86_64, Aarch64 {
         return regs.asSlice(0, registerBytes()).toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
     }
 
+    /** The index of the flags word in {@link #userState}, or -1 where there is none. */
+    public int flagsWord() {
+        return -1;
+    }
+
     /**
      * Makes the instruction at the thread's instruction pointer raise its breakpoints when it is resumed (x86:
      * clears the resume flag the kernel set at an execute breakpoint's stop, which would let it pass unseen).

@@ -145,6 +145,11 @@ public final class X86_64 extends Arch {
     }
 
     @Override
+    public int flagsWord() {
+        return EFLAGS / 8;
+    }
+
+    @Override
     public boolean clearResumeFlag(MemorySegment regs) {
         long flags = regs.get(JAVA_LONG, EFLAGS);
         if ((flags & RESUME_FLAG) == 0) return false;

@@ -115,13 +115,19 @@ final class Preemptions {
      * cost; else let it run on to its next pass.
      */
     void onReplayHit(Tracee t) {
+        if (run.replay.endsFreeRun(t.ticks, t.tid, run.siginfo)) { // the free run toward it is over: measure again
+            turns.continueTurn(t, 0);
+            return;
+        }
         if (run.regsOf(t) == null) return;
         long[] state = run.arch.userState(run.regs.raw());
         if (!run.replay.matches(run.events.count(), t.number(), run.regs.instructionPointer(), state,
                 () -> stackDigest(t))) {
             // Each pass stops the thread, which the watchdog does not count as spinning: after enough passes
             // the breakpoint rests for the turn, so the watchdog ends a turn that never meets the point.
-            run.replay.missed(t.ticks);
+            if (run.replay.missed(t.ticks, t.tid, state, run.arch.flagsWord())) {
+                run.watchdog.holdOff(turns.turnSerial, REPLAY_PATIENCE_NANOS); // the approach, not the period, stops it
+            }
             turns.continueTurn(t, 0);
             return;
         }

@@ -26,6 +26,16 @@ public final class ThreadTicks {
     long replayAt;
     /** Replay: passes of that instruction this turn that were not the recorded point. */
     int replayMisses;
+    /** Replay: the breakpoint signals every replayPeriod-th pass (1, or a jump to a predicted pass). */
+    long replayPeriod = 1;
+    /** Replay: the state at the previous pass of this approach, or null ({@link WatchdogReplay}). */
+    long[] replayLast;
+    /** Replay: the timer of a free run toward the recorded pass (-1: none); passes left when it began; CPU ns it ran. */
+    int freeRunFd = -1;
+    long freeRunPasses;
+    long freeRunNanos;
+    /** Replay: the fastest passes per ns of CPU time seen in this approach. */
+    double passesPerNano;
 
     /** Whether the thread has a counter (else only the watchdog preempts it). */
     public boolean counting() {
@@ -39,7 +49,7 @@ public final class ThreadTicks {
 
     /** Whether it watches for a recorded watchdog preemption (replay). */
     public boolean replaying() {
-        return replayFd >= 0;
+        return replayFd >= 0 || freeRunFd >= 0;
     }
 
     /** Whether it counts executions of any spin site. */
