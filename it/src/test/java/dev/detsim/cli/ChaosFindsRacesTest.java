@@ -122,4 +122,27 @@ class ChaosFindsRacesTest {
         assertEquals(2, bad.status());
         assertTrue(bad.err().startsWith("detsim: --chaos-policy script: "), bad.err());
     }
+
+    @Test
+    void aRaceWithNoSyscallInItsWindowIsSplitByTickBoundariesAtSeededCounts() throws IOException {
+        // racy_plain's window holds no syscall: chaos alone never splits it (800 at every seed). With a tick
+        // source inside the window (here the probe of window_step, which counts on every machine; retired
+        // branches where the CPU counts them), each turn's first boundary is a seeded draw: some seeds lose
+        // updates, and each seed repeats its count. docs/CHAOS.md measured 6 of seeds 1..8.
+        String plain = guest("racy_plain").toString();
+        var site = Programs.nativeRun(List.of(plain, "site"), null);
+        assertEquals(0, site.status(), site.err());
+        String probe = "--preempt-by=probe:" + site.out().strip();
+        int lost = 0;
+        for (int seed = 1; seed <= 8; seed++) {
+            var without = detsimRun(List.of("--chaos", "--seed=" + seed), List.of(plain), null);
+            assertEquals("800\n", without.out(), "seed " + seed + " without ticks: " + without.err());
+            var with = detsimRun(List.of("--chaos", "--seed=" + seed, probe), List.of(plain), null);
+            assertEquals(0, with.status(), with.err());
+            var again = detsimRun(List.of("--chaos", "--seed=" + seed, probe), List.of(plain), null);
+            assertEquals(with.out(), again.out(), "seed " + seed + " repeats its count");
+            if (!with.out().equals("800\n")) lost++;
+        }
+        assertTrue(lost >= 4, "seeds of 1..8 that lost an update: " + lost);
+    }
 }

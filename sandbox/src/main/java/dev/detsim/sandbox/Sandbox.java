@@ -86,7 +86,8 @@ public final class Sandbox {
             TracerOptions options = new TracerOptions(b.pinToOneCpu, b.chaos != null ? everySyscall(arch, b.intercept) : b.intercept,
                     b.trace,
                     handlers(machine, machineFiles, randomDevices, clocks, scheduler, privateTmp), b.keepFds, b.warnings,
-                    true, b.pidNamespace, privateTmp, b.events, scheduler, clocks, b.preemption);
+                    true, b.pidNamespace, privateTmp, b.events, scheduler, clocks,
+                    b.chaos != null && b.preemption != null ? b.preemption.withChaosTicks(b.seed) : b.preemption);
             Tracer tracer = new Tracer(arch, options);
             if (b.switchSites != null && b.chaos != null) tracer.switchSites(b.switchSites);
             return tracer.run(path, argv, b.environment);

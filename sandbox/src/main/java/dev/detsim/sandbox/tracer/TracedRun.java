@@ -110,7 +110,8 @@ final class TracedRun implements AutoCloseable {
         eventMsg = arena.allocate(ValueLayout.JAVA_LONG);
         siginfo = arena.allocate(SIGINFO_BYTES, 8);
         preemption = options.preemption() != null ? options.preemption() : Preemption.auto();
-        ticks = preemption.ticks() != null ? new TickCounters(posix, arena, preemption.ticks(), warnings) : null;
+        ticks = preemption.ticks() != null ? new TickCounters(posix, arena, preemption.ticks(), warnings,
+                preemption.chaosTicks()) : null;
         sites = ticks == null && preemption.sites() != null
                 ? new SiteCounters(posix, arena, preemption.sites(), preemption.breakpoints(), warnings) : null;
         records = preemption.records();

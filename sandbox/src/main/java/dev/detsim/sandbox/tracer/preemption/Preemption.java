@@ -12,20 +12,27 @@ import java.util.List;
  * @param sites without ticks: the spin sites whose executions are counted ({@link SiteCounters}), or null
  * @param breakpoints what the probe for exact breakpoint counting found, or null where it was not tried
  * @param records watchdog preemptions to replay, and to keep for a recording; or null
+ * @param chaosTicks with ticks, under --chaos: the seed from which each turn's first boundary is drawn
+ *     ({@link TickCounters}); null: every turn's boundaries lie a quantum apart
  */
 public record Preemption(TickSource ticks, BranchCounters branchCounters, SpinSites sites,
-                         BreakpointCounting breakpoints, PreemptionRecords records) {
+                         BreakpointCounting breakpoints, PreemptionRecords records, Long chaosTicks) {
     public Preemption(TickSource ticks, BranchCounters branchCounters) {
-        this(ticks, branchCounters, null, null, null);
+        this(ticks, branchCounters, null, null, null, null);
     }
 
     public Preemption(TickSource ticks, BranchCounters branchCounters, SpinSites sites, BreakpointCounting breakpoints) {
-        this(ticks, branchCounters, sites, breakpoints, null);
+        this(ticks, branchCounters, sites, breakpoints, null, null);
     }
 
     /** This, keeping or replaying watchdog preemptions for record and replay. */
     public Preemption with(PreemptionRecords records) {
-        return new Preemption(ticks, branchCounters, sites, breakpoints, records);
+        return new Preemption(ticks, branchCounters, sites, breakpoints, records, chaosTicks);
+    }
+
+    /** This, with each turn's first tick boundary drawn from seed (--chaos: preemptions at seeded tick counts). */
+    public Preemption withChaosTicks(long seed) {
+        return new Preemption(ticks, branchCounters, sites, breakpoints, records, seed);
     }
 
     /** Retired-branch counters where this machine has them, else the watchdog alone. */
@@ -55,7 +62,10 @@ public record Preemption(TickSource ticks, BranchCounters branchCounters, SpinSi
 
     /** For people: what preempts, e.g. "by retired conditional branches (...)" or "by the wall-clock watchdog only". */
     public String describe() {
-        if (ticks != null) return "deterministic preemption by " + ticks.description();
+        if (ticks != null) {
+            return "deterministic preemption by " + ticks.description()
+                    + (chaosTicks != null ? " (under --chaos at a seeded count in each turn's first quantum)" : "");
+        }
         if (sites != null) {
             return "counted slices at spin sites (every " + SiteCounters.QUANTUM + "th execution, breakpoint counters"
                     + (sites.learning() ? ", sites learned from the watchdog" : "") + "), else the wall-clock watchdog"

@@ -13,6 +13,7 @@ import dev.detsim.abi.Signals;
 
 import dev.detsim.abi.Errno;
 import dev.detsim.sandbox.os.Posix;
+import dev.detsim.sandbox.world.Entropy;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -58,6 +59,16 @@ public final class TickCounters {
     private boolean warnedOpen;
 
     public TickCounters(Posix posix, Arena arena, TickSource source, PrintStream warnings) {
+        this(posix, arena, source, warnings, null);
+    }
+
+    /**
+     * With chaosSeed (not null), each turn's first boundary is drawn from it, uniformly past the skid and within the
+     * quantum, so --chaos preempts at seeded tick counts (a race window with no syscall in it can be split); the
+     * turns come in the same order in every run with that seed, so the draws do too.
+     */
+    public TickCounters(Posix posix, Arena arena, TickSource source, PrintStream warnings, Long chaosSeed) {
+        this.chaos = chaosSeed == null ? null : Entropy.stream(chaosSeed, CHAOS_STREAM);
         this.posix = posix;
         this.source = source;
         this.warnings = warnings;
@@ -103,14 +114,21 @@ public final class TickCounters {
         t.tickFd = -1;
     }
 
-    /** The thread's turn begins: count from 0, first boundary one quantum away. */
+    /** Where each turn's first boundary is drawn from under --chaos, or null (one quantum away). */
+    private final Entropy chaos;
+    /** The stream of the run's seed the chaos draws come from (apart from /dev/urandom's and the schedule's). */
+    private static final long CHAOS_STREAM = 0x7469636B73L; // "ticks"
+
+    /** The thread's turn begins: count from 0, first boundary one quantum away (under --chaos, a seeded draw). */
     public void beginTurn(ThreadTicks t) {
         t.tickStepping = false;
         t.tickAimDue = false;
         if (t.tickFd < 0) return;
         posix.call(Syscall.IOCTL, t.tickFd, IOC_RESET, 0);
-        t.tickTarget = source.quantum();
-        setPeriod(t, source.quantum() - source.skid());
+        long span = source.quantum() - source.skid();
+        t.tickTarget = chaos == null || span <= 1 ? source.quantum()
+                : source.skid() + 1 + Long.remainderUnsigned(chaos.nextLong(), span);
+        setPeriod(t, t.tickTarget - source.skid());
     }
 
     /** Whether a signal-delivery-stop of SIGNAL is this thread's counter overflowing (siginfo from PTRACE_GETSIGINFO). */
