@@ -7,8 +7,11 @@
 #include <asm-generic/stat.h>
 #include <asm/signal.h>
 #include <linux/fcntl.h>
+#include <linux/hw_breakpoint.h>
 #include <linux/openat2.h>
+#include <linux/perf_event.h>
 #include <linux/stat.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "facts.h"
@@ -17,6 +20,23 @@
 #define GENERIC(field, member) FACT("layout.stat.generic." #field, offsetof(struct stat, member))
 
 const struct fact kernel_facts[] = {
+    FACT("PerfEvents.PERF_TYPE_HARDWARE", PERF_TYPE_HARDWARE), FACT("PerfEvents.PERF_TYPE_SOFTWARE", PERF_TYPE_SOFTWARE),
+    FACT("PerfEvents.PERF_TYPE_RAW", PERF_TYPE_RAW), FACT("PerfEvents.PERF_TYPE_BREAKPOINT", PERF_TYPE_BREAKPOINT),
+    FACT("PerfEvents.PERF_COUNT_SW_TASK_CLOCK", PERF_COUNT_SW_TASK_CLOCK),
+    FACT("PerfEvents.PERF_COUNT_HW_BRANCH_INSTRUCTIONS", PERF_COUNT_HW_BRANCH_INSTRUCTIONS), FACT("PerfEvents.HW_BREAKPOINT_X", HW_BREAKPOINT_X),
+    FACT("PerfEvents.ATTR_SIZE", PERF_ATTR_SIZE_VER7), OFFSET(PerfEvents, ATTR_TYPE, struct perf_event_attr, type),
+    OFFSET(PerfEvents, ATTR_SIZE_FIELD, struct perf_event_attr, size),
+    OFFSET(PerfEvents, ATTR_CONFIG, struct perf_event_attr, config),
+    OFFSET(PerfEvents, ATTR_SAMPLE_PERIOD, struct perf_event_attr, sample_period),
+    OFFSET(PerfEvents, ATTR_WAKEUP_EVENTS, struct perf_event_attr, wakeup_events),
+    OFFSET(PerfEvents, ATTR_BP_TYPE, struct perf_event_attr, bp_type),
+    OFFSET(PerfEvents, ATTR_BP_ADDR, struct perf_event_attr, bp_addr),
+    OFFSET(PerfEvents, ATTR_BP_LEN, struct perf_event_attr, bp_len),
+    OFFSET(PerfEvents, ATTR_CONFIG1, struct perf_event_attr, config1),
+    OFFSET(PerfEvents, ATTR_CONFIG2, struct perf_event_attr, config2),
+    FACT("PerfEvents.PERF_FLAG_FD_CLOEXEC", PERF_FLAG_FD_CLOEXEC),
+    FACT("PerfEvents.IOC_RESET", PERF_EVENT_IOC_RESET), FACT("PerfEvents.IOC_PERIOD", PERF_EVENT_IOC_PERIOD),
+
     FACT("OpenFlags.host.O_LARGEFILE", O_LARGEFILE),
     FACT("OpenFlags.SYNC_BIT", __O_SYNC),
     FACT("OpenFlags.TMPFILE_BIT", __O_TMPFILE),
@@ -49,7 +69,25 @@ const struct fact kernel_facts[] = {
 };
 const size_t kernel_fact_count = sizeof kernel_facts / sizeof kernel_facts[0];
 
+/* Prints PerfEvents.NAME with the flags word (the u64 after read_format) that setting one bit-field gives. */
+#define PERF_FLAG(field, java)                                                                                     \
+    do {                                                                                                       \
+        struct perf_event_attr a;                                                                              \
+        memset(&a, 0, sizeof a);                                                                               \
+        a.field = 1;                                                                                           \
+        unsigned long long w;                                                                                  \
+        memcpy(&w, (char *) &a + offsetof(struct perf_event_attr, read_format) + 8, sizeof w);                  \
+        printf("PerfEvents.%s %llu\n", java, w);                                                              \
+    } while (0)
+
 void kernel_samples(void) {
+    PERF_FLAG(disabled, "DISABLED");
+    PERF_FLAG(pinned, "PINNED");
+    PERF_FLAG(exclude_kernel, "EXCLUDE_KERNEL");
+    PERF_FLAG(exclude_hv, "EXCLUDE_HV");
+    PERF_FLAG(exclude_guest, "EXCLUDE_GUEST");
+    printf("PerfEvents.ATTR_FLAGS %zu\n", offsetof(struct perf_event_attr, read_format) + 8);
+
     struct open_how how = {.flags = 0x0102030405060708ULL, .mode = 0644, .resolve = 0x10};
     print_sample("open_how", &how, sizeof how);
 

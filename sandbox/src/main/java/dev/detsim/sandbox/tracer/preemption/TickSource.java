@@ -1,5 +1,7 @@
 package dev.detsim.sandbox.tracer.preemption;
 
+import static dev.detsim.abi.PerfEvents.*;
+
 import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.syscall.Syscall;
 import java.io.IOException;
@@ -31,11 +33,6 @@ import java.nio.file.Path;
  */
 public record TickSource(String description, int type, long config, Path probeFile, long probeOffset, long skid,
                          long quantum) {
-    private static final int PERF_TYPE_HARDWARE = 0, PERF_TYPE_RAW = 4, PERF_COUNT_HW_BRANCH_INSTRUCTIONS = 4;
-    private static final int ATTR_SIZE = 128; // PERF_ATTR_SIZE_VER8
-    static final long DISABLED = 1L, PINNED = 1L << 2, EXCLUDE_KERNEL = 1L << 5, EXCLUDE_HV = 1L << 6,
-            EXCLUDE_GUEST = 1L << 20;
-    private static final long PERF_FLAG_FD_CLOEXEC = 8;
     /** Branches per deterministic time slice: a few milliseconds of user code. */
     static final long BRANCH_QUANTUM = 1_000_000;
     /** Probe hits per deterministic time slice: a spin loop's iterations. */
@@ -109,15 +106,15 @@ public record TickSource(String description, int type, long config, Path probeFi
             if (probeFile != null) {
                 perfType = uprobeType();
                 if (perfType < 0) return perfType;
-                attr.set(ValueLayout.JAVA_LONG, 56, arena.allocateFrom(probeFile.toString()).address()); // uprobe_path
-                attr.set(ValueLayout.JAVA_LONG, 64, probeOffset); // probe_offset
+                attr.set(ValueLayout.JAVA_LONG, ATTR_CONFIG1, arena.allocateFrom(probeFile.toString()).address()); // uprobe_path
+                attr.set(ValueLayout.JAVA_LONG, ATTR_CONFIG2, probeOffset); // probe_offset
             }
-            attr.set(ValueLayout.JAVA_INT, 0, perfType);
-            attr.set(ValueLayout.JAVA_INT, 4, ATTR_SIZE);
-            attr.set(ValueLayout.JAVA_LONG, 8, config);
-            attr.set(ValueLayout.JAVA_LONG, 16, period);
-            attr.set(ValueLayout.JAVA_LONG, 40, EXCLUDE_KERNEL | EXCLUDE_HV | EXCLUDE_GUEST | (hardware() ? PINNED : 0));
-            attr.set(ValueLayout.JAVA_INT, 48, 1); // wakeup_events: a notice at every overflow
+            attr.set(ValueLayout.JAVA_INT, ATTR_TYPE, perfType);
+            attr.set(ValueLayout.JAVA_INT, ATTR_SIZE_FIELD, ATTR_SIZE);
+            attr.set(ValueLayout.JAVA_LONG, ATTR_CONFIG, config);
+            attr.set(ValueLayout.JAVA_LONG, ATTR_SAMPLE_PERIOD, period);
+            attr.set(ValueLayout.JAVA_LONG, ATTR_FLAGS, EXCLUDE_KERNEL | EXCLUDE_HV | EXCLUDE_GUEST | (hardware() ? PINNED : 0));
+            attr.set(ValueLayout.JAVA_INT, ATTR_WAKEUP_EVENTS, 1); // a notice at every overflow
             return (int) posix.call(Syscall.PERF_EVENT_OPEN, attr.address(), tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
         }
     }
