@@ -19,16 +19,19 @@ final class Progress {
     Progress(PrintWriter err, SearchTally tally, long total) {
         this.err = err;
         this.line = () -> searchLine(tally, total);
-        java.io.Console console = System.console();
-        this.terminal = console != null && console.isTerminal();
+        this.terminal = onTerminal();
     }
 
     /** Progress told by line, asked each time it is shown. */
     Progress(PrintWriter err, java.util.function.Supplier<String> line) {
         this.err = err;
         this.line = line;
+        this.terminal = onTerminal();
+    }
+
+    private static boolean onTerminal() {
         java.io.Console console = System.console();
-        this.terminal = console != null && console.isTerminal();
+        return console != null && console.isTerminal();
     }
 
     void start() {

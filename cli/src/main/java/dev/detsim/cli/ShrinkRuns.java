@@ -64,15 +64,8 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
         runs.incrementAndGet();
         List<String> options = new ArrayList<>(schedule);
         options.add("--stats=" + stats);
-        Attempt a;
-        try {
-            a = runner.run(seed, "original", null, options);
-        } catch (java.io.IOException e) {
-            if (stopped) return null;
-            throw e;
-        }
-        if (stopped) return null;
-        failIfBroken(a);
+        Attempt a = attempt("original", options);
+        if (a == null) return null;
         String fired = failOn.failedBy(a);
         signature = fired.isEmpty() ? null : a.signature(fired);
         return a;
@@ -127,21 +120,28 @@ final class ShrinkRuns implements ScheduleShrinker.Oracle {
         return file;
     }
 
-    /** A run of script; null when a signal stopped shrink (the run was ended). */
-    private Attempt run(ScheduleScript script, String what, Path sites) throws Exception {
-        int n = runs.incrementAndGet();
-        Path file = write(script, "schedule-" + n);
-        List<String> options = new ArrayList<>(List.of("--chaos-policy=script:" + file));
-        if (sites != null) options.add("--switch-sites=" + sites);
+    /** One run of the seed with options; null when a signal stopped shrink (the run was ended). */
+    private Attempt attempt(String label, List<String> options) throws Exception {
         Attempt a;
         try {
-            a = runner.run(seed, what + " " + n, null, options);
+            a = runner.run(seed, label, null, options);
         } catch (java.io.IOException e) {
             if (stopped) return null; // the signal cut the run's event log short
             throw e;
         }
         if (stopped) return null;
         failIfBroken(a);
+        return a;
+    }
+
+    /** A run of script; null when a signal stopped shrink (the run was ended). */
+    private Attempt run(ScheduleScript script, String what, Path sites) throws Exception {
+        int n = runs.incrementAndGet();
+        Path file = write(script, "schedule-" + n);
+        List<String> options = new ArrayList<>(List.of("--chaos-policy=script:" + file));
+        if (sites != null) options.add("--switch-sites=" + sites);
+        Attempt a = attempt(what + " " + n, options);
+        if (a == null) return null;
         runner.forget(seed);
         Files.deleteIfExists(file);
         return a;
