@@ -27,6 +27,16 @@ final class SeedRunner {
             "(?m)^detsim: .* killed by signal (SIG[A-Z0-9]+) \\([^)]*\\)(?: \\(core dumped\\))?(?: at (.+))?$");
     private static final Pattern DEADLOCK = Pattern.compile("(?m)^detsim: deadlock at ");
 
+    /**
+     * A run shorter than this is mostly its JVM's start-up, whose JIT compiles with C2 for little gain; once every
+     * run so far was this short, later runs' JVMs compile with C1 only (a CPU's worth less JIT, which with several
+     * jobs is another seed's CPU). DETSIM_JAVA_OPTIONS, which comes after, can set the JIT otherwise.
+     */
+    static final long SHORT_RUN_NANOS = 3_000_000_000L;
+    static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
+    private final java.util.concurrent.atomic.AtomicInteger shortRuns = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean longRunSeen;
+
     private final Path root;
     private final String chaosPolicy;
     private final List<String> runOptions;
@@ -112,11 +122,15 @@ final class SeedRunner {
         Path out = outputs.resolve(name + ".stdout"), err = outputs.resolve(name + ".stderr");
         Path events = outputs.resolve(name + ".events");
         List<String> cmd = new ArrayList<>(SelfLauncher.command());
+        if (shortRuns.get() > 0 && !longRunSeen) cmd.add(1, QUICK_JIT);
         cmd.addAll(detsimArguments);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
                 .redirectInput(new java.io.File("/dev/null")).redirectOutput(out.toFile()).redirectError(err.toFile());
         environment(pb.environment(), work);
+        long began = System.nanoTime();
         int status = pb.start().waitFor();
+        if (System.nanoTime() - began < SHORT_RUN_NANOS) shortRuns.incrementAndGet();
+        else longRunSeen = true;
         String stdout = text(out);
         String stderr = text(err);
         if (recordTo != null) {
