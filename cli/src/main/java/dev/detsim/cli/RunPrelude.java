@@ -2,6 +2,7 @@ package dev.detsim.cli;
 
 import dev.detsim.recorder.EventLog;
 import dev.detsim.sandbox.os.NativeLibrary;
+import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SegmentAccessors;
 
 /**
@@ -23,6 +24,7 @@ final class RunPrelude {
                 NativeLibrary.linkAhead();
                 SegmentAccessors.exercise();
                 new EventLog();
+                Posix.linkCriticalCalls(); // the run's first calls take the plain binding meanwhile
             } catch (RuntimeException | Error e) {
                 // the main thread meets it again and says what is wrong
             }
