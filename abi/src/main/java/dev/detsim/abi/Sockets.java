@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 public final class Sockets {
     public static final int AF_INET = 2, AF_INET6 = 10;
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
+    /** getsockopt(2) SOL_SOCKET/SO_TYPE, and the type of a TCP (stream) socket. */
+    public static final int SOL_SOCKET = 1, SO_TYPE = 3, SOCK_STREAM = 1;
     /** poll(2): the peer shut down its writing half (its bytes end with EOF). */
     public static final int POLLRDHUP = 0x2000;
     /** ioctl(2) SIOCINQ: the bytes queued to read on a TCP socket. */

@@ -24,8 +24,9 @@ import java.util.List;
  * @param kind what came
  * @param connection the connection's number: the order of its {@code connect} line (0 first); for SIGNAL, the
  *     signal's number
- * @param listener for CONNECT: the address the run listened on ("127.0.0.1:2379"); else null
- * @param peer for CONNECT: the client's address; else null
+ * @param listener for CONNECT: the address the run listened on ("127.0.0.1:2379"); for DIAL: the outside
+ *     server's address; else null
+ * @param peer for CONNECT: the client's address; for DIAL: the program's end; else null
  * @param bytes for DATA: the bytes, in arrival order; else null
  */
 public record OutsideArrival(long events, int look, Kind kind, int connection, String listener, String peer,
@@ -34,7 +35,9 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     public static final String HEADER = "# detsim recorded outside input v1";
 
     public enum Kind {
-        CONNECT, DATA, EOF, SIGNAL, STDIN, STDIN_EOF;
+        CONNECT, DATA, EOF, SIGNAL, STDIN, STDIN_EOF,
+        /** The program connected to a TCP server outside the run (the server's bytes then come as DATA). */
+        DIAL;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -43,6 +46,16 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
 
     public static OutsideArrival connect(long events, int look, int connection, String listener, String peer) {
         return new OutsideArrival(events, look, Kind.CONNECT, connection, listener, peer, null);
+    }
+
+    /** The program connected from client (its end) to the outside TCP server at server. */
+    public static OutsideArrival dial(long events, int look, int connection, String server, String client) {
+        return new OutsideArrival(events, look, Kind.DIAL, connection, server, client, null);
+    }
+
+    /** Whether this opens connection number {@link #connection} (an outside client's, or the program's own). */
+    public boolean opensConnection() {
+        return kind == Kind.CONNECT || kind == Kind.DIAL;
     }
 
     public static OutsideArrival data(long events, int look, int connection, byte[] bytes) {
@@ -86,7 +99,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
         StringBuilder b = new StringBuilder(kind.label()).append('\t').append(events).append('.').append(look)
                 .append('\t').append(connection);
         switch (kind) {
-            case CONNECT -> b.append('\t').append(listener).append('\t').append(peer);
+            case CONNECT, DIAL -> b.append('\t').append(listener).append('\t').append(peer);
             case DATA, STDIN -> b.append('\t').append(Base64.getEncoder().encodeToString(bytes));
             case EOF, SIGNAL, STDIN_EOF -> {}
         }
@@ -108,6 +121,12 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                     throw new IllegalArgumentException("connect needs a listener and a peer address (ip:port)");
                 }
                 yield connect(events, look, connection, f[3], f[4]);
+            }
+            case "dial" -> {
+                if (f.length != 5 || !isAddress(f[3]) || !isAddress(f[4])) {
+                    throw new IllegalArgumentException("dial needs a server and a client address (ip:port)");
+                }
+                yield dial(events, look, connection, f[3], f[4]);
             }
             case "data" -> {
                 if (f.length != 4 || f[3].isEmpty()) throw new IllegalArgumentException("data needs its bytes");
@@ -167,12 +186,12 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                 if (!all.isEmpty() && !all.get(all.size() - 1).dueBy(a.events, a.look)) {
                     throw new IllegalArgumentException("points out of order");
                 }
-                if (a.kind == Kind.CONNECT) {
+                if (a.opensConnection()) {
                     if (a.connection != connections) throw new IllegalArgumentException("connection " + a.connection
                             + " where " + connections + " comes next");
                     connections++;
                 } else if ((a.kind == Kind.DATA || a.kind == Kind.EOF) && a.connection >= connections) {
-                    throw new IllegalArgumentException("connection " + a.connection + " before its connect line");
+                    throw new IllegalArgumentException("connection " + a.connection + " before its connect (or dial) line");
                 }
                 all.add(a);
             } catch (RuntimeException e) {

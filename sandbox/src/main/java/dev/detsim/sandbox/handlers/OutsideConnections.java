@@ -15,9 +15,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The run's TCP listeners and the connections outside clients made to them, with detsim's copies of their
+ * The run's TCP listeners and the connections outside clients made to them or the program made to outside
+ * servers, with detsim's copies of their
  * descriptors, the program's stdin pipe and the signals held for it: at record, what each look saw arrive (or
- * let in); at replay, the stand-in peers, stdin writes and signals that make it arrive.
+ * let in); at replay, the stand-in peers (clients, and servers listening at the recorded server addresses), stdin writes and
+ * signals that make it arrive.
  */
 final class OutsideConnections {
     /** How long replay waits for the kernel to move a stand-in's bytes to the program's socket (loopback). */
@@ -49,6 +51,8 @@ final class OutsideConnections {
         boolean eof;
         StandInPeer standIn;
         String peer;
+        /** For a connection the program made: the outside server's address. */
+        String server;
         /** Record: the connect entry, numbered when the section is written. */
         Entry connect;
 
@@ -87,6 +91,9 @@ final class OutsideConnections {
     private final List<OutsideArrival> toGive;
     private int next;
     private final List<Connection> byNumber = new ArrayList<>();
+    /** Replay: the connections the program is to make to outside servers, in order, and the stand-ins there. */
+    private final ArrayDeque<Connection> dials = new ArrayDeque<>();
+    private final java.util.Map<String, dev.detsim.sandbox.world.StandInServer> servers = new java.util.HashMap<>();
     /** The program's first process (host pid), where signals from outside go; and those held (record). */
     int rootPid;
     private static final java.lang.invoke.VarHandle HELD = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
@@ -96,6 +103,76 @@ final class OutsideConnections {
         this.sockets = sockets;
         this.toGive = toGive;
         this.warnings = warnings;
+        if (toGive != null) {
+            for (OutsideArrival a : toGive) {
+                if (!a.opensConnection()) continue;
+                Connection c = new Connection();
+                byNumber.add(c);
+                if (a.kind() == OutsideArrival.Kind.DIAL) {
+                    c.server = a.listener();
+                    dials.add(c);
+                }
+            }
+        }
+    }
+
+    /** Replay: listens at each outside server's recorded address, before the program can connect there. */
+    void standInForServers() throws IOException {
+        for (Connection c : dials) {
+            if (!servers.containsKey(c.server)) servers.put(c.server, dev.detsim.sandbox.world.StandInServer.listen(c.server));
+        }
+    }
+
+    /** Whether server ("ip:port") is one of the run's own listeners (at its address, or at a wildcard). */
+    private boolean inside(String server) {
+        String port = server.substring(server.lastIndexOf(':'));
+        for (Listener l : listeners) {
+            String host = l.address.substring(0, l.address.lastIndexOf(':'));
+            if (l.address.endsWith(port) && (l.address.equals(server) || host.equals("0.0.0.0")
+                    || host.equals("[0:0:0:0:0:0:0:0]"))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The program's connect(2) of fd to server succeeded or is under way (EINPROGRESS), at the look events.look:
+     * a TCP server outside the run is kept (record) or given by its stand-in (replay).
+     */
+    void dialled(Descriptors d, int tgid, int fd, String server, long events, int look) {
+        if (inside(server)) return;
+        int copy = d.copy(tgid, fd);
+        if (copy < 0) return;
+        Connection c = null;
+        if (toGive == null) {
+            String local = sockets.isStream(d, copy) ? sockets.localAddress(d, copy) : null;
+            if (local != null) {
+                c = new Connection();
+                c.server = server;
+                c.connect = new Entry(events, look, entries.size(), OutsideArrival.Kind.DIAL, c, server, local, null);
+                entries.add(c.connect);
+            }
+        } else if (!dials.isEmpty() && dials.peek().server.equals(server)) {
+            c = dials.poll();
+        }
+        if (c == null) {
+            d.close(copy);
+            return;
+        }
+        dialled = true;
+        c.tgid = tgid;
+        c.fd = fd;
+        c.copy = copy;
+        live.add(c);
+    }
+
+    /** Replay: the stand-in of the server the program connected to by c, accepted once the program connected. */
+    private StandInPeer serverStandIn(Descriptors d, Connection c) throws IOException {
+        if (c.standIn != null) return c.standIn;
+        if (c.copy < 0) throw new IOException("the program has not connected to " + c.server);
+        String local = sockets.localAddress(d, c.copy);
+        if (local == null) throw new IOException("the program's connection to " + c.server + " has no address");
+        c.standIn = servers.get(c.server).accept(local, ARRIVAL_WAIT_NANOS);
+        return c.standIn;
     }
 
     /** listen(2) of fd in tgid succeeded: a TCP listener to watch. */
@@ -185,10 +262,13 @@ final class OutsideConnections {
         return bytes;
     }
 
-    /** Whether any listener or connection is watched (else a look has nothing to see). */
+    /** Whether any listener or connection to an outside server is watched (else a look has nothing to see). */
     boolean watching() {
-        return !listeners.isEmpty();
+        return !listeners.isEmpty() || dialled;
     }
+
+    /** Whether the program connected to an outside server (sticky: record and replay register exits alike). */
+    private boolean dialled;
 
     // ---- record ------------------------------------------------------------------------------------
 
@@ -260,6 +340,10 @@ final class OutsideConnections {
                     numbers.put(e.c(), numbers.size());
                     out.add(OutsideArrival.connect(e.events(), e.look(), numbers.get(e.c()), e.listener(), e.peer()));
                 }
+                case DIAL -> {
+                    numbers.put(e.c(), numbers.size());
+                    out.add(OutsideArrival.dial(e.events(), e.look(), numbers.get(e.c()), e.listener(), e.peer()));
+                }
                 case DATA -> out.add(OutsideArrival.data(e.events(), e.look(), numbers.get(e.c()), e.bytes()));
                 case EOF -> out.add(OutsideArrival.eof(e.events(), e.look(), numbers.get(e.c())));
                 case SIGNAL -> out.add(OutsideArrival.signal(e.events(), e.look(), e.signal()));
@@ -281,7 +365,7 @@ final class OutsideConnections {
         if (toGive == null) return false;
         for (int i = next; i < toGive.size(); i++) {
             OutsideArrival.Kind k = toGive.get(i).kind();
-            if (k == OutsideArrival.Kind.CONNECT || k == OutsideArrival.Kind.DATA || k == OutsideArrival.Kind.EOF) return true;
+            if (k == OutsideArrival.Kind.CONNECT || k == OutsideArrival.Kind.DIAL || k == OutsideArrival.Kind.DATA || k == OutsideArrival.Kind.EOF) return true;
         }
         return false;
     }
@@ -320,24 +404,24 @@ final class OutsideConnections {
                     Listener l = null;
                     for (Listener x : listeners) if (x.address.equals(a.listener())) l = x;
                     int before = l == null ? 0 : OutsideSockets.acceptQueue(l.inode);
-                    Connection c = new Connection();
+                    Connection c = byNumber.get(a.connection());
                     c.peer = a.peer();
-                    byNumber.add(c);
                     c.standIn = StandInPeer.connect(a.listener(), a.peer());
                     if (l != null) {
                         Listener w = l;
                         awaitKernel(() -> OutsideSockets.acceptQueue(w.inode) > before);
                     }
                 }
+                case DIAL -> {} // the program connects; its stand-in server listens from the start
                 case DATA -> {
                     Connection c = byNumber.get(a.connection());
-                    c.standIn.send(a.bytes());
+                    (c.server != null ? serverStandIn(d, c) : c.standIn).send(a.bytes());
                     c.arrived += a.bytes().length;
                     if (c.copy >= 0) awaitKernel(() -> sockets.queued(d, c.copy) >= c.unread());
                 }
                 case EOF -> {
                     Connection c = byNumber.get(a.connection());
-                    c.standIn.shutdownOutput();
+                    (c.server != null ? serverStandIn(d, c) : c.standIn).shutdownOutput();
                     c.eof = true;
                     if (c.copy >= 0) awaitKernel(() -> (sockets.revents(d, c.copy, POLLRDHUP) & POLLRDHUP) != 0);
                 }
@@ -360,6 +444,7 @@ final class OutsideConnections {
 
     void close() {
         for (Connection c : byNumber) if (c.standIn != null) c.standIn.close();
+        for (var s : servers.values()) s.close();
         live.clear(); // detsim's copies close with the run's process
     }
 }

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Input from outside the run: TCP clients of its listeners, stdin, and termination signals sent to detsim
+ * Input from outside the run: TCP clients of its listeners, TCP servers it connects to, stdin, and termination signals sent to detsim
  * (docs/RECORDING.md, "Outside peers"). Record: at each of detsim's looks at the world ({@link OutsideWatch}),
  * notes what arrived since the last look — a connection in a listener's accept queue, bytes on an accepted
  * connection whose client is not traced, its EOF — tied to that look, and lets stdin's pieces and held signals
@@ -67,9 +67,19 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         return new OutsidePeers(Mode.RECORD, new OutsideConnections(new OutsideSockets(), null, warnings));
     }
 
-    /** replay: plays the recorded clients. */
-    public static OutsidePeers replaying(List<OutsideArrival> recorded, PrintStream warnings) {
-        return new OutsidePeers(Mode.REPLAY, new OutsideConnections(new OutsideSockets(), recorded, warnings));
+    /**
+     * replay: plays the recorded clients, and listens at the recorded outside servers' addresses (the
+     * IOException says which cannot be had).
+     */
+    public static OutsidePeers replaying(List<OutsideArrival> recorded, PrintStream warnings) throws java.io.IOException {
+        OutsideConnections c = new OutsideConnections(new OutsideSockets(), recorded, warnings);
+        try {
+            c.standInForServers();
+        } catch (java.io.IOException e) {
+            c.close();
+            throw e;
+        }
+        return new OutsidePeers(Mode.REPLAY, c);
     }
 
     public Mode mode() {
@@ -112,7 +122,13 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
             case READ, RECVFROM -> {
                 return read(stop, d, tgid, fd);
             }
-            case CONNECT -> connections.connecting(tgid);
+            case CONNECT -> {
+                connections.connecting(tgid);
+                String server = serverAddress(stop);
+                if (server != null) stop.onReturn(r -> { // blocking: after ConnectHandler's wait, the call's outcome
+                    if (r == 0 || r == -Errno.EINPROGRESS) connections.dialled(d, tgid, fd, server, lookEvents, look);
+                });
+            }
             default -> { // a readiness call: what arrived while the kernel ran it, it may have seen
                 if (connections.watching()) { // replay too: the exit stop is part of the turn (the clock page's reads)
                     stop.onReturn(r -> { // the last look was the one before the thread was resumed into the call
@@ -122,6 +138,14 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
             }
         }
         return Disposition.PASSTHROUGH;
+    }
+
+    /** The IPv4 or IPv6 address connect(2) names ("ip:port"), or null (another family, or unreadable). */
+    private static String serverAddress(SyscallStop stop) {
+        long length = Math.min(stop.argument(2), dev.detsim.abi.Sockets.SOCKADDR_BYTES);
+        if (length < 2) return null;
+        byte[] raw = stop.memory().read(stop.tid(), stop.argument(1), (int) length);
+        return raw == null || raw.length < length ? null : dev.detsim.abi.Sockets.addressText(raw, (int) length);
     }
 
     /** A read of an outside connection returns what the last look saw there, no more. */

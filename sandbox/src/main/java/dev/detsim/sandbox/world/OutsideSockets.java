@@ -62,6 +62,14 @@ public final class OutsideSockets {
         return d.call(Syscall.KCMP, tgid, SELF, KCMP_FILE, fd, copy) == 0;
     }
 
+    /** Whether copy is a stream socket (getsockopt SO_TYPE): TCP, for an IPv4 or IPv6 one. */
+    public boolean isStream(Descriptors d, int copy) {
+        word.set(ValueLayout.JAVA_INT, 0, 0);
+        address.set(ValueLayout.JAVA_INT, 0, 4);
+        long r = d.call(Syscall.GETSOCKOPT, copy, Sockets.SOL_SOCKET, Sockets.SO_TYPE, word.address(), address.address());
+        return r == 0 && word.get(ValueLayout.JAVA_INT, 0) == Sockets.SOCK_STREAM;
+    }
+
     /** getsockname(2) of copy as "ip:port", or null (not IPv4/IPv6, or an error). */
     public String localAddress(Descriptors d, int copy) {
         return name(d, Syscall.GETSOCKNAME, copy);
