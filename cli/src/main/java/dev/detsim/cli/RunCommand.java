@@ -237,6 +237,8 @@ final class RunCommand implements Callable<Integer> {
             OutsidePeers p = OutsidePeers.replaying(arrivals, warnings);
             if (OutsideArrival.keepsStdin(arrivals)) p.keepStdin(StdinPipe.interpose(false));
             return p;
+        } catch (dev.detsim.sandbox.world.StandInServer.Unavailable e) {
+            throw new FileProblem(spec.commandLine(), "replay: " + e.getMessage());
         } catch (IOException e) {
             throw new FileProblem(spec.commandLine(), "--outside-in: " + in + ": " + e.getMessage());
         }

@@ -15,6 +15,13 @@ import java.util.Map;
  * {@link StandInPeer} that gives the recorded server's bytes.
  */
 public final class StandInServer implements AutoCloseable {
+    /** The recorded server address cannot be listened at here. */
+    public static final class Unavailable extends IOException {
+        Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private final ServerSocketChannel channel;
     private final String address;
     /** Connections accepted before anyone asked for them, by the program's end ("ip:port"). */
@@ -36,7 +43,7 @@ public final class StandInServer implements AutoCloseable {
             c.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
             c.close();
-            throw new IOException("cannot stand in for the outside server at " + address + " (" + e.getMessage()
+            throw new Unavailable("cannot stand in for the outside server at " + address + " (" + e.getMessage()
                     + "): replay listens there, so it must be an address of this host and free", e);
         }
         return new StandInServer(c, address);
