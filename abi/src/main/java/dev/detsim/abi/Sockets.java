@@ -5,7 +5,9 @@ import java.nio.ByteOrder;
 
 /** Socket constants and struct sockaddr_in/sockaddr_in6 as text ("127.0.0.1:2379", "[::1]:2379"). */
 public final class Sockets {
-    public static final int AF_INET = 2, AF_INET6 = 10;
+    public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+    /** Bytes of struct sockaddr_un (a family, then a path of up to 108 bytes). */
+    public static final int UNIX_ADDRESS_BYTES = 110;
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
     /** getsockopt(2) SOL_SOCKET/SO_TYPE, and the type of a TCP (stream) socket. */
     public static final int SOL_SOCKET = 1, SO_TYPE = 3, SOCK_STREAM = 1;
@@ -38,5 +40,19 @@ public final class Sockets {
             return b.append("]:").append(port).toString();
         }
         return null;
+    }
+
+    /**
+     * An AF_UNIX struct sockaddr of length bytes as "unix:PATH" ("unix:" alone for an unnamed socket), or null for
+     * another family, an abstract name, or a path that a tab-separated line cannot hold.
+     */
+    public static String unixText(byte[] raw, int length) {
+        if (raw == null || length < 2 || ((raw[0] & 0xff) | (raw[1] & 0xff) << 8) != AF_UNIX) return null;
+        int end = 2;
+        while (end < length && raw[end] != 0) end++;
+        if (length > 2 && raw[2] == 0) return null; // abstract: not kept
+        String path = new String(raw, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < path.length(); i++) if (path.charAt(i) < ' ') return null;
+        return "unix:" + path;
     }
 }

@@ -15,7 +15,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +36,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 19: a program under detsim record that connects to a TCP server outside the run (IPv4, IPv6). The
+ * Issue 19: a program under detsim record that connects to a server outside the run (TCP over IPv4 and IPv6, a
+ * unix stream socket). The
  * recording keeps what the server sent and when; replay stands in for the server (it listens at the recorded
  * address) and the run is identical three times with no server running. A stand-in that sends other bytes makes
  * replay part at the read that got them; a recorded server address that is taken at replay is one line.
@@ -46,13 +51,18 @@ class OutsideServersTest {
      * apart in time, closes. Returns its port and, when done, the bytes it sent.
      */
     private static Map.Entry<Integer, CompletableFuture<Long>> server(String host) throws IOException {
-        ServerSocket l = new ServerSocket();
-        l.setReuseAddress(true);
+        ServerSocketChannel l = ServerSocketChannel.open();
+        l.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
         l.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-        CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> {
-            try (ServerSocket listener = l; Socket c = listener.accept()) {
-                OutputStream out = c.getOutputStream();
-                InputStream in = c.getInputStream();
+        return Map.entry(((InetSocketAddress) l.getLocalAddress()).getPort(), serve(l));
+    }
+
+    /** The server's work on listener l, in the background; the bytes it sent. */
+    private static CompletableFuture<Long> serve(ServerSocketChannel l) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (ServerSocketChannel listener = l; SocketChannel c = listener.accept()) {
+                OutputStream out = Channels.newOutputStream(c);
+                InputStream in = Channels.newInputStream(c);
                 long n = 0;
                 for (String piece : new String[] {"welcome to ", "the test server\n"}) {
                     out.write(piece.getBytes(StandardCharsets.UTF_8));
@@ -74,11 +84,10 @@ class OutsideServersTest {
                 throw new RuntimeException(e);
             }
         });
-        return Map.entry(l.getLocalPort(), sent);
     }
 
     private Programs.Result recordClient(Path rec, String host, int port) {
-        return Recordings.record(dir, rec, null, "--", guest("tcp_greeting_client").toAbsolutePath().toString(), host,
+        return Recordings.record(dir, rec, null, "--", guest("greeting_client").toAbsolutePath().toString(), host,
                 "" + port);
     }
 
@@ -101,6 +110,27 @@ class OutsideServersTest {
         assertTrue(recordingBytes(rec) <= sent + 64 * 1024, "the issue's bound: outside input + 64 KiB");
 
         Recordings.replayedThreeTimes(rec, recorded); // the server is gone: detsim stands in for it
+    }
+
+    @Test
+    void aClientOfAnOutsideUnixSocketServerReplaysWithoutIt() throws Exception {
+        Path socket = dir.resolve("server.sock");
+        ServerSocketChannel l = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        l.bind(UnixDomainSocketAddress.of(socket));
+        CompletableFuture<Long> served = serve(l);
+        Path rec = dir.resolve("client");
+        Programs.Result recorded = Recordings.record(dir, rec, null, "--",
+                guest("greeting_client").toAbsolutePath().toString(), "unix", socket.toString());
+        long sent = served.get(60, TimeUnit.SECONDS);
+        Files.delete(socket); // the server is gone, as servers that clean up leave it
+        assertEquals(0, recorded.status(), recorded.err());
+        List<OutsideArrival> arrivals = Recording.open(rec).outsideArrivals();
+        assertTrue(arrivals.stream().anyMatch(a -> a.kind() == OutsideArrival.Kind.DIAL
+                && a.listener().equals("unix:" + socket)), arrivals.toString());
+        assertEquals(sent, OutsideArrival.inputBytes(arrivals), "every byte the server sent is kept");
+
+        Recordings.replayedThreeTimes(rec, recorded);
+        assertFalse(Files.exists(socket), "replay's stand-in removed the socket it listened at");
     }
 
     @Test
@@ -137,7 +167,7 @@ class OutsideServersTest {
         assertTrue(replayed > 0, err);
         assertTrue(err.substring(replayed).matches("(?s).*> #\\d+ thread 1 syscall read\\(0x3,.*\\)=1 wrote .*"),
                 "the first read of the changed byte is where it parts: " + err);
-        assertTrue(noProcessRuns(guest("tcp_greeting_client").toAbsolutePath().toString()), "no traced process is left");
+        assertTrue(noProcessRuns(guest("greeting_client").toAbsolutePath().toString()), "no traced process is left");
     }
 
     @Test

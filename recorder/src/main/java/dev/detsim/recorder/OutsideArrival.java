@@ -124,7 +124,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
             }
             case "dial" -> {
                 if (f.length != 5 || !isAddress(f[3]) || !isAddress(f[4])) {
-                    throw new IllegalArgumentException("dial needs a server and a client address (ip:port)");
+                    throw new IllegalArgumentException("dial needs a server and a client address (ip:port, unix:PATH)");
                 }
                 yield dial(events, look, connection, f[3], f[4]);
             }
@@ -153,6 +153,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     }
 
     private static boolean isAddress(String a) {
+        if (a.startsWith("unix:")) return true; // a unix socket's path; "unix:" alone: unnamed
         int colon = a.lastIndexOf(':');
         if (colon < 1) return false;
         try {

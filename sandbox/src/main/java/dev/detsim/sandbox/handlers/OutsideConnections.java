@@ -123,8 +123,12 @@ final class OutsideConnections {
         }
     }
 
-    /** Whether server ("ip:port") is one of the run's own listeners (at its address, or at a wildcard). */
+    /** The paths of the run's unix listeners. */
+    private final java.util.Set<String> unixListeners = new java.util.HashSet<>();
+
+    /** Whether server ("ip:port", "unix:PATH") is one of the run's own listeners (at its address, or a wildcard). */
     private boolean inside(String server) {
+        if (server.startsWith("unix:")) return unixListeners.contains(server);
         String port = server.substring(server.lastIndexOf(':'));
         for (Listener l : listeners) {
             String host = l.address.substring(0, l.address.lastIndexOf(':'));
@@ -144,7 +148,8 @@ final class OutsideConnections {
         if (copy < 0) return;
         Connection c = null;
         if (toGive == null) {
-            String local = sockets.isStream(d, copy) ? sockets.localAddress(d, copy) : null;
+            String local = !sockets.isStream(d, copy) ? null
+                    : server.startsWith("unix:") ? sockets.unixName(d, copy) : sockets.localAddress(d, copy);
             if (local != null) {
                 c = new Connection();
                 c.server = server;
@@ -165,11 +170,20 @@ final class OutsideConnections {
         live.add(c);
     }
 
+    /** A unix connect(2) of fd to server was decided: if the socket is now connected there, as {@link #dialled}. */
+    void dialledIfConnected(Descriptors d, int tgid, int fd, String server, long events, int look) {
+        int copy = d.copy(tgid, fd);
+        if (copy < 0) return;
+        boolean connected = server.equals(sockets.unixPeer(d, copy));
+        d.close(copy);
+        if (connected) dialled(d, tgid, fd, server, events, look);
+    }
+
     /** Replay: the stand-in of the server the program connected to by c, accepted once the program connected. */
     private StandInPeer serverStandIn(Descriptors d, Connection c) throws IOException {
         if (c.standIn != null) return c.standIn;
         if (c.copy < 0) throw new IOException("the program has not connected to " + c.server);
-        String local = sockets.localAddress(d, c.copy);
+        String local = c.server.startsWith("unix:") ? sockets.unixName(d, c.copy) : sockets.localAddress(d, c.copy);
         if (local == null) throw new IOException("the program's connection to " + c.server + " has no address");
         c.standIn = servers.get(c.server).accept(local, ARRIVAL_WAIT_NANOS);
         return c.standIn;
@@ -181,7 +195,9 @@ final class OutsideConnections {
         if (copy < 0) return;
         String address = sockets.localAddress(d, copy);
         long inode = OutsideSockets.inode(d, copy);
-        if (address == null || inode < 0) { // a unix socket, say: not kept (docs/RECORDING.md)
+        if (address == null || inode < 0) { // a unix socket: its clients are not kept (docs/RECORDING.md)
+            String path = sockets.unixName(d, copy);
+            if (path != null) unixListeners.add(path); // but a connection to it is inside the run
             d.close(copy);
             return;
         }

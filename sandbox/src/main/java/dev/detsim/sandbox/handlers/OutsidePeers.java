@@ -51,6 +51,8 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
     private final OutsideConnections connections;
     private long lookEvents = -1;
     private int look;
+    /** A unix connect(2) just decided (tgid, fd, path): at the next look, connected or not. */
+    private Object[] unixDial;
 
     private OutsidePeers(Mode mode, OutsideConnections connections) {
         this.mode = mode;
@@ -125,7 +127,9 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
             case CONNECT -> {
                 connections.connecting(tgid);
                 String server = serverAddress(stop);
-                if (server != null) stop.onReturn(r -> { // blocking: after ConnectHandler's wait, the call's outcome
+                if (server != null && server.startsWith("unix:")) { // ConnectHandler answers a blocking one itself
+                    unixDial = new Object[] {tgid, fd, server};
+                } else if (server != null) stop.onReturn(r -> { // blocking: after ConnectHandler's wait, the outcome
                     if (r == 0 || r == -Errno.EINPROGRESS) connections.dialled(d, tgid, fd, server, lookEvents, look);
                 });
             }
@@ -140,12 +144,17 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         return Disposition.PASSTHROUGH;
     }
 
-    /** The IPv4 or IPv6 address connect(2) names ("ip:port"), or null (another family, or unreadable). */
+    /**
+     * The address connect(2) names: IPv4 or IPv6 ("ip:port"), or a unix socket's path ("unix:PATH"); null for
+     * another family, an abstract unix name, or an unreadable one.
+     */
     private static String serverAddress(SyscallStop stop) {
-        long length = Math.min(stop.argument(2), dev.detsim.abi.Sockets.SOCKADDR_BYTES);
+        long length = Math.min(stop.argument(2), dev.detsim.abi.Sockets.UNIX_ADDRESS_BYTES);
         if (length < 2) return null;
         byte[] raw = stop.memory().read(stop.tid(), stop.argument(1), (int) length);
-        return raw == null || raw.length < length ? null : dev.detsim.abi.Sockets.addressText(raw, (int) length);
+        if (raw == null || raw.length < length) return null;
+        String ip = dev.detsim.abi.Sockets.addressText(raw, (int) length);
+        return ip != null ? ip : dev.detsim.abi.Sockets.unixText(raw, (int) length);
     }
 
     /** A read of an outside connection returns what the last look saw there, no more. */
@@ -187,6 +196,10 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
             look = 0;
         } else if (counted) {
             look++;
+        }
+        if (unixDial != null) { // the thread ran no further than the call: connected now, or not (a wait)
+            connections.dialledIfConnected(d, (int) unixDial[0], (int) unixDial[1], (String) unixDial[2], events, look);
+            unixDial = null;
         }
         if (mode == Mode.REPLAY) return connections.giveDue(d, events, look);
         connections.see(d, events, look);

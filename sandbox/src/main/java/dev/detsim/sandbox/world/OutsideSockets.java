@@ -27,7 +27,7 @@ public final class OutsideSockets {
     private static final int SELF = (int) ProcessHandle.current().pid();
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment word = arena.allocate(8, 8);
-    private final MemorySegment address = arena.allocate(SOCKADDR_BYTES + 4, 8);
+    private final MemorySegment address = arena.allocate(Sockets.UNIX_ADDRESS_BYTES + 4, 8);
     private MemorySegment buffer = arena.allocate(1 << 16, 8);
 
     /** Bytes queued to read on copy (ioctl SIOCINQ), or -errno. */
@@ -62,7 +62,7 @@ public final class OutsideSockets {
         return d.call(Syscall.KCMP, tgid, SELF, KCMP_FILE, fd, copy) == 0;
     }
 
-    /** Whether copy is a stream socket (getsockopt SO_TYPE): TCP, for an IPv4 or IPv6 one. */
+    /** Whether copy is a stream socket (getsockopt SO_TYPE): TCP for an IPv4 or IPv6 one. */
     public boolean isStream(Descriptors d, int copy) {
         word.set(ValueLayout.JAVA_INT, 0, 0);
         address.set(ValueLayout.JAVA_INT, 0, 4);
@@ -78,6 +78,23 @@ public final class OutsideSockets {
     /** getpeername(2) of copy as "ip:port", or null. */
     public String peerAddress(Descriptors d, int copy) {
         return name(d, Syscall.GETPEERNAME, copy);
+    }
+
+    /** getsockname(2) of copy, a unix socket, as "unix:PATH" ("unix:" when unnamed), or null. */
+    public String unixName(Descriptors d, int copy) {
+        return unix(d, Syscall.GETSOCKNAME, copy);
+    }
+
+    /** getpeername(2) of copy, a connected unix socket, as "unix:PATH", or null. */
+    public String unixPeer(Descriptors d, int copy) {
+        return unix(d, Syscall.GETPEERNAME, copy);
+    }
+
+    private String unix(Descriptors d, Syscall s, int copy) {
+        word.set(ValueLayout.JAVA_INT, 0, Sockets.UNIX_ADDRESS_BYTES);
+        if (d.call(s, copy, address.address(), word.address()) < 0) return null;
+        int length = Math.min(word.get(ValueLayout.JAVA_INT, 0), Sockets.UNIX_ADDRESS_BYTES);
+        return Sockets.unixText(address.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), length);
     }
 
     private String name(Descriptors d, Syscall s, int copy) {

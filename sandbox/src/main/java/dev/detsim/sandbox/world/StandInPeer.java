@@ -92,8 +92,10 @@ public final class StandInPeer implements AutoCloseable {
         }
     }
 
-    /** a as Sockets.addressText writes it ("ip:port", "[ip6]:port" with eight groups). */
-    static String text(InetSocketAddress a) {
+    /** a as Sockets.addressText or unixText write it ("ip:port", "[ip6]:port" with eight groups, "unix:PATH"). */
+    static String text(java.net.SocketAddress any) {
+        if (any instanceof java.net.UnixDomainSocketAddress u) return "unix:" + u.getPath();
+        InetSocketAddress a = (InetSocketAddress) any;
         String host = a.getAddress().getHostAddress();
         int scope = host.indexOf('%');
         if (scope >= 0) host = host.substring(0, scope);

@@ -24,27 +24,32 @@ public final class StandInServer implements AutoCloseable {
 
     private final ServerSocketChannel channel;
     private final String address;
-    /** Connections accepted before anyone asked for them, by the program's end ("ip:port"). */
-    private final Map<String, SocketChannel> early = new HashMap<>();
+    /** Connections accepted before anyone asked for them, by the program's end ("ip:port"; "unix:" if unnamed). */
+    private final Map<String, java.util.ArrayDeque<SocketChannel>> early = new HashMap<>();
 
     private StandInServer(ServerSocketChannel channel, String address) {
         this.channel = channel;
         this.address = address;
     }
 
-    /** Listens at address ("ip:port", "[ip6]:port"); the IOException says why not (the port is taken, say). */
+    /**
+     * Listens at address ("ip:port", "[ip6]:port", "unix:PATH"); the IOException says why not (the port is taken,
+     * the path exists, say).
+     */
     public static StandInServer listen(String address) throws IOException {
-        InetSocketAddress a = StandInPeer.address(address);
-        ServerSocketChannel c = ServerSocketChannel.open(a.getAddress() instanceof java.net.Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        boolean unix = address.startsWith("unix:");
+        java.net.SocketAddress a = unix ? java.net.UnixDomainSocketAddress.of(address.substring(5)) : StandInPeer.address(address);
+        ServerSocketChannel c = ServerSocketChannel.open(unix ? StandardProtocolFamily.UNIX
+                : ((InetSocketAddress) a).getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET);
         try {
-            c.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (!unix) c.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             c.bind(a, 64);
             c.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
             c.close();
             throw new Unavailable("cannot stand in for the outside server at " + address + " (" + e.getMessage()
-                    + "): replay listens there, so it must be an address of this host and free", e);
+                    + "): replay listens there, so it must be " + (unix ? "a path that does not exist" : "an address of this host and free"), e);
         }
         return new StandInServer(c, address);
     }
@@ -60,11 +65,11 @@ public final class StandInServer implements AutoCloseable {
     public StandInPeer accept(String client, long waitNanos) throws IOException {
         long deadline = System.nanoTime() + waitNanos;
         while (true) {
-            SocketChannel c = early.remove(client);
-            if (c != null) return StandInPeer.accepted(c, address);
-            SocketChannel next = channel.accept();
+            var waiting = early.get(client);
+            if (waiting != null && !waiting.isEmpty()) return StandInPeer.accepted(waiting.poll(), address);
+            SocketChannel next = channel.accept(); // unix: unnamed clients come in the order they connected
             if (next != null) {
-                early.put(StandInPeer.text((InetSocketAddress) next.getRemoteAddress()), next);
+                early.computeIfAbsent(StandInPeer.text(next.getRemoteAddress()), k -> new java.util.ArrayDeque<>()).add(next);
                 continue;
             }
             if (System.nanoTime() > deadline) throw new IOException("the program's connection from " + client
@@ -75,15 +80,18 @@ public final class StandInServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (SocketChannel c : early.values()) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                // nothing left to do
+        for (var waiting : early.values()) {
+            for (SocketChannel c : waiting) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    // nothing left to do
+                }
             }
         }
         try {
             channel.close();
+            if (address.startsWith("unix:")) java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(address.substring(5)));
         } catch (IOException e) {
             // nothing left to do
         }

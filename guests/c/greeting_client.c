@@ -1,6 +1,6 @@
 /*
- * A small TCP client for detsim's outside-server tests: connects to HOST PORT (argv[1], argv[2]; IPv4 or
- * IPv6), reads the server's greeting line, answers "hello N" (N: the greeting's length), then reads until the
+ * A small client for detsim's outside-server tests: connects to the TCP server at HOST PORT (argv[1], argv[2];
+ * IPv4 or IPv6) or, with "unix PATH", to the unix stream socket at PATH; reads the server's greeting line, answers "hello N" (N: the greeting's length), then reads until the
  * server closes, polling with 100 ms timeouts (counted). It prints the greeting, what followed, the split of
  * its reads and the timeouts: all of it depends on what the outside server sent and when, which a recording
  * must fix so that replay needs no server.
@@ -11,16 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: tcp_greeting_client HOST PORT\n");
+        fprintf(stderr, "usage: greeting_client HOST PORT | greeting_client unix PATH\n");
         return 2;
     }
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST}, *ai;
-    if (getaddrinfo(argv[1], argv[2], &hints, &ai) != 0) {
-        fprintf(stderr, "tcp_greeting_client: bad address %s %s\n", argv[1], argv[2]);
+    struct sockaddr_un un = {.sun_family = AF_UNIX};
+    struct addrinfo unix_ai = {.ai_family = AF_UNIX, .ai_addr = (struct sockaddr *) &un, .ai_addrlen = sizeof un};
+    if (strcmp(argv[1], "unix") == 0) {
+        snprintf(un.sun_path, sizeof un.sun_path, "%s", argv[2]);
+        ai = &unix_ai;
+    } else if (getaddrinfo(argv[1], argv[2], &hints, &ai) != 0) {
+        fprintf(stderr, "greeting_client: bad address %s %s\n", argv[1], argv[2]);
         return 2;
     }
     int s = socket(ai->ai_family, SOCK_STREAM, 0);
@@ -34,7 +40,7 @@ int main(int argc, char **argv) {
     while (g < sizeof greeting - 1 && (g == 0 || greeting[g - 1] != '\n')) {
         ssize_t n = read(s, greeting + g, 1); /* a byte at a time: the greeting's line, no more */
         if (n <= 0) {
-            fprintf(stderr, "tcp_greeting_client: no greeting\n");
+            fprintf(stderr, "greeting_client: no greeting\n");
             return 1;
         }
         g += n;
@@ -70,6 +76,6 @@ int main(int argc, char **argv) {
     printf("greeting: %s%zu more bytes (sum %lu) in reads of%s; %d greeting reads, %d timeouts\n", greeting, total,
            sum, splits, reads, timeouts);
     close(s);
-    freeaddrinfo(ai);
+    if (ai != &unix_ai) freeaddrinfo(ai);
     return 0;
 }
