@@ -10,7 +10,9 @@ public final class Sockets {
     public static final int UNIX_ADDRESS_BYTES = 110;
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
     /** getsockopt(2) SOL_SOCKET/SO_TYPE, and the type of a TCP (stream) socket. */
-    public static final int SOL_SOCKET = 1, SO_TYPE = 3, SOCK_STREAM = 1;
+    public static final int SOL_SOCKET = 1, SO_TYPE = 3, SOCK_STREAM = 1, SOCK_DGRAM = 2;
+    /** recvmsg(2): msg_flags' bit for a datagram cut to the buffer. */
+    public static final int MSG_TRUNC = 0x20;
     /** poll(2): the peer shut down its writing half (its bytes end with EOF). */
     public static final int POLLRDHUP = 0x2000;
     /** ioctl(2) SIOCINQ: the bytes queued to read on a TCP socket. */
@@ -40,6 +42,29 @@ public final class Sockets {
             return b.append("]:").append(port).toString();
         }
         return null;
+    }
+
+    /** The struct sockaddr_in or sockaddr_in6 that {@link #addressText} writes as text, or null. */
+    public static byte[] addressBytes(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon < 1) return null;
+        int port = Integer.parseInt(text.substring(colon + 1));
+        String host = text.substring(0, colon);
+        ByteBuffer b;
+        if (host.startsWith("[")) {
+            String[] g = host.substring(1, host.length() - 1).split(":");
+            if (g.length != 8) return null;
+            b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN).putShort((short) AF_INET6);
+            b.order(ByteOrder.BIG_ENDIAN).putShort((short) port).putInt(0);
+            for (String group : g) b.putShort((short) Integer.parseInt(group, 16));
+        } else {
+            String[] p = host.split("\\.");
+            if (p.length != 4) return null;
+            b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putShort((short) AF_INET);
+            b.order(ByteOrder.BIG_ENDIAN).putShort((short) port);
+            for (String part : p) b.put((byte) Integer.parseInt(part));
+        }
+        return b.array();
     }
 
     /**

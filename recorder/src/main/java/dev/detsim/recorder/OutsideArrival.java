@@ -37,7 +37,11 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     public enum Kind {
         CONNECT, DATA, EOF, SIGNAL, STDIN, STDIN_EOF,
         /** The program connected to a TCP server outside the run (the server's bytes then come as DATA). */
-        DIAL;
+        DIAL,
+        /** A UDP socket of the program, bound at an address, is watched from here on (numbered apart). */
+        UDP,
+        /** A datagram from outside the run on one of those sockets, with its source address. */
+        DATAGRAM;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -56,6 +60,16 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     /** Whether this opens connection number {@link #connection} (an outside client's, or the program's own). */
     public boolean opensConnection() {
         return kind == Kind.CONNECT || kind == Kind.DIAL;
+    }
+
+    /** The program's UDP socket number socket, bound at local, is watched from this look. */
+    public static OutsideArrival udp(long events, int look, int socket, String local) {
+        return new OutsideArrival(events, look, Kind.UDP, socket, local, null, null);
+    }
+
+    /** A datagram from source arrived on the program's UDP socket number socket. */
+    public static OutsideArrival datagram(long events, int look, int socket, String source, byte[] bytes) {
+        return new OutsideArrival(events, look, Kind.DATAGRAM, socket, source, null, bytes);
     }
 
     public static OutsideArrival data(long events, int look, int connection, byte[] bytes) {
@@ -102,6 +116,8 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
             case CONNECT, DIAL -> b.append('\t').append(listener).append('\t').append(peer);
             case DATA, STDIN -> b.append('\t').append(Base64.getEncoder().encodeToString(bytes));
             case EOF, SIGNAL, STDIN_EOF -> {}
+            case UDP -> b.append('\t').append(listener);
+            case DATAGRAM -> b.append('\t').append(listener).append('\t').append(Base64.getEncoder().encodeToString(bytes));
         }
         return b.toString();
     }
@@ -127,6 +143,18 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                     throw new IllegalArgumentException("dial needs a server and a client address (ip:port, unix:PATH)");
                 }
                 yield dial(events, look, connection, f[3], f[4]);
+            }
+            case "udp" -> {
+                if (f.length != 4 || !isAddress(f[3]) || f[3].startsWith("unix:")) {
+                    throw new IllegalArgumentException("udp needs the socket's address (ip:port)");
+                }
+                yield udp(events, look, connection, f[3]);
+            }
+            case "datagram" -> {
+                if (f.length != 5 || !isAddress(f[3]) || f[3].startsWith("unix:")) {
+                    throw new IllegalArgumentException("datagram needs a source address (ip:port) and its bytes");
+                }
+                yield datagram(events, look, connection, f[3], Base64.getDecoder().decode(f[4]));
             }
             case "data" -> {
                 if (f.length != 4 || f[3].isEmpty()) throw new IllegalArgumentException("data needs its bytes");
@@ -179,7 +207,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
         List<OutsideArrival> all = new ArrayList<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         if (!HEADER.equals(r.readLine())) throw new IOException("does not begin with '" + HEADER + "'");
-        int n = 1, connections = 0;
+        int n = 1, connections = 0, udpSockets = 0;
         for (String line; (line = r.readLine()) != null; ) {
             n++;
             try {
@@ -187,7 +215,13 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                 if (!all.isEmpty() && !all.get(all.size() - 1).dueBy(a.events, a.look)) {
                     throw new IllegalArgumentException("points out of order");
                 }
-                if (a.opensConnection()) {
+                if (a.kind == Kind.UDP) {
+                    if (a.connection != udpSockets) throw new IllegalArgumentException("udp socket " + a.connection
+                            + " where " + udpSockets + " comes next");
+                    udpSockets++;
+                } else if (a.kind == Kind.DATAGRAM && a.connection >= udpSockets) {
+                    throw new IllegalArgumentException("udp socket " + a.connection + " before its udp line");
+                } else if (a.opensConnection()) {
                     if (a.connection != connections) throw new IllegalArgumentException("connection " + a.connection
                             + " where " + connections + " comes next");
                     connections++;

@@ -99,8 +99,13 @@ final class OutsideConnections {
     private static final java.lang.invoke.VarHandle HELD = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
     private java.lang.foreign.MemorySegment held;
 
+    /** The program's UDP sockets and the datagrams from outside. */
+    final OutsideDatagrams datagrams;
+
     OutsideConnections(OutsideSockets sockets, List<OutsideArrival> toGive, PrintStream warnings) {
         this.sockets = sockets;
+        this.datagrams = new OutsideDatagrams(sockets, (events, look, kind, socket, address, bytes) ->
+                entries.add(new Entry(events, look, entries.size(), kind, null, address, null, bytes, socket)), toGive != null);
         this.toGive = toGive;
         this.warnings = warnings;
         if (toGive != null) {
@@ -156,7 +161,7 @@ final class OutsideConnections {
                 c.connect = new Entry(events, look, entries.size(), OutsideArrival.Kind.DIAL, c, server, local, null);
                 entries.add(c.connect);
             }
-        } else if (!dials.isEmpty() && dials.peek().server.equals(server)) {
+        } else if (!dials.isEmpty() && dials.peek().server.equals(server) && sockets.isStream(d, copy)) {
             c = dials.poll();
         }
         if (c == null) {
@@ -280,7 +285,7 @@ final class OutsideConnections {
 
     /** Whether any listener or connection to an outside server is watched (else a look has nothing to see). */
     boolean watching() {
-        return !listeners.isEmpty() || dialled;
+        return !listeners.isEmpty() || dialled || datagrams.watching();
     }
 
     /** Whether the program connected to an outside server (sticky: record and replay register exits alike). */
@@ -296,6 +301,7 @@ final class OutsideConnections {
             while (l.seenAt.size() < waiting) l.seenAt.add(new long[] {events, look});
         }
         release(d);
+        datagrams.see(d, events, look, rootPid);
         for (Connection c : live) {
             long queued = sockets.queued(d, c.copy);
             if (queued > c.unread()) {
@@ -365,6 +371,8 @@ final class OutsideConnections {
                 case SIGNAL -> out.add(OutsideArrival.signal(e.events(), e.look(), e.signal()));
                 case STDIN -> out.add(OutsideArrival.stdin(e.events(), e.look(), e.bytes()));
                 case STDIN_EOF -> out.add(OutsideArrival.stdinEof(e.events(), e.look()));
+                case UDP -> out.add(OutsideArrival.udp(e.events(), e.look(), e.signal(), e.listener()));
+                case DATAGRAM -> out.add(OutsideArrival.datagram(e.events(), e.look(), e.signal(), e.listener(), e.bytes()));
             }
         }
         return out;
@@ -381,7 +389,8 @@ final class OutsideConnections {
         if (toGive == null) return false;
         for (int i = next; i < toGive.size(); i++) {
             OutsideArrival.Kind k = toGive.get(i).kind();
-            if (k == OutsideArrival.Kind.CONNECT || k == OutsideArrival.Kind.DIAL || k == OutsideArrival.Kind.DATA || k == OutsideArrival.Kind.EOF) return true;
+            if (k == OutsideArrival.Kind.CONNECT || k == OutsideArrival.Kind.DIAL || k == OutsideArrival.Kind.DATAGRAM
+                    || k == OutsideArrival.Kind.DATA || k == OutsideArrival.Kind.EOF) return true;
         }
         return false;
     }
@@ -389,6 +398,7 @@ final class OutsideConnections {
     /** Replay: gives every recorded arrival due by this look; true if one was a signal. */
     boolean giveDue(Descriptors d, long events, int look) {
         release(d);
+        datagrams.see(d, events, look, rootPid); // inside senders' datagrams; strays are dropped
         boolean signalled = false;
         while (anyLeftToGive() && toGive.get(next).dueBy(events, look)) signalled |= give(d, toGive.get(next++));
         return signalled;
@@ -429,6 +439,7 @@ final class OutsideConnections {
                     }
                 }
                 case DIAL -> {} // the program connects; its stand-in server listens from the start
+                case UDP, DATAGRAM -> datagrams.give(d, a, ARRIVAL_WAIT_NANOS);
                 case DATA -> {
                     Connection c = byNumber.get(a.connection());
                     (c.server != null ? serverStandIn(d, c) : c.standIn).send(a.bytes());
@@ -461,6 +472,7 @@ final class OutsideConnections {
     void close() {
         for (Connection c : byNumber) if (c.standIn != null) c.standIn.close();
         for (var s : servers.values()) s.close();
+        datagrams.close();
         live.clear(); // detsim's copies close with the run's process
     }
 }

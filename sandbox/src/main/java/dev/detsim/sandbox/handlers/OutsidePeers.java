@@ -51,8 +51,8 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
     private final OutsideConnections connections;
     private long lookEvents = -1;
     private int look;
-    /** A unix connect(2) just decided (tgid, fd, path): at the next look, connected or not. */
-    private Object[] unixDial;
+    /** A connect(2) just decided (tgid, fd, address) that the kernel did not run: at the next look, its outcome. */
+    private Object[] connecting;
 
     private OutsidePeers(Mode mode, OutsideConnections connections) {
         this.mode = mode;
@@ -101,7 +101,8 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
     @Override
     public Set<Syscall> subscriptions() {
         if (mode == Mode.OFF) return EnumSet.of(Syscall.LISTEN);
-        return EnumSet.of(Syscall.LISTEN, Syscall.ACCEPT, Syscall.ACCEPT4, Syscall.CONNECT, Syscall.READ, Syscall.RECVFROM,
+        return EnumSet.of(Syscall.LISTEN, Syscall.ACCEPT, Syscall.ACCEPT4, Syscall.CONNECT, Syscall.BIND, Syscall.READ,
+                Syscall.RECVFROM, Syscall.RECVMSG,
                 Syscall.POLL, Syscall.PPOLL, Syscall.SELECT, Syscall.PSELECT6, Syscall.EPOLL_WAIT, Syscall.EPOLL_PWAIT,
                 Syscall.EPOLL_PWAIT2);
     }
@@ -121,18 +122,26 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
                     if (r >= 0) connections.accepted(d, l, tgid, (int) r, lookEvents, look);
                 });
             }
-            case READ, RECVFROM -> {
-                return read(stop, d, tgid, fd);
+            case READ, RECVFROM, RECVMSG -> {
+                OutsideDatagrams.Socket s = connections.datagrams.socket(d, tgid, fd);
+                if (s != null) return connections.datagrams.read(stop, d, s);
+                return stop.syscall() == Syscall.RECVMSG ? Disposition.PASSTHROUGH : read(stop, d, tgid, fd);
             }
             case CONNECT -> {
                 connections.connecting(tgid);
                 String server = serverAddress(stop);
-                if (server != null && server.startsWith("unix:")) { // ConnectHandler answers a blocking one itself
-                    unixDial = new Object[] {tgid, fd, server};
-                } else if (server != null) stop.onReturn(r -> { // blocking: after ConnectHandler's wait, the outcome
-                    if (r == 0 || r == -Errno.EINPROGRESS) connections.dialled(d, tgid, fd, server, lookEvents, look);
-                });
+                if (server != null) {
+                    // ConnectHandler answers a blocking unix or UDP connect itself: the next look sees its outcome
+                    connecting = new Object[] {tgid, fd, server};
+                    stop.onReturn(r -> { // a call the kernel ran (blocking TCP: after ConnectHandler's wait)
+                        connecting = null;
+                        if (r == 0 || r == -Errno.EINPROGRESS) connected(d, tgid, fd, server);
+                    });
+                }
             }
+            case BIND -> stop.onReturn(r -> {
+                if (r == 0) connections.datagrams.bound(d, tgid, fd, lookEvents, look);
+            });
             default -> { // a readiness call: what arrived while the kernel ran it, it may have seen
                 if (connections.watching()) { // replay too: the exit stop is part of the turn (the clock page's reads)
                     stop.onReturn(r -> { // the last look was the one before the thread was resumed into the call
@@ -155,6 +164,12 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         if (raw == null || raw.length < length) return null;
         String ip = dev.detsim.abi.Sockets.addressText(raw, (int) length);
         return ip != null ? ip : dev.detsim.abi.Sockets.unixText(raw, (int) length);
+    }
+
+    /** fd's connect(2) to server succeeded or is under way: a TCP or unix server outside, or a UDP socket. */
+    private void connected(Descriptors d, int tgid, int fd, String server) {
+        connections.dialled(d, tgid, fd, server, lookEvents, look);
+        if (!server.startsWith("unix:")) connections.datagrams.bound(d, tgid, fd, lookEvents, look);
     }
 
     /** A read of an outside connection returns what the last look saw there, no more. */
@@ -197,9 +212,12 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         } else if (counted) {
             look++;
         }
-        if (unixDial != null) { // the thread ran no further than the call: connected now, or not (a wait)
-            connections.dialledIfConnected(d, (int) unixDial[0], (int) unixDial[1], (String) unixDial[2], events, look);
-            unixDial = null;
+        if (connecting != null && counted) { // the thread ran no further than the call: connected now, or waits
+            int tgid = (int) connecting[0], fd = (int) connecting[1];
+            String server = (String) connecting[2];
+            connecting = null;
+            if (server.startsWith("unix:")) connections.dialledIfConnected(d, tgid, fd, server, events, look);
+            else connections.datagrams.bound(d, tgid, fd, events, look);
         }
         if (mode == Mode.REPLAY) return connections.giveDue(d, events, look);
         connections.see(d, events, look);
