@@ -25,58 +25,10 @@ final class OutsideConnections {
     /** How long replay waits for the kernel to move a stand-in's bytes to the program's socket (loopback). */
     private static final long ARRIVAL_WAIT_NANOS = 5_000_000_000L;
 
-    /** A listening socket of the run. */
-    static final class Listener {
-        final int tgid, fd, copy;
-        final long inode;
-        final String address;
-        int accepted;
-        /** Record: the looks that first saw each connection still waiting to be accepted, oldest first. */
-        final ArrayDeque<long[]> seenAt = new ArrayDeque<>();
-
-        Listener(int tgid, int fd, int copy, long inode, String address) {
-            this.tgid = tgid;
-            this.fd = fd;
-            this.copy = copy;
-            this.inode = inode;
-            this.address = address;
-        }
-    }
-
-    /** A connection an outside client made (record), or a stand-in makes (replay). */
-    static final class Connection {
-        int tgid = -1, fd = -1, copy = -1;
-        /** Bytes that arrived by the last look (record: seen; replay: given), and that the program read. */
-        long arrived, consumed;
-        boolean eof;
-        StandInPeer standIn;
-        String peer;
-        /** For a connection the program made: the outside server's address. */
-        String server;
-        /** Record: the connect entry, numbered when the section is written. */
-        Entry connect;
-
-        long unread() {
-            return arrived - consumed;
-        }
-
-        boolean ended() {
-            return eof;
-        }
-
-        int copy() {
-            return copy;
-        }
-
-        void consumed(long n) {
-            consumed += n;
-        }
-    }
-
     /** Record: one arrival, before connections are numbered. */
-    private record Entry(long events, int look, long order, OutsideArrival.Kind kind, Connection c, String listener,
+    private record Entry(long events, int look, long order, OutsideArrival.Kind kind, OutsideConnection c, String listener,
                          String peer, byte[] bytes, int signal) {
-        Entry(long events, int look, long order, OutsideArrival.Kind kind, Connection c, String listener, String peer,
+        Entry(long events, int look, long order, OutsideArrival.Kind kind, OutsideConnection c, String listener, String peer,
               byte[] bytes) {
             this(events, look, order, kind, c, listener, peer, bytes, 0);
         }
@@ -84,16 +36,15 @@ final class OutsideConnections {
 
     private final OutsideSockets sockets;
     private final PrintStream warnings;
-    private final List<Listener> listeners = new ArrayList<>();
-    private final List<Connection> live = new ArrayList<>();
+    private final List<OutsideListener> listeners = new ArrayList<>();
+    private final List<OutsideConnection> live = new ArrayList<>();
     private final List<Entry> entries = new ArrayList<>();
     /** Replay: the recorded arrivals, the next to give, and the connections by recorded number. */
     private final List<OutsideArrival> toGive;
     private int next;
-    private final List<Connection> byNumber = new ArrayList<>();
-    /** Replay: the connections the program is to make to outside servers, in order, and the stand-ins there. */
-    private final ArrayDeque<Connection> dials = new ArrayDeque<>();
-    private final java.util.Map<String, dev.detsim.sandbox.world.StandInServer> servers = new java.util.HashMap<>();
+    private final List<OutsideConnection> byNumber = new ArrayList<>();
+    /** The servers the program connects to: which are outside, and replay's stand-ins for them. */
+    private final OutsideServers servers = new OutsideServers();
     /** The program's first process (host pid), where signals from outside go; and those held (record). */
     int rootPid;
     private static final java.lang.invoke.VarHandle HELD = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
@@ -111,36 +62,16 @@ final class OutsideConnections {
         if (toGive != null) {
             for (OutsideArrival a : toGive) {
                 if (!a.opensConnection()) continue;
-                Connection c = new Connection();
+                OutsideConnection c = new OutsideConnection();
                 byNumber.add(c);
-                if (a.kind() == OutsideArrival.Kind.DIAL) {
-                    c.server = a.listener();
-                    dials.add(c);
-                }
+                if (a.kind() == OutsideArrival.Kind.DIAL) servers.toDial(c, a.listener());
             }
         }
     }
 
     /** Replay: listens at each outside server's recorded address, before the program can connect there. */
     void standInForServers() throws IOException {
-        for (Connection c : dials) {
-            if (!servers.containsKey(c.server)) servers.put(c.server, dev.detsim.sandbox.world.StandInServer.listen(c.server));
-        }
-    }
-
-    /** The paths of the run's unix listeners. */
-    private final java.util.Set<String> unixListeners = new java.util.HashSet<>();
-
-    /** Whether server ("ip:port", "unix:PATH") is one of the run's own listeners (at its address, or a wildcard). */
-    private boolean inside(String server) {
-        if (server.startsWith("unix:")) return unixListeners.contains(server);
-        String port = server.substring(server.lastIndexOf(':'));
-        for (Listener l : listeners) {
-            String host = l.address.substring(0, l.address.lastIndexOf(':'));
-            if (l.address.endsWith(port) && (l.address.equals(server) || host.equals("0.0.0.0")
-                    || host.equals("[0:0:0:0:0:0:0:0]"))) return true;
-        }
-        return false;
+        servers.listen();
     }
 
     /**
@@ -148,21 +79,20 @@ final class OutsideConnections {
      * a TCP server outside the run is kept (record) or given by its stand-in (replay).
      */
     void dialled(Descriptors d, int tgid, int fd, String server, long events, int look) {
-        if (inside(server)) return;
+        if (servers.inside(server, listeners)) return;
         int copy = d.copy(tgid, fd);
         if (copy < 0) return;
-        Connection c = null;
+        OutsideConnection c = null;
         if (toGive == null) {
             String local = !sockets.isStream(d, copy) ? null
                     : server.startsWith("unix:") ? sockets.unixName(d, copy) : sockets.localAddress(d, copy);
             if (local != null) {
-                c = new Connection();
+                c = new OutsideConnection();
                 c.server = server;
-                c.connect = new Entry(events, look, entries.size(), OutsideArrival.Kind.DIAL, c, server, local, null);
-                entries.add(c.connect);
+                entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.DIAL, c, server, local, null));
             }
-        } else if (!dials.isEmpty() && dials.peek().server.equals(server) && sockets.isStream(d, copy)) {
-            c = dials.poll();
+        } else if (sockets.isStream(d, copy)) {
+            c = servers.nextDial(server);
         }
         if (c == null) {
             d.close(copy);
@@ -185,12 +115,8 @@ final class OutsideConnections {
     }
 
     /** Replay: the stand-in of the server the program connected to by c, accepted once the program connected. */
-    private StandInPeer serverStandIn(Descriptors d, Connection c) throws IOException {
-        if (c.standIn != null) return c.standIn;
-        if (c.copy < 0) throw new IOException("the program has not connected to " + c.server);
-        String local = c.server.startsWith("unix:") ? sockets.unixName(d, c.copy) : sockets.localAddress(d, c.copy);
-        if (local == null) throw new IOException("the program's connection to " + c.server + " has no address");
-        c.standIn = servers.get(c.server).accept(local, ARRIVAL_WAIT_NANOS);
+    private StandInPeer serverStandIn(Descriptors d, OutsideConnection c) throws IOException {
+        if (c.standIn == null) c.standIn = servers.accept(d, sockets, c, ARRIVAL_WAIT_NANOS);
         return c.standIn;
     }
 
@@ -202,11 +128,11 @@ final class OutsideConnections {
         long inode = OutsideSockets.inode(d, copy);
         if (address == null || inode < 0) { // a unix socket: its clients are not kept (docs/RECORDING.md)
             String path = sockets.unixName(d, copy);
-            if (path != null) unixListeners.add(path); // but a connection to it is inside the run
+            if (path != null) servers.unixListener(path); // but a connection to it is inside the run
             d.close(copy);
             return;
         }
-        listeners.add(new Listener(tgid, fd, copy, inode, address));
+        listeners.add(new OutsideListener(tgid, fd, copy, inode, address));
     }
 
     /** The program's stdin when its timing is kept (record: detsim's stdin is copied in at looks), or null. */
@@ -231,35 +157,34 @@ final class OutsideConnections {
     }
 
     /** The watched listener behind fd of tgid, or null. */
-    Listener listener(Descriptors d, int tgid, int fd) {
-        for (Listener l : listeners) if (l.tgid == tgid && l.fd == fd && sockets.sameFile(d, tgid, fd, l.copy)) return l;
+    OutsideListener listener(Descriptors d, int tgid, int fd) {
+        for (OutsideListener l : listeners) if (l.tgid == tgid && l.fd == fd && sockets.sameFile(d, tgid, fd, l.copy)) return l;
         return null;
     }
 
     /** The outside connection behind fd of tgid, or null. */
-    Connection connection(Descriptors d, int tgid, int fd) {
-        for (Connection c : live) if (c.tgid == tgid && c.fd == fd && sockets.sameFile(d, tgid, fd, c.copy)) return c;
+    OutsideConnection connection(Descriptors d, int tgid, int fd) {
+        for (OutsideConnection c : live) if (c.tgid == tgid && c.fd == fd && sockets.sameFile(d, tgid, fd, c.copy)) return c;
         return null;
     }
 
     /** The program accepted fd from listener l (at the look events.look): is its client outside? */
-    void accepted(Descriptors d, Listener l, int tgid, int fd, long events, int look) {
+    void accepted(Descriptors d, OutsideListener l, int tgid, int fd, long events, int look) {
         l.accepted++;
         long[] seen = l.seenAt.poll();
         int copy = d.copy(tgid, fd);
         if (copy < 0) return;
         String peer = sockets.peerAddress(d, copy), local = sockets.localAddress(d, copy);
-        Connection c = null;
+        OutsideConnection c = null;
         if (toGive == null) {
             if (peer != null && local != null && !OutsideSockets.peerInside(local, peer, connectors)) {
-                c = new Connection();
+                c = new OutsideConnection();
                 c.peer = peer;
                 long[] at = seen != null ? seen : new long[] {events, look};
-                c.connect = new Entry(at[0], (int) at[1], entries.size(), OutsideArrival.Kind.CONNECT, c, l.address, peer, null);
-                entries.add(c.connect);
+                entries.add(new Entry(at[0], (int) at[1], entries.size(), OutsideArrival.Kind.CONNECT, c, l.address, peer, null));
             }
         } else {
-            for (Connection s : byNumber) {
+            for (OutsideConnection s : byNumber) {
                 if (s.copy == -1 && s.standIn != null && s.standIn.address().equals(peer)) {
                     c = s;
                     break;
@@ -277,7 +202,7 @@ final class OutsideConnections {
     }
 
     /** Reads up to n of c's bytes for the program (they are there: a look saw them), counting them as read. */
-    byte[] take(Descriptors d, Connection c, int n) {
+    byte[] take(Descriptors d, OutsideConnection c, int n) {
         byte[] bytes = sockets.receive(d, c.copy, n);
         c.consumed(bytes.length);
         return bytes;
@@ -295,14 +220,14 @@ final class OutsideConnections {
 
     /** Record: what arrived since the last look, tied to this one. */
     void see(Descriptors d, long events, int look) {
-        for (Listener l : listeners) {
+        for (OutsideListener l : listeners) {
             if ((sockets.revents(d, l.copy, POLLIN) & POLLIN) == 0) continue;
             int waiting = OutsideSockets.acceptQueue(l.inode);
             while (l.seenAt.size() < waiting) l.seenAt.add(new long[] {events, look});
         }
         release(d);
         datagrams.see(d, events, look, rootPid);
-        for (Connection c : live) {
+        for (OutsideConnection c : live) {
             long queued = sockets.queued(d, c.copy);
             if (queued > c.unread()) {
                 byte[] all = sockets.peek(d, c.copy, (int) queued);
@@ -323,7 +248,7 @@ final class OutsideConnections {
     /** Forgets the connections the program closed, and closes detsim's copies, so that their clients see it. */
     private void release(Descriptors d) {
         for (int i = 0; i < live.size(); i++) {
-            Connection c = live.get(i);
+            OutsideConnection c = live.get(i);
             if (!sockets.sameFile(d, c.tgid, c.fd, c.copy)) {
                 d.close(c.copy);
                 c.copy = -2;
@@ -354,7 +279,7 @@ final class OutsideConnections {
     List<OutsideArrival> recorded() {
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparingLong(Entry::events).thenComparingInt(Entry::look).thenComparingLong(Entry::order));
-        java.util.Map<Connection, Integer> numbers = new java.util.IdentityHashMap<>();
+        java.util.Map<OutsideConnection, Integer> numbers = new java.util.IdentityHashMap<>();
         List<OutsideArrival> out = new ArrayList<>();
         for (Entry e : sorted) {
             switch (e.kind()) {
@@ -427,27 +352,27 @@ final class OutsideConnections {
                     if (stdin != null) stdin.close();
                 }
                 case CONNECT -> {
-                    Listener l = null;
-                    for (Listener x : listeners) if (x.address.equals(a.listener())) l = x;
+                    OutsideListener l = null;
+                    for (OutsideListener x : listeners) if (x.address.equals(a.listener())) l = x;
                     int before = l == null ? 0 : OutsideSockets.acceptQueue(l.inode);
-                    Connection c = byNumber.get(a.connection());
+                    OutsideConnection c = byNumber.get(a.connection());
                     c.peer = a.peer();
                     c.standIn = StandInPeer.connect(a.listener(), a.peer());
                     if (l != null) {
-                        Listener w = l;
+                        OutsideListener w = l;
                         awaitKernel(() -> OutsideSockets.acceptQueue(w.inode) > before);
                     }
                 }
                 case DIAL -> {} // the program connects; its stand-in server listens from the start
                 case UDP, DATAGRAM -> datagrams.give(d, a, ARRIVAL_WAIT_NANOS);
                 case DATA -> {
-                    Connection c = byNumber.get(a.connection());
+                    OutsideConnection c = byNumber.get(a.connection());
                     (c.server != null ? serverStandIn(d, c) : c.standIn).send(a.bytes());
                     c.arrived += a.bytes().length;
                     if (c.copy >= 0) awaitKernel(() -> sockets.queued(d, c.copy) >= c.unread());
                 }
                 case EOF -> {
-                    Connection c = byNumber.get(a.connection());
+                    OutsideConnection c = byNumber.get(a.connection());
                     (c.server != null ? serverStandIn(d, c) : c.standIn).shutdownOutput();
                     c.eof = true;
                     if (c.copy >= 0) awaitKernel(() -> (sockets.revents(d, c.copy, POLLRDHUP) & POLLRDHUP) != 0);
@@ -470,8 +395,8 @@ final class OutsideConnections {
     }
 
     void close() {
-        for (Connection c : byNumber) if (c.standIn != null) c.standIn.close();
-        for (var s : servers.values()) s.close();
+        for (OutsideConnection c : byNumber) if (c.standIn != null) c.standIn.close();
+        servers.close();
         datagrams.close();
         live.clear(); // detsim's copies close with the run's process
     }

@@ -117,7 +117,7 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
                 if (r == 0) connections.listening(d, tgid, fd);
             });
             case ACCEPT, ACCEPT4 -> {
-                OutsideConnections.Listener l = connections.listener(d, tgid, fd);
+                OutsideListener l = connections.listener(d, tgid, fd);
                 if (l != null) stop.onReturn(r -> {
                     if (r >= 0) connections.accepted(d, l, tgid, (int) r, lookEvents, look);
                 });
@@ -174,7 +174,7 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
 
     /** A read of an outside connection returns what the last look saw there, no more. */
     private Disposition read(SyscallStop stop, Descriptors d, int tgid, int fd) {
-        OutsideConnections.Connection c = connections.connection(d, tgid, fd);
+        OutsideConnection c = connections.connection(d, tgid, fd);
         if (c == null) return Disposition.PASSTHROUGH;
         long unread = c.unread();
         long flags = stop.syscall() == Syscall.RECVFROM ? stop.argument(3) : 0;
