@@ -324,7 +324,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Descriptors above 2 that detsim's caller handed it, as the launcher found them (detsim.inheritedFds). */
-    private static int[] inheritedFds() {
+    static int[] inheritedFds() {
         // A plain loop: a stream's lambdas are spun at run time when the AOT cache's training had no such list.
         String[] items = System.getProperty("detsim.inheritedFds", "").split(",");
         int[] fds = new int[items.length];
