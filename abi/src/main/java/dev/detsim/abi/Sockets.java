@@ -11,6 +11,8 @@ public final class Sockets {
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
     /** getsockopt(2) SOL_SOCKET/SO_TYPE, and the type of a TCP (stream) socket. */
     public static final int SOL_SOCKET = 1, SO_TYPE = 3, SOCK_STREAM = 1, SOCK_DGRAM = 2;
+    /** getsockopt(2) SOL_SOCKET: the struct ucred (pid, uid, gid) of a unix socket's peer. */
+    public static final int SO_PEERCRED = 17;
     /** recvmsg(2): msg_flags' bit for a datagram cut to the buffer. */
     public static final int MSG_TRUNC = 0x20;
     /** poll(2): the peer shut down its writing half (its bytes end with EOF). */

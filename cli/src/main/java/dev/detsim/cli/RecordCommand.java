@@ -40,11 +40,12 @@ final class RecordCommand implements Callable<Integer> {
                 + " command, environment, working directory and options, the event log, everything read from stdin,"
                 + " the kinds of stdout and stderr, the SHA-256 of every program executed and file read, and the"
                 + " files CMD changed or created as they were before. stdin reaches CMD through a"
-                + " pipe (so CMD sees no terminal), what TCP clients outside the run sent to CMD's listeners, what"
+                + " pipe (so CMD sees no terminal), what TCP and unix-socket clients outside the run sent to CMD's"
+                + " listeners, what"
                 + " TCP and unix-socket servers outside the run sent on CMD's connections to them, the UDP datagrams"
                 + " from outside, and the SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim, each with the point of the run"
                 + " where it arrived (replay plays those clients, servers, datagrams and signals itself). Other outside"
-                + " input (clients of CMD's unix listeners, signals sent to CMD itself, descriptors above 2) is not"
+                + " input (unix datagram sockets, signals sent to CMD itself, descriptors above 2) is not"
                 + " kept yet: such runs may not replay, and replay says where they part."},
             "0..255:CMD's own exit status (killed by signal S: 128+S), as with run",
             "2:bad options, or DIR cannot be used (one line says why)",

@@ -120,17 +120,21 @@ final class OutsideConnections {
         return c.standIn;
     }
 
-    /** listen(2) of fd in tgid succeeded: a TCP listener to watch. */
+    /** listen(2) of fd in tgid succeeded: a TCP listener, or a unix one at a path (inode -1), to watch. */
     void listening(Descriptors d, int tgid, int fd) {
         int copy = d.copy(tgid, fd);
         if (copy < 0) return;
         String address = sockets.localAddress(d, copy);
         long inode = OutsideSockets.inode(d, copy);
-        if (address == null || inode < 0) { // a unix socket: its clients are not kept (docs/RECORDING.md)
+        if (address == null || inode < 0) {
             String path = sockets.unixName(d, copy);
-            if (path != null) servers.unixListener(path); // but a connection to it is inside the run
-            d.close(copy);
-            return;
+            if (path == null || path.equals("unix:")) { // abstract, say: not kept (docs/RECORDING.md)
+                d.close(copy);
+                return;
+            }
+            servers.unixListener(path); // a connection the program makes to it is inside the run
+            address = path;
+            inode = -1;
         }
         listeners.add(new OutsideListener(tgid, fd, copy, inode, address));
     }
@@ -174,10 +178,13 @@ final class OutsideConnections {
         long[] seen = l.seenAt.poll();
         int copy = d.copy(tgid, fd);
         if (copy < 0) return;
-        String peer = sockets.peerAddress(d, copy), local = sockets.localAddress(d, copy);
+        boolean unix = l.inode < 0;
+        String peer = unix ? sockets.unixPeer(d, copy) : sockets.peerAddress(d, copy);
+        String local = unix ? l.address : sockets.localAddress(d, copy);
         OutsideConnection c = null;
         if (toGive == null) {
-            if (peer != null && local != null && !OutsideSockets.peerInside(local, peer, connectors)) {
+            boolean inside = unix ? sockets.unixPeerInside(d, copy, rootPid) : OutsideSockets.peerInside(local, peer, connectors);
+            if (peer != null && local != null && !inside) {
                 c = new OutsideConnection();
                 c.peer = peer;
                 long[] at = seen != null ? seen : new long[] {events, look};
@@ -222,7 +229,7 @@ final class OutsideConnections {
     void see(Descriptors d, long events, int look) {
         for (OutsideListener l : listeners) {
             if ((sockets.revents(d, l.copy, POLLIN) & POLLIN) == 0) continue;
-            int waiting = OutsideSockets.acceptQueue(l.inode);
+            int waiting = l.inode < 0 ? 1 : OutsideSockets.acceptQueue(l.inode); // unix: one at a time
             while (l.seenAt.size() < waiting) l.seenAt.add(new long[] {events, look});
         }
         release(d);
@@ -354,13 +361,14 @@ final class OutsideConnections {
                 case CONNECT -> {
                     OutsideListener l = null;
                     for (OutsideListener x : listeners) if (x.address.equals(a.listener())) l = x;
-                    int before = l == null ? 0 : OutsideSockets.acceptQueue(l.inode);
+                    int before = l == null || l.inode < 0 ? 0 : OutsideSockets.acceptQueue(l.inode);
                     OutsideConnection c = byNumber.get(a.connection());
                     c.peer = a.peer();
                     c.standIn = StandInPeer.connect(a.listener(), a.peer());
                     if (l != null) {
                         OutsideListener w = l;
-                        awaitKernel(() -> OutsideSockets.acceptQueue(w.inode) > before);
+                        awaitKernel(() -> w.inode < 0 ? (sockets.revents(d, w.copy, POLLIN) & POLLIN) != 0
+                                : OutsideSockets.acceptQueue(w.inode) > before);
                     }
                 }
                 case DIAL -> {} // the program connects; its stand-in server listens from the start

@@ -32,6 +32,7 @@ final class OutsideServers {
         if (server.startsWith("unix:")) return unixListeners.contains(server);
         String port = server.substring(server.lastIndexOf(':'));
         for (OutsideListener l : listeners) {
+            if (l.inode < 0) continue; // a unix listener
             String host = l.address.substring(0, l.address.lastIndexOf(':'));
             if (l.address.endsWith(port) && (l.address.equals(server) || host.equals("0.0.0.0")
                     || host.equals("[0:0:0:0:0:0:0:0]"))) return true;

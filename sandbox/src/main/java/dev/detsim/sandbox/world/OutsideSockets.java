@@ -88,8 +88,8 @@ public final class OutsideSockets {
     }
 
     /**
-     * Whether the UDP socket a datagram came from (source "ip:port") is held by rootPid or one of its
-     * descendants, so that it is inside the run. Not found (another host, closed) counts as outside.
+     * Whether the UDP socket a datagram came from (source "ip:port") is held by a process of the run
+     * ({@link #inRun}). Not found (another host, closed) counts as outside.
      */
     public static boolean udpSenderInside(String source, int rootPid) {
         String wanted = procAddress(source);
@@ -109,13 +109,43 @@ public final class OutsideSockets {
                 String name = p.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit)) continue;
                 for (String inode : inodes) {
-                    if (holds(p, "socket:[" + inode + "]")) return descends(Integer.parseInt(name), rootPid);
+                    if (holds(p, "socket:[" + inode + "]")) return inRun(Integer.parseInt(name), rootPid);
                 }
             }
         } catch (IOException | RuntimeException e) {
             return false;
         }
         return false;
+    }
+
+    /**
+     * Whether the unix socket at the other end of copy is held by a process of the run (SO_PEERCRED: the process
+     * that connected it).
+     */
+    public boolean unixPeerInside(Descriptors d, int copy, int rootPid) {
+        address.set(ValueLayout.JAVA_INT, 0, 0);
+        word.set(ValueLayout.JAVA_INT, 0, 12);
+        long r = d.call(Syscall.GETSOCKOPT, copy, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, address.address(), word.address());
+        return r == 0 && inRun(address.get(ValueLayout.JAVA_INT, 0), rootPid);
+    }
+
+    /**
+     * Whether host process pid is one of the run's: in rootPid's pid namespace when the run has one of its own
+     * (so that orphans, which its init adopts, count), else rootPid or one of its descendants.
+     */
+    static boolean inRun(int pid, int rootPid) {
+        if (pid <= 0) return false;
+        String root = link("/proc/" + rootPid + "/ns/pid");
+        if (root != null && !root.equals(link("/proc/self/ns/pid"))) return root.equals(link("/proc/" + pid + "/ns/pid"));
+        return descends(pid, rootPid);
+    }
+
+    private static String link(String path) {
+        try {
+            return Files.readSymbolicLink(Path.of(path)).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static boolean descends(int pid, int rootPid) {

@@ -23,6 +23,16 @@ public final class StandInPeer implements AutoCloseable {
 
     /** Connects from peer to listener (both "ip:port"); the peer's port is taken if it is free, else any. */
     public static StandInPeer connect(String listener, String peer) throws IOException {
+        if (listener.startsWith("unix:")) { // an unnamed client, as the recorded one was (else not kept)
+            SocketChannel u = SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            try {
+                u.connect(java.net.UnixDomainSocketAddress.of(listener.substring(5)));
+            } catch (IOException | RuntimeException e) {
+                u.close();
+                throw e;
+            }
+            return started(u, peer);
+        }
         SocketChannel c = SocketChannel.open();
         try {
             c.setOption(StandardSocketOptions.SO_REUSEADDR, true);
