@@ -190,7 +190,7 @@ final class OutsideConnections {
                 long[] at = seen != null ? seen : new long[] {events, look};
                 entries.add(new Entry(at[0], (int) at[1], entries.size(), OutsideArrival.Kind.CONNECT, c, l.address, peer, null));
             }
-        } else {
+        } else if (!unix || !sockets.unixPeerInside(d, copy, rootPid)) { // unix: unnamed clients look alike
             for (OutsideConnection s : byNumber) {
                 if (s.copy == -1 && s.standIn != null && s.standIn.address().equals(peer)) {
                     c = s;
