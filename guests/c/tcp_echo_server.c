@@ -1,5 +1,6 @@
 /*
- * A small TCP server for detsim's outside-peer tests: listens on 127.0.0.1:PORT (argv[1]), accepts CLIENTS
+ * A small TCP server for detsim's outside-peer tests: listens on 127.0.0.1:PORT (argv[1]; or, when argv[1] is
+ * an absolute path, on a unix stream socket there, removed at the end), accepts CLIENTS
  * clients (argv[2]) one after another, and for each waits for bytes with poll (100 ms timeouts, counted),
  * answers every complete line with "ok N LINE", and at the client's EOF prints what it saw: the reads, the
  * bytes, the timeouts and a checksum of the bytes. What it prints depends on when each byte arrived and how
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
@@ -19,20 +21,23 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: tcp_echo_server PORT CLIENTS\n");
         return 2;
     }
-    int port = atoi(argv[1]), clients = atoi(argv[2]);
-    int l = socket(AF_INET, SOCK_STREAM, 0);
+    int port = atoi(argv[1]), clients = atoi(argv[2]), unix_socket = argv[1][0] == '/';
+    int l = socket(unix_socket ? AF_UNIX : AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    if (bind(l, (struct sockaddr *) &a, sizeof a) != 0 || listen(l, 8) != 0) {
+    struct sockaddr_un u = {.sun_family = AF_UNIX};
+    snprintf(u.sun_path, sizeof u.sun_path, "%s", argv[1]);
+    int bound = unix_socket ? bind(l, (struct sockaddr *) &u, sizeof u) : bind(l, (struct sockaddr *) &a, sizeof a);
+    if (bound != 0 || listen(l, 8) != 0) {
         perror("bind/listen");
         return 1;
     }
     printf("listening on %d\n", port);
     fflush(stdout);
     for (int k = 0; k < clients; k++) {
-        struct sockaddr_in peer;
+        struct sockaddr_storage peer;
         socklen_t len = sizeof peer;
         int c = accept(l, (struct sockaddr *) &peer, &len);
         if (c < 0) {
@@ -72,5 +77,6 @@ int main(int argc, char **argv) {
         fflush(stdout);
     }
     close(l);
+    if (unix_socket) unlink(argv[1]);
     return 0;
 }

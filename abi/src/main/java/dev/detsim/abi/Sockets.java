@@ -5,8 +5,16 @@ import java.nio.ByteOrder;
 
 /** Socket constants and struct sockaddr_in/sockaddr_in6 as text ("127.0.0.1:2379", "[::1]:2379"). */
 public final class Sockets {
-    public static final int AF_INET = 2, AF_INET6 = 10;
+    public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+    /** Bytes of struct sockaddr_un (a family, then a path of up to 108 bytes). */
+    public static final int UNIX_ADDRESS_BYTES = 110;
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40;
+    /** getsockopt(2) SOL_SOCKET/SO_TYPE, and the type of a TCP (stream) socket. */
+    public static final int SOL_SOCKET = 1, SO_TYPE = 3, SOCK_STREAM = 1, SOCK_DGRAM = 2;
+    /** getsockopt(2) SOL_SOCKET: the struct ucred (pid, uid, gid) of a unix socket's peer. */
+    public static final int SO_PEERCRED = 17;
+    /** recvmsg(2): msg_flags' bit for a datagram cut to the buffer. */
+    public static final int MSG_TRUNC = 0x20;
     /** poll(2): the peer shut down its writing half (its bytes end with EOF). */
     public static final int POLLRDHUP = 0x2000;
     /** ioctl(2) SIOCINQ: the bytes queued to read on a TCP socket. */
@@ -36,5 +44,42 @@ public final class Sockets {
             return b.append("]:").append(port).toString();
         }
         return null;
+    }
+
+    /** The struct sockaddr_in or sockaddr_in6 that {@link #addressText} writes as text, or null. */
+    public static byte[] addressBytes(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon < 1) return null;
+        int port = Integer.parseInt(text.substring(colon + 1));
+        String host = text.substring(0, colon);
+        ByteBuffer b;
+        if (host.startsWith("[")) {
+            String[] g = host.substring(1, host.length() - 1).split(":");
+            if (g.length != 8) return null;
+            b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN).putShort((short) AF_INET6);
+            b.order(ByteOrder.BIG_ENDIAN).putShort((short) port).putInt(0);
+            for (String group : g) b.putShort((short) Integer.parseInt(group, 16));
+        } else {
+            String[] p = host.split("\\.");
+            if (p.length != 4) return null;
+            b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putShort((short) AF_INET);
+            b.order(ByteOrder.BIG_ENDIAN).putShort((short) port);
+            for (String part : p) b.put((byte) Integer.parseInt(part));
+        }
+        return b.array();
+    }
+
+    /**
+     * An AF_UNIX struct sockaddr of length bytes as "unix:PATH" ("unix:" alone for an unnamed socket), or null for
+     * another family, an abstract name, or a path that a tab-separated line cannot hold.
+     */
+    public static String unixText(byte[] raw, int length) {
+        if (raw == null || length < 2 || ((raw[0] & 0xff) | (raw[1] & 0xff) << 8) != AF_UNIX) return null;
+        int end = 2;
+        while (end < length && raw[end] != 0) end++;
+        if (length > 2 && raw[2] == 0) return null; // abstract: not kept
+        String path = new String(raw, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < path.length(); i++) if (path.charAt(i) < ' ') return null;
+        return "unix:" + path;
     }
 }

@@ -40,10 +40,13 @@ final class RecordCommand implements Callable<Integer> {
                 + " command, environment, working directory and options, the event log, everything read from stdin,"
                 + " the kinds of stdout and stderr, the SHA-256 of every program executed and file read, and the"
                 + " files CMD changed or created as they were before. stdin reaches CMD through a"
-                + " pipe (so CMD sees no terminal), what TCP clients outside the run sent to CMD's listeners, and the"
-                + " SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim, each with the point of the run where it arrived (replay"
-                + " plays those clients and signals itself). Other outside input (unix sockets, connections CMD"
-                + " opened) is not kept yet: such runs may not replay, and replay says where they part."},
+                + " pipe (so CMD sees no terminal), what TCP and unix-socket clients outside the run sent to CMD's"
+                + " listeners, what"
+                + " TCP and unix-socket servers outside the run sent on CMD's connections to them, the UDP datagrams"
+                + " from outside, and the SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to detsim, each with the point of the run"
+                + " where it arrived (replay plays those clients, servers, datagrams and signals itself). Other outside"
+                + " input (unix datagram sockets, signals sent to CMD itself, descriptors above 2) is not"
+                + " kept yet: such runs may not replay, and replay says where they part."},
             "0..255:CMD's own exit status (killed by signal S: 128+S), as with run",
             "2:bad options, or DIR cannot be used (one line says why)",
             "70:internal error in detsim",
@@ -83,6 +86,11 @@ final class RecordCommand implements Callable<Integer> {
         }
         Path program = ((ProgramLookup.Found) lookup).path();
         prepareOut();
+        int[] inherited = RunCommand.inheritedFds();
+        if (inherited.length > 0) { // the run starts in a process of its own, which does not get them
+            err.println("detsim: record: descriptors " + java.util.Arrays.toString(inherited).replaceAll("[\\[\\] ]", "")
+                    + " handed to detsim do not reach " + command.get(0) + " (not kept yet: docs/RECORDING.md)");
+        }
         Path events = out.resolve(".events.tmp"), stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp"),
                 preemptions = out.resolve(".preemptions.tmp"), inputFiles = out.resolve(".files.tmp"),
                 outside = out.resolve(".outside.tmp");

@@ -27,15 +27,17 @@ final class ReplayCommand implements Callable<Integer> {
         "Runs the recording in DIR (made by detsim record) again: the same command, environment,"
                 + " working directory, options and stdin, stdout and stderr of the recorded kinds, the files the"
                 + " recorded run changed or created as it found them (in overlay mounts of its own: the user's"
-                + " files are not touched; needs root), with detsim playing the recorded outside TCP clients and"
-                + " signals at the points the run first saw them, and checks every event against the recorded digest chain."
+                + " files are not touched; needs root), with detsim playing the recorded outside TCP and unix-socket"
+                + " clients,"
+                + " servers (it listens at their addresses, which must be free), datagrams and signals at the points"
+                + " the run first saw them, and checks every event against the recorded digest chain."
                 + " It first checks the recording and the files it depends on, and refuses, naming each, if one"
                 + " changed. When the run is identical the last"
                 + " line is \"detsim: replay: identical, N events, digest HEX\" and detsim exits with the recorded"
                 + " status; at the first event that differs the run is stopped and detsim shows that event, recorded"
                 + " and replayed, with the recorded events before it."},
             "0..255:identical: the program's recorded exit status (killed by signal S: 128+S)",
-            "2:bad options",
+            "2:bad options, or an outside server's recorded address that replay cannot listen at (one line)",
             "65:the recording cannot be read (corrupt, truncated, not a recording, another version; one line says why)",
             "70:internal error in detsim",
             "87:the run parted from the recording (detsim showed where)",

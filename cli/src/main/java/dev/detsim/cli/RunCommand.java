@@ -237,6 +237,8 @@ final class RunCommand implements Callable<Integer> {
             OutsidePeers p = OutsidePeers.replaying(arrivals, warnings);
             if (OutsideArrival.keepsStdin(arrivals)) p.keepStdin(StdinPipe.interpose(false));
             return p;
+        } catch (dev.detsim.sandbox.world.StandInServer.Unavailable e) {
+            throw new FileProblem(spec.commandLine(), "replay: " + e.getMessage());
         } catch (IOException e) {
             throw new FileProblem(spec.commandLine(), "--outside-in: " + in + ": " + e.getMessage());
         }
@@ -322,7 +324,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Descriptors above 2 that detsim's caller handed it, as the launcher found them (detsim.inheritedFds). */
-    private static int[] inheritedFds() {
+    static int[] inheritedFds() {
         // A plain loop: a stream's lambdas are spun at run time when the AOT cache's training had no such list.
         String[] items = System.getProperty("detsim.inheritedFds", "").split(",");
         int[] fds = new int[items.length];

@@ -121,6 +121,45 @@ class OutsidePeersTest {
     }
 
     @Test
+    void aUnixSocketServerUsedByAnOutsideClientReplaysWithoutIt() throws Exception {
+        Path socket = dir.resolve("echo.sock");
+        Path rec = dir.resolve("server");
+        Process record = recordInBackground(rec, "server", List.of(guest("tcp_echo_server").toAbsolutePath().toString(),
+                socket.toString(), "1"));
+        java.nio.channels.SocketChannel c = null;
+        for (int i = 0; c == null; i++) {
+            try {
+                c = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                if (i > 400) throw e;
+                Thread.sleep(50);
+            }
+        }
+        long sent = 0;
+        try (var conn = c) {
+            for (int j = 0; j < 3; j++) {
+                for (String piece : new String[] {"request " + j + " par", "t two\n"}) {
+                    sent += conn.write(java.nio.ByteBuffer.wrap(piece.getBytes(StandardCharsets.UTF_8)));
+                    Thread.sleep(20);
+                }
+                if (conn.read(java.nio.ByteBuffer.allocate(200)) <= 0) fail("no answer from the server");
+            }
+            conn.shutdownOutput();
+            while (conn.read(java.nio.ByteBuffer.allocate(200)) > 0) {
+                // the rest, until the server closes
+            }
+        }
+        Programs.Result recorded = finished(record, "server");
+        assertEquals(0, recorded.status(), recorded.err());
+        assertTrue(recorded.out().contains("client 0: 3 lines"), recorded.out());
+        List<OutsideArrival> arrivals = Recording.open(rec).outsideArrivals();
+        assertTrue(arrivals.stream().anyMatch(a -> a.kind() == OutsideArrival.Kind.CONNECT
+                && a.listener().equals("unix:" + socket)), arrivals.toString());
+        assertEquals(sent, OutsideArrival.inputBytes(arrivals), "every byte the client sent is kept");
+        Recordings.replayedThreeTimes(rec, recorded); // the stand-in client connects to the replayed server's path
+    }
+
+    @Test
     void aStandInThatSendsOtherBytesPartsAtTheReadThatGotThem() throws Exception {
         int port = freePort();
         Path rec = dir.resolve("server");

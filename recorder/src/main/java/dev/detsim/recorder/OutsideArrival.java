@@ -24,8 +24,9 @@ import java.util.List;
  * @param kind what came
  * @param connection the connection's number: the order of its {@code connect} line (0 first); for SIGNAL, the
  *     signal's number
- * @param listener for CONNECT: the address the run listened on ("127.0.0.1:2379"); else null
- * @param peer for CONNECT: the client's address; else null
+ * @param listener for CONNECT: the address the run listened on ("127.0.0.1:2379"); for DIAL: the outside
+ *     server's address; else null
+ * @param peer for CONNECT: the client's address; for DIAL: the program's end; else null
  * @param bytes for DATA: the bytes, in arrival order; else null
  */
 public record OutsideArrival(long events, int look, Kind kind, int connection, String listener, String peer,
@@ -34,7 +35,13 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     public static final String HEADER = "# detsim recorded outside input v1";
 
     public enum Kind {
-        CONNECT, DATA, EOF, SIGNAL, STDIN, STDIN_EOF;
+        CONNECT, DATA, EOF, SIGNAL, STDIN, STDIN_EOF,
+        /** The program connected to a TCP server outside the run (the server's bytes then come as DATA). */
+        DIAL,
+        /** A UDP socket of the program, bound at an address, is watched from here on (numbered apart). */
+        UDP,
+        /** A datagram from outside the run on one of those sockets, with its source address. */
+        DATAGRAM;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -43,6 +50,26 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
 
     public static OutsideArrival connect(long events, int look, int connection, String listener, String peer) {
         return new OutsideArrival(events, look, Kind.CONNECT, connection, listener, peer, null);
+    }
+
+    /** The program connected from client (its end) to the outside TCP server at server. */
+    public static OutsideArrival dial(long events, int look, int connection, String server, String client) {
+        return new OutsideArrival(events, look, Kind.DIAL, connection, server, client, null);
+    }
+
+    /** Whether this opens connection number {@link #connection} (an outside client's, or the program's own). */
+    public boolean opensConnection() {
+        return kind == Kind.CONNECT || kind == Kind.DIAL;
+    }
+
+    /** The program's UDP socket number socket, bound at local, is watched from this look. */
+    public static OutsideArrival udp(long events, int look, int socket, String local) {
+        return new OutsideArrival(events, look, Kind.UDP, socket, local, null, null);
+    }
+
+    /** A datagram from source arrived on the program's UDP socket number socket. */
+    public static OutsideArrival datagram(long events, int look, int socket, String source, byte[] bytes) {
+        return new OutsideArrival(events, look, Kind.DATAGRAM, socket, source, null, bytes);
     }
 
     public static OutsideArrival data(long events, int look, int connection, byte[] bytes) {
@@ -86,9 +113,11 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
         StringBuilder b = new StringBuilder(kind.label()).append('\t').append(events).append('.').append(look)
                 .append('\t').append(connection);
         switch (kind) {
-            case CONNECT -> b.append('\t').append(listener).append('\t').append(peer);
+            case CONNECT, DIAL -> b.append('\t').append(listener).append('\t').append(peer);
             case DATA, STDIN -> b.append('\t').append(Base64.getEncoder().encodeToString(bytes));
             case EOF, SIGNAL, STDIN_EOF -> {}
+            case UDP -> b.append('\t').append(listener);
+            case DATAGRAM -> b.append('\t').append(listener).append('\t').append(Base64.getEncoder().encodeToString(bytes));
         }
         return b.toString();
     }
@@ -108,6 +137,24 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                     throw new IllegalArgumentException("connect needs a listener and a peer address (ip:port)");
                 }
                 yield connect(events, look, connection, f[3], f[4]);
+            }
+            case "dial" -> {
+                if (f.length != 5 || !isAddress(f[3]) || !isAddress(f[4])) {
+                    throw new IllegalArgumentException("dial needs a server and a client address (ip:port, unix:PATH)");
+                }
+                yield dial(events, look, connection, f[3], f[4]);
+            }
+            case "udp" -> {
+                if (f.length != 4 || !isAddress(f[3]) || f[3].startsWith("unix:")) {
+                    throw new IllegalArgumentException("udp needs the socket's address (ip:port)");
+                }
+                yield udp(events, look, connection, f[3]);
+            }
+            case "datagram" -> {
+                if (f.length != 5 || !isAddress(f[3]) || f[3].startsWith("unix:")) {
+                    throw new IllegalArgumentException("datagram needs a source address (ip:port) and its bytes");
+                }
+                yield datagram(events, look, connection, f[3], Base64.getDecoder().decode(f[4]));
             }
             case "data" -> {
                 if (f.length != 4 || f[3].isEmpty()) throw new IllegalArgumentException("data needs its bytes");
@@ -134,6 +181,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
     }
 
     private static boolean isAddress(String a) {
+        if (a.startsWith("unix:")) return true; // a unix socket's path; "unix:" alone: unnamed
         int colon = a.lastIndexOf(':');
         if (colon < 1) return false;
         try {
@@ -159,7 +207,7 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
         List<OutsideArrival> all = new ArrayList<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         if (!HEADER.equals(r.readLine())) throw new IOException("does not begin with '" + HEADER + "'");
-        int n = 1, connections = 0;
+        int n = 1, connections = 0, udpSockets = 0;
         for (String line; (line = r.readLine()) != null; ) {
             n++;
             try {
@@ -167,12 +215,18 @@ public record OutsideArrival(long events, int look, Kind kind, int connection, S
                 if (!all.isEmpty() && !all.get(all.size() - 1).dueBy(a.events, a.look)) {
                     throw new IllegalArgumentException("points out of order");
                 }
-                if (a.kind == Kind.CONNECT) {
+                if (a.kind == Kind.UDP) {
+                    if (a.connection != udpSockets) throw new IllegalArgumentException("udp socket " + a.connection
+                            + " where " + udpSockets + " comes next");
+                    udpSockets++;
+                } else if (a.kind == Kind.DATAGRAM && a.connection >= udpSockets) {
+                    throw new IllegalArgumentException("udp socket " + a.connection + " before its udp line");
+                } else if (a.opensConnection()) {
                     if (a.connection != connections) throw new IllegalArgumentException("connection " + a.connection
                             + " where " + connections + " comes next");
                     connections++;
                 } else if ((a.kind == Kind.DATA || a.kind == Kind.EOF) && a.connection >= connections) {
-                    throw new IllegalArgumentException("connection " + a.connection + " before its connect line");
+                    throw new IllegalArgumentException("connection " + a.connection + " before its connect (or dial) line");
                 }
                 all.add(a);
             } catch (RuntimeException e) {

@@ -45,7 +45,13 @@ class RecordingTest {
             OutsideArrival.eof(9, 2, 0),
             OutsideArrival.stdin(10, 0, "y\n".getBytes(StandardCharsets.UTF_8)),
             OutsideArrival.stdinEof(11, 1),
-            OutsideArrival.signal(12, 0, 15));
+            OutsideArrival.signal(12, 0, 15),
+            OutsideArrival.dial(13, 0, 1, "[0:0:0:0:0:0:0:1]:5432", "[0:0:0:0:0:0:0:1]:41000"),
+            OutsideArrival.data(14, 2, 1, "R\n".getBytes(StandardCharsets.UTF_8)),
+            OutsideArrival.eof(15, 0, 1),
+            OutsideArrival.udp(16, 0, 0, "0.0.0.0:5353"),
+            OutsideArrival.datagram(17, 1, 0, "192.168.1.1:53", new byte[] {1, 2, 3}),
+            OutsideArrival.datagram(17, 1, 0, "[0:0:0:0:0:0:0:1]:53", new byte[0]));
 
     private Path write(Path d) throws IOException {
         return write(d, RecordedPreemption.write(PREEMPTIONS));
@@ -89,7 +95,7 @@ class RecordingTest {
         assertEquals(EVENTS, r.events(), "seq and chains recomputed as the run had them");
         assertEquals(PREEMPTIONS, r.preemptions());
         assertEquals(OUTSIDE, r.outsideArrivals());
-        assertEquals(11, OutsideArrival.inputBytes(r.outsideArrivals()));
+        assertEquals(16, OutsideArrival.inputBytes(r.outsideArrivals()));
         assertTrue(OutsideArrival.keepsStdin(r.outsideArrivals()));
         assertNotNull(m.checksum());
     }
@@ -115,7 +121,11 @@ class RecordingTest {
         for (String bad : new String[] {"# not the header\n", h + "data\t3.1\t0\tAAAA\n", h + connect + "data\t2.0\t0\tAAAA\n",
                 h + connect + "data\t3.1\t0\t*not base64*\n", h + "connect\t3.1\t1\t127.0.0.1:2379\t127.0.0.1:50364\n",
                 h + connect + "eof\t3\t0\n", h + connect + "signal\t4.0\t99\n", h + connect + "hello\t4.0\t0\n",
-                h + "connect\t3.1\t0\t127.0.0.1:2379\tsomewhere\n", h + "stdin\t4.0\t1\tAAAA\n", h + "stdin_eof\t4.0\t0\tAAAA\n"}) {
+                h + "connect\t3.1\t0\t127.0.0.1:2379\tsomewhere\n", h + "stdin\t4.0\t1\tAAAA\n", h + "stdin_eof\t4.0\t0\tAAAA\n",
+                h + "dial\t3.1\t0\t127.0.0.1:5432\n", h + connect + "dial\t4.0\t0\t127.0.0.1:5432\t127.0.0.1:40000\n",
+                h + "dial\t3.1\t0\t127.0.0.1:5432\t127.0.0.1:40000\n" + connect,
+                h + "datagram\t3.1\t0\t127.0.0.1:53\tAAAA\n", h + "udp\t3.1\t1\t0.0.0.0:53\n",
+                h + "udp\t3.1\t0\tunix:/x\n", h + "udp\t3.1\t0\t0.0.0.0:53\ndatagram\t3.1\t0\t127.0.0.1:53\n"}) {
             Path r = write(dir.resolve("bad-outside-" + n++), RecordedPreemption.write(PREEMPTIONS), bad);
             var e = assertThrows(RecordingException.class, () -> Recording.open(r).outsideArrivals(), bad);
             assertTrue(e.getMessage().contains("outside.gz is corrupt"), e.getMessage());

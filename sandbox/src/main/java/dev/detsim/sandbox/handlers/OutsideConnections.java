@@ -15,64 +15,20 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The run's TCP listeners and the connections outside clients made to them, with detsim's copies of their
+ * The run's TCP listeners and the connections outside clients made to them or the program made to outside
+ * servers, with detsim's copies of their
  * descriptors, the program's stdin pipe and the signals held for it: at record, what each look saw arrive (or
- * let in); at replay, the stand-in peers, stdin writes and signals that make it arrive.
+ * let in); at replay, the stand-in peers (clients, and servers listening at the recorded server addresses), stdin writes and
+ * signals that make it arrive.
  */
 final class OutsideConnections {
     /** How long replay waits for the kernel to move a stand-in's bytes to the program's socket (loopback). */
     private static final long ARRIVAL_WAIT_NANOS = 5_000_000_000L;
 
-    /** A listening socket of the run. */
-    static final class Listener {
-        final int tgid, fd, copy;
-        final long inode;
-        final String address;
-        int accepted;
-        /** Record: the looks that first saw each connection still waiting to be accepted, oldest first. */
-        final ArrayDeque<long[]> seenAt = new ArrayDeque<>();
-
-        Listener(int tgid, int fd, int copy, long inode, String address) {
-            this.tgid = tgid;
-            this.fd = fd;
-            this.copy = copy;
-            this.inode = inode;
-            this.address = address;
-        }
-    }
-
-    /** A connection an outside client made (record), or a stand-in makes (replay). */
-    static final class Connection {
-        int tgid = -1, fd = -1, copy = -1;
-        /** Bytes that arrived by the last look (record: seen; replay: given), and that the program read. */
-        long arrived, consumed;
-        boolean eof;
-        StandInPeer standIn;
-        String peer;
-        /** Record: the connect entry, numbered when the section is written. */
-        Entry connect;
-
-        long unread() {
-            return arrived - consumed;
-        }
-
-        boolean ended() {
-            return eof;
-        }
-
-        int copy() {
-            return copy;
-        }
-
-        void consumed(long n) {
-            consumed += n;
-        }
-    }
-
     /** Record: one arrival, before connections are numbered. */
-    private record Entry(long events, int look, long order, OutsideArrival.Kind kind, Connection c, String listener,
+    private record Entry(long events, int look, long order, OutsideArrival.Kind kind, OutsideConnection c, String listener,
                          String peer, byte[] bytes, int signal) {
-        Entry(long events, int look, long order, OutsideArrival.Kind kind, Connection c, String listener, String peer,
+        Entry(long events, int look, long order, OutsideArrival.Kind kind, OutsideConnection c, String listener, String peer,
               byte[] bytes) {
             this(events, look, order, kind, c, listener, peer, bytes, 0);
         }
@@ -80,35 +36,107 @@ final class OutsideConnections {
 
     private final OutsideSockets sockets;
     private final PrintStream warnings;
-    private final List<Listener> listeners = new ArrayList<>();
-    private final List<Connection> live = new ArrayList<>();
+    private final List<OutsideListener> listeners = new ArrayList<>();
+    private final List<OutsideConnection> live = new ArrayList<>();
     private final List<Entry> entries = new ArrayList<>();
     /** Replay: the recorded arrivals, the next to give, and the connections by recorded number. */
     private final List<OutsideArrival> toGive;
     private int next;
-    private final List<Connection> byNumber = new ArrayList<>();
+    private final List<OutsideConnection> byNumber = new ArrayList<>();
+    /** The servers the program connects to: which are outside, and replay's stand-ins for them. */
+    private final OutsideServers servers = new OutsideServers();
     /** The program's first process (host pid), where signals from outside go; and those held (record). */
     int rootPid;
     private static final java.lang.invoke.VarHandle HELD = java.lang.foreign.ValueLayout.JAVA_LONG.varHandle();
     private java.lang.foreign.MemorySegment held;
 
+    /** The program's UDP sockets and the datagrams from outside. */
+    final OutsideDatagrams datagrams;
+
     OutsideConnections(OutsideSockets sockets, List<OutsideArrival> toGive, PrintStream warnings) {
         this.sockets = sockets;
+        this.datagrams = new OutsideDatagrams(sockets, (events, look, kind, socket, address, bytes) ->
+                entries.add(new Entry(events, look, entries.size(), kind, null, address, null, bytes, socket)), toGive != null);
         this.toGive = toGive;
         this.warnings = warnings;
+        if (toGive != null) {
+            for (OutsideArrival a : toGive) {
+                if (!a.opensConnection()) continue;
+                OutsideConnection c = new OutsideConnection();
+                byNumber.add(c);
+                if (a.kind() == OutsideArrival.Kind.DIAL) servers.toDial(c, a.listener());
+            }
+        }
     }
 
-    /** listen(2) of fd in tgid succeeded: a TCP listener to watch. */
+    /** Replay: listens at each outside server's recorded address, before the program can connect there. */
+    void standInForServers() throws IOException {
+        servers.listen();
+    }
+
+    /**
+     * The program's connect(2) of fd to server succeeded or is under way (EINPROGRESS), at the look events.look:
+     * a TCP server outside the run is kept (record) or given by its stand-in (replay).
+     */
+    void dialled(Descriptors d, int tgid, int fd, String server, long events, int look) {
+        if (servers.inside(server, listeners)) return;
+        int copy = d.copy(tgid, fd);
+        if (copy < 0) return;
+        OutsideConnection c = null;
+        if (toGive == null) {
+            String local = !sockets.isStream(d, copy) ? null
+                    : server.startsWith("unix:") ? sockets.unixName(d, copy) : sockets.localAddress(d, copy);
+            if (local != null) {
+                c = new OutsideConnection();
+                c.server = server;
+                entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.DIAL, c, server, local, null));
+            }
+        } else if (sockets.isStream(d, copy)) {
+            c = servers.nextDial(server);
+        }
+        if (c == null) {
+            d.close(copy);
+            return;
+        }
+        dialled = true;
+        c.tgid = tgid;
+        c.fd = fd;
+        c.copy = copy;
+        live.add(c);
+    }
+
+    /** A unix connect(2) of fd to server was decided: if the socket is now connected there, as {@link #dialled}. */
+    void dialledIfConnected(Descriptors d, int tgid, int fd, String server, long events, int look) {
+        int copy = d.copy(tgid, fd);
+        if (copy < 0) return;
+        boolean connected = server.equals(sockets.unixPeer(d, copy));
+        d.close(copy);
+        if (connected) dialled(d, tgid, fd, server, events, look);
+    }
+
+    /** Replay: the stand-in of the server the program connected to by c, accepted once the program connected. */
+    private StandInPeer serverStandIn(Descriptors d, OutsideConnection c) throws IOException {
+        if (c.standIn == null) c.standIn = servers.accept(d, sockets, c, ARRIVAL_WAIT_NANOS);
+        return c.standIn;
+    }
+
+    /** listen(2) of fd in tgid succeeded: a TCP listener, or a unix one at a path (inode -1), to watch. */
     void listening(Descriptors d, int tgid, int fd) {
         int copy = d.copy(tgid, fd);
         if (copy < 0) return;
         String address = sockets.localAddress(d, copy);
         long inode = OutsideSockets.inode(d, copy);
-        if (address == null || inode < 0) { // a unix socket, say: not kept (docs/RECORDING.md)
-            d.close(copy);
-            return;
+        if (address == null || inode < 0) {
+            String path = sockets.unixName(d, copy);
+            if (path == null || path.equals("unix:")) { // abstract, say: not kept (docs/RECORDING.md)
+                d.close(copy);
+                return;
+            }
+            servers.unixListener(path); // a connection the program makes to it is inside the run
+            address = path;
+            inode = -1;
         }
-        listeners.add(new Listener(tgid, fd, copy, inode, address));
+        listeners.add(new OutsideListener(tgid, fd, copy, inode, address));
     }
 
     /** The program's stdin when its timing is kept (record: detsim's stdin is copied in at looks), or null. */
@@ -133,35 +161,37 @@ final class OutsideConnections {
     }
 
     /** The watched listener behind fd of tgid, or null. */
-    Listener listener(Descriptors d, int tgid, int fd) {
-        for (Listener l : listeners) if (l.tgid == tgid && l.fd == fd && sockets.sameFile(d, tgid, fd, l.copy)) return l;
+    OutsideListener listener(Descriptors d, int tgid, int fd) {
+        for (OutsideListener l : listeners) if (l.tgid == tgid && l.fd == fd && sockets.sameFile(d, tgid, fd, l.copy)) return l;
         return null;
     }
 
     /** The outside connection behind fd of tgid, or null. */
-    Connection connection(Descriptors d, int tgid, int fd) {
-        for (Connection c : live) if (c.tgid == tgid && c.fd == fd && sockets.sameFile(d, tgid, fd, c.copy)) return c;
+    OutsideConnection connection(Descriptors d, int tgid, int fd) {
+        for (OutsideConnection c : live) if (c.tgid == tgid && c.fd == fd && sockets.sameFile(d, tgid, fd, c.copy)) return c;
         return null;
     }
 
     /** The program accepted fd from listener l (at the look events.look): is its client outside? */
-    void accepted(Descriptors d, Listener l, int tgid, int fd, long events, int look) {
+    void accepted(Descriptors d, OutsideListener l, int tgid, int fd, long events, int look) {
         l.accepted++;
         long[] seen = l.seenAt.poll();
         int copy = d.copy(tgid, fd);
         if (copy < 0) return;
-        String peer = sockets.peerAddress(d, copy), local = sockets.localAddress(d, copy);
-        Connection c = null;
+        boolean unix = l.inode < 0;
+        String peer = unix ? sockets.unixPeer(d, copy) : sockets.peerAddress(d, copy);
+        String local = unix ? l.address : sockets.localAddress(d, copy);
+        OutsideConnection c = null;
         if (toGive == null) {
-            if (peer != null && local != null && !OutsideSockets.peerInside(local, peer, connectors)) {
-                c = new Connection();
+            boolean inside = unix ? sockets.unixPeerInside(d, copy, rootPid) : OutsideSockets.peerInside(local, peer, connectors);
+            if (peer != null && local != null && !inside) {
+                c = new OutsideConnection();
                 c.peer = peer;
                 long[] at = seen != null ? seen : new long[] {events, look};
-                c.connect = new Entry(at[0], (int) at[1], entries.size(), OutsideArrival.Kind.CONNECT, c, l.address, peer, null);
-                entries.add(c.connect);
+                entries.add(new Entry(at[0], (int) at[1], entries.size(), OutsideArrival.Kind.CONNECT, c, l.address, peer, null));
             }
-        } else {
-            for (Connection s : byNumber) {
+        } else if (!unix || !sockets.unixPeerInside(d, copy, rootPid)) { // unix: unnamed clients look alike
+            for (OutsideConnection s : byNumber) {
                 if (s.copy == -1 && s.standIn != null && s.standIn.address().equals(peer)) {
                     c = s;
                     break;
@@ -179,28 +209,32 @@ final class OutsideConnections {
     }
 
     /** Reads up to n of c's bytes for the program (they are there: a look saw them), counting them as read. */
-    byte[] take(Descriptors d, Connection c, int n) {
+    byte[] take(Descriptors d, OutsideConnection c, int n) {
         byte[] bytes = sockets.receive(d, c.copy, n);
         c.consumed(bytes.length);
         return bytes;
     }
 
-    /** Whether any listener or connection is watched (else a look has nothing to see). */
+    /** Whether any listener or connection to an outside server is watched (else a look has nothing to see). */
     boolean watching() {
-        return !listeners.isEmpty();
+        return !listeners.isEmpty() || dialled || datagrams.watching();
     }
+
+    /** Whether the program connected to an outside server (sticky: record and replay register exits alike). */
+    private boolean dialled;
 
     // ---- record ------------------------------------------------------------------------------------
 
     /** Record: what arrived since the last look, tied to this one. */
     void see(Descriptors d, long events, int look) {
-        for (Listener l : listeners) {
+        for (OutsideListener l : listeners) {
             if ((sockets.revents(d, l.copy, POLLIN) & POLLIN) == 0) continue;
-            int waiting = OutsideSockets.acceptQueue(l.inode);
+            int waiting = l.inode < 0 ? 1 : OutsideSockets.acceptQueue(l.inode); // unix: one at a time
             while (l.seenAt.size() < waiting) l.seenAt.add(new long[] {events, look});
         }
         release(d);
-        for (Connection c : live) {
+        datagrams.see(d, events, look, rootPid);
+        for (OutsideConnection c : live) {
             long queued = sockets.queued(d, c.copy);
             if (queued > c.unread()) {
                 byte[] all = sockets.peek(d, c.copy, (int) queued);
@@ -221,7 +255,7 @@ final class OutsideConnections {
     /** Forgets the connections the program closed, and closes detsim's copies, so that their clients see it. */
     private void release(Descriptors d) {
         for (int i = 0; i < live.size(); i++) {
-            Connection c = live.get(i);
+            OutsideConnection c = live.get(i);
             if (!sockets.sameFile(d, c.tgid, c.fd, c.copy)) {
                 d.close(c.copy);
                 c.copy = -2;
@@ -252,7 +286,7 @@ final class OutsideConnections {
     List<OutsideArrival> recorded() {
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparingLong(Entry::events).thenComparingInt(Entry::look).thenComparingLong(Entry::order));
-        java.util.Map<Connection, Integer> numbers = new java.util.IdentityHashMap<>();
+        java.util.Map<OutsideConnection, Integer> numbers = new java.util.IdentityHashMap<>();
         List<OutsideArrival> out = new ArrayList<>();
         for (Entry e : sorted) {
             switch (e.kind()) {
@@ -260,11 +294,17 @@ final class OutsideConnections {
                     numbers.put(e.c(), numbers.size());
                     out.add(OutsideArrival.connect(e.events(), e.look(), numbers.get(e.c()), e.listener(), e.peer()));
                 }
+                case DIAL -> {
+                    numbers.put(e.c(), numbers.size());
+                    out.add(OutsideArrival.dial(e.events(), e.look(), numbers.get(e.c()), e.listener(), e.peer()));
+                }
                 case DATA -> out.add(OutsideArrival.data(e.events(), e.look(), numbers.get(e.c()), e.bytes()));
                 case EOF -> out.add(OutsideArrival.eof(e.events(), e.look(), numbers.get(e.c())));
                 case SIGNAL -> out.add(OutsideArrival.signal(e.events(), e.look(), e.signal()));
                 case STDIN -> out.add(OutsideArrival.stdin(e.events(), e.look(), e.bytes()));
                 case STDIN_EOF -> out.add(OutsideArrival.stdinEof(e.events(), e.look()));
+                case UDP -> out.add(OutsideArrival.udp(e.events(), e.look(), e.signal(), e.listener()));
+                case DATAGRAM -> out.add(OutsideArrival.datagram(e.events(), e.look(), e.signal(), e.listener(), e.bytes()));
             }
         }
         return out;
@@ -281,7 +321,8 @@ final class OutsideConnections {
         if (toGive == null) return false;
         for (int i = next; i < toGive.size(); i++) {
             OutsideArrival.Kind k = toGive.get(i).kind();
-            if (k == OutsideArrival.Kind.CONNECT || k == OutsideArrival.Kind.DATA || k == OutsideArrival.Kind.EOF) return true;
+            if (k == OutsideArrival.Kind.CONNECT || k == OutsideArrival.Kind.DIAL || k == OutsideArrival.Kind.DATAGRAM
+                    || k == OutsideArrival.Kind.DATA || k == OutsideArrival.Kind.EOF) return true;
         }
         return false;
     }
@@ -289,6 +330,7 @@ final class OutsideConnections {
     /** Replay: gives every recorded arrival due by this look; true if one was a signal. */
     boolean giveDue(Descriptors d, long events, int look) {
         release(d);
+        datagrams.see(d, events, look, rootPid); // inside senders' datagrams; strays are dropped
         boolean signalled = false;
         while (anyLeftToGive() && toGive.get(next).dueBy(events, look)) signalled |= give(d, toGive.get(next++));
         return signalled;
@@ -317,27 +359,29 @@ final class OutsideConnections {
                     if (stdin != null) stdin.close();
                 }
                 case CONNECT -> {
-                    Listener l = null;
-                    for (Listener x : listeners) if (x.address.equals(a.listener())) l = x;
-                    int before = l == null ? 0 : OutsideSockets.acceptQueue(l.inode);
-                    Connection c = new Connection();
+                    OutsideListener l = null;
+                    for (OutsideListener x : listeners) if (x.address.equals(a.listener())) l = x;
+                    int before = l == null || l.inode < 0 ? 0 : OutsideSockets.acceptQueue(l.inode);
+                    OutsideConnection c = byNumber.get(a.connection());
                     c.peer = a.peer();
-                    byNumber.add(c);
                     c.standIn = StandInPeer.connect(a.listener(), a.peer());
                     if (l != null) {
-                        Listener w = l;
-                        awaitKernel(() -> OutsideSockets.acceptQueue(w.inode) > before);
+                        OutsideListener w = l;
+                        awaitKernel(() -> w.inode < 0 ? (sockets.revents(d, w.copy, POLLIN) & POLLIN) != 0
+                                : OutsideSockets.acceptQueue(w.inode) > before);
                     }
                 }
+                case DIAL -> {} // the program connects; its stand-in server listens from the start
+                case UDP, DATAGRAM -> datagrams.give(d, a, ARRIVAL_WAIT_NANOS);
                 case DATA -> {
-                    Connection c = byNumber.get(a.connection());
-                    c.standIn.send(a.bytes());
+                    OutsideConnection c = byNumber.get(a.connection());
+                    (c.server != null ? serverStandIn(d, c) : c.standIn).send(a.bytes());
                     c.arrived += a.bytes().length;
                     if (c.copy >= 0) awaitKernel(() -> sockets.queued(d, c.copy) >= c.unread());
                 }
                 case EOF -> {
-                    Connection c = byNumber.get(a.connection());
-                    c.standIn.shutdownOutput();
+                    OutsideConnection c = byNumber.get(a.connection());
+                    (c.server != null ? serverStandIn(d, c) : c.standIn).shutdownOutput();
                     c.eof = true;
                     if (c.copy >= 0) awaitKernel(() -> (sockets.revents(d, c.copy, POLLRDHUP) & POLLRDHUP) != 0);
                 }
@@ -359,7 +403,9 @@ final class OutsideConnections {
     }
 
     void close() {
-        for (Connection c : byNumber) if (c.standIn != null) c.standIn.close();
+        for (OutsideConnection c : byNumber) if (c.standIn != null) c.standIn.close();
+        servers.close();
+        datagrams.close();
         live.clear(); // detsim's copies close with the run's process
     }
 }

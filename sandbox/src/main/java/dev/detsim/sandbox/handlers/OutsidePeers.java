@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Input from outside the run: TCP clients of its listeners, stdin, and termination signals sent to detsim
+ * Input from outside the run: TCP clients of its listeners, TCP servers it connects to, stdin, and termination signals sent to detsim
  * (docs/RECORDING.md, "Outside peers"). Record: at each of detsim's looks at the world ({@link OutsideWatch}),
  * notes what arrived since the last look — a connection in a listener's accept queue, bytes on an accepted
  * connection whose client is not traced, its EOF — tied to that look, and lets stdin's pieces and held signals
@@ -51,6 +51,8 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
     private final OutsideConnections connections;
     private long lookEvents = -1;
     private int look;
+    /** A connect(2) just decided (tgid, fd, address) that the kernel did not run: at the next look, its outcome. */
+    private Object[] connecting;
 
     private OutsidePeers(Mode mode, OutsideConnections connections) {
         this.mode = mode;
@@ -67,9 +69,19 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         return new OutsidePeers(Mode.RECORD, new OutsideConnections(new OutsideSockets(), null, warnings));
     }
 
-    /** replay: plays the recorded clients. */
-    public static OutsidePeers replaying(List<OutsideArrival> recorded, PrintStream warnings) {
-        return new OutsidePeers(Mode.REPLAY, new OutsideConnections(new OutsideSockets(), recorded, warnings));
+    /**
+     * replay: plays the recorded clients, and listens at the recorded outside servers' addresses (the
+     * IOException says which cannot be had).
+     */
+    public static OutsidePeers replaying(List<OutsideArrival> recorded, PrintStream warnings) throws java.io.IOException {
+        OutsideConnections c = new OutsideConnections(new OutsideSockets(), recorded, warnings);
+        try {
+            c.standInForServers();
+        } catch (java.io.IOException e) {
+            c.close();
+            throw e;
+        }
+        return new OutsidePeers(Mode.REPLAY, c);
     }
 
     public Mode mode() {
@@ -89,7 +101,8 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
     @Override
     public Set<Syscall> subscriptions() {
         if (mode == Mode.OFF) return EnumSet.of(Syscall.LISTEN);
-        return EnumSet.of(Syscall.LISTEN, Syscall.ACCEPT, Syscall.ACCEPT4, Syscall.CONNECT, Syscall.READ, Syscall.RECVFROM,
+        return EnumSet.of(Syscall.LISTEN, Syscall.ACCEPT, Syscall.ACCEPT4, Syscall.CONNECT, Syscall.BIND, Syscall.READ,
+                Syscall.RECVFROM, Syscall.RECVMSG,
                 Syscall.POLL, Syscall.PPOLL, Syscall.SELECT, Syscall.PSELECT6, Syscall.EPOLL_WAIT, Syscall.EPOLL_PWAIT,
                 Syscall.EPOLL_PWAIT2);
     }
@@ -104,15 +117,31 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
                 if (r == 0) connections.listening(d, tgid, fd);
             });
             case ACCEPT, ACCEPT4 -> {
-                OutsideConnections.Listener l = connections.listener(d, tgid, fd);
+                OutsideListener l = connections.listener(d, tgid, fd);
                 if (l != null) stop.onReturn(r -> {
                     if (r >= 0) connections.accepted(d, l, tgid, (int) r, lookEvents, look);
                 });
             }
-            case READ, RECVFROM -> {
-                return read(stop, d, tgid, fd);
+            case READ, RECVFROM, RECVMSG -> {
+                OutsideDatagrams.Socket s = connections.datagrams.socket(d, tgid, fd);
+                if (s != null) return connections.datagrams.read(stop, d, s);
+                return stop.syscall() == Syscall.RECVMSG ? Disposition.PASSTHROUGH : read(stop, d, tgid, fd);
             }
-            case CONNECT -> connections.connecting(tgid);
+            case CONNECT -> {
+                connections.connecting(tgid);
+                String server = serverAddress(stop);
+                if (server != null) {
+                    // ConnectHandler answers a blocking unix or UDP connect itself: the next look sees its outcome
+                    connecting = new Object[] {tgid, fd, server};
+                    stop.onReturn(r -> { // a call the kernel ran (blocking TCP: after ConnectHandler's wait)
+                        connecting = null;
+                        if (r == 0 || r == -Errno.EINPROGRESS) connected(d, tgid, fd, server);
+                    });
+                }
+            }
+            case BIND -> stop.onReturn(r -> {
+                if (r == 0) connections.datagrams.bound(d, tgid, fd, lookEvents, look);
+            });
             default -> { // a readiness call: what arrived while the kernel ran it, it may have seen
                 if (connections.watching()) { // replay too: the exit stop is part of the turn (the clock page's reads)
                     stop.onReturn(r -> { // the last look was the one before the thread was resumed into the call
@@ -124,9 +153,28 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
         return Disposition.PASSTHROUGH;
     }
 
+    /**
+     * The address connect(2) names: IPv4 or IPv6 ("ip:port"), or a unix socket's path ("unix:PATH"); null for
+     * another family, an abstract unix name, or an unreadable one.
+     */
+    private static String serverAddress(SyscallStop stop) {
+        long length = Math.min(stop.argument(2), dev.detsim.abi.Sockets.UNIX_ADDRESS_BYTES);
+        if (length < 2) return null;
+        byte[] raw = stop.memory().read(stop.tid(), stop.argument(1), (int) length);
+        if (raw == null || raw.length < length) return null;
+        String ip = dev.detsim.abi.Sockets.addressText(raw, (int) length);
+        return ip != null ? ip : dev.detsim.abi.Sockets.unixText(raw, (int) length);
+    }
+
+    /** fd's connect(2) to server succeeded or is under way: a TCP or unix server outside, or a UDP socket. */
+    private void connected(Descriptors d, int tgid, int fd, String server) {
+        connections.dialled(d, tgid, fd, server, lookEvents, look);
+        if (!server.startsWith("unix:")) connections.datagrams.bound(d, tgid, fd, lookEvents, look);
+    }
+
     /** A read of an outside connection returns what the last look saw there, no more. */
     private Disposition read(SyscallStop stop, Descriptors d, int tgid, int fd) {
-        OutsideConnections.Connection c = connections.connection(d, tgid, fd);
+        OutsideConnection c = connections.connection(d, tgid, fd);
         if (c == null) return Disposition.PASSTHROUGH;
         long unread = c.unread();
         long flags = stop.syscall() == Syscall.RECVFROM ? stop.argument(3) : 0;
@@ -163,6 +211,13 @@ public final class OutsidePeers implements SyscallHandler, OutsideWatch {
             look = 0;
         } else if (counted) {
             look++;
+        }
+        if (connecting != null && counted) { // the thread ran no further than the call: connected now, or waits
+            int tgid = (int) connecting[0], fd = (int) connecting[1];
+            String server = (String) connecting[2];
+            connecting = null;
+            if (server.startsWith("unix:")) connections.dialledIfConnected(d, tgid, fd, server, events, look);
+            else connections.datagrams.bound(d, tgid, fd, events, look);
         }
         if (mode == Mode.REPLAY) return connections.giveDue(d, events, look);
         connections.see(d, events, look);

@@ -27,7 +27,7 @@ public final class OutsideSockets {
     private static final int SELF = (int) ProcessHandle.current().pid();
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment word = arena.allocate(8, 8);
-    private final MemorySegment address = arena.allocate(SOCKADDR_BYTES + 4, 8);
+    private final MemorySegment address = arena.allocate(Sockets.UNIX_ADDRESS_BYTES + 4, 8);
     private MemorySegment buffer = arena.allocate(1 << 16, 8);
 
     /** Bytes queued to read on copy (ioctl SIOCINQ), or -errno. */
@@ -62,6 +62,112 @@ public final class OutsideSockets {
         return d.call(Syscall.KCMP, tgid, SELF, KCMP_FILE, fd, copy) == 0;
     }
 
+    /** Whether copy is a stream socket (getsockopt SO_TYPE): TCP for an IPv4 or IPv6 one. */
+    public boolean isStream(Descriptors d, int copy) {
+        return type(d, copy) == Sockets.SOCK_STREAM;
+    }
+
+    /** Whether copy is a datagram socket: UDP for an IPv4 or IPv6 one. */
+    public boolean isDatagram(Descriptors d, int copy) {
+        return type(d, copy) == Sockets.SOCK_DGRAM;
+    }
+
+    /** A datagram at the head of a socket's queue, and its source ("ip:port"; null if not IPv4 or IPv6). */
+    public record Datagram(String source, byte[] bytes) {}
+
+    /** The datagram at the head of copy's queue, left there (MSG_PEEK), or null if none. */
+    public Datagram peekDatagram(Descriptors d, int copy) {
+        if (buffer.byteSize() < 1 << 16) buffer = arena.allocate(1 << 16, 8);
+        word.set(ValueLayout.JAVA_INT, 0, SOCKADDR_BYTES);
+        long r = d.call(Syscall.RECVFROM, copy, buffer.address(), 1 << 16, MSG_PEEK | MSG_DONTWAIT, address.address(),
+                word.address());
+        if (r < 0) return null;
+        int length = Math.min(word.get(ValueLayout.JAVA_INT, 0), SOCKADDR_BYTES);
+        return new Datagram(Sockets.addressText(address.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), length),
+                buffer.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    /**
+     * Whether the UDP socket a datagram came from (source "ip:port") is held by a process of the run
+     * ({@link #inRun}). Not found (another host, closed) counts as outside.
+     */
+    public static boolean udpSenderInside(String source, int rootPid) {
+        String wanted = procAddress(source);
+        if (wanted == null) return false;
+        String port = wanted.substring(wanted.indexOf(':'));
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        for (String file : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+            for (String[] f : lines(file)) {
+                String[] a = f[1].split(":");
+                boolean wildcard = a[0].chars().allMatch(c -> c == '0') && (":" + a[1]).equalsIgnoreCase(port);
+                if ((f[1].equalsIgnoreCase(wanted) || wildcard) && !f[9].equals("0")) inodes.add(f[9]);
+            }
+        }
+        if (inodes.isEmpty()) return false;
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path p : processes) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                for (String inode : inodes) {
+                    if (holds(p, "socket:[" + inode + "]")) return inRun(Integer.parseInt(name), rootPid);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /**
+     * Whether the unix socket at the other end of copy is held by a process of the run (SO_PEERCRED: the process
+     * that connected it).
+     */
+    public boolean unixPeerInside(Descriptors d, int copy, int rootPid) {
+        address.set(ValueLayout.JAVA_INT, 0, 0);
+        word.set(ValueLayout.JAVA_INT, 0, 12);
+        long r = d.call(Syscall.GETSOCKOPT, copy, Sockets.SOL_SOCKET, Sockets.SO_PEERCRED, address.address(), word.address());
+        return r == 0 && inRun(address.get(ValueLayout.JAVA_INT, 0), rootPid);
+    }
+
+    /**
+     * Whether host process pid is one of the run's: in rootPid's pid namespace when the run has one of its own
+     * (so that orphans, which its init adopts, count), else rootPid or one of its descendants.
+     */
+    static boolean inRun(int pid, int rootPid) {
+        if (pid <= 0) return false;
+        String root = link("/proc/" + rootPid + "/ns/pid");
+        if (root != null && !root.equals(link("/proc/self/ns/pid"))) return root.equals(link("/proc/" + pid + "/ns/pid"));
+        return descends(pid, rootPid);
+    }
+
+    private static String link(String path) {
+        try {
+            return Files.readSymbolicLink(Path.of(path)).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean descends(int pid, int rootPid) {
+        for (int i = 0; i < 64 && pid > 1; i++) {
+            if (pid == rootPid) return true;
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                pid = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return pid == rootPid;
+    }
+
+    private int type(Descriptors d, int copy) {
+        word.set(ValueLayout.JAVA_INT, 0, 0);
+        address.set(ValueLayout.JAVA_INT, 0, 4);
+        long r = d.call(Syscall.GETSOCKOPT, copy, Sockets.SOL_SOCKET, Sockets.SO_TYPE, word.address(), address.address());
+        return r == 0 ? word.get(ValueLayout.JAVA_INT, 0) : -1;
+    }
+
     /** getsockname(2) of copy as "ip:port", or null (not IPv4/IPv6, or an error). */
     public String localAddress(Descriptors d, int copy) {
         return name(d, Syscall.GETSOCKNAME, copy);
@@ -70,6 +176,23 @@ public final class OutsideSockets {
     /** getpeername(2) of copy as "ip:port", or null. */
     public String peerAddress(Descriptors d, int copy) {
         return name(d, Syscall.GETPEERNAME, copy);
+    }
+
+    /** getsockname(2) of copy, a unix socket, as "unix:PATH" ("unix:" when unnamed), or null. */
+    public String unixName(Descriptors d, int copy) {
+        return unix(d, Syscall.GETSOCKNAME, copy);
+    }
+
+    /** getpeername(2) of copy, a connected unix socket, as "unix:PATH", or null. */
+    public String unixPeer(Descriptors d, int copy) {
+        return unix(d, Syscall.GETPEERNAME, copy);
+    }
+
+    private String unix(Descriptors d, Syscall s, int copy) {
+        word.set(ValueLayout.JAVA_INT, 0, Sockets.UNIX_ADDRESS_BYTES);
+        if (d.call(s, copy, address.address(), word.address()) < 0) return null;
+        int length = Math.min(word.get(ValueLayout.JAVA_INT, 0), Sockets.UNIX_ADDRESS_BYTES);
+        return Sockets.unixText(address.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), length);
     }
 
     private String name(Descriptors d, Syscall s, int copy) {
@@ -164,17 +287,21 @@ public final class OutsideSockets {
 
     /** The lines of /proc/net/tcp and tcp6 (of detsim's network namespace, the run's), split on blanks. */
     private static List<String[]> tcpLines() {
+        List<String[]> lines = new java.util.ArrayList<>(lines("/proc/net/tcp"));
+        lines.addAll(lines("/proc/net/tcp6"));
+        return lines;
+    }
+
+    private static List<String[]> lines(String file) {
         List<String[]> lines = new java.util.ArrayList<>();
-        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            try {
-                List<String> all = Files.readAllLines(Path.of(file));
-                for (int i = 1; i < all.size(); i++) {
-                    String[] f = all.get(i).trim().split("\\s+");
-                    if (f.length > 9) lines.add(f);
-                }
-            } catch (IOException e) {
-                // no IPv6, say
+        try {
+            List<String> all = Files.readAllLines(Path.of(file));
+            for (int i = 1; i < all.size(); i++) {
+                String[] f = all.get(i).trim().split("\\s+");
+                if (f.length > 9) lines.add(f);
             }
+        } catch (IOException e) {
+            // no IPv6, say
         }
         return lines;
     }

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * At replay, detsim's own end of one connection an outside client made at record: it connects from the client's
- * recorded address to the run's listener, writes the recorded bytes when told, shuts its writing half for the
+ * At replay, detsim's own end of one connection an outside client made at record (it connects from the client's
+ * recorded address to the run's listener), or of one the program made to an outside server: it writes the recorded bytes when told, shuts its writing half for the
  * recorded EOF, and reads and drops whatever the program sends, so the program's writes never wait on it.
  */
 public final class StandInPeer implements AutoCloseable {
@@ -23,6 +23,16 @@ public final class StandInPeer implements AutoCloseable {
 
     /** Connects from peer to listener (both "ip:port"); the peer's port is taken if it is free, else any. */
     public static StandInPeer connect(String listener, String peer) throws IOException {
+        if (listener.startsWith("unix:")) { // an unnamed client, as the recorded one was (else not kept)
+            SocketChannel u = SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            try {
+                u.connect(java.net.UnixDomainSocketAddress.of(listener.substring(5)));
+            } catch (IOException | RuntimeException e) {
+                u.close();
+                throw e;
+            }
+            return started(u, peer);
+        }
         SocketChannel c = SocketChannel.open();
         try {
             c.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -36,6 +46,16 @@ public final class StandInPeer implements AutoCloseable {
             c.close();
             throw e;
         }
+        return started(c, peer);
+    }
+
+    /** The stand-in for an outside server: the end of the program's connection that {@link StandInServer} accepted. */
+    static StandInPeer accepted(SocketChannel c, String server) throws IOException {
+        c.configureBlocking(true);
+        return started(c, server);
+    }
+
+    private static StandInPeer started(SocketChannel c, String peer) {
         StandInPeer p = new StandInPeer(c, peer);
         Thread.ofPlatform().daemon().name("detsim-stand-in " + peer).start(p::drain);
         return p;
@@ -44,9 +64,7 @@ public final class StandInPeer implements AutoCloseable {
     /** The address this end has ("ip:port"), which the program's accept reports. */
     public String address() {
         try {
-            InetSocketAddress a = (InetSocketAddress) channel.getLocalAddress();
-            String host = a.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+            return text((InetSocketAddress) channel.getLocalAddress());
         } catch (IOException | RuntimeException e) {
             return peer;
         }
@@ -82,6 +100,16 @@ public final class StandInPeer implements AutoCloseable {
         } catch (IOException e) {
             // nothing left to do
         }
+    }
+
+    /** a as Sockets.addressText or unixText write it ("ip:port", "[ip6]:port" with eight groups, "unix:PATH"). */
+    static String text(java.net.SocketAddress any) {
+        if (any instanceof java.net.UnixDomainSocketAddress u) return "unix:" + u.getPath();
+        InetSocketAddress a = (InetSocketAddress) any;
+        String host = a.getAddress().getHostAddress();
+        int scope = host.indexOf('%');
+        if (scope >= 0) host = host.substring(0, scope);
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     static InetSocketAddress address(String text) {
