@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.detsim.recorder.Manifest;
 import dev.detsim.recorder.OutsideArrival;
 import dev.detsim.recorder.Recording;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,8 +21,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -140,33 +136,8 @@ class OutsideServersTest {
         assertEquals(0, recordClient(rec, "127.0.0.1", server.getKey()).status());
         server.getValue().get(60, TimeUnit.SECONDS);
 
-        Recording r = Recording.open(rec);
-        List<OutsideArrival> changed = new ArrayList<>();
-        boolean done = false;
-        for (OutsideArrival a : r.outsideArrivals()) {
-            if (!done && a.kind() == OutsideArrival.Kind.DATA) {
-                byte[] b = a.bytes().clone();
-                b[0] ^= 0x20;
-                a = OutsideArrival.data(a.events(), a.look(), a.connection(), b);
-                done = true;
-            }
-            changed.add(a);
-        }
-        Manifest m = r.manifest();
-        Map<String, Manifest.Section> sections = new LinkedHashMap<>(m.sections());
-        sections.put("outside", Recording.writeSection(rec, "outside",
-                new ByteArrayInputStream(OutsideArrival.write(changed).getBytes(StandardCharsets.UTF_8))));
-        Recording.writeManifest(rec, new Manifest(null, 0, m.detsim(), m.host(), m.command(), m.program(),
-                m.workingDirectory(), m.environment(), m.runOptions(), m.outcome(), m.outputs(), m.files(), m.restore(),
-                sections, null));
-
-        var replay = Recordings.detsim(Path.of("/"), null, "replay", rec.toString());
-        assertEquals(87, replay.status(), replay.err());
-        String err = replay.err();
-        int replayed = err.indexOf("replayed:");
-        assertTrue(replayed > 0, err);
-        assertTrue(err.substring(replayed).matches("(?s).*> #\\d+ thread 1 syscall read\\(0x3,.*\\)=1 wrote .*"),
-                "the first read of the changed byte is where it parts: " + err);
+        Programs.Result replay = Recordings.replayedWithFirstArrivalChanged(rec, OutsideArrival.Kind.DATA);
+        Recordings.assertPartedAt(replay, "thread 1 syscall read\\(0x3,.*\\)=1 wrote ", "the first read of the changed byte is where it parts");
         assertTrue(noProcessRuns(guest("greeting_client").toAbsolutePath().toString()), "no traced process is left");
     }
 
