@@ -93,7 +93,7 @@ class OutsideDatagramsTest {
 
         Programs.Result replay = Recordings.replayedWithFirstArrivalChanged(rec, OutsideArrival.Kind.DATAGRAM);
         Recordings.assertPartedAt(replay, "thread 1 syscall recvfrom\\(0x3,.*\\)=17 wrote ", "the read of the changed datagram is where it parts");
-        assertTrue(OutsideServersTest.noProcessRuns(guest("udp_client").toAbsolutePath().toString()),
+        assertTrue(Programs.noProcessRuns(guest("udp_client").toAbsolutePath().toString()),
                 "no traced process is left");
     }
 }

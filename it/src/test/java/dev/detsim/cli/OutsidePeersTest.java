@@ -166,7 +166,7 @@ class OutsidePeersTest {
         // One byte of the first data the client sent, changed; the recording is sealed again, so replay runs it.
         Programs.Result replay = Recordings.replayedWithFirstArrivalChanged(rec, OutsideArrival.Kind.DATA);
         Recordings.assertPartedAt(replay, "thread 1 syscall read\\(0x4,.*\\)=\\d+ wrote ", "the first read of the changed bytes is where it parts");
-        assertTrue(noProcessRuns(guest("tcp_echo_server").toAbsolutePath().toString()), "no traced process is left");
+        assertTrue(Programs.noProcessRuns(guest("tcp_echo_server").toAbsolutePath().toString()), "no traced process is left");
     }
 
     @Test
@@ -245,21 +245,5 @@ class OutsidePeersTest {
             for (Path f : files.toList()) n += Files.size(f);
             return n;
         }
-    }
-
-    /** Whether no process on the host runs program (its /proc/PID/cmdline begins with it). */
-    private static boolean noProcessRuns(String program) throws IOException {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.toList()) {
-                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-                    if (cmdline.startsWith(program + "\0")) return false;
-                } catch (IOException e) {
-                    // gone meanwhile
-                }
-            }
-        }
-        return true;
     }
 }

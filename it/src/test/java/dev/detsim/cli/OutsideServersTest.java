@@ -138,7 +138,7 @@ class OutsideServersTest {
 
         Programs.Result replay = Recordings.replayedWithFirstArrivalChanged(rec, OutsideArrival.Kind.DATA);
         Recordings.assertPartedAt(replay, "thread 1 syscall read\\(0x3,.*\\)=1 wrote ", "the first read of the changed byte is where it parts");
-        assertTrue(noProcessRuns(guest("greeting_client").toAbsolutePath().toString()), "no traced process is left");
+        assertTrue(Programs.noProcessRuns(guest("greeting_client").toAbsolutePath().toString()), "no traced process is left");
     }
 
     @Test
@@ -165,21 +165,5 @@ class OutsideServersTest {
             for (Path f : files.toList()) n += Files.size(f);
             return n;
         }
-    }
-
-    /** Whether no process on the host runs program (its /proc/PID/cmdline begins with it). */
-    static boolean noProcessRuns(String program) throws IOException {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.toList()) {
-                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-                    if (cmdline.startsWith(program + "\0")) return false;
-                } catch (IOException e) {
-                    // gone meanwhile
-                }
-            }
-        }
-        return true;
     }
 }

@@ -189,4 +189,20 @@ final class Programs {
             // The program may exit without reading all of its input, as it may natively.
         }
     }
+
+    /** Whether no process on the host runs program (its /proc/PID/cmdline begins with it). */
+    static boolean noProcessRuns(String program) throws IOException {
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.toList()) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                    if (cmdline.startsWith(program + "\0")) return false;
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return true;
+    }
 }
