@@ -21,10 +21,10 @@ final class RunPrelude {
         if (args.length == 0 || !args[0].equals("run")) return;
         Thread.ofPlatform().daemon().name("detsim-prelude").start(() -> {
             try {
-                NativeLibrary.linkAhead();
+                boolean linked = NativeLibrary.linkAhead();
                 SegmentAccessors.exercise();
                 new EventLog();
-                Posix.linkCriticalCalls(); // the run's first calls take the plain binding meanwhile
+                if (linked) Posix.linkCriticalCalls(); // the run's first calls take the plain binding meanwhile
             } catch (RuntimeException | Error e) {
                 // the main thread meets it again and says what is wrong
             }

@@ -51,14 +51,15 @@ class JvmRecordReplayTest {
     }
 
     @Test
-    void spinningJavaThreadsReplayWhenRecordedWithTheSitesARunLearned() throws Exception {
+    void spinningJavaThreadsReplayWhenRecordedWithTheSitesVerifyLearned() throws Exception {
+        // One learning run may miss a site: the JIT compiles the loop again elsewhere, where the watchdog then
+        // stops a thread in the recorded run. verify learns until a run learns nothing new.
         String classes = javaGuest("SpinHandoff");
-        Path stats = dir.resolve("learn.json");
-        var learned = Programs.detsimRun(List.of("--stats=" + stats), List.of("java", "-cp", classes, "SpinHandoff", "10"), null);
+        var learned = Programs.verify("--runs=2", "--", "java", "-cp", classes, "SpinHandoff", "10");
         assertEquals(0, learned.status(), learned.err());
-        Matcher m = Pattern.compile("\"spinSites\":\\[([^\\]]+)\\]").matcher(Files.readString(stats));
-        assertTrue(m.find(), "the watchdog found the spinning: " + Files.readString(stats));
-        String sites = m.group(1).replace("\"", "");
+        Matcher m = Pattern.compile("0 nondeterministic preemptions \\(spin sites counted: ([^)]+)\\)").matcher(learned.err());
+        assertTrue(m.find(), "verify learned the spinning: " + learned.err());
+        String sites = m.group(1);
         Path rec = dir.resolve("spin");
         var recorded = record(dir, rec, null, "--preempt-at=" + sites, "--", "java", "-cp", classes, "SpinHandoff", "10");
         assertEquals(0, recorded.status(), recorded.err());

@@ -48,17 +48,19 @@ public final class NativeLibrary {
      * initialisation does it), for a thread that has time before the first system call is made: the JVM generates
      * their downcall stubs and method handles there, a large part of start-up, and the thread that makes the first
      * call finds them ready (or waits for the class initialisation under way). A library that cannot be opened, or
-     * lacks an entry point, is left for that later use to meet and report in its own words.
+     * lacks an entry point, is left for that later use to meet and report in its own words. Returns whether
+     * both classes are ready.
      */
-    public static void linkAhead() {
+    public static boolean linkAhead() {
         try {
             SymbolLookup library = lookup();
-            if (library.find("detsim_syscall").isEmpty() || library.find("detsim_call").isEmpty()) return;
+            if (library.find("detsim_syscall").isEmpty() || library.find("detsim_call").isEmpty()) return false;
             MethodHandles.Lookup here = MethodHandles.lookup();
             here.ensureInitialized(Posix.class);
             here.ensureInitialized(LibDetsim.class);
+            return true;
         } catch (RuntimeException | Error | IllegalAccessException e) {
-            // the entry points' own linking says what is wrong
+            return false; // the entry points' own linking says what is wrong
         }
     }
 

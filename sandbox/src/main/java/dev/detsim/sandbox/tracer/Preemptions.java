@@ -51,8 +51,10 @@ final class Preemptions {
                 cost = next.costNanos();
                 run.replay.consume(t.ticks);
             } else {
-                detail = recordedHere ? "watchdog (the recorded preemption was not met: its instruction never ran with"
-                        + " its registers and stack)" : "watchdog (none in the recording here)";
+                detail = !recordedHere ? "watchdog (none in the recording here)"
+                        : run.replay.overshot(t.ticks) ? "watchdog (the recorded preemption was not met: the thread ran"
+                        + " past it, its timer came late; a replay again may meet it)"
+                        : "watchdog (the recorded preemption was not met: its instruction never ran with its registers and stack)";
             }
         }
         if (run.records != null && run.records.keeping() && regs) {
@@ -127,6 +129,8 @@ final class Preemptions {
             // the breakpoint rests for the turn, so the watchdog ends a turn that never meets the point.
             if (run.replay.missed(t.ticks, t.tid, state, run.arch.flagsWord())) {
                 run.watchdog.holdOff(turns.turnSerial, REPLAY_PATIENCE_NANOS); // the approach, not the period, stops it
+            } else if (run.replay.overshot(t.ticks)) {
+                run.watchdog.holdOff(turns.turnSerial, 0); // the point is gone: let the watchdog show the parting now
             }
             turns.continueTurn(t, 0);
             return;

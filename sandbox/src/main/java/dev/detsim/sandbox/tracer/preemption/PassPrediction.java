@@ -11,9 +11,9 @@ final class PassPrediction {
     private PassPrediction() {}
 
     /**
-     * Passes from {@code now} to {@code recorded} (≥ 1), given the state one pass before ({@code before}); 0 when
-     * no single k fits every register, when no register changed (passes look alike: nothing to count), or when the
-     * recorded state lies behind.
+     * Passes from {@code now} to {@code recorded} (≥ 1), given the state one pass before ({@code before}); negative
+     * when the recorded state lies that many passes behind (a free run went past it); 0 when no single k fits
+     * every register, or when no register changed (passes look alike: nothing to count).
      */
     static long passesAhead(long[] before, long[] now, long[] recorded, int flagsWord) {
         if (before.length != now.length || now.length != recorded.length) return 0;
@@ -28,7 +28,7 @@ final class PassPrediction {
             }
             if (left % step != 0) return 0;
             long ki = left / step;
-            if (ki <= 0 || k != 0 && ki != k) return 0;
+            if (ki == 0 || k != 0 && ki != k) return 0;
             k = ki;
         }
         return k;

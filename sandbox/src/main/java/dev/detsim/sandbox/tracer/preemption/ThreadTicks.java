@@ -36,6 +36,8 @@ public final class ThreadTicks {
     long freeRunNanos;
     /** Replay: the fastest passes per ns of CPU time seen in this approach. */
     double passesPerNano;
+    /** Replay: a free run went past the recorded pass. */
+    boolean overshot;
 
     /** Whether the thread has a counter (else only the watchdog preempts it). */
     public boolean counting() {

@@ -53,10 +53,16 @@ public final class WatchdogReplay {
         next++;
     }
 
+    /** Whether t's last free run went past the recorded pass (its timer came late): the point cannot be met. */
+    public boolean overshot(ThreadTicks t) {
+        return t.overshot;
+    }
+
     /** Thread tid (number in the log) begins a turn: it watches for the next preemption if that is its own. */
     public void beginTurn(int tid, int number, ThreadTicks t) {
         RecordedPreemption p = next();
         t.replayMisses = 0;
+        t.overshot = false;
         t.replayLast = null;
         t.freeRunPasses = 0;
         t.passesPerNano = 0;
@@ -133,7 +139,11 @@ public final class WatchdogReplay {
         }
         if (before == null) return false;
         long left = PassPrediction.passesAhead(before, state, next().registers(), flagsWord);
-        if (left == 0) return false;
+        if (left < 0 && t.freeRunPasses > 0) { // a late timer: the point is behind, for good
+            t.overshot = true;
+            disarm(t);
+        }
+        if (left <= 0) return false;
         if (t.freeRunPasses > 0) { // the first measure after a free run: how fast the loop went on its CPU
             t.passesPerNano = Math.max(t.passesPerNano, (double) (t.freeRunPasses - left) / Math.max(1, t.freeRunNanos));
             t.freeRunPasses = 0;

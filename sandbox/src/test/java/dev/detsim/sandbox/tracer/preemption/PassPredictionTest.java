@@ -33,8 +33,8 @@ class PassPredictionTest {
     void nothingToCountOrBehindOrAnotherRegisterOffIsNoPrediction() {
         long[] same = {1, 2, 3, 4};
         assertEquals(0, passesAhead(same, same, same, FLAGS), "passes look alike: the first match is the point");
-        assertEquals(0, passesAhead(new long[] {0, 5, 0, 0}, new long[] {0, 6, 0, 0}, new long[] {0, 3, 0, 0}, FLAGS),
-                "the recorded pass lies behind");
+        assertEquals(-3, passesAhead(new long[] {0, 5, 0, 0}, new long[] {0, 6, 0, 0}, new long[] {0, 3, 0, 0}, FLAGS),
+                "the recorded pass lies 3 behind");
         assertEquals(0, passesAhead(new long[] {0, 5, 9, 0}, new long[] {0, 6, 9, 0}, new long[] {0, 60, 8, 0}, FLAGS),
                 "a register that does not step differs");
         assertEquals(54, passesAhead(new long[] {0, 5, 9, 1}, new long[] {0, 6, 9, 2}, new long[] {0, 60, 9, 77}, FLAGS),
