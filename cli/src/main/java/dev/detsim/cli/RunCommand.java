@@ -122,6 +122,10 @@ final class RunCommand implements Callable<Integer> {
     private Path expectedEvents;
     private Integer expectedStatus;
     private Path environmentFile;
+    /** record's: the program's stdin pipe, which also keeps every byte detsim's stdin gave. */
+    private StdinPipe recordedStdin;
+    /** record's: the recording's events section, written as the run goes. */
+    private dev.detsim.recorder.EventsSection recordedEvents;
 
     RunCommand() {
         helpOptions(spec);
@@ -159,6 +163,7 @@ final class RunCommand implements Callable<Integer> {
         Writer eventsOut = openEvents();
         Writer statsOut = open("--stats", statsFile); // now, not at exit: a mistyped path should not cost a run
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed() + " cmd=" + String.join(" ", command));
+        if (recordedEvents != null) events.copyTo(recordedEvents);
         Path preemptionsOut = preemptionsOutOption.getValue();
         PreemptionRecords records = preemptionRecords(preemptionsOut, replayPreemptionsOption.getValue());
         Path outsideOut = outsideOutOption.getValue();
@@ -224,11 +229,25 @@ final class RunCommand implements Callable<Integer> {
         return outcome.shellStatus();
     }
 
+    /** record (which runs this in its own JVM): the events go into section as well, as the run goes. */
+    void recordEventsTo(dev.detsim.recorder.EventsSection section) {
+        recordedEvents = section;
+    }
+
+    /**
+     * record (which runs this in its own JVM): every byte that came on detsim's stdin before the run ended, read or
+     * not; empty when the run did not get as far as taking stdin over.
+     */
+    byte[] stdinReceived() throws InterruptedException {
+        return recordedStdin == null ? new byte[0] : recordedStdin.received(200);
+    }
+
     /** What the run does with outside TCP clients: keep them (record's --outside-out), play them (--outside-in). */
     private OutsidePeers outsidePeers(Path out, Path in, PrintStream warnings) throws IOException {
         if (out != null) {
             OutsidePeers p = OutsidePeers.recording(warnings);
-            p.keepStdin(StdinPipe.interpose(true));
+            recordedStdin = StdinPipe.interpose(true);
+            p.keepStdin(recordedStdin);
             return p;
         }
         if (in == null) return OutsidePeers.off();
