@@ -84,8 +84,8 @@ final class RunCommand implements Callable<Integer> {
                     + " real time while every other clock stays virtual. The run is then not deterministic if the"
                     + " program's behaviour depends on what it reads.");
 
-    // Hidden: record's and replay's (ReplayCommand, ReplayCheck). The recording's event log, which every event of
-    // this run must match; its exit status; the program's environment, NUL-separated "NAME=value" in order.
+    // Hidden: replay's (ReplayCommand, ReplayCheck). The recording's events section (its events.gz), which every
+    // event of this run must match; its exit status; the program's environment, NUL-separated "NAME=value" in order.
     private final OptionSpec expectEventsOption = add(spec, OptionSpec.builder("--expect-events").type(Path.class)
             .hidden(true));
     private final OptionSpec expectStatusOption = add(spec, OptionSpec.builder("--expect-status").type(Integer.class)
@@ -109,6 +109,10 @@ final class RunCommand implements Callable<Integer> {
             .type(Path.class).hidden(true));
     private final OptionSpec outsideInOption = add(spec, OptionSpec.builder("--outside-in")
             .type(Path.class).hidden(true));
+
+    // replay's: a FIFO to wait on before the program starts (StartGate), while replay still checks the recording.
+    private final OptionSpec startWhenOption = add(spec, OptionSpec.builder("--start-when").type(Path.class)
+            .hidden(true));
 
     // shrink's: under chaos, where each switch happened (sandbox/tracer/SwitchSites).
     private final OptionSpec switchSitesOption = add(spec, OptionSpec.builder("--switch-sites")
@@ -190,6 +194,8 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ReplayCheck replay = expectedEvents == null ? null : ReplayCheck.load(expectedEvents, expectedStatus, events);
+        Path startWhen = startWhenOption.getValue();
+        if (startWhen != null && !StartGate.await(startWhen)) return ExitCodes.INTERNAL; // replay went away
         Outcome outcome = null;
         try {
             outcome = sandbox.run(path, command);
