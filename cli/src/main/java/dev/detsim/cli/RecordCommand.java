@@ -67,7 +67,9 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunPrelude.startFor(new String[] {"run"}); // the run is this JVM's: its set-up goes on while record prepares
-        Thread.ofPlatform().daemon().name("detsim-record-warm-up").start(Recording::warmUp); // the manifest's JSON
+        // The manifest's JSON library, warmed while the run goes; at the lowest priority (nice 4 as root), as the run
+        // needs its CPU more than this needs to be done early.
+        Thread.ofPlatform().daemon().name("detsim-record-warm-up").priority(Thread.MIN_PRIORITY).start(Recording::warmUp);
         out = outOption.getValue();
         command = commandParameters.getValue();
         PrintWriter err = spec.commandLine().getErr();
