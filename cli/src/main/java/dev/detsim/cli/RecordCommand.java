@@ -9,15 +9,11 @@ import static dev.detsim.cli.CommandModel.programArguments;
 import dev.detsim.recorder.Event;
 import dev.detsim.recorder.EventKind;
 import dev.detsim.recorder.EventLogFormat;
+import dev.detsim.recorder.EventsSection;
 import dev.detsim.recorder.Manifest;
 import dev.detsim.recorder.Recording;
 import dev.detsim.sandbox.arch.Arch;
-import dev.detsim.sandbox.os.LibDetsim;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +44,7 @@ final class RecordCommand implements Callable<Integer> {
                 + " input (unix datagram sockets, signals sent to CMD itself, descriptors above 2) is not"
                 + " kept yet: such runs may not replay, and replay says where they part."},
             "0..255:CMD's own exit status (killed by signal S: 128+S), as with run",
-            "2:bad options, or DIR cannot be used (one line says why)",
+            "2:bad options, DIR cannot be used, or stdin is closed (one line says why)",
             "70:internal error in detsim",
             "86:deadlock, as with run");
     private final PositionalParamSpec commandParameters = programArguments(spec);
@@ -73,6 +69,10 @@ final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RunPrelude.startFor(new String[] {"run"}); // the run is this JVM's: its set-up goes on while record prepares
+        // The manifest's JSON library, warmed while the run goes; at the lowest priority (nice 4 as root), as the run
+        // needs its CPU more than this needs to be done early.
+        Thread.ofPlatform().daemon().name("detsim-record-warm-up").priority(Thread.MIN_PRIORITY).start(Recording::warmUp);
         out = outOption.getValue();
         command = commandParameters.getValue();
         PrintWriter err = spec.commandLine().getErr();
@@ -85,50 +85,52 @@ final class RecordCommand implements Callable<Integer> {
             return f.exitStatus();
         }
         Path program = ((ProgramLookup.Found) lookup).path();
+        if (stdinClosed()) {
+            err.println("detsim: record: stdin is closed; give the program an empty one with </dev/null");
+            return ExitCodes.USAGE;
+        }
         prepareOut();
         int[] inherited = RunCommand.inheritedFds();
-        if (inherited.length > 0) { // the run starts in a process of its own, which does not get them
+        if (inherited.length > 0) { // replay's run could not have them, so record's run does not get them either
             err.println("detsim: record: descriptors " + java.util.Arrays.toString(inherited).replaceAll("[\\[\\] ]", "")
                     + " handed to detsim do not reach " + command.get(0) + " (not kept yet: docs/RECORDING.md)");
         }
-        Path events = out.resolve(".events.tmp"), stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp"),
+        Path stats = out.resolve(".stats.tmp"), environ = out.resolve(".environ.tmp"),
                 preemptions = out.resolve(".preemptions.tmp"), inputFiles = out.resolve(".files.tmp"),
                 outside = out.resolve(".outside.tmp");
         List<String> environment = Environment.own();
         List<String> outputs = OutputStreams.own(); // before the run writes to them
         Environment.write(environ, environment);
         List<String> runOptions = world.asRunArguments(privateTmp);
-        List<String> cmd = new ArrayList<>(SelfLauncher.command());
-        cmd.add("run");
-        cmd.addAll(runOptions);
-        cmd.addAll(List.of("--events=" + events, "--stats=" + stats, "--environment-file=" + environ,
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(runOptions);
+        args.addAll(List.of("--stats=" + stats, "--environment-file=" + environ,
                 "--input-files=" + inputFiles, "--preemptions-out=" + preemptions, "--outside-out=" + outside, "--"));
-        cmd.addAll(command);
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        LibDetsim.forwardSignals((int) p.pid()); // a SIGTERM for detsim ends the run, not the recording
-        StdinTee stdin = new StdinTee(out, p.getOutputStream());
-        int status = p.waitFor();
-        Manifest.Section stdinSection = stdin.finish();
+        args.addAll(command);
+        EventsSection eventsSection = new EventsSection(out);
+        RecordedRun run = RecordedRun.start(args, eventsSection, spec.commandLine().getOut(), err);
+        int status = run.status();
+        Manifest.Section stdinSection = stdinSection(run.stdin());
         try {
-            if (!Files.exists(events)) return status; // the run did not start (detsim run said why)
-            List<Event> log = EventLogFormat.read(events);
-            Manifest.Section eventsSection = Recording.writeEvents(out, log);
+            Manifest.Section events = eventsSection.finish();
+            if (!eventsSection.used()) { // the run did not start (detsim run said why)
+                Files.deleteIfExists(out.resolve(events.file()));
+                return status;
+            }
             Manifest.Section preemptionsSection = preemptionsSection(preemptions);
             Manifest.Section outsideSection = outsideSection(outside);
             RecordedFiles files = RecordedFiles.keep(inputFiles, out);
-            Set<String> programs = programPaths(program.toString(), log);
+            Set<String> programs = programPathsOf(program.toString(), eventsSection.execDetails());
             boolean portable = CommandModel.isOn(portableOption);
             if (portable) files.pack(programs, out);
             List<Manifest.FileHash> hashed = portable ? List.of() : files.hashes(programs);
             Recording.writeManifest(out, new Manifest(null, 0, Version.number(), host(), List.copyOf(command),
                     program.toString(), Path.of("").toAbsolutePath().toString(), environment,
-                    runOptions, outcome(status, log, stats), outputs, hashed,
+                    runOptions, outcome(status, eventsSection, stats), outputs, hashed,
                     files.restore.isEmpty() ? null : files.restore,
-                    Recording.sections(eventsSection, stdinSection, preemptionsSection,
+                    Recording.sections(events, stdinSection, preemptionsSection,
                             withOutside(withSchedule(files.sections, runOptions), outsideSection)), null));
         } finally {
-            Files.deleteIfExists(events);
             Files.deleteIfExists(stats);
             Files.deleteIfExists(environ);
             Files.deleteIfExists(preemptions);
@@ -199,11 +201,16 @@ final class RecordCommand implements Callable<Integer> {
 
     /** The command's executable, then every program an exec event names, once each, in that order. */
     static Set<String> programPaths(String program, List<Event> log) {
+        List<String> execs = new ArrayList<>();
+        for (Event e : log) if (e.kind().equals(EventKind.EXEC.label())) execs.add(e.detail());
+        return programPathsOf(program, execs);
+    }
+
+    /** The same from the exec events' details (escaped as in the log). */
+    static Set<String> programPathsOf(String program, List<String> execDetails) {
         Set<String> paths = new LinkedHashSet<>();
         paths.add(program);
-        for (Event e : log) {
-            if (!e.kind().equals(EventKind.EXEC.label())) continue;
-            String detail = e.detail();
+        for (String detail : execDetails) {
             for (String end : new String[] {" wrote ", " rdtsc-sites-patched="}) {
                 int at = detail.indexOf(end);
                 if (at >= 0) detail = detail.substring(0, at);
@@ -213,14 +220,14 @@ final class RecordCommand implements Callable<Integer> {
         return paths;
     }
 
-    private static Manifest.Outcome outcome(int status, List<Event> log, Path stats) throws IOException {
-        String digest = EventLogFormat.digestOf(log);
+    private static Manifest.Outcome outcome(int status, EventsSection log, Path stats) throws IOException {
+        String digest = log.digest();
         long preemptions = 0;
         if (Files.exists(stats)) {
             Matcher m = Pattern.compile("\"nondeterministicPreemptions\":(\\d+)").matcher(Files.readString(stats));
             if (m.find()) preemptions = Long.parseLong(m.group(1));
         }
-        return new Manifest.Outcome(status, log.size(), digest, preemptions);
+        return new Manifest.Outcome(status, log.count(), digest, preemptions);
     }
 
     static Manifest.Host host() {
@@ -239,53 +246,39 @@ final class RecordCommand implements Callable<Integer> {
     }
 
     /**
-     * detsim's stdin, copied to the run's stdin and into the recording's stdin section as it arrives. What the
-     * program never read still lands in the section when it arrived before the run ended; the copy stops there.
+     * The run, made in record's own JVM as {@code detsim run ARGS} would make it. (A second JVM used to make it, and
+     * its start-up was record's largest fixed cost.) What that JVM gave the run, this one gives it too: the same JVM
+     * options (the launcher's, with -Xrs), detsim's stdout and stderr, a stdin that the run takes over at once
+     * (its StdinPipe, which keeps every byte for the stdin section), SIGINT/SIGTERM/SIGHUP/SIGQUIT held by the run
+     * from its start, and no descriptor above 2: replay's run gets none, so record's must not either.
      */
-    private static final class StdinTee {
-        private final Thread thread;
-        private final Path dir;
-        private final OutputStream toRun;
-        private final java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
-        private boolean ended;
-
-        StdinTee(Path dir, OutputStream toRun) {
-            this.dir = dir;
-            this.toRun = toRun;
-            thread = Thread.ofPlatform().daemon().name("detsim-stdin").start(this::copy);
+    private record RecordedRun(int status, byte[] stdin) {
+        static RecordedRun start(List<String> args, EventsSection events, PrintWriter out, PrintWriter err)
+                throws InterruptedException {
+            System.setProperty("detsim.inheritedFds", "");
+            String[] a = args.toArray(String[]::new);
+            picocli.CommandLine cl = Main.newCommandLine(a, out, err);
+            RunCommand run = (RunCommand) cl.getSubcommands().get("run").getCommand();
+            run.recordEventsTo(events);
+            int status = cl.execute(a);
+            return new RecordedRun(status, run.stdinReceived());
         }
+    }
 
-        private void copy() {
-            byte[] buffer = new byte[1 << 16];
-            try (InputStream in = new FileInputStream(FileDescriptor.in)) {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    synchronized (this) {
-                        if (ended) return;
-                        seen.write(buffer, 0, n);
-                    }
-                    toRun.write(buffer, 0, n);
-                    toRun.flush();
-                }
-            } catch (IOException e) {
-                // the run closed its end: it reads no more
-            } finally {
-                try {
-                    toRun.close();
-                } catch (IOException e) {
-                    // already closed
-                }
-            }
+    /**
+     * Whether detsim was started with its stdin closed: descriptor 0 is then the first file its JVM opened (the
+     * runtime's lib/modules), which the run must not take over as stdin, nor record keep as the program's.
+     */
+    private static boolean stdinClosed() {
+        try {
+            return Files.isSameFile(Path.of("/proc/self/fd/0"), Path.of(System.getProperty("java.home"), "lib", "modules"));
+        } catch (IOException e) {
+            return true; // no descriptor 0 at all
         }
+    }
 
-        /** The run ended: what came so far becomes the section (none if stdin gave nothing). */
-        Manifest.Section finish() throws IOException, InterruptedException {
-            thread.join(200); // stdin at its end (a file, /dev/null) is copied to the last byte
-            byte[] bytes;
-            synchronized (this) {
-                ended = true;
-                bytes = seen.toByteArray();
-            }
-            return bytes.length == 0 ? null : Recording.writeSection(dir, "stdin", new java.io.ByteArrayInputStream(bytes));
-        }
+    /** What came on detsim's stdin before the run ended, as the "stdin" section; none if nothing came. */
+    private Manifest.Section stdinSection(byte[] bytes) throws IOException {
+        return bytes.length == 0 ? null : Recording.writeSection(out, "stdin", new java.io.ByteArrayInputStream(bytes));
     }
 }

@@ -64,25 +64,17 @@ final class ReplayCommand implements Callable<Integer> {
             return ExitCodes.RECORDING_UNREADABLE;
         }
         Manifest m = recording.manifest();
-        List<String> changed = changedInputs(m);
-        if (!changed.isEmpty()) {
-            for (String c : changed) err.println("detsim: replay: " + c);
-            err.println("detsim: replay: not replaying: the run would not see what the recorded run saw");
-            return ExitCodes.INPUTS_CHANGED;
+        if (!Files.isDirectory(Path.of(m.workingDirectory()))) {
+            return inputsChanged(err, List.of("the recorded working directory " + m.workingDirectory() + " is gone"));
         }
         List<RecordedPreemption> preemptions;
+        List<dev.detsim.recorder.OutsideArrival> outside;
         try {
             preemptions = recording.preemptions();
+            outside = recording.outsideArrivals();
         } catch (RecordingException e) {
             err.println("detsim: replay: " + e.getMessage());
             return ExitCodes.RECORDING_UNREADABLE;
-        }
-        long unreplayable = m.outcome().nondeterministicPreemptions()
-                - preemptions.stream().filter(RecordedPreemption::replayable).count();
-        if (unreplayable > 0) {
-            err.println("detsim: replay: the recorded run had " + unreplayable + " preemptions that were not"
-                    + " deterministic and that replay cannot find again by instruction (a thread stopped in a call, or"
-                    + " a counter's late interrupt); it may part from the recording there");
         }
         Path work = Files.createTempDirectory("detsim-replay");
         RestoredFiles restored = null;
@@ -93,62 +85,29 @@ final class ReplayCommand implements Callable<Integer> {
                 err.println("detsim: replay: " + e.getMessage() + "; not replaying");
                 return ExitCodes.INPUTS_CHANGED;
             }
-            Path events = work.resolve("events"), environ = work.resolve("environ");
-            Environment.write(environ, m.environment());
-            List<dev.detsim.recorder.Event> recorded;
-            try {
-                recorded = recording.events();
-            } catch (RecordingException e) {
-                err.println("detsim: replay: " + e.getMessage());
-                return ExitCodes.RECORDING_UNREADABLE;
-            }
-            try (var w = Files.newBufferedWriter(events)) {
-                dev.detsim.recorder.RecordedEvents.writeLog(recorded, "replay of " + dir, w);
-            }
-            List<String> cmd = new ArrayList<>(SelfLauncher.command());
-            cmd.add("run");
-            for (String option : m.runOptions()) {
-                try (var schedule = recording.section("schedule")) {
-                    if (option.startsWith(RecordCommand.SCRIPT_OPTION) && schedule != null) {
-                        Path file = work.resolve("schedule"); // the kept switches, not FILE as it is now
-                        Files.copy(schedule, file);
-                        option = RecordCommand.SCRIPT_OPTION + file;
-                    }
+            // The run's JVM starts now, and gets ready, while the checks below go on; its program starts only after
+            // them (StartGate), so nothing runs when one fails.
+            try (StartGate gate = StartGate.in(work)) {
+                Process p = startRun(m, recording, preemptions, outside, restored, work, gate);
+                String refusal = check(recording, m, err);
+                if (refusal != null) {
+                    p.destroyForcibly().waitFor(); // the program never started: nothing else to end
+                    runOutputs.ended();
+                    return refusal.equals("inputs") ? ExitCodes.INPUTS_CHANGED : ExitCodes.RECORDING_UNREADABLE;
                 }
-                cmd.add(option);
+                long unreplayable = m.outcome().nondeterministicPreemptions()
+                        - preemptions.stream().filter(RecordedPreemption::replayable).count();
+                if (unreplayable > 0) {
+                    err.println("detsim: replay: the recorded run had " + unreplayable + " preemptions that were not"
+                            + " deterministic and that replay cannot find again by instruction (a thread stopped in a"
+                            + " call, or a counter's late interrupt); it may part from the recording there");
+                }
+                err.flush();
+                gate.go();
+                int status = p.waitFor();
+                runOutputs.ended();
+                return status;
             }
-            cmd.addAll(restored.runOptions());
-            if (!preemptions.isEmpty()) {
-                Path file = work.resolve("preemptions");
-                Files.writeString(file, RecordedPreemption.write(preemptions));
-                cmd.add("--replay-preemptions=" + file);
-            }
-            List<dev.detsim.recorder.OutsideArrival> outside;
-            try {
-                outside = recording.outsideArrivals();
-            } catch (RecordingException e) {
-                err.println("detsim: replay: " + e.getMessage());
-                return ExitCodes.RECORDING_UNREADABLE;
-            }
-            if (!outside.isEmpty()) {
-                Path file = work.resolve("outside");
-                Files.writeString(file, dev.detsim.recorder.OutsideArrival.write(outside));
-                cmd.add("--outside-in=" + file);
-            }
-            cmd.addAll(List.of("--expect-events=" + events, "--expect-status=" + m.outcome().status(),
-                    "--environment-file=" + environ, "--"));
-            cmd.addAll(m.command());
-            if (!restored.none()) cmd = restored.wrap(cmd, m.workingDirectory());
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(m.workingDirectory()));
-            OutputStreams.Plan outputs = OutputStreams.plan(pb, m.outputs(), work, err);
-            err.flush();
-            Process p = pb.start();
-            LibDetsim.forwardSignals((int) p.pid());
-            feedStdin(recording.section("stdin"), p.getOutputStream());
-            outputs.started(p);
-            int status = p.waitFor();
-            outputs.ended();
-            return status;
         } finally {
             if (restored != null) restored.remove();
             try (var files = Files.list(work)) {
@@ -158,11 +117,102 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    private OutputStreams.Plan runOutputs;
+
+    /**
+     * Starts the run's JVM, held at gate: the recorded command, environment, options, stdin, kinds of stdout and
+     * stderr, preemptions and outside arrivals, in the overlays that restore the files the recorded run changed.
+     */
+    private Process startRun(Manifest m, Recording recording, List<RecordedPreemption> preemptions,
+                             List<dev.detsim.recorder.OutsideArrival> outside, RestoredFiles restored, Path work,
+                             StartGate gate) throws Exception {
+        Path environ = work.resolve("environ");
+        Environment.write(environ, m.environment());
+        List<String> cmd = new ArrayList<>(SelfLauncher.command());
+        cmd.add("run");
+        for (String option : m.runOptions()) {
+            try (var schedule = recording.section("schedule")) {
+                if (option.startsWith(RecordCommand.SCRIPT_OPTION) && schedule != null) {
+                    Path file = work.resolve("schedule"); // the kept switches, not FILE as it is now
+                    Files.copy(schedule, file);
+                    option = RecordCommand.SCRIPT_OPTION + file;
+                }
+            }
+            cmd.add(option);
+        }
+        cmd.addAll(restored.runOptions());
+        if (!preemptions.isEmpty()) {
+            Path file = work.resolve("preemptions");
+            Files.writeString(file, RecordedPreemption.write(preemptions));
+            cmd.add("--replay-preemptions=" + file);
+        }
+        if (!outside.isEmpty()) {
+            Path file = work.resolve("outside");
+            Files.writeString(file, dev.detsim.recorder.OutsideArrival.write(outside));
+            cmd.add("--outside-in=" + file);
+        }
+        // The events section itself: the run reads it, and recomputes its chain, while replay checks it too.
+        Path events = dir.toAbsolutePath().resolve(m.sections().get("events").file());
+        cmd.addAll(List.of("--expect-events=" + events, "--expect-status=" + m.outcome().status(),
+                "--environment-file=" + environ, "--start-when=" + gate.path(), "--"));
+        cmd.addAll(m.command());
+        if (!restored.none()) cmd = restored.wrap(cmd, m.workingDirectory());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new java.io.File(m.workingDirectory()));
+        PrintWriter err = spec.commandLine().getErr();
+        runOutputs = OutputStreams.plan(pb, m.outputs(), work, err);
+        err.flush();
+        Process p = pb.start();
+        LibDetsim.forwardSignals((int) p.pid());
+        feedStdin(recording.section("stdin"), p.getOutputStream());
+        runOutputs.started(p);
+        return p;
+    }
+
+    /**
+     * What must hold before the program runs, checked while the run's JVM starts: the files the recording depends
+     * on are as recorded (else one line each, and "inputs"), and the events add up to the recorded digest (else
+     * one line, and "events"). null: all holds.
+     */
+    private String check(Recording recording, Manifest m, PrintWriter err) throws Exception {
+        var hashing = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return changedInputs(m);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, r -> Thread.ofPlatform().daemon().name("detsim-replay-hashes").start(r));
+        RecordingException corrupt = null;
+        try {
+            recording.events();
+        } catch (RecordingException e) {
+            corrupt = e;
+        }
+        List<String> changed;
+        try {
+            changed = hashing.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException u) throw u.getCause();
+            throw e;
+        }
+        if (!changed.isEmpty()) {
+            inputsChanged(err, changed);
+            return "inputs";
+        }
+        if (corrupt != null) {
+            err.println("detsim: replay: " + corrupt.getMessage());
+            return "events";
+        }
+        return null;
+    }
+
+    private static int inputsChanged(PrintWriter err, List<String> changed) {
+        for (String c : changed) err.println("detsim: replay: " + c);
+        err.println("detsim: replay: not replaying: the run would not see what the recorded run saw");
+        return ExitCodes.INPUTS_CHANGED;
+    }
+
     /** Each file the recording depends on that is not as recorded, said in words; empty if none. */
     private static List<String> changedInputs(Manifest m) throws IOException {
-        if (!Files.isDirectory(Path.of(m.workingDirectory()))) {
-            return List.of("the recorded working directory " + m.workingDirectory() + " is gone");
-        }
         List<String> changed = new ArrayList<>();
         for (Manifest.FileHash f : m.files()) {
             Path p = Path.of(f.path());

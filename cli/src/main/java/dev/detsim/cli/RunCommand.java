@@ -84,8 +84,8 @@ final class RunCommand implements Callable<Integer> {
                     + " real time while every other clock stays virtual. The run is then not deterministic if the"
                     + " program's behaviour depends on what it reads.");
 
-    // Hidden: record's and replay's (ReplayCommand, ReplayCheck). The recording's event log, which every event of
-    // this run must match; its exit status; the program's environment, NUL-separated "NAME=value" in order.
+    // Hidden: replay's (ReplayCommand, ReplayCheck). The recording's events section (its events.gz), which every
+    // event of this run must match; its exit status; the program's environment, NUL-separated "NAME=value" in order.
     private final OptionSpec expectEventsOption = add(spec, OptionSpec.builder("--expect-events").type(Path.class)
             .hidden(true));
     private final OptionSpec expectStatusOption = add(spec, OptionSpec.builder("--expect-status").type(Integer.class)
@@ -110,6 +110,10 @@ final class RunCommand implements Callable<Integer> {
     private final OptionSpec outsideInOption = add(spec, OptionSpec.builder("--outside-in")
             .type(Path.class).hidden(true));
 
+    // replay's: a FIFO to wait on before the program starts (StartGate), while replay still checks the recording.
+    private final OptionSpec startWhenOption = add(spec, OptionSpec.builder("--start-when").type(Path.class)
+            .hidden(true));
+
     // shrink's: under chaos, where each switch happened (sandbox/tracer/SwitchSites).
     private final OptionSpec switchSitesOption = add(spec, OptionSpec.builder("--switch-sites")
             .type(Path.class).hidden(true));
@@ -122,6 +126,10 @@ final class RunCommand implements Callable<Integer> {
     private Path expectedEvents;
     private Integer expectedStatus;
     private Path environmentFile;
+    /** record's: the program's stdin pipe, which also keeps every byte detsim's stdin gave. */
+    private StdinPipe recordedStdin;
+    /** record's: the recording's events section, written as the run goes. */
+    private dev.detsim.recorder.EventsSection recordedEvents;
 
     RunCommand() {
         helpOptions(spec);
@@ -159,6 +167,7 @@ final class RunCommand implements Callable<Integer> {
         Writer eventsOut = openEvents();
         Writer statsOut = open("--stats", statsFile); // now, not at exit: a mistyped path should not cost a run
         EventLog events = new EventLog(eventsOut, "seed=" + world.seed() + " cmd=" + String.join(" ", command));
+        if (recordedEvents != null) events.copyTo(recordedEvents);
         Path preemptionsOut = preemptionsOutOption.getValue();
         PreemptionRecords records = preemptionRecords(preemptionsOut, replayPreemptionsOption.getValue());
         Path outsideOut = outsideOutOption.getValue();
@@ -185,6 +194,8 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ReplayCheck replay = expectedEvents == null ? null : ReplayCheck.load(expectedEvents, expectedStatus, events);
+        Path startWhen = startWhenOption.getValue();
+        if (startWhen != null && !StartGate.await(startWhen)) return ExitCodes.INTERNAL; // replay went away
         Outcome outcome = null;
         try {
             outcome = sandbox.run(path, command);
@@ -224,11 +235,25 @@ final class RunCommand implements Callable<Integer> {
         return outcome.shellStatus();
     }
 
+    /** record (which runs this in its own JVM): the events go into section as well, as the run goes. */
+    void recordEventsTo(dev.detsim.recorder.EventsSection section) {
+        recordedEvents = section;
+    }
+
+    /**
+     * record (which runs this in its own JVM): every byte that came on detsim's stdin before the run ended, read or
+     * not; empty when the run did not get as far as taking stdin over.
+     */
+    byte[] stdinReceived() throws InterruptedException {
+        return recordedStdin == null ? new byte[0] : recordedStdin.received(200);
+    }
+
     /** What the run does with outside TCP clients: keep them (record's --outside-out), play them (--outside-in). */
     private OutsidePeers outsidePeers(Path out, Path in, PrintStream warnings) throws IOException {
         if (out != null) {
             OutsidePeers p = OutsidePeers.recording(warnings);
-            p.keepStdin(StdinPipe.interpose(true));
+            recordedStdin = StdinPipe.interpose(true);
+            p.keepStdin(recordedStdin);
             return p;
         }
         if (in == null) return OutsidePeers.off();

@@ -50,6 +50,23 @@ class RecordReplayTest {
         assertTrue(run.err().contains("detsim: digest " + digest), "replay's digest is the run's: " + run.err());
     }
 
+    /**
+     * record runs the program in its own JVM, whose descriptor 0 is a file of the JVM's own when detsim was started
+     * with stdin closed: record refuses in one line instead of taking that over (or crashing the JVM).
+     */
+    @Test
+    void aClosedStdinIsRefusedInOneLine() {
+        Path rec = dir.resolve("closed");
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" <&-", "sh"));
+        cmd.addAll(detsimCommand(List.of("record", "--out=" + rec, "--", "true")));
+        var r = Programs.run(new ProcessBuilder(cmd).directory(dir.toFile()), null, Programs.DEFAULT_TIMEOUT);
+        assertEquals(2, r.status(), r.err());
+        assertEquals("detsim: record: stdin is closed; give the program an empty one with </dev/null\n", r.err());
+        assertFalse(Files.exists(rec));
+        var empty = record(rec, new byte[0], "true"); // an empty stdin is fine
+        assertEquals(0, empty.status(), empty.err());
+    }
+
     @Test
     void aRaceUnderAChaosSeedAndADeathBySignalReplayAsRecorded() {
         Path race = dir.resolve("race");

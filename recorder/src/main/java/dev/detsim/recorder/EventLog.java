@@ -19,6 +19,7 @@ public final class EventLog {
     private final byte[] chain = new byte[32];
     private final EventLine line = new EventLine();
     private EventCheck check;
+    private EventsSection section;
     private long count;
 
     /** A log that only digests. */
@@ -40,6 +41,12 @@ public final class EventLog {
     /** Hands every event from now on to check (replay's), which may end the run by throwing. */
     public void checkWith(EventCheck check) {
         this.check = check;
+    }
+
+    /** Copies every event from now on into a recording's events section as it is appended (record's). */
+    public void copyTo(EventsSection section) {
+        section.use();
+        this.section = section;
     }
 
     /** The run is over: the check, if any, sees how many events it had. */
@@ -91,6 +98,7 @@ public final class EventLog {
             throw new IllegalStateException(e);
         }
         if (out != null) write(EventLogFormat.line(line.toString(), digest()));
+        if (section != null) section.add(line.bytes(), line.length(), chain);
         if (check != null) check.appended(count, chain, line);
         count++;
     }

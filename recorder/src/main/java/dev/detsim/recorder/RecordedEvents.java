@@ -53,6 +53,26 @@ public final class RecordedEvents {
         return events;
     }
 
+    /**
+     * The events without their chain values (null): for a reader that holds a run to events whose chain was
+     * checked already ({@link ExpectedEvents#byLines}); IOException if the section is not one.
+     */
+    public static List<Event> readLines(InputStream in) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        if (!HEADER.equals(r.readLine())) throw new IOException("not a recorded events section");
+        List<Event> events = new ArrayList<>();
+        for (String line; (line = r.readLine()) != null; ) {
+            String[] f = line.split("\t", -1);
+            if (f.length != 3) throw new IOException("event " + events.size() + ": expected 3 tab-separated fields");
+            try {
+                events.add(new Event(events.size(), Integer.parseInt(f[0]), f[1], f[2], null));
+            } catch (NumberFormatException e) {
+                throw new IOException("event " + events.size() + ": bad thread number");
+            }
+        }
+        return events;
+    }
+
     /** Writes events as an event log file (docs/EVENT-LOG.md), chains included. */
     public static void writeLog(List<Event> events, String runDescription, Writer out) throws IOException {
         out.write(EventLogFormat.header(runDescription) + "\n");

@@ -54,4 +54,39 @@ class ExpectedEventsTest {
         assertNull(late.expected());
         assertEquals("b", late.actual().detail());
     }
+
+    /** The events as replay's run reads them: from the recording's events section, by line, without chains. */
+    private java.util.List<Event> recordedLines(String... details) throws Exception {
+        var events = new java.util.ArrayList<Event>();
+        EventLog log = new EventLog();
+        for (String d : details) events.add(log.append(1 + d.length() % 2, "syscall", d));
+        var section = new java.io.ByteArrayOutputStream();
+        var escaped = new java.util.ArrayList<Event>();
+        for (Event e : events) {
+            escaped.add(new Event(e.seq(), e.thread(), e.kind(), EventLogFormat.escape(e.detail()), e.chain()));
+        }
+        RecordedEvents.write(escaped, section);
+        return RecordedEvents.readLines(new java.io.ByteArrayInputStream(section.toByteArray()));
+    }
+
+    private static void replayByLines(java.util.List<Event> expected, String... details) {
+        EventLog log = new EventLog();
+        log.checkWith(ExpectedEvents.byLines(expected));
+        for (String d : details) log.record(1 + d.length() % 2, "syscall", d);
+        log.finish();
+    }
+
+    @Test
+    void byLinesTheSameEventsPassAndTheFirstDifferentOneIsCaught() throws Exception {
+        String[] same = {"a", "tab\there", "new\nline é", "bb"};
+        replayByLines(recordedLines(same), same);
+        var d = assertThrows(ReplayDivergence.class, () -> replayByLines(recordedLines(same), "a", "tab\there",
+                "new\nline e", "bb"));
+        assertEquals(2, d.index());
+        assertEquals(EventLogFormat.escape("new\nline é"), d.expected().detail());
+        var early = assertThrows(ReplayDivergence.class, () -> replayByLines(recordedLines("a", "b"), "a"));
+        assertEquals(1, early.index());
+        var late = assertThrows(ReplayDivergence.class, () -> replayByLines(recordedLines("a"), "a", "b"));
+        assertEquals(1, late.index());
+    }
 }

@@ -27,6 +27,8 @@ public final class StdinPipe {
     private final int writeEnd;
     private final String link;
     private final ConcurrentLinkedQueue<byte[]> arrived = new ConcurrentLinkedQueue<>();
+    /** Record: every byte the real stdin gave, for the recording's stdin section (what the program never read too). */
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private volatile boolean sourceEnded;
     private byte[] unwritten = new byte[0];
     private boolean closed;
@@ -60,6 +62,8 @@ public final class StdinPipe {
             Thread.ofPlatform().daemon().name("detsim-stdin-reader").start(() -> p.copy(source));
         } else if (source >= 0) {
             posix.close(source);
+        } else {
+            p.sourceEnded = true; // no stdin at all: the program gets EOF, as from an empty one
         }
         return p;
     }
@@ -68,10 +72,27 @@ public final class StdinPipe {
         Posix posix = Posix.forCurrentThread();
         MemorySegment buffer = arena.allocate(1 << 16);
         for (long n; (n = posix.read(source, buffer, buffer.byteSize())) > 0 || n == -4; ) { // -EINTR: again
-            if (n > 0) arrived.add(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+            if (n <= 0) continue;
+            byte[] bytes = buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            synchronized (received) {
+                received.writeBytes(bytes);
+            }
+            arrived.add(bytes);
         }
         posix.close(source);
         sourceEnded = true;
+    }
+
+    /**
+     * Record: every byte the real stdin gave so far, after waiting at most millis for it to end (stdin at its end,
+     * a file or /dev/null, is then read to the last byte even when the program read none of it).
+     */
+    public byte[] received(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (!sourceEnded && System.nanoTime() < end) Thread.sleep(2);
+        synchronized (received) {
+            return received.toByteArray();
+        }
     }
 
     /** What /proc names the pipe ("pipe:[N]"): a wait on it can end from outside while this may still write. */
