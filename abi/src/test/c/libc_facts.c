@@ -4,6 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/kcmp.h>
+#include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,6 +17,8 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -51,6 +57,15 @@ struct linux_dirent {
 #define STAT(field, member) FACT("layout.stat.host." #field, offsetof(struct stat, member))
 
 const struct fact libc_facts[] = {
+    FACT("Sockets.AF_UNIX", AF_UNIX), FACT("Sockets.AF_INET", AF_INET), FACT("Sockets.AF_INET6", AF_INET6),
+    FACT("Sockets.UNIX_ADDRESS_BYTES", sizeof(struct sockaddr_un)), FACT("Sockets.MSG_PEEK", MSG_PEEK),
+    FACT("Sockets.MSG_DONTWAIT", MSG_DONTWAIT), FACT("Sockets.MSG_TRUNC", MSG_TRUNC),
+    FACT("Sockets.SOL_SOCKET", SOL_SOCKET), FACT("Sockets.SO_TYPE", SO_TYPE), FACT("Sockets.SOCK_STREAM", SOCK_STREAM),
+    FACT("Sockets.SOCK_DGRAM", SOCK_DGRAM), FACT("Sockets.SO_PEERCRED", SO_PEERCRED), FACT("Sockets.POLLRDHUP", POLLRDHUP),
+    FACT("Sockets.FIONREAD", FIONREAD), FACT("Sockets.KCMP_FILE", KCMP_FILE),
+    FACT("Sockets.SOCKADDR_BYTES", sizeof(struct sockaddr_in6)), FACT("Sockets.IPPROTO_TCP", IPPROTO_TCP),
+    FACT("Sockets.TCP_INFO", TCP_INFO), FACT("Sockets.TCP_INFO_UNACKED", offsetof(struct tcp_info, tcpi_unacked)),
+    FACT("Sockets.TCP_INFO_PREFIX", offsetof(struct tcp_info, tcpi_unacked) + sizeof(((struct tcp_info *) 0)->tcpi_unacked)),
     CONST(Errno, EPERM), CONST(Errno, ENOENT), CONST(Errno, ESRCH), CONST(Errno, EINTR), CONST(Errno, EIO),
     CONST(Errno, ENOEXEC), CONST(Errno, EBADF), CONST(Errno, ECHILD), CONST(Errno, EAGAIN), CONST(Errno, ENOMEM),
     CONST(Errno, EACCES), CONST(Errno, EFAULT), CONST(Errno, EEXIST), CONST(Errno, ENOTDIR), CONST(Errno, EISDIR),

@@ -23,6 +23,11 @@ public final class Sockets {
     public static final int KCMP_FILE = 0;
     /** Bytes of the largest address this class reads (struct sockaddr_in6). */
     public static final int SOCKADDR_BYTES = 28;
+    /**
+     * getsockopt(2) IPPROTO_TCP/TCP_INFO, and where struct tcp_info keeps tcpi_unacked — which a listener fills
+     * with its accept queue's length — and the bytes up to its end (asking for no more).
+     */
+    public static final int IPPROTO_TCP = 6, TCP_INFO = 11, TCP_INFO_UNACKED = 24, TCP_INFO_PREFIX = 28;
 
     private Sockets() {}
 

@@ -23,7 +23,7 @@ class AbiFactsTest {
     static final List<Class<?>> CLASSES = List.of(Errno.class, Signals.class, Futex.class, Poll.class, PollFd.class,
             CloneFlags.class, AtFlags.class, OpenFlags.class, OpenHow.class, Time.class, Timespec.class, Timeval.class,
             Itimerspec.class, Itimerval.class, Utimbuf.class, Sigevent.class, Siginfo.class, Stat.class, Statx.class, Statfs.class,
-            Dirent.class, Fcntl.class, Mman.class, Wait.class, Getrandom.class, Inotify.class, PerfEvents.class);
+            Dirent.class, Fcntl.class, Mman.class, Wait.class, Getrandom.class, Inotify.class, PerfEvents.class, Sockets.class);
 
     /** Constants with no C header to hold them to, and why. */
     static final Map<String, String> NOT_IN_C = Map.of(

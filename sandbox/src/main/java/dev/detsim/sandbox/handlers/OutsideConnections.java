@@ -225,11 +225,17 @@ final class OutsideConnections {
 
     // ---- record ------------------------------------------------------------------------------------
 
+    /** Connections waiting in TCP listener l's accept queue. */
+    private int acceptQueue(Descriptors d, OutsideListener l) {
+        int n = sockets.acceptQueue(d, l.copy);
+        return n >= 0 ? n : OutsideSockets.acceptQueue(l.inode);
+    }
+
     /** Record: what arrived since the last look, tied to this one. */
     void see(Descriptors d, long events, int look) {
         for (OutsideListener l : listeners) {
             if ((sockets.revents(d, l.copy, POLLIN) & POLLIN) == 0) continue;
-            int waiting = l.inode < 0 ? 1 : OutsideSockets.acceptQueue(l.inode); // unix: one at a time
+            int waiting = l.inode < 0 ? 1 : acceptQueue(d, l); // unix: one at a time
             while (l.seenAt.size() < waiting) l.seenAt.add(new long[] {events, look});
         }
         release(d);
@@ -361,14 +367,14 @@ final class OutsideConnections {
                 case CONNECT -> {
                     OutsideListener l = null;
                     for (OutsideListener x : listeners) if (x.address.equals(a.listener())) l = x;
-                    int before = l == null || l.inode < 0 ? 0 : OutsideSockets.acceptQueue(l.inode);
+                    int before = l == null || l.inode < 0 ? 0 : acceptQueue(d, l);
                     OutsideConnection c = byNumber.get(a.connection());
                     c.peer = a.peer();
                     c.standIn = StandInPeer.connect(a.listener(), a.peer());
                     if (l != null) {
                         OutsideListener w = l;
                         awaitKernel(() -> w.inode < 0 ? (sockets.revents(d, w.copy, POLLIN) & POLLIN) != 0
-                                : OutsideSockets.acceptQueue(w.inode) > before);
+                                : acceptQueue(d, w) > before);
                     }
                 }
                 case DIAL -> {} // the program connects; its stand-in server listens from the start

@@ -50,6 +50,18 @@ public final class OutsideSockets {
         return r <= 0 ? new byte[0] : buffer.asSlice(0, r).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /**
+     * Connections waiting in the accept queue of the TCP listener copy: TCP_INFO's tcpi_unacked, which a listener
+     * fills with its backlog (one getsockopt, where /proc/net/tcp lists every socket on the host); -1 if the
+     * kernel does not say, and {@link #acceptQueue(long)} then reads /proc.
+     */
+    public int acceptQueue(Descriptors d, int copy) {
+        word.set(ValueLayout.JAVA_INT, 0, Sockets.TCP_INFO_PREFIX);
+        long r = d.call(Syscall.GETSOCKOPT, copy, Sockets.IPPROTO_TCP, Sockets.TCP_INFO, address.address(), word.address());
+        if (r < 0 || word.get(ValueLayout.JAVA_INT, 0) < Sockets.TCP_INFO_PREFIX) return -1;
+        return address.get(ValueLayout.JAVA_INT, Sockets.TCP_INFO_UNACKED);
+    }
+
     /** What a zero-timeout poll of copy for events reports now. */
     public int revents(Descriptors d, int copy, int events) {
         int[] revents = new int[1];
