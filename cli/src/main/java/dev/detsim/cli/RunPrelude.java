@@ -2,7 +2,6 @@ package dev.detsim.cli;
 
 import dev.detsim.recorder.EventLog;
 import dev.detsim.sandbox.os.NativeLibrary;
-import dev.detsim.sandbox.os.Posix;
 import dev.detsim.sandbox.os.SegmentAccessors;
 
 /**
@@ -21,10 +20,9 @@ final class RunPrelude {
         if (args.length == 0 || !args[0].equals("run")) return;
         Thread.ofPlatform().daemon().name("detsim-prelude").start(() -> {
             try {
-                boolean linked = NativeLibrary.linkAhead();
+                NativeLibrary.linkAhead();
                 SegmentAccessors.exercise();
                 new EventLog();
-                if (linked) Posix.linkCriticalCalls(); // the run's first calls take the plain binding meanwhile
             } catch (RuntimeException | Error e) {
                 // the main thread meets it again and says what is wrong
             }

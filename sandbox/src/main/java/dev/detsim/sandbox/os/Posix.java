@@ -10,7 +10,6 @@ import dev.detsim.sandbox.syscall.Syscall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MutableCallSite;
 
 /**
  * The system calls detsim makes, through java.lang.foreign and libdetsim's raw {@code detsim_syscall}.
@@ -27,29 +26,8 @@ public final class Posix {
     // captured after each call (glibc's syscall() sets it; capturing it was ~3% of the tracer's time per
     // stop). Numbers come from the arch layer. Two variants: critical (no thread-state transition) for calls
     // that never block, and a plain one for wait4, which blocks.
+    private static final MethodHandle SHORT_CALL = NativeLibrary.entryPoint("detsim_syscall", true);
     private static final MethodHandle BLOCKING_CALL = NativeLibrary.entryPoint("detsim_syscall", false);
-    // Short calls take the plain binding until the critical one is linked (linkCriticalCalls): its downcall stub
-    // costs milliseconds to generate, which a run's first calls need not wait for. The call site's target is
-    // a constant to the JIT, which recompiles what used the old one.
-    private static final MutableCallSite SHORT_SITE = new MutableCallSite(BLOCKING_CALL);
-    private static final MethodHandle SHORT_CALL = SHORT_SITE.dynamicInvoker();
-    private static volatile boolean criticalLinked;
-
-    /** Links the critical binding for short calls now (idempotent); until then they take the plain one. */
-    public static void linkCriticalCalls() {
-        if (criticalLinked) return;
-        synchronized (SHORT_SITE) {
-            if (criticalLinked) return;
-            SHORT_SITE.setTarget(NativeLibrary.entryPoint("detsim_syscall", true));
-            MutableCallSite.syncAll(new MutableCallSite[] {SHORT_SITE});
-            criticalLinked = true;
-        }
-    }
-
-    /** {@link #linkCriticalCalls} on a thread of its own, unless done already. */
-    public static void linkCriticalCallsSoon() {
-        if (!criticalLinked) Thread.ofPlatform().daemon().name("detsim-link").start(Posix::linkCriticalCalls);
-    }
 
     /** Bytes of a cpu_set_t (1024 CPUs). */
     public static final int CPU_SET_BYTES = 128;

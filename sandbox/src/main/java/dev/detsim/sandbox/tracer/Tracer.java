@@ -100,7 +100,6 @@ public final class Tracer {
     public Outcome run(String path, List<String> argv, List<String> environment)
             throws SpawnException, InterruptedException {
         Object[] result = new Object[1];
-        Posix.linkCriticalCallsSoon(); // the CLI's prelude may be at it already
         Thread tracer = Thread.ofPlatform().name("detsim-tracer").unstarted(() -> {
             try {
                 result[0] = trace(path, argv, environment);
