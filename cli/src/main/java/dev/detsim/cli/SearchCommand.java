@@ -47,7 +47,8 @@ final class SearchCommand implements Callable<Integer> {
     private final OptionSpec seedsOption = add(spec, OptionSpec.builder("--seeds").required(true).paramLabel("A..B")
             .type(String.class).description("The seeds to run, A to B included."));
     private final OptionSpec jobsOption = option(spec, "--jobs", "N", Integer.class, null,
-            "How many seeds run at a time. Default: the CPUs detsim may use.");
+            "How many seeds run at a time. Default: half the CPUs detsim may use (at least 1): each seed's run is"
+                    + " a JVM of its own that keeps about two CPUs busy while it starts.");
     private final OptionSpec untilOption = option(spec, "--until", "K", Integer.class, null,
             "Stop once K distinct findings (bugs, nondeterministic failures) are in hand.");
     private final OptionSpec failOnOption = add(spec, OptionSpec.builder("--fail-on").paramLabel("WHAT")
@@ -92,7 +93,7 @@ final class SearchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Integer jobsGiven = jobsOption.getValue();
-        int jobs = jobsGiven == null ? Runtime.getRuntime().availableProcessors() : jobsGiven;
+        int jobs = jobsGiven == null ? defaultJobs(Runtime.getRuntime().availableProcessors()) : jobsGiven;
         if (jobs < 1) throw new ParameterException(spec.commandLine(), "--jobs must be at least 1, not " + jobs);
         Integer until = untilOption.getValue();
         if (until != null && until < 1) throw new ParameterException(spec.commandLine(), "--until must be at least 1");
@@ -190,5 +191,13 @@ final class SearchCommand implements Callable<Integer> {
         } catch (IOException e) {
             spec.commandLine().getErr().println("detsim: --json: cannot write " + file + ": " + FileProblem.describe(file, e));
         }
+    }
+
+    /**
+     * Half the CPUs, at least 1: a seed's run is a JVM of its own, whose start-up (its JIT beside the tracer)
+     * keeps about two CPUs busy, so two jobs on two CPUs ran slower than one (docs/SEARCH.md, Notes).
+     */
+    static int defaultJobs(int cpus) {
+        return Math.max(1, cpus / 2);
     }
 }

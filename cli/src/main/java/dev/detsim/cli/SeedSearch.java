@@ -64,7 +64,7 @@ final class SeedSearch {
         for (int slot = 0; slot < jobs; slot++) {
             int job = slot;
             threads.add(Thread.ofPlatform().name("detsim-job-" + slot).start(() -> {
-                if (pinned && jobs > 1) JobCpus.narrowFor(job);
+                if (pinned && jobs > 1) JobCpus.narrowFor(job, jobs);
                 while (!stop.get()) {
                     long seed;
                     synchronized (seeds) {
