@@ -149,6 +149,20 @@ def startup_costs(w):
       "at the first turn each), `Files.createTempDirectory` in `RandomDevices` (`SecureRandom` through "
       "reflection, a constructor accessor generated at every start), the errno and syscall tables parsed at "
       "class initialisation, and the pid namespace made at spawn (its clone and /proc mount).")
+    w("")
+    w("Later still on 2026-12-07 (20:57-23:00 UTC, same host kind): as root the launcher gives the JVM "
+      "`-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19`, so the JIT's compiler threads run at nice 19 and "
+      "take a CPU at start-up only when detsim's own threads leave one free (the program keeps nice 0: "
+      "LauncherJvmTest). 30 interleaved pairs against the same build with `-XX:CompilerThreadPriority=-1`: wall "
+      "0.85x (median 140 against 165 ms), and under load ~4.8 0.90x wall, 0.83x CPU; 8 sqlite3 writers 0.98x; Go "
+      "ping-pong p50 44-45 against 45-46 us (5 pairs). The launcher also stopped forking readlink and a find-jdk "
+      "subshell (tools/jdk.sh is sourced): the launcher alone 7 -> 2 ms. `bench/run --only=startup` then gave "
+      "126.7, 126.1, 125.1 and 120.4 ms (p90 133.7-147.5) at 22:48-22:49, load ~2, native /bin/true 1.45-1.72 ms; "
+      "three runs at 22:46, when the host's own /bin/true took 1.8-2.1 ms, gave 149.3, 162.0 and 172.0 ms. "
+      "Tried, not taken: `-XX:-UsePerfData` (CPU 1.04x, wall within noise), the EventLog's SHA-256 set up first "
+      "on the prelude thread (1.02x), and short calls bound through a MutableCallSite to the plain downcall stub "
+      "until the critical one was generated off the main thread's path (40 pairs: wall 1.03x, CPU 1.04x). "
+      "`-XX:TieredStopAtLevel=1` still starts faster (150 against 181 ms) but costs long, stop-heavy runs.")
 
 
 def host_differences(w):
