@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -25,20 +24,12 @@ final class OutsideConnections {
     /** How long replay waits for the kernel to move a stand-in's bytes to the program's socket (loopback). */
     private static final long ARRIVAL_WAIT_NANOS = 5_000_000_000L;
 
-    /** Record: one arrival, before connections are numbered. */
-    private record Entry(long events, int look, long order, OutsideArrival.Kind kind, OutsideConnection c, String listener,
-                         String peer, byte[] bytes, int signal) {
-        Entry(long events, int look, long order, OutsideArrival.Kind kind, OutsideConnection c, String listener, String peer,
-              byte[] bytes) {
-            this(events, look, order, kind, c, listener, peer, bytes, 0);
-        }
-    }
-
     private final OutsideSockets sockets;
     private final PrintStream warnings;
     private final List<OutsideListener> listeners = new ArrayList<>();
     private final List<OutsideConnection> live = new ArrayList<>();
-    private final List<Entry> entries = new ArrayList<>();
+    /** Record: what the looks saw arrive. */
+    private final OutsideEntries entries = new OutsideEntries();
     /** Replay: the recorded arrivals, the next to give, and the connections by recorded number. */
     private final List<OutsideArrival> toGive;
     private int next;
@@ -56,7 +47,7 @@ final class OutsideConnections {
     OutsideConnections(OutsideSockets sockets, List<OutsideArrival> toGive, PrintStream warnings) {
         this.sockets = sockets;
         this.datagrams = new OutsideDatagrams(sockets, (events, look, kind, socket, address, bytes) ->
-                entries.add(new Entry(events, look, entries.size(), kind, null, address, null, bytes, socket)), toGive != null);
+                entries.add(events, look, kind, null, address, null, bytes, socket), toGive != null);
         this.toGive = toGive;
         this.warnings = warnings;
         if (toGive != null) {
@@ -89,7 +80,7 @@ final class OutsideConnections {
             if (local != null) {
                 c = new OutsideConnection();
                 c.server = server;
-                entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.DIAL, c, server, local, null));
+                entries.add(events, look, OutsideArrival.Kind.DIAL, c, server, local, null);
             }
         } else if (sockets.isStream(d, copy)) {
             c = servers.nextDial(server);
@@ -146,10 +137,10 @@ final class OutsideConnections {
     void letStdinIn(long events, int look) {
         if (stdin == null || !stdin.open()) return;
         byte[] bytes = stdin.moveArrived();
-        if (bytes.length > 0) entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.STDIN, null, null, null, bytes));
+        if (bytes.length > 0) entries.add(events, look, OutsideArrival.Kind.STDIN, null, null, null, bytes);
         if (stdin.drained()) {
             stdin.close();
-            entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.STDIN_EOF, null, null, null, null));
+            entries.add(events, look, OutsideArrival.Kind.STDIN_EOF, null, null, null, null);
         }
     }
 
@@ -188,7 +179,7 @@ final class OutsideConnections {
                 c = new OutsideConnection();
                 c.peer = peer;
                 long[] at = seen != null ? seen : new long[] {events, look};
-                entries.add(new Entry(at[0], (int) at[1], entries.size(), OutsideArrival.Kind.CONNECT, c, l.address, peer, null));
+                entries.add(at[0], (int) at[1], OutsideArrival.Kind.CONNECT, c, l.address, peer, null);
             }
         } else if (!unix || !sockets.unixPeerInside(d, copy, rootPid)) { // unix: unnamed clients look alike
             for (OutsideConnection s : byNumber) {
@@ -247,13 +238,13 @@ final class OutsideConnections {
                 int fresh = (int) (all.length - c.unread());
                 if (fresh > 0) {
                     byte[] bytes = java.util.Arrays.copyOfRange(all, all.length - fresh, all.length);
-                    entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.DATA, c, null, null, bytes));
+                    entries.add(events, look, OutsideArrival.Kind.DATA, c, null, null, bytes);
                     c.arrived += fresh;
                 }
             }
             if (!c.eof && queued == c.unread() && (sockets.revents(d, c.copy, POLLRDHUP) & OutsidePeers.ENDED) != 0) {
                 c.eof = true;
-                entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.EOF, c, null, null, null));
+                entries.add(events, look, OutsideArrival.Kind.EOF, c, null, null, null);
             }
         }
     }
@@ -283,37 +274,14 @@ final class OutsideConnections {
         for (int s = 1; s < 64; s++) {
             if ((set & 1L << s) == 0) continue;
             dev.detsim.sandbox.os.Posix.forCurrentThread().kill(rootPid, s);
-            entries.add(new Entry(events, look, entries.size(), OutsideArrival.Kind.SIGNAL, null, null, null, null, s));
+            entries.add(events, look, OutsideArrival.Kind.SIGNAL, null, null, null, null, s);
         }
         return set != 0;
     }
 
     /** Record: the arrivals in order of the looks that saw them, connections numbered in that order. */
     List<OutsideArrival> recorded() {
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingLong(Entry::events).thenComparingInt(Entry::look).thenComparingLong(Entry::order));
-        java.util.Map<OutsideConnection, Integer> numbers = new java.util.IdentityHashMap<>();
-        List<OutsideArrival> out = new ArrayList<>();
-        for (Entry e : sorted) {
-            switch (e.kind()) {
-                case CONNECT -> {
-                    numbers.put(e.c(), numbers.size());
-                    out.add(OutsideArrival.connect(e.events(), e.look(), numbers.get(e.c()), e.listener(), e.peer()));
-                }
-                case DIAL -> {
-                    numbers.put(e.c(), numbers.size());
-                    out.add(OutsideArrival.dial(e.events(), e.look(), numbers.get(e.c()), e.listener(), e.peer()));
-                }
-                case DATA -> out.add(OutsideArrival.data(e.events(), e.look(), numbers.get(e.c()), e.bytes()));
-                case EOF -> out.add(OutsideArrival.eof(e.events(), e.look(), numbers.get(e.c())));
-                case SIGNAL -> out.add(OutsideArrival.signal(e.events(), e.look(), e.signal()));
-                case STDIN -> out.add(OutsideArrival.stdin(e.events(), e.look(), e.bytes()));
-                case STDIN_EOF -> out.add(OutsideArrival.stdinEof(e.events(), e.look()));
-                case UDP -> out.add(OutsideArrival.udp(e.events(), e.look(), e.signal(), e.listener()));
-                case DATAGRAM -> out.add(OutsideArrival.datagram(e.events(), e.look(), e.signal(), e.listener(), e.bytes()));
-            }
-        }
-        return out;
+        return entries.recorded();
     }
 
     // ---- replay ------------------------------------------------------------------------------------

@@ -25,8 +25,10 @@ import java.util.List;
  * passes are left; the thread then runs free (no breakpoint) for half the CPU time those passes take at the
  * fastest speed seen, is stopped by its own CPU time ({@link TaskClock}), and is measured again, until the
  * passes left are few enough to count: the breakpoint's period is then set to signal exactly at the predicted
- * pass. Each free run stops short of it by a margin, so none goes past. A loop that counts only in memory looks the same
- * at every pass and is not told apart (its stack digest catches a count kept in locals).
+ * pass. Each free run stops short of it by half its length; one whose timer came later than that leaves the
+ * thread past the point for good ({@link #overshot}), and the replay parts there, saying so. A loop that counts
+ * only in memory looks the same at every pass and is not told apart (its stack digest catches a count kept in
+ * locals).
  */
 public final class WatchdogReplay {
     private final List<RecordedPreemption> recorded;
